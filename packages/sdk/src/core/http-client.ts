@@ -1,0 +1,125 @@
+import { Agent, type Dispatcher, errors as undiciErrors, request } from 'undici';
+import { WechatPayTransportError } from '../errors.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface HttpRequest {
+  method: HttpMethod;
+  url: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  /** Overrides the client's default timeout for this call. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface HttpResponse {
+  status: number;
+  /** Lower-case header names. */
+  headers: Record<string, string | undefined>;
+  body: Buffer;
+}
+
+/**
+ * The transport seam. The SDK only ever needs "send these bytes, give me status, headers and bytes",
+ * so any HTTP stack (a proxy-aware agent, a recorder in tests, a Fastify `inject`) can stand in.
+ */
+export interface HttpClient {
+  request(req: HttpRequest): Promise<HttpResponse>;
+  close?(): Promise<void>;
+}
+
+export interface UndiciHttpClientOptions {
+  /** Whole-request timeout (headers and body), default 10 s. */
+  timeoutMs?: number;
+  /** Connect timeout, default 5 s. */
+  connectTimeoutMs?: number;
+  /** Answers larger than this are refused, default 10 MiB (bills go through `maxBillBytes`). */
+  maxResponseBytes?: number;
+  /** Keep-alive connections per origin, default 16. */
+  connections?: number;
+  /** Client certificate for mutual TLS (v2 refunds): PEM or PKCS#12. */
+  tls?: { cert?: string | Buffer; key?: string | Buffer; pfx?: Buffer; passphrase?: string; ca?: string | Buffer };
+  /** Supply your own undici dispatcher (proxy agent, mock agent). */
+  dispatcher?: Dispatcher;
+}
+
+/**
+ * Default transport on undici with a keep-alive pool: one TLS handshake serves many calls, which
+ * matters more for latency than anything done in JavaScript.
+ */
+export class UndiciHttpClient implements HttpClient {
+  readonly #dispatcher: Dispatcher;
+  readonly #ownsDispatcher: boolean;
+  readonly #timeoutMs: number;
+  readonly #maxResponseBytes: number;
+
+  constructor(options: UndiciHttpClientOptions = {}) {
+    this.#timeoutMs = options.timeoutMs ?? 10_000;
+    this.#maxResponseBytes = options.maxResponseBytes ?? 10 * 1024 * 1024;
+    this.#ownsDispatcher = options.dispatcher === undefined;
+    this.#dispatcher =
+      options.dispatcher ??
+      new Agent({
+        connections: options.connections ?? 16,
+        keepAliveTimeout: 30_000,
+        keepAliveMaxTimeout: 60_000,
+        connect: { timeout: options.connectTimeoutMs ?? 5_000, ...options.tls },
+      });
+  }
+
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    const timeout = req.timeoutMs ?? this.#timeoutMs;
+    try {
+      const res = await request(req.url, {
+        method: req.method,
+        headers: req.headers,
+        body: req.body,
+        dispatcher: this.#dispatcher,
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
+        signal: req.signal,
+      });
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of res.body) {
+        size += (chunk as Buffer).length;
+        if (size > this.#maxResponseBytes) {
+          res.body.destroy();
+          throw new WechatPayTransportError(`response larger than ${this.#maxResponseBytes} bytes`, {
+            method: req.method,
+            url: req.url,
+          });
+        }
+        chunks.push(chunk as Buffer);
+      }
+      const headers: Record<string, string | undefined> = {};
+      for (const [name, value] of Object.entries(res.headers)) {
+        headers[name] = Array.isArray(value) ? value.join(', ') : value;
+      }
+      return { status: res.statusCode, headers, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) };
+    } catch (cause) {
+      if (cause instanceof WechatPayTransportError) throw cause;
+      const timedOut =
+        cause instanceof undiciErrors.HeadersTimeoutError ||
+        cause instanceof undiciErrors.BodyTimeoutError ||
+        cause instanceof undiciErrors.ConnectTimeoutError;
+      const what = cause instanceof Error ? cause.message : String(cause);
+      throw new WechatPayTransportError(`${req.method} ${stripQuery(req.url)} failed: ${what}`, {
+        method: req.method,
+        url: req.url,
+        timedOut,
+        cause,
+      });
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#ownsDispatcher) await this.#dispatcher.close();
+  }
+}
+
+function stripQuery(url: string): string {
+  const i = url.indexOf('?');
+  return i === -1 ? url : url.slice(0, i);
+}
