@@ -1,4 +1,4 @@
-import { Agent, type Dispatcher, errors as undiciErrors, request } from 'undici';
+import { Agent, type Dispatcher, request, errors as undiciErrors } from 'undici';
 import { WechatPayTransportError } from '../errors.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -39,7 +39,13 @@ export interface UndiciHttpClientOptions {
   /** Keep-alive connections per origin, default 16. */
   connections?: number;
   /** Client certificate for mutual TLS (v2 refunds): PEM or PKCS#12. */
-  tls?: { cert?: string | Buffer; key?: string | Buffer; pfx?: Buffer; passphrase?: string; ca?: string | Buffer };
+  tls?: {
+    cert?: string | Buffer;
+    key?: string | Buffer;
+    pfx?: Buffer;
+    passphrase?: string;
+    ca?: string | Buffer;
+  };
   /** Supply your own undici dispatcher (proxy agent, mock agent). */
   dispatcher?: Dispatcher;
 }
@@ -97,7 +103,11 @@ export class UndiciHttpClient implements HttpClient {
       for (const [name, value] of Object.entries(res.headers)) {
         headers[name] = Array.isArray(value) ? value.join(', ') : value;
       }
-      return { status: res.statusCode, headers, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) };
+      return {
+        status: res.statusCode,
+        headers,
+        body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
+      };
     } catch (cause) {
       if (cause instanceof WechatPayTransportError) throw cause;
       const timedOut =

@@ -1,13 +1,13 @@
 import {
-  KeyObject,
-  X509Certificate,
   constants,
   createPrivateKey,
   createPublicKey,
+  KeyObject,
   privateDecrypt,
   publicEncrypt,
   sign,
   verify,
+  X509Certificate,
 } from 'node:crypto';
 import { WechatPayConfigError, WechatPayDecryptError } from '../errors.js';
 
@@ -26,9 +26,12 @@ export function loadPrivateKey(input: KeyInput): KeyObject {
   try {
     return createPrivateKey(input);
   } catch (cause) {
-    throw new WechatPayConfigError('merchant private key could not be parsed (expected PEM, PKCS#8 or PKCS#1)', {
-      cause,
-    });
+    throw new WechatPayConfigError(
+      'merchant private key could not be parsed (expected PEM, PKCS#8 or PKCS#1)',
+      {
+        cause,
+      },
+    );
   }
 }
 
@@ -73,9 +76,11 @@ export function parseCertificate(pem: string | Buffer): CertificateInfo {
 
 /** SHA256withRSA, base64: v3 request signatures, v3 `paySign`. */
 export function rsaSign(privateKey: KeyObject, message: string | Buffer): string {
-  return sign('sha256', typeof message === 'string' ? Buffer.from(message, 'utf8') : message, privateKey).toString(
-    'base64',
-  );
+  return sign(
+    'sha256',
+    typeof message === 'string' ? Buffer.from(message, 'utf8') : message,
+    privateKey,
+  ).toString('base64');
 }
 
 /** Verifies a base64 SHA256withRSA signature; false (never a throw) for malformed signatures. */

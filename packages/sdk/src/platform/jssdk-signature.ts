@@ -6,8 +6,15 @@ import { nonceStr, unixSeconds } from '../crypto/nonce.js';
  * lower-case hex. The URL is the page's full URL without its `#fragment` — the usual cause of
  * "invalid signature" in the browser.
  */
-export function jssdkSignature(ticket: string, noncestr: string, timestamp: number | string, url: string): string {
-  return sha1Hex(`jsapi_ticket=${ticket}&noncestr=${noncestr}&timestamp=${timestamp}&url=${stripFragment(url)}`);
+export function jssdkSignature(
+  ticket: string,
+  noncestr: string,
+  timestamp: number | string,
+  url: string,
+): string {
+  return sha1Hex(
+    `jsapi_ticket=${ticket}&noncestr=${noncestr}&timestamp=${timestamp}&url=${stripFragment(url)}`,
+  );
 }
 
 /** What `wx.config` needs, apart from `jsApiList`. */
@@ -19,7 +26,12 @@ export interface JssdkConfig {
 }
 
 /** Builds a fresh `wx.config` parameter set for a page URL. */
-export function buildJssdkConfig(appId: string, ticket: string, url: string, now: number = Date.now()): JssdkConfig {
+export function buildJssdkConfig(
+  appId: string,
+  ticket: string,
+  url: string,
+  now: number = Date.now(),
+): JssdkConfig {
   const timestamp = unixSeconds(now);
   const nonce = nonceStr(16);
   return { appId, timestamp, nonceStr: nonce, signature: jssdkSignature(ticket, nonce, timestamp, url) };

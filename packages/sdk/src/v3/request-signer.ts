@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
-import { type KeyInput, loadPrivateKey, rsaSign } from '../crypto/rsa.js';
 import { nonceStr, unixSeconds } from '../crypto/nonce.js';
+import { type KeyInput, loadPrivateKey, rsaSign } from '../crypto/rsa.js';
 
 export const V3_SIGNATURE_SCHEME = 'WECHATPAY2-SHA256-RSA2048';
 

@@ -1,5 +1,5 @@
-import { rsaVerify } from '../crypto/rsa.js';
 import { unixSeconds } from '../crypto/nonce.js';
+import { rsaVerify } from '../crypto/rsa.js';
 import { WechatPaySignatureError } from '../errors.js';
 import type { VerificationKeyStore } from './verification-keys.js';
 
@@ -54,7 +54,9 @@ export class V3ResponseVerifier {
       serial === undefined && 'Wechatpay-Serial',
     ].filter(Boolean);
     if (missing.length > 0) {
-      throw new WechatPaySignatureError('missing-header', `missing header ${missing.join(', ')}`, { missing });
+      throw new WechatPaySignatureError('missing-header', `missing header ${missing.join(', ')}`, {
+        missing,
+      });
     }
     if (signature!.startsWith(PROBE_SIGNATURE_PREFIX)) {
       throw new WechatPaySignatureError(
@@ -102,7 +104,11 @@ export class V3ResponseVerifier {
     try {
       return this.verify(headers, body);
     } catch (err) {
-      if (!(err instanceof WechatPaySignatureError) || err.reason !== 'unknown-serial' || !this.keys.refresh) {
+      if (
+        !(err instanceof WechatPaySignatureError) ||
+        err.reason !== 'unknown-serial' ||
+        !this.keys.refresh
+      ) {
         throw err;
       }
       await this.keys.refresh();
