@@ -45,6 +45,7 @@ export type SignatureFailureReason =
   | 'sign-mismatch'
   | 'unsupported-sign-type'
   | 'field-mismatch'
+  | 'hash-mismatch'
   | 'replayed';
 
 /**
@@ -72,6 +73,21 @@ export class WechatPayDecryptError extends WechatPayError {
 /** A body that is not acceptable XML/JSON: malformed, oversized, DOCTYPE/entities, wrong shape. */
 export class WechatPayFormatError extends WechatPayError {
   override readonly type = 'WechatPayFormatError';
+}
+
+/**
+ * A call's parameters were refused before anything was sent (amount not a positive integer of fen,
+ * `out_trade_no` outside WeChat's alphabet…): failing here is cheaper and clearer than WeChat's
+ * `PARAM_ERROR`. `field` names the offending parameter.
+ */
+export class WechatPayValidationError extends WechatPayError {
+  override readonly type = 'WechatPayValidationError';
+  readonly field: string;
+
+  constructor(field: string, message: string) {
+    super(message);
+    this.field = field;
+  }
 }
 
 /**
@@ -124,6 +140,7 @@ export class WechatPayApiError extends WechatPayError {
       this.code === 'BANKERROR' ||
       this.code === 'SERVICE_UNAVAILABLE' ||
       this.code === '-1' ||
+      this.status === 202 ||
       (this.status !== undefined && this.status >= 500)
     );
   }

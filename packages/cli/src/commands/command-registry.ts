@@ -1,0 +1,31 @@
+import type { Command } from '../command.js';
+import { decryptCommand } from './decrypt-command.js';
+import { jssdkSignCommand } from './jssdk-sign-command.js';
+import { notYetCommand } from './not-yet-command.js';
+import { signCommand } from './sign-command.js';
+import { verifyCommand } from './verify-command.js';
+
+/** Every `wxpay` command, in the order `wxpay help` lists them. */
+export const commands: readonly Command[] = [
+  notYetCommand({
+    name: 'start',
+    synopsis: ['start'],
+    summary: 'the payment service and the simulator with embedded defaults',
+    arrivesWith: 'the payment service',
+  }),
+  notYetCommand({
+    name: 'sim',
+    synopsis: ['sim [--port N] [--https]', 'sim pay <code_url|out_trade_no> [--openid ID] [--fail]'],
+    summary: 'the WeChat Pay simulator alone, or pay an order in it',
+    arrivesWith: 'the simulator',
+  }),
+  signCommand,
+  verifyCommand,
+  jssdkSignCommand,
+  decryptCommand,
+];
+
+/** The command a word names; `undefined` lets the runner answer "unknown command". */
+export function findCommand(name: string): Command | undefined {
+  return commands.find((command) => command.name === name);
+}

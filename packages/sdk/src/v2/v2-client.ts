@@ -1,0 +1,262 @@
+import { type HttpClient, type HttpResponse, UndiciHttpClient } from '../core/http-client.js';
+import { DEFAULT_RETRY, type RetryPolicy, withRetry } from '../core/retry.js';
+import { nonceStr } from '../crypto/nonce.js';
+import { WechatPayConfigError, WechatPayFormatError, WechatPayValidationError } from '../errors.js';
+import { fetchSandboxSignKey, SANDBOX_PREFIX } from './sandbox-sign-key.js';
+import { collectV2Refunds, withV2Amounts } from './v2-amounts.js';
+import { readV2Answer, type V2AnswerCheck } from './v2-answer.js';
+import { type V2Fields, type V2SignType, v2Sign } from './v2-signer.js';
+import type {
+  V2CloseOrderResult,
+  V2DownloadBillParams,
+  V2OrderQueryParams,
+  V2OrderQueryResult,
+  V2RefundParams,
+  V2RefundQueryParams,
+  V2RefundQueryResult,
+  V2RefundResult,
+  V2ShortUrlResult,
+  V2UnifiedOrderParams,
+  V2UnifiedOrderResult,
+} from './v2-types.js';
+import {
+  assertV2OutTradeNo,
+  assertV2Text,
+  pickV2Identifier,
+  validateV2DownloadBill,
+  validateV2Refund,
+  validateV2UnifiedOrder,
+} from './v2-validators.js';
+import { buildV2Xml } from './xml-codec.js';
+
+/** The merchant API certificate for `/secapi` calls: PEM pair or PKCS#12, plus an optional extra CA. */
+export type V2TlsOptions = (
+  | { cert: string | Buffer; key: string | Buffer }
+  | { pfx: Buffer; passphrase?: string }
+) & { ca?: string | Buffer };
+
+export interface V2ClientOptions {
+  appid: string;
+  mchid: string;
+  /** The 32-character API v2 key. Never logged, never part of an error. */
+  apiKey: string;
+  /** Default `MD5`. Answers are verified with the same type. */
+  signType?: V2SignType;
+  /** Default `https://api.mch.weixin.qq.com`; point it at the simulator in tests. */
+  baseUrl?: string;
+  /** Transport for everything but `/secapi`; default an `UndiciHttpClient`. */
+  http?: HttpClient;
+  /** Needed for refunds only; a second, mutual-TLS connection pool is opened for `/secapi`. */
+  tls?: V2TlsOptions;
+  /** Call WeChat's sandbox (`/sandboxnew/…`) with the sandbox key fetched via `getsignkey`. */
+  sandbox?: boolean;
+  timeoutMs?: number;
+  /** Applies to idempotent operations only. */
+  retry?: RetryPolicy;
+  /** Largest XML answer accepted, default 64 KiB. */
+  maxXmlBytes?: number;
+}
+
+interface CallOptions {
+  /** Safe to resend: a read, or a write WeChat deduplicates by the merchant's own number. */
+  idempotent: boolean;
+  /** Goes to `/secapi` with the merchant certificate. */
+  tls?: boolean;
+}
+
+const XML_HEADERS = { 'content-type': 'text/xml; charset=utf-8', 'user-agent': 'wechatpay-kit' };
+
+/**
+ * WeChat Pay API v2 (XML). One private core signs, posts, parses and verifies; the public methods
+ * only validate their parameters and name the path. Writes that WeChat deduplicates (unifiedorder by
+ * `out_trade_no`, refund by `out_refund_no`) are retried like reads; `closeOrder` never is.
+ */
+export class V2Client {
+  readonly appid: string;
+  readonly mchid: string;
+  readonly signType: V2SignType;
+  readonly sandbox: boolean;
+  readonly #apiKey: string;
+  readonly #baseUrl: string;
+  readonly #http: HttpClient;
+  readonly #ownsHttp: boolean;
+  readonly #tls: V2TlsOptions | undefined;
+  #tlsHttp: UndiciHttpClient | undefined;
+  readonly #retry: RetryPolicy;
+  readonly #timeoutMs: number | undefined;
+  readonly #maxXmlBytes: number | undefined;
+  #sandboxKey: Promise<string> | undefined;
+
+  constructor(options: V2ClientOptions) {
+    for (const name of ['appid', 'mchid', 'apiKey'] as const) {
+      if (typeof options?.[name] !== 'string' || options[name].length === 0) {
+        throw new WechatPayConfigError(`V2Client needs a non-empty ${name}`);
+      }
+    }
+    const signType = options.signType ?? 'MD5';
+    if (signType !== 'MD5' && signType !== 'HMAC-SHA256') {
+      throw new WechatPayConfigError(`signType must be MD5 or HMAC-SHA256, got ${String(signType)}`);
+    }
+    if (options.tls && !('pfx' in options.tls) && !(options.tls.cert && options.tls.key)) {
+      throw new WechatPayConfigError('tls needs either cert + key (PEM) or pfx (PKCS#12)');
+    }
+    this.appid = options.appid;
+    this.mchid = options.mchid;
+    this.signType = signType;
+    this.sandbox = options.sandbox ?? false;
+    this.#apiKey = options.apiKey;
+    this.#baseUrl = (options.baseUrl ?? 'https://api.mch.weixin.qq.com').replace(/\/+$/, '');
+    this.#timeoutMs = options.timeoutMs;
+    this.#ownsHttp = options.http === undefined;
+    this.#http = options.http ?? new UndiciHttpClient({ timeoutMs: options.timeoutMs });
+    this.#tls = options.tls;
+    this.#retry = options.retry ?? DEFAULT_RETRY;
+    this.#maxXmlBytes = options.maxXmlBytes;
+  }
+
+  /** Creates the prepay order; calling again with the same `out_trade_no` and parameters returns it again. */
+  async unifiedOrder(params: V2UnifiedOrderParams): Promise<V2UnifiedOrderResult> {
+    validateV2UnifiedOrder(params);
+    return withV2Amounts(await this.#call('/pay/unifiedorder', params, { idempotent: true }));
+  }
+
+  async orderQuery(params: V2OrderQueryParams): Promise<V2OrderQueryResult> {
+    const by = pickV2Identifier(params, ['transaction_id', 'out_trade_no'], 'orderquery');
+    const fields = { [by]: (params as Record<string, unknown>)[by] };
+    return withV2Amounts(await this.#call('/pay/orderquery', fields, { idempotent: true }));
+  }
+
+  /**
+   * Closes an unpaid order. Not retried: after a lost answer the order may already be closed, and
+   * a second call would turn that success into `ORDERCLOSED` — query instead.
+   */
+  async closeOrder(outTradeNo: string): Promise<V2CloseOrderResult> {
+    assertV2OutTradeNo(outTradeNo);
+    return withV2Amounts(
+      await this.#call('/pay/closeorder', { out_trade_no: outTradeNo }, { idempotent: false }),
+    );
+  }
+
+  /** Refunds over mutual TLS; resending the same `out_refund_no` never refunds twice. */
+  async refund(params: V2RefundParams): Promise<V2RefundResult> {
+    validateV2Refund(params);
+    return withV2Amounts(await this.#call('/secapi/pay/refund', params, { idempotent: true, tls: true }));
+  }
+
+  /** Lists an order's refunds; the `_$n` fields come back gathered in `refunds`. */
+  async refundQuery(params: V2RefundQueryParams): Promise<V2RefundQueryResult> {
+    const by = pickV2Identifier(
+      params,
+      ['transaction_id', 'out_trade_no', 'out_refund_no', 'refund_id'],
+      'refundquery',
+    );
+    const { offset } = params;
+    if (offset !== undefined && (!Number.isSafeInteger(offset) || offset < 0)) {
+      throw new WechatPayValidationError('offset', 'offset must be a non-negative integer');
+    }
+    const fields = { [by]: (params as Record<string, unknown>)[by], offset };
+    const answer = await this.#call('/pay/refundquery', fields, { idempotent: true });
+    return { ...withV2Amounts<V2RefundQueryResult>(answer), refunds: collectV2Refunds(answer) };
+  }
+
+  /**
+   * Downloads a day's bill: CSV text, or the gzip bytes when `tar_type` is `GZIP` (parse the text
+   * with `parseBillCsv`). "No bill" comes back as an XML `return_code=FAIL`, thrown as an API error.
+   * The whole bill is held in memory; give `http` a larger `maxResponseBytes` for very large days.
+   */
+  downloadBill(params: V2DownloadBillParams & { tar_type: 'GZIP' }): Promise<Buffer>;
+  downloadBill(params: V2DownloadBillParams): Promise<string>;
+  async downloadBill(params: V2DownloadBillParams): Promise<string | Buffer> {
+    validateV2DownloadBill(params);
+    const path = '/pay/downloadbill';
+    const fields = {
+      bill_date: params.bill_date,
+      bill_type: params.bill_type ?? 'ALL',
+      tar_type: params.tar_type,
+    };
+    return this.#exchange(path, fields, { idempotent: true }, (res, check) => {
+      if (res.status < 200 || res.status >= 300 || looksLikeXml(res.body)) {
+        readV2Answer(path, res, check, this.#maxXmlBytes);
+        throw new WechatPayFormatError(`v2 ${path}: answered XML with return_code SUCCESS instead of a bill`);
+      }
+      return params.tar_type === 'GZIP' ? res.body : res.body.toString('utf8');
+    });
+  }
+
+  /** Shortens a `weixin://wxpay/bizpayurl?…` URL so the QR code has fewer modules. */
+  async shortUrl(longUrl: string): Promise<V2ShortUrlResult> {
+    assertV2Text(longUrl, 'long_url', 1024);
+    return withV2Amounts(await this.#call('/tools/shorturl', { long_url: longUrl }, { idempotent: true }));
+  }
+
+  /** Releases the connection pools this client opened. */
+  async close(): Promise<void> {
+    if (this.#ownsHttp) await this.#http.close?.();
+    await this.#tlsHttp?.close();
+  }
+
+  #call(path: string, fields: object, options: CallOptions): Promise<Record<string, string>> {
+    return this.#exchange(path, fields, options, (res, check) =>
+      readV2Answer(path, res, check, this.#maxXmlBytes),
+    );
+  }
+
+  async #exchange<T>(
+    path: string,
+    fields: object,
+    options: CallOptions,
+    read: (res: HttpResponse, check: V2AnswerCheck) => T,
+  ): Promise<T> {
+    const http = options.tls ? this.#secureHttp() : this.#http;
+    const signKey = await this.#signKey();
+    const message: V2Fields = {
+      ...(fields as V2Fields),
+      appid: this.appid,
+      mch_id: this.mchid,
+      nonce_str: nonceStr(),
+      sign_type: this.signType === 'MD5' ? undefined : this.signType,
+      sign: undefined,
+    };
+    // One body for every attempt: a retry is "the same parameters" in WeChat's sense, byte for byte.
+    const body = buildV2Xml({ ...message, sign: v2Sign(message, signKey, this.signType) });
+    const url = `${this.#baseUrl}${this.sandbox ? SANDBOX_PREFIX : ''}${path}`;
+    const check: V2AnswerCheck = { signKey, signType: this.signType, appid: this.appid, mchid: this.mchid };
+    const attempt = async () =>
+      read(
+        await http.request({ method: 'POST', url, headers: XML_HEADERS, body, timeoutMs: this.#timeoutMs }),
+        check,
+      );
+    return options.idempotent ? withRetry(this.#retry, attempt) : attempt();
+  }
+
+  #secureHttp(): HttpClient {
+    if (!this.#tls) {
+      throw new WechatPayConfigError(
+        'refunds use mutual TLS (/secapi): configure `tls` with the merchant API certificate ' +
+          '(apiclient_cert.pem + apiclient_key.pem, or apiclient_cert.p12)',
+      );
+    }
+    this.#tlsHttp ??= new UndiciHttpClient({ timeoutMs: this.#timeoutMs, tls: this.#tls });
+    return this.#tlsHttp;
+  }
+
+  /** Single-flight: concurrent first calls share one getsignkey request; a failure is not cached. */
+  #signKey(): Promise<string> {
+    if (!this.sandbox) return Promise.resolve(this.#apiKey);
+    this.#sandboxKey ??= withRetry(this.#retry, () =>
+      fetchSandboxSignKey(this.#http, this.#baseUrl, this.mchid, this.#apiKey, this.#timeoutMs),
+    ).catch((err: unknown) => {
+      this.#sandboxKey = undefined;
+      throw err;
+    });
+    return this.#sandboxKey;
+  }
+}
+
+function looksLikeXml(body: Buffer): boolean {
+  const head = body
+    .subarray(0, 64)
+    .toString('utf8')
+    .replace(/^\uFEFF?\s*/, '');
+  return head.startsWith('<xml') || head.startsWith('<?xml');
+}
