@@ -24,7 +24,11 @@ import { CompositeKeyStore, PublicKeyStore, type VerificationKeyStore } from './
 export interface V3CertificateModeOptions {
   /** Certificates (PEM) trusted before the first download. */
   pinned?: Array<string | Buffer>;
-  /** Re-download in the background this often (e.g. 12 h). Off by default: unknown serials trigger a download anyway. */
+  /**
+   * Re-download in the background this often, default 12 h, so a rotated certificate is known
+   * before the first answer signed with it arrives; `0` turns it off (unknown serials still trigger
+   * a download). The timer never keeps the process alive.
+   */
   refreshIntervalMs?: number;
   minRefreshIntervalMs?: number;
   onRefreshError?: (error: unknown) => void;
@@ -287,7 +291,7 @@ function verificationSetup(
           onError: verification.onRefreshError,
           now: deps.now,
         });
-  if (certificates && verification.mode !== 'public-key' && verification.refreshIntervalMs) {
+  if (certificates && verification.mode !== 'public-key' && verification.refreshIntervalMs !== 0) {
     certificates.start(verification.refreshIntervalMs);
   }
   const publicStore = publicKey && new PublicKeyStore(publicKey.serial, publicKey.key);
