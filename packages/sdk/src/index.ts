@@ -14,6 +14,4 @@ export * from './crypto/rsa.js';
 export * from './errors.js';
 export * from './platform/index.js';
 export * from './v2/index.js';
-export * from './v3/request-signer.js';
-export * from './v3/response-verifier.js';
-export * from './v3/verification-keys.js';
+export * from './v3/index.js';

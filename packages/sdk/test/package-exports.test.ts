@@ -1,0 +1,42 @@
+/** The package as users import it (built `dist`, through the `exports` map), not the sources. */
+import * as sdk from '@wechatpay-kit/sdk';
+import * as testing from '@wechatpay-kit/sdk/testing';
+import { describe, expect, it } from 'vitest';
+
+describe('@wechatpay-kit/sdk public surface', () => {
+  it.each([
+    'V2Client',
+    'V3Client',
+    'V3RequestSigner',
+    'V3ResponseVerifier',
+    'PlatformCertificateStore',
+    'PublicKeyStore',
+    'V3NotificationParser',
+    'parseV2PaymentNotification',
+    'parseV2RefundNotification',
+    'parseV2Xml',
+    'buildBizPayUrl',
+    'jsapiPayParamsV2',
+    'jsapiPayParamsV3',
+    'AccessTokenProvider',
+    'JsapiTicketProvider',
+    'OAuthClient',
+    'MiniProgramClient',
+    'MemoryTokenCache',
+    'jssdkSignature',
+    'WechatPayError',
+    'WechatPayApiError',
+    'WechatPaySignatureError',
+  ])('exports %s from the package root', (name) => {
+    expect(typeof (sdk as Record<string, unknown>)[name]).toBe('function');
+  });
+
+  it.each([
+    'buildV3Notification',
+    'buildV2PaymentNotification',
+    'buildV2RefundNotification',
+    'signV3Response',
+  ])('exports %s from /testing', (name) => {
+    expect(typeof (testing as Record<string, unknown>)[name]).toBe('function');
+  });
+});
