@@ -58,15 +58,13 @@ describe('wxpay dispatcher', () => {
     expect(run.stderr).not.toContain('SECRETKEY');
   });
 
-  it.each([
-    [['start'], 'start is not available yet'],
-    [['sim'], 'sim is not available yet'],
-    [['sim', '--port', '3100', '--https'], 'sim is not available yet'],
-    [['sim', 'pay', 'weixin://wxpay/bizpayurl?pr=abc', '--openid', 'o1'], 'sim is not available yet'],
-  ])('%j exits 2 with the not-yet line', async (argv, reason) => {
-    const run = await runCli(argv);
-    expect(run.code).toBe(2);
-    expect(run.stdout).toBe('');
-    expect(run.errorLines).toEqual([expect.stringContaining(reason)]);
-  });
+  it.each([[['start'], 'start is not available yet']])(
+    '%j exits 2 with the not-yet line',
+    async (argv, reason) => {
+      const run = await runCli(argv);
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.errorLines).toEqual([expect.stringContaining(reason)]);
+    },
+  );
 });

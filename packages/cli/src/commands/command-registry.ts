@@ -3,6 +3,7 @@ import { decryptCommand } from './decrypt-command.js';
 import { jssdkSignCommand } from './jssdk-sign-command.js';
 import { notYetCommand } from './not-yet-command.js';
 import { signCommand } from './sign-command.js';
+import { simCommand } from './sim-command.js';
 import { verifyCommand } from './verify-command.js';
 
 /** Every `wxpay` command, in the order `wxpay help` lists them. */
@@ -13,12 +14,7 @@ export const commands: readonly Command[] = [
     summary: 'the payment service and the simulator with embedded defaults',
     arrivesWith: 'the payment service',
   }),
-  notYetCommand({
-    name: 'sim',
-    synopsis: ['sim [--port N] [--https]', 'sim pay <code_url|out_trade_no> [--openid ID] [--fail]'],
-    summary: 'the WeChat Pay simulator alone, or pay an order in it',
-    arrivesWith: 'the simulator',
-  }),
+  simCommand,
   signCommand,
   verifyCommand,
   jssdkSignCommand,

@@ -1,0 +1,48 @@
+import type { Command } from '../command.js';
+import { runSimPay } from './sim-pay.js';
+import { runSimServer } from './sim-server.js';
+
+/**
+ * `wxpay sim`: runs the WeChat Pay simulator, or (`wxpay sim pay`) pays an order in a running one —
+ * the phone page's "支付" button for scripts and CI.
+ */
+export const simCommand: Command = {
+  name: 'sim',
+  synopsis: [
+    'sim [--port N] [--https] [--data-dir DIR] [--host H]',
+    'sim pay <code_url|out_trade_no|prepay_id> [--openid ID | --user NAME] [--fail]',
+  ],
+  summary: 'the WeChat Pay simulator alone, or pay an order in it',
+  help: `Usage:
+  wxpay sim [--port N] [--https] [--data-dir DIR] [--host H] [--public-url URL]
+  wxpay sim pay <code_url|out_trade_no|prepay_id|transaction_id> [--openid ID | --user NAME] [--fail] [--mchid M]
+
+wxpay sim runs the offline WeChat Pay (API v2 + v3) and WeChat platform simulator until Ctrl+C. It
+prints its URL, the phone page (pay by hand) and the console, and exports the demo merchant's
+settings and keys to DIR/merchant/merchant.json.
+
+  --port N        default $SIM_PORT, else 3100; 0 picks a free port (the URL printed is the real one)
+  --https         serve HTTPS with a certificate from a local CA kept in DIR; trust it with
+                  NODE_EXTRA_CA_CERTS (printed) to point an unmodified client at the simulator
+  --data-dir DIR  state, keys and CA; default $DATA_DIR/simulator, else data/simulator
+  --host H        default 127.0.0.1. The control API (/_sim/) has no authentication: never
+                  expose the simulator beyond a development machine or test network
+  --public-url U  how browsers reach it, when not at its own address (proxies, containers)
+
+wxpay sim pay pays an order in a running simulator (at $SIM_URL, else http://127.0.0.1:$SIM_PORT),
+as the simulated user holding the phone would:
+
+  --user NAME     the simulated user (alice, bob, carol, …); default the order's own payer
+                  (JSAPI) or alice
+  --openid ID     the simulated user with this openid in the order's app
+  --fail          the bank declines instead: the order ends PAYERROR
+  --mchid M       look the out_trade_no up in this merchant only
+
+Output: the order, then on the last line its state and, once paid, the transaction id
+("SUCCESS 4200…"). An unknown, closed, expired or already paid order exits 1 with the reason.`,
+
+  async run(args, io) {
+    if (args[0] === 'pay') return runSimPay(args.slice(1), io);
+    return runSimServer(args, io);
+  },
+};

@@ -1,0 +1,115 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TradeRecord, TradeState } from '../engine/sim-records.js';
+import { scanProductQr } from '../notifier/product-callback-client.js';
+import type { SimContext } from '../sim-context.js';
+import { badRequest, ControlError, notFound } from './control-error.js';
+import { ControlInput } from './control-input.js';
+import { notificationsOfTrade } from './notification-view.js';
+import { orderView, refundView } from './order-view.js';
+
+export const TRADE_STATES: readonly TradeState[] = [
+  'NOTPAY',
+  'USERPAYING',
+  'SUCCESS',
+  'CLOSED',
+  'REFUND',
+  'PAYERROR',
+  'REVOKED',
+];
+/** Who pays when the request names nobody and the order is not bound to a payer. */
+const DEFAULT_USER = 'alice';
+const NATIVE_CODE_URL = /^weixin:\/\/wxpay\/bizpayurl\?pr=[^&\s]+$/;
+const PRODUCT_QR = /^weixin:\/\/wxpay\/bizpayurl\?(?=.*\bsign=)(?=.*\bproduct_id=)\S+$/;
+
+type RefParams = { Params: { ref: string } };
+
+/**
+ * `/_sim/orders` and `/_sim/scan`: what the person holding the phone does. Orders are found by any
+ * reference a developer has at hand — `out_trade_no`, `code_url`, `prepay_id` or `transaction_id`
+ * — and every action answers with the order, its refunds and its notification log.
+ */
+export function orderControlRoutes(app: FastifyInstance, ctx: SimContext): void {
+  const detail = (trade: TradeRecord) => ({
+    order: orderView(ctx, trade),
+    refunds: ctx.refunds.ofTrade(trade.mchid, trade.outTradeNo).map(refundView),
+    notifications: notificationsOfTrade(ctx, trade),
+  });
+  const tradeOf = (request: FastifyRequest<RefParams>) => {
+    const { ref } = request.params;
+    const mchid = ControlInput.query(request).string('mchid');
+    const trade = mchid ? ctx.trades.find(mchid, { outTradeNo: ref }) : ctx.trades.lookup(ref);
+    if (!trade) throw notFound(`order ${ref}`);
+    return trade;
+  };
+  /** The paying user: named, or found by openid in the order's app, or the order's own payer. */
+  const userOf = (input: ControlInput, trade: Pick<TradeRecord, 'appid' | 'openid'>) => {
+    const openid = input.string('openid');
+    if (openid) {
+      const user = ctx.users.byOpenid(trade.appid, openid);
+      if (!user) throw notFound(`simulated user with openid ${openid} in app ${trade.appid}`);
+      return user.id;
+    }
+    const userId =
+      input.string('user') ??
+      (trade.openid && ctx.users.byOpenid(trade.appid, trade.openid)?.id) ??
+      DEFAULT_USER;
+    if (!ctx.users.get(userId)) throw notFound(`simulated user ${userId}`);
+    return userId;
+  };
+
+  app.get('/orders', async (request) => {
+    const query = ControlInput.query(request);
+    const state = query.choice('state', TRADE_STATES);
+    const limit = query.integer('limit', { min: 1, max: 1000 }) ?? 200;
+    const mchid = query.string('mchid');
+    return ctx.trades
+      .list({ mchid, state })
+      .slice(0, limit)
+      .map((trade) => orderView(ctx, trade));
+  });
+
+  app.get<RefParams>('/orders/:ref', async (request) => detail(tradeOf(request)));
+
+  app.post('/scan', async (request) => {
+    const input = ControlInput.body(request);
+    const scanned = (input.string('code_url') ?? input.string('bizpayurl'))?.trim();
+    if (!scanned)
+      throw badRequest('missing body field "code_url" (or "bizpayurl"): the content of the QR code');
+    if (PRODUCT_QR.test(scanned)) {
+      const appid = new URL(scanned).searchParams.get('appid') ?? '';
+      return detail(await scanProductQr(ctx, scanned, userOf(input, { appid })));
+    }
+    if (!NATIVE_CODE_URL.test(scanned)) {
+      throw badRequest(
+        'not a WeChat Pay QR code: expected weixin://wxpay/bizpayurl?pr=… (a Native code_url) ' +
+          'or weixin://wxpay/bizpayurl?sign=…&product_id=… (a mode-1 product QR)',
+      );
+    }
+    const trade = ctx.trades.lookup(scanned);
+    if (!trade || trade.codeUrl !== scanned) throw notFound(`order with code_url ${scanned}`);
+    if (input.has('user') || input.has('openid')) userOf(input, trade);
+    return detail(trade);
+  });
+
+  app.post<RefParams>('/orders/:ref/pay', async (request) => {
+    const trade = tradeOf(request);
+    ctx.trades.pay(trade, userOf(ControlInput.body(request), trade));
+    return detail(trade);
+  });
+
+  app.post<RefParams>('/orders/:ref/fail', async (request) =>
+    detail(ctx.trades.failPayment(tradeOf(request))),
+  );
+
+  app.post<RefParams>('/orders/:ref/cancel', async (request) => {
+    const trade = tradeOf(request);
+    if (trade.state !== 'NOTPAY' && trade.state !== 'USERPAYING') {
+      throw new ControlError(
+        409,
+        'TRADE_STATE_ERROR',
+        `订单状态为 ${trade.state}，没有可取消的支付 (nothing to cancel)`,
+      );
+    }
+    return detail(ctx.trades.cancelPaying(trade));
+  });
+}

@@ -1,0 +1,27 @@
+/**
+ * A business refusal of the simulated WeChat Pay, in protocol-neutral words; the v2 and v3 routes
+ * translate each code into that API's own error code, HTTP status and message.
+ */
+export type SimErrorCode =
+  | 'ORDER_NOT_EXIST'
+  | 'OUT_TRADE_NO_USED'
+  | 'ORDER_PAID'
+  | 'ORDER_CLOSED'
+  | 'ORDER_EXPIRED'
+  | 'NOT_ENOUGH'
+  | 'OPENID_MISMATCH'
+  | 'TRADE_STATE_ERROR'
+  | 'REFUND_NOT_EXIST'
+  | 'REFUND_AMOUNT_INVALID'
+  | 'REFUND_NO_USED'
+  | 'PARAM_ERROR';
+
+export class SimError extends Error {
+  readonly code: SimErrorCode;
+
+  constructor(code: SimErrorCode, message: string) {
+    super(message);
+    this.name = 'SimError';
+    this.code = code;
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * wechatpay-kit simulator: a stateful, offline WeChat Pay (API v2 + v3) and WeChat platform.
+ * Start it in-process with {@link startSimulator}, or as `wxpay sim`.
+ */
+
+export type { ApiFaultRule, NotifyFaults } from './engine/fault-injector.js';
+export type { MerchantCredentials, NewMerchant } from './engine/merchant-registry.js';
+export type { SimMerchantConfig } from './merchant-config.js';
+export { type RunningSimulator, type SimulatorOptions, startSimulator } from './simulator-server.js';
