@@ -143,6 +143,49 @@ describe('wxpay sim (a real simulator process) and wxpay sim pay', () => {
     ]);
   });
 
+  it('starts with the faults given by --fault and --notify-faults, visible to clients', async () => {
+    const faulty = await startSimProcess([
+      '--port',
+      '0',
+      '--data-dir',
+      mkdtempSync(join(tmpdir(), 'wxpay-sim-faults-')),
+      '--fault',
+      'v3.transactions.native=SYSTEMERROR,v2.*=SLOW:0.5',
+      '--notify-faults',
+      'drop=0.25,delay=2000@0.5,reorder',
+    ]);
+    try {
+      const faults = (await (await fetch(`${faulty.url}/_sim/faults`)).json()) as {
+        api: unknown[];
+        notify: Record<string, unknown>;
+      };
+      expect(faults.api).toEqual([
+        { api: 'v3.transactions.native', kind: 'SYSTEMERROR' },
+        { api: 'v2.*', kind: 'SLOW', probability: 0.5 },
+      ]);
+      expect(faults.notify).toMatchObject({
+        dropProbability: 0.25,
+        delayMs: 2000,
+        delayProbability: 0.5,
+        reorder: true,
+      });
+      const answer = await fetch(`${faulty.url}/v3/pay/transactions/native`, { method: 'POST' });
+      // the fault gate runs after authentication: an unsigned call is still refused as unsigned
+      expect(answer.status).toBe(401);
+    } finally {
+      await faulty.stop();
+    }
+  });
+
+  it('refuses malformed fault options with exit 2', async () => {
+    const bad = await runCli(['sim', '--port', '0', '--fault', 'v3.*=EXPLODE']);
+    expect(bad.code).toBe(2);
+    expect(bad.errorLines).toEqual([expect.stringContaining('--fault kind EXPLODE')]);
+    const badNotify = await runCli(['sim', '--port', '0', '--notify-faults', 'drop=2']);
+    expect(badNotify.code).toBe(2);
+    expect(badNotify.errorLines).toEqual([expect.stringContaining('probability between 0 and 1')]);
+  });
+
   it('refuses a bad port and an unknown subcommand with exit 2', async () => {
     const badPort = await runCli(['sim', '--port', '70000']);
     expect(badPort.code).toBe(2);

@@ -9,12 +9,13 @@ import { runSimServer } from './sim-server.js';
 export const simCommand: Command = {
   name: 'sim',
   synopsis: [
-    'sim [--port N] [--https] [--data-dir DIR] [--host H]',
+    'sim [--port N] [--https] [--data-dir DIR] [--host H] [--fault RULES] [--notify-faults FAULTS]',
     'sim pay <code_url|out_trade_no|prepay_id> [--openid ID | --user NAME] [--fail]',
   ],
   summary: 'the WeChat Pay simulator alone, or pay an order in it',
   help: `Usage:
   wxpay sim [--port N] [--https] [--data-dir DIR] [--host H] [--public-url URL]
+            [--fault API=KIND[:P],…] [--notify-faults drop=P,duplicate=P,delay=MS[@P],reorder[=MS]]
   wxpay sim pay <code_url|out_trade_no|prepay_id|transaction_id> [--openid ID | --user NAME] [--fail] [--mchid M]
 
 wxpay sim runs the offline WeChat Pay (API v2 + v3) and WeChat platform simulator until Ctrl+C. It
@@ -28,6 +29,10 @@ settings and keys to DIR/merchant/merchant.json.
   --host H        default 127.0.0.1. The control API (/_sim/) has no authentication: never
                   expose the simulator beyond a development machine or test network
   --public-url U  how browsers reach it, when not at its own address (proxies, containers)
+  --fault RULES   start with faulty APIs: API is v2.unifiedorder, v3.transactions.native, v3.*, *…;
+                  KIND is SYSTEMERROR, HTTP_500, HTTP_503, SLOW or NO_ANSWER; P a probability
+  --notify-faults lose (drop), double (duplicate), hold back (delay) or reorder notifications;
+                  both can be changed later with PUT /_sim/faults
 
 wxpay sim pay pays an order in a running simulator (at $SIM_URL, else http://127.0.0.1:$SIM_PORT),
 as the simulated user holding the phone would:

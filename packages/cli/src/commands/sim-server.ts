@@ -1,6 +1,7 @@
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parseCommandArgs } from '../arg-parser.js';
 import { type CliIo, ExitCode, UsageError, writeLine } from '../command.js';
+import { parseApiFaults, parseNotifyFaults } from './sim-fault-options.js';
 
 const DEFAULT_PORT = 3100;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -17,6 +18,8 @@ export async function runSimServer(args: string[], io: CliIo): Promise<number> {
     https: { type: 'boolean' },
     'data-dir': { type: 'string' },
     'public-url': { type: 'string' },
+    fault: { type: 'string' },
+    'notify-faults': { type: 'string' },
   });
   if (positionals.length > 0)
     throw new UsageError(`unknown sim subcommand "${positionals[0]}" (did you mean "sim pay"?)`);
@@ -28,9 +31,14 @@ export async function runSimServer(args: string[], io: CliIo): Promise<number> {
     throw new UsageError('--public-url must be an http:// or https:// URL');
   }
 
+  const apiFaults = parseApiFaults(values.fault);
+  const notifyFaults = parseNotifyFaults(values['notify-faults']);
+
   // Loaded here, not at the top: the signing tools must not pay for starting a web server.
   const { startSimulator } = await import('@wechatpay-kit/simulator');
   const sim = await startSimulator({ port, host, dataDir, https: values.https ?? false, publicUrl });
+  sim.ctx.faults.setApiFaults(apiFaults);
+  sim.ctx.faults.setNotifyFaults(notifyFaults);
   const shown = publicUrl ?? sim.url;
   const where = (path: string) => {
     const rel = relative(process.cwd(), path);
@@ -45,6 +53,9 @@ export async function runSimServer(args: string[], io: CliIo): Promise<number> {
     `  merchant    ${sim.merchant.mchid}, config exported to ${where(join(dataDir, 'merchant', 'merchant.json'))}`,
   );
   writeLine(io.stdout, `  data        ${where(dataDir)}`);
+  if (apiFaults.length > 0 || Object.keys(notifyFaults).length > 0) {
+    writeLine(io.stdout, `  faults      ${JSON.stringify({ api: apiFaults, notify: notifyFaults })}`);
+  }
   if (values.https) {
     const ca = sim.caCertificatePath ?? join(dataDir, 'ca-cert.pem');
     writeLine(
