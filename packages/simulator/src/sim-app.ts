@@ -1,9 +1,9 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { controlRoutes } from './control/control-routes.js';
 import { phonePageRoutes } from './control/phone-page-routes.js';
-import { platformRoutes } from './routes/platform-routes.js';
-import { v2Routes } from './routes/v2-routes.js';
-import { v3Routes } from './routes/v3-routes.js';
+import { platformRoutes } from './routes/platform/platform-routes.js';
+import { v2Routes } from './routes/v2/v2-routes.js';
+import { v3Routes } from './routes/v3/v3-routes.js';
 import type { SimContext } from './sim-context.js';
 
 /** The real APIs accept bodies of a few KiB; anything near this is an attack or a bug. */

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { pendingProbeSignatures, requestProbeSignatures } from '../routes/v3-probe-switch.js';
+import { pendingProbeSignatures, requestProbeSignatures } from '../routes/v3/v3-probe-switch.js';
 import type { SimContext } from '../sim-context.js';
 import { clockControlRoutes } from './clock-control-routes.js';
 import { ControlError, replyControlError } from './control-error.js';

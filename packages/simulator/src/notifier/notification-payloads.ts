@@ -9,7 +9,7 @@ import {
   type V3Transaction,
 } from '@wechatpay-kit/sdk';
 import type { RefundRecord, RefundStatus, TradeRecord } from '../engine/sim-records.js';
-import { v3TransactionView } from '../routes/v3-transaction-view.js';
+import { v3TransactionView } from '../routes/v3/v3-transaction-view.js';
 import type { SimContext } from '../sim-context.js';
 import type { NotificationKind, NotificationRecord } from './notification-log.js';
 

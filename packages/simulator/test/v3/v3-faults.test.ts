@@ -7,7 +7,7 @@ import {
 } from '@wechatpay-kit/sdk';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { V3SigningMode } from '../../src/engine/sim-records.js';
-import { pendingProbeSignatures, requestProbeSignatures } from '../../src/routes/v3-probe-switch.js';
+import { pendingProbeSignatures, requestProbeSignatures } from '../../src/routes/v3/v3-probe-switch.js';
 import type { RunningSimulator } from '../../src/simulator-server.js';
 import { clientFor, nativeOrder, startV3Simulator } from './support/v3-test-kit.js';
 

@@ -1,6 +1,6 @@
 import { jssdkSignature, stripFragment } from '@wechatpay-kit/sdk';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { SimContext } from '../sim-context.js';
+import type { SimContext } from '../../sim-context.js';
 import type { PlatformCredentialStore } from './platform-credential-store.js';
 import { OAUTH_CODE_LIFETIME_MS } from './platform-oauth-routes.js';
 import type { PlatformQuotaMeter } from './platform-quota-meter.js';

@@ -9,10 +9,10 @@ import {
   WechatPaySignatureError,
 } from '@wechatpay-kit/sdk';
 import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
-import { SimError } from '../engine/sim-error.js';
-import type { MerchantRecord } from '../engine/sim-records.js';
-import type { SimContext } from '../sim-context.js';
-import type { ApiFaultGate } from './api-fault-gate.js';
+import { SimError } from '../../engine/sim-error.js';
+import type { MerchantRecord } from '../../engine/sim-records.js';
+import type { SimContext } from '../../sim-context.js';
+import type { ApiFaultGate } from '../api-fault-gate.js';
 import { required } from './v2-field-rules.js';
 import {
   asciiHint,

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { SimApp } from '../engine/sim-records.js';
-import type { SimContext } from '../sim-context.js';
+import type { SimApp } from '../../engine/sim-records.js';
+import type { SimContext } from '../../sim-context.js';
 import type { OAuthScope, PlatformCredentialStore } from './platform-credential-store.js';
 import { oauthChooserPage, oauthErrorPage } from './platform-oauth-pages.js';
 import { PlatformParams } from './platform-params.js';

@@ -1,10 +1,10 @@
 import { TLSSocket } from 'node:tls';
 import type { V2Fields } from '@wechatpay-kit/sdk';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { beijingDateTime } from '../engine/bill-format.js';
-import type { RefundRecord, RefundStatus } from '../engine/sim-records.js';
-import type { TradeRef } from '../engine/trade-engine.js';
-import type { SimContext } from '../sim-context.js';
+import { beijingDateTime } from '../../engine/bill-format.js';
+import type { RefundRecord, RefundStatus } from '../../engine/sim-records.js';
+import type { TradeRef } from '../../engine/trade-engine.js';
+import type { SimContext } from '../../sim-context.js';
 import { fen, oneOf, optional, outRefundNo, outTradeNo, required } from './v2-field-rules.js';
 import type { V2Call, V2Handler } from './v2-gateway.js';
 import { V2HttpRefusal, V2ResultFailure, V2ReturnFailure } from './v2-replies.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
-import type { SimContext } from '../sim-context.js';
+import type { SimContext } from '../../sim-context.js';
 import { PLATFORM_ERRMSG, PlatformRefusal } from './platform-refusal.js';
 
 /** WeChat's platform answers carry this exact content type. */

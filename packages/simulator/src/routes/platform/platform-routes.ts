@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { SimContext } from '../sim-context.js';
+import type { SimContext } from '../../sim-context.js';
 import { platformControlRoutes } from './platform-control-routes.js';
 import { PlatformCredentialStore } from './platform-credential-store.js';
 import { platformOAuthRoutes } from './platform-oauth-routes.js';

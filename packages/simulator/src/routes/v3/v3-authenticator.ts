@@ -5,8 +5,8 @@ import {
   V3_SIGNATURE_SCHEME,
 } from '@wechatpay-kit/sdk';
 import type { FastifyRequest } from 'fastify';
-import type { MerchantRecord } from '../engine/sim-records.js';
-import type { SimContext } from '../sim-context.js';
+import type { MerchantRecord } from '../../engine/sim-records.js';
+import type { SimContext } from '../../sim-context.js';
 import { V3Error } from './v3-error.js';
 import { diagnoseSignature, type SignedRequest, signedMessage } from './v3-signature-diagnosis.js';
 

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { isRfc3339 } from '@wechatpay-kit/sdk';
-import type { TradeType } from '../engine/sim-records.js';
-import type { SimContext } from '../sim-context.js';
+import type { TradeType } from '../../engine/sim-records.js';
+import type { SimContext } from '../../sim-context.js';
 import type { V3Call, V3Endpoints } from './v3-endpoint.js';
 import { V3Error } from './v3-error.js';
 import type { V3JsonBody } from './v3-json-body.js';

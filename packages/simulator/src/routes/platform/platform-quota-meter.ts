@@ -1,5 +1,5 @@
-import type { SimClock } from '../engine/sim-clock.js';
-import type { Collection, StateStore } from '../engine/state-store.js';
+import type { SimClock } from '../../engine/sim-clock.js';
+import type { Collection, StateStore } from '../../engine/state-store.js';
 
 /** WeChat's call limits per app (and per user for `jscode2session`); all adjustable through `/_sim/platform/settings`. */
 export interface PlatformQuotas {

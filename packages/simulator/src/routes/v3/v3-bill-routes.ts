@@ -7,8 +7,8 @@ import {
   fundFlowBillIsEmpty,
   type TradeBillType,
   tradeBillIsEmpty,
-} from '../engine/bill-builder.js';
-import type { SimContext } from '../sim-context.js';
+} from '../../engine/bill-builder.js';
+import type { SimContext } from '../../sim-context.js';
 import type { V3Call, V3Endpoints } from './v3-endpoint.js';
 import { V3Error } from './v3-error.js';
 

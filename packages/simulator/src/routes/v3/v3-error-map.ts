@@ -1,4 +1,4 @@
-import type { SimError, SimErrorCode } from '../engine/sim-error.js';
+import type { SimError, SimErrorCode } from '../../engine/sim-error.js';
 import { V3Error } from './v3-error.js';
 
 interface V3Refusal {

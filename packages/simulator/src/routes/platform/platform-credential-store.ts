@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
-import type { SimClock } from '../engine/sim-clock.js';
-import type { Collection, StateStore } from '../engine/state-store.js';
+import type { SimClock } from '../../engine/sim-clock.js';
+import type { Collection, StateStore } from '../../engine/state-store.js';
 
 /** Everything the platform hands out that a later call presents back. */
 export type CredentialKind =

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { SimError } from '../engine/sim-error.js';
-import type { SimContext } from '../sim-context.js';
-import type { ApiFaultGate } from './api-fault-gate.js';
+import { SimError } from '../../engine/sim-error.js';
+import type { SimContext } from '../../sim-context.js';
+import type { ApiFaultGate } from '../api-fault-gate.js';
 import { authenticateV3, claimedMchid, type V3Caller } from './v3-authenticator.js';
 import { V3Error } from './v3-error.js';
 import { v3ErrorFromSim } from './v3-error-map.js';

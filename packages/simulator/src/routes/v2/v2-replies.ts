@@ -1,5 +1,5 @@
 import { buildV2Xml, nonceStr, type V2Fields, type V2SignType, v2Sign } from '@wechatpay-kit/sdk';
-import type { SimError, SimErrorCode } from '../engine/sim-error.js';
+import type { SimError, SimErrorCode } from '../../engine/sim-error.js';
 
 /**
  * `return_code=FAIL`: the call itself was refused (method, body, XML, sign, unknown merchant, missing

@@ -1,6 +1,6 @@
 import { safeEqual } from '@wechatpay-kit/sdk';
-import type { SimApp } from '../engine/sim-records.js';
-import type { SimContext } from '../sim-context.js';
+import type { SimApp } from '../../engine/sim-records.js';
+import type { SimContext } from '../../sim-context.js';
 import type {
   CredentialKind,
   IssuedCredential,

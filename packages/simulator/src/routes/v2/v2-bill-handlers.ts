@@ -4,8 +4,8 @@ import {
   buildTradeBill,
   fundFlowBillIsEmpty,
   tradeBillIsEmpty,
-} from '../engine/bill-builder.js';
-import type { SimContext } from '../sim-context.js';
+} from '../../engine/bill-builder.js';
+import type { SimContext } from '../../sim-context.js';
 import { oneOfValues, optional, required } from './v2-field-rules.js';
 import type { V2Call, V2Handler, V2Outcome } from './v2-gateway.js';
 import { V2ReturnFailure } from './v2-replies.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { signV3Response } from '@wechatpay-kit/sdk/testing';
 import type { FastifyReply } from 'fastify';
-import type { SimContext } from '../sim-context.js';
+import type { SimContext } from '../../sim-context.js';
 import { takeProbeSignature } from './v3-probe-switch.js';
 
 /** What a v3 handler answers: a status and, except for 204, a JSON body — or a file. */

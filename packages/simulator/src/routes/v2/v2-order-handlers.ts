@@ -1,8 +1,8 @@
 import { isIP } from 'node:net';
 import type { V2Fields } from '@wechatpay-kit/sdk';
-import { beijingCompact } from '../engine/sim-ids.js';
-import type { TradeRecord, TradeState, TradeType } from '../engine/sim-records.js';
-import type { SimContext } from '../sim-context.js';
+import { beijingCompact } from '../../engine/sim-ids.js';
+import type { TradeRecord, TradeState, TradeType } from '../../engine/sim-records.js';
+import type { SimContext } from '../../sim-context.js';
 import {
   beijingTime,
   fen,

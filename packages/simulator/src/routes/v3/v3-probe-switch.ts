@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { SimContext } from '../sim-context.js';
+import type { SimContext } from '../../sim-context.js';
 
 /** WeChat's probe signatures start with this; a merchant that accepts one is not verifying. */
 const PROBE_PREFIX = 'WECHATPAY/SIGNTEST/';

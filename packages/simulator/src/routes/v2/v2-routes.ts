@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { SimContext } from '../sim-context.js';
-import { ApiFaultGate } from './api-fault-gate.js';
-import { ShortUrlBook } from './short-url-book.js';
+import type { SimContext } from '../../sim-context.js';
+import { ApiFaultGate } from '../api-fault-gate.js';
+import { ShortUrlBook } from '../short-url-book.js';
 import { v2BillHandlers } from './v2-bill-handlers.js';
 import { required } from './v2-field-rules.js';
 import { V2Gateway, type V2Handler } from './v2-gateway.js';

@@ -1,5 +1,5 @@
 import { toRfc3339Beijing, type V3Refund } from '@wechatpay-kit/sdk';
-import type { RefundRecord } from '../engine/sim-records.js';
+import type { RefundRecord } from '../../engine/sim-records.js';
 
 /**
  * The v3 shape of a refund. Simulated payments use no coupons and charge no fee, so payer and

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import type { SimContext } from '../sim-context.js';
+import type { SimContext } from '../../sim-context.js';
 import type { CodeOutcome, IssuedCode, PlatformCredentialStore } from './platform-credential-store.js';
 import { PlatformParams } from './platform-params.js';
 import type { PlatformQuotaMeter } from './platform-quota-meter.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { SimContext } from '../sim-context.js';
-import { ApiFaultGate } from './api-fault-gate.js';
+import type { SimContext } from '../../sim-context.js';
+import { ApiFaultGate } from '../api-fault-gate.js';
 import { v3BillRoutes } from './v3-bill-routes.js';
 import { v3CertificateRoutes } from './v3-certificate-routes.js';
 import { V3Endpoints } from './v3-endpoint.js';

@@ -1,5 +1,5 @@
-import type { TradeRef } from '../engine/trade-engine.js';
-import type { SimContext } from '../sim-context.js';
+import type { TradeRef } from '../../engine/trade-engine.js';
+import type { SimContext } from '../../sim-context.js';
 import type { V3Endpoints } from './v3-endpoint.js';
 import { V3Error } from './v3-error.js';
 import { v3RefundView } from './v3-refund-view.js';
