@@ -1,78 +1,53 @@
-import { type V3Client, WechatPayApiError, WechatPaySignatureError } from '@wechatpay-kit/sdk';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningSimulator, startSimulator } from '../../src/index.js';
-import { type ControlCall, controlClient } from './support/control-client.js';
-import { type NotifyReceiver, outTradeNo, startNotifyReceiver, v3ClientFor } from './support/merchant-kit.js';
+import { WechatPayApiError, WechatPaySignatureError } from '@wechatpay-kit/sdk';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { useControlSuite } from './support/control-suite.js';
+import { outTradeNo } from './support/merchant-kit.js';
 
 describe('control API: fault injection and probe signatures', () => {
-  let sim: RunningSimulator;
-  let call: ControlCall;
-  let client: V3Client;
-  let merchant: NotifyReceiver;
+  const suite = useControlSuite();
   let orderNo: string;
 
   beforeAll(async () => {
-    sim = await startSimulator({ port: 0 });
-    call = controlClient(sim.url);
-    client = v3ClientFor(sim.merchant, sim.url);
-    merchant = await startNotifyReceiver(client);
     orderNo = outTradeNo('FLT');
-    await client.transactions.native({
-      appid: sim.merchant.appid,
-      description: 'faults',
-      out_trade_no: orderNo,
-      notify_url: merchant.url,
-      amount: { total: 10 },
-    });
+    await suite.nativeOrder({ outTradeNo: orderNo, description: 'faults', total: 10 });
   });
   afterEach(async () => {
-    await call('DELETE', '/faults');
-  });
-  afterAll(async () => {
-    await client?.close();
-    await merchant?.close();
-    await sim?.stop();
+    await suite.call('DELETE', '/faults');
   });
 
   it('makes the next query answer SYSTEM_ERROR once, as our SDK sees it', async () => {
-    const put = await call('PUT', '/faults', {
+    const put = await suite.call('PUT', '/faults', {
       api: [{ api: 'v3.transactions.query', kind: 'SYSTEMERROR', times: 1 }],
     });
     expect(put.status).toBe(200);
     expect(put.body.api).toEqual([{ api: 'v3.transactions.query', kind: 'SYSTEMERROR', times: 1 }]);
 
-    const failing = client.transactions.queryByOutTradeNo(orderNo);
+    const failing = suite.client.transactions.queryByOutTradeNo(orderNo);
     await expect(failing).rejects.toBeInstanceOf(WechatPayApiError);
     await expect(failing).rejects.toMatchObject({ code: 'SYSTEM_ERROR', status: 500 });
-    expect((await call('GET', '/faults')).body.api).toEqual([]);
-    expect((await client.transactions.queryByOutTradeNo(orderNo)).trade_state).toBe('NOTPAY');
+    expect((await suite.call('GET', '/faults')).body.api).toEqual([]);
+    expect((await suite.client.transactions.queryByOutTradeNo(orderNo)).trade_state).toBe('NOTPAY');
   });
 
   it('makes a family of APIs answer 503 from the gateway until the faults are cleared', async () => {
-    await call('PUT', '/faults', { api: [{ api: 'v3.*', kind: 'HTTP_503' }] });
-    await expect(client.transactions.queryByOutTradeNo(orderNo)).rejects.toMatchObject({ status: 503 });
-    await expect(client.transactions.queryByOutTradeNo(orderNo)).rejects.toMatchObject({ status: 503 });
-    const cleared = await call('DELETE', '/faults');
+    await suite.call('PUT', '/faults', { api: [{ api: 'v3.*', kind: 'HTTP_503' }] });
+    await expect(suite.client.transactions.queryByOutTradeNo(orderNo)).rejects.toMatchObject({ status: 503 });
+    await expect(suite.client.transactions.queryByOutTradeNo(orderNo)).rejects.toMatchObject({ status: 503 });
+    const cleared = await suite.call('DELETE', '/faults');
     expect(cleared.body.api).toEqual([]);
-    expect((await client.transactions.queryByOutTradeNo(orderNo)).out_trade_no).toBe(orderNo);
+    expect((await suite.client.transactions.queryByOutTradeNo(orderNo)).out_trade_no).toBe(orderNo);
   });
 
   it('drops notifications when told to, and the log says so', async () => {
-    const set = await call('PUT', '/faults', { notify: { dropProbability: 1 } });
+    const set = await suite.call('PUT', '/faults', { notify: { dropProbability: 1 } });
     expect(set.body.notify).toMatchObject({ dropProbability: 1, duplicateProbability: 0, reorder: false });
     const no = outTradeNo('DRP');
-    await client.transactions.native({
-      appid: sim.merchant.appid,
-      description: 'dropped',
-      out_trade_no: no,
-      notify_url: merchant.url,
-      amount: { total: 1 },
-    });
-    await call('POST', `/orders/${no}/pay`, { user: 'alice' });
+    await suite.nativeOrder({ outTradeNo: no, description: 'dropped', total: 1 });
+    await suite.call('POST', `/orders/${no}/pay`, { user: 'alice' });
     await expect
-      .poll(async () => (await call('GET', `/orders/${no}`)).body.notifications[0]?.lastAttempt?.fault)
+      .poll(async () => (await suite.call('GET', `/orders/${no}`)).body.notifications[0]?.lastAttempt?.fault)
       .toBe('dropped');
-    expect(merchant.verified.some((n) => n.resource.out_trade_no === no)).toBe(false);
+    expect(suite.merchant.verified.some((n) => n.resource.out_trade_no === no)).toBe(false);
   });
 
   it.each([
@@ -86,20 +61,23 @@ describe('control API: fault injection and probe signatures', () => {
     ['a notify probability as text', { notify: { dropProbability: '1' } }, 'must be a number'],
     ['an unknown top-level field', { apis: [] }, 'unknown field apis'],
   ])('refuses %s with 400 and changes nothing', async (_what, body, message) => {
-    const answer = await call('PUT', '/faults', body);
+    const answer = await suite.call('PUT', '/faults', body);
     expect(answer.status).toBe(400);
     expect(answer.body.message).toContain(message);
-    expect((await call('GET', '/faults')).body).toMatchObject({ api: [], notify: { dropProbability: 0 } });
+    expect((await suite.call('GET', '/faults')).body).toMatchObject({
+      api: [],
+      notify: { dropProbability: 0 },
+    });
   });
 
   it('probe-signs the next answer, which our SDK refuses, then signs normally again', async () => {
-    const probes = await call('POST', '/probe-signatures', { count: 1 });
+    const probes = await suite.call('POST', '/probe-signatures', { count: 1 });
     expect(probes.status).toBe(200);
     expect(probes.body).toEqual({ pending: 1 });
-    const probed = client.transactions.queryByOutTradeNo(orderNo);
+    const probed = suite.client.transactions.queryByOutTradeNo(orderNo);
     await expect(probed).rejects.toBeInstanceOf(WechatPaySignatureError);
     await expect(probed).rejects.toMatchObject({ reason: 'probe-signature' });
-    expect((await client.transactions.queryByOutTradeNo(orderNo)).out_trade_no).toBe(orderNo);
-    expect((await call('POST', '/probe-signatures', { count: -1 })).status).toBe(400);
+    expect((await suite.client.transactions.queryByOutTradeNo(orderNo)).out_trade_no).toBe(orderNo);
+    expect((await suite.call('POST', '/probe-signatures', { count: -1 })).status).toBe(400);
   });
 });

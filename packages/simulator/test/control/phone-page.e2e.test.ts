@@ -1,10 +1,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { V3Client } from '@wechatpay-kit/sdk';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningSimulator, startSimulator } from '../../src/index.js';
-import { type NotifyReceiver, outTradeNo, startNotifyReceiver, v3ClientFor } from './support/merchant-kit.js';
+import { useControlSuite } from './support/control-suite.js';
+import { outTradeNo } from './support/merchant-kit.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../../../../e2e/artifacts/', import.meta.url));
@@ -13,15 +12,10 @@ if (!hasChromium)
   console.warn(`phone page e2e skipped: ${CHROMIUM} does not exist (apt-get install chromium)`);
 
 describe.skipIf(!hasChromium)('phone page in Chromium', () => {
-  let sim: RunningSimulator;
-  let client: V3Client;
-  let merchant: NotifyReceiver;
+  const suite = useControlSuite();
   let browser: Browser;
 
   beforeAll(async () => {
-    sim = await startSimulator({ port: 0 });
-    client = v3ClientFor(sim.merchant, sim.url);
-    merchant = await startNotifyReceiver(client);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -39,27 +33,22 @@ describe.skipIf(!hasChromium)('phone page in Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await client?.close();
-    await merchant?.close();
-    await sim?.stop();
   });
 
   it('pays a v3 Native order from its code_url and shows the merchant ACK', async () => {
     const orderNo = outTradeNo('E2E');
-    const { code_url } = await client.transactions.native({
-      appid: sim.merchant.appid,
+    const { code_url } = await suite.nativeOrder({
+      outTradeNo: orderNo,
       description: '浏览器测试 Browser test',
-      out_trade_no: orderNo,
-      notify_url: merchant.url,
-      amount: { total: 1234 },
+      total: 1234,
     });
 
     const page = await browser.newPage({ viewport: { width: 420, height: 760 }, deviceScaleFactor: 2 });
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${sim.url}/_sim/phone?code_url=${encodeURIComponent(code_url)}`);
+    await page.goto(`${suite.sim.url}/_sim/phone?code_url=${encodeURIComponent(code_url)}`);
 
-    await expect.poll(() => page.getByTestId('merchant-name').textContent()).toBe(sim.merchant.name);
+    await expect.poll(() => page.getByTestId('merchant-name').textContent()).toBe(suite.sim.merchant.name);
     expect(await page.getByTestId('amount').textContent()).toBe('¥12.34');
     expect(await page.getByTestId('state').textContent()).toContain('NOTPAY');
     expect(await page.getByTestId('description').textContent()).toBe('浏览器测试 Browser test');
@@ -79,7 +68,7 @@ describe.skipIf(!hasChromium)('phone page in Chromium', () => {
     expect(await attempt.getByTestId('attempt-http').textContent()).toBe('204');
     expect(await attempt.getByTestId('attempt-ack').textContent()).toBe('ACK');
 
-    const notification = await merchant.next('TRANSACTION.SUCCESS');
+    const notification = await suite.merchant.next('TRANSACTION.SUCCESS');
     expect(notification.event_type).toBe('TRANSACTION.SUCCESS');
     expect(notification.resource).toMatchObject({
       out_trade_no: orderNo,
@@ -87,9 +76,9 @@ describe.skipIf(!hasChromium)('phone page in Chromium', () => {
       trade_state: 'SUCCESS',
       amount: { total: 1234 },
     });
-    expect(merchant.rejected).toEqual([]);
+    expect(suite.merchant.rejected).toEqual([]);
 
-    const paid = await client.transactions.queryByOutTradeNo(orderNo);
+    const paid = await suite.client.transactions.queryByOutTradeNo(orderNo);
     expect(paid.trade_state).toBe('SUCCESS');
 
     // the choice of user survives a reload
@@ -104,15 +93,13 @@ describe.skipIf(!hasChromium)('phone page in Chromium', () => {
 
   it('shows why a payment is refused and keeps the order payable', async () => {
     const orderNo = outTradeNo('E2F');
-    const { code_url } = await client.transactions.native({
-      appid: sim.merchant.appid,
+    const { code_url } = await suite.nativeOrder({
+      outTradeNo: orderNo,
       description: '余额不足 Too expensive for carol',
-      out_trade_no: orderNo,
-      notify_url: merchant.url,
-      amount: { total: 50_000 },
+      total: 50_000,
     });
     const page = await browser.newPage({ viewport: { width: 420, height: 900 } });
-    await page.goto(`${sim.url}/_sim/phone`);
+    await page.goto(`${suite.sim.url}/_sim/phone`);
     await page.getByTestId('scan-input').fill(code_url);
     await page.getByTestId('scan-button').click();
     await expect.poll(() => page.getByTestId('amount').textContent()).toBe('¥500.00');
@@ -125,29 +112,27 @@ describe.skipIf(!hasChromium)('phone page in Chromium', () => {
     await page.getByTestId('fail').click();
     await page.getByTestId('result').waitFor({ state: 'visible' });
     expect(await page.getByTestId('result').textContent()).toContain('支付失败');
-    expect((await client.transactions.queryByOutTradeNo(orderNo)).trade_state).toBe('PAYERROR');
+    expect((await suite.client.transactions.queryByOutTradeNo(orderNo)).trade_state).toBe('PAYERROR');
     await page.close();
   });
 
   it('stands in for the JSAPI pay sheet: ?prepay_id= opens the order for its own payer', async () => {
-    const bobOpenid = sim.ctx.users.openid('bob', sim.merchant.appid);
+    const bobOpenid = suite.sim.ctx.users.openid('bob', suite.sim.merchant.appid);
     const orderNo = outTradeNo('E2J');
-    const { prepay_id } = await client.transactions.jsapi({
-      appid: sim.merchant.appid,
+    const { prepay_id } = await suite.jsapiOrder({
+      outTradeNo: orderNo,
       description: '公众号支付 JSAPI',
-      out_trade_no: orderNo,
-      notify_url: merchant.url,
-      amount: { total: 1 },
-      payer: { openid: bobOpenid },
+      total: 1,
+      openid: bobOpenid,
     });
     const page = await browser.newPage({ viewport: { width: 420, height: 900 } });
-    await page.goto(`${sim.url}/_sim/phone?prepay_id=${prepay_id}`);
+    await page.goto(`${suite.sim.url}/_sim/phone?prepay_id=${prepay_id}`);
     await expect.poll(() => page.getByTestId('amount').textContent()).toBe('¥0.01');
     expect(await page.getByTestId('user-select').inputValue()).toBe('bob');
     expect(await page.locator('#payer-notice').textContent()).toContain('bob');
     await page.getByTestId('pay').click();
     await page.getByTestId('result').waitFor({ state: 'visible' });
-    expect((await merchant.next('TRANSACTION.SUCCESS', orderNo)).resource).toMatchObject({
+    expect((await suite.merchant.next('TRANSACTION.SUCCESS', orderNo)).resource).toMatchObject({
       payer: { openid: bobOpenid },
     });
     await page.close();
@@ -157,14 +142,14 @@ describe.skipIf(!hasChromium)('phone page in Chromium', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${sim.url}/_sim/console`);
-    await expect.poll(() => page.locator('#merchants').textContent()).toContain(sim.merchant.mchid);
+    await page.goto(`${suite.sim.url}/_sim/console`);
+    await expect.poll(() => page.locator('#merchants').textContent()).toContain(suite.sim.merchant.mchid);
     await expect.poll(() => page.locator('#orders tbody tr').count()).toBeGreaterThanOrEqual(2);
     await expect.poll(() => page.locator('#notifications').textContent()).toContain('TRANSACTION.SUCCESS');
 
-    const offset = sim.ctx.clock.offsetMs;
+    const offset = suite.sim.ctx.clock.offsetMs;
     await page.getByRole('button', { name: '+5 min' }).click();
-    await expect.poll(() => sim.ctx.clock.offsetMs).toBe(offset + 300_000);
+    await expect.poll(() => suite.sim.ctx.clock.offsetMs).toBe(offset + 300_000);
     await expect.poll(() => page.locator('#clock-offset').textContent()).toContain('5:00');
 
     await page.selectOption('#order-state', 'PAYERROR');

@@ -4,9 +4,8 @@ import {
   type V2RefundNotification,
   type V3Notification,
 } from '@wechatpay-kit/sdk';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type RunningSimulator, startSimulator } from '../../src/index.js';
-import { MerchantEndpoint } from './support/merchant-endpoint.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useNotifierSuite } from './support/notifier-suite.js';
 import {
   answered,
   dispatcherOf,
@@ -20,40 +19,28 @@ import {
 const chinaIso = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 19);
 
 describe('notifications a merchant receives', () => {
-  let sim: RunningSimulator;
-  let merchant: MerchantEndpoint;
-
-  beforeAll(async () => {
-    sim = await startSimulator({ port: 0 });
-  });
-  afterAll(async () => {
-    await sim.stop();
-  });
-  beforeEach(async () => {
-    merchant = await MerchantEndpoint.start(sim.merchant, () => sim.ctx.clock.now());
-  });
-  afterEach(async () => {
-    await merchant.close();
-    sim.ctx.refunds.nextOutcome = 'SUCCESS';
+  const suite = useNotifierSuite();
+  afterEach(() => {
+    suite.sim.ctx.refunds.nextOutcome = 'SUCCESS';
   });
 
   it.each(['MD5', 'HMAC-SHA256'] as const)(
     'v2 payment, signed with %s, verifies with the merchant API key',
     async (signType) => {
-      const trade = payTrade(sim, {
+      const trade = payTrade(suite.sim, {
         apiVersion: 'v2',
-        notifyUrl: merchant.url('/v2/pay'),
+        notifyUrl: suite.merchant.url('/v2/pay'),
         signType,
         attach: 'a&b<c>',
       });
-      const record = await answered(sim, paymentNotificationOf(sim, trade).id, 1);
+      const record = await answered(suite.sim, paymentNotificationOf(suite.sim, trade).id, 1);
 
-      const [callback] = merchant.received;
+      const [callback] = suite.merchant.received;
       expect(callback?.rejected).toBeUndefined();
       const got = callback!.parsed as V2PaymentNotification;
       expect(got).toMatchObject({
-        appid: sim.merchant.appid,
-        mch_id: sim.merchant.mchid,
+        appid: suite.sim.merchant.appid,
+        mch_id: suite.sim.merchant.mchid,
         out_trade_no: trade.outTradeNo,
         transaction_id: trade.transactionId,
         openid: trade.payerOpenid,
@@ -79,17 +66,21 @@ describe('notifications a merchant receives', () => {
   );
 
   it('v3 payment: signed with the merchant’s WeChat Pay public key, resource decrypts to the transaction', async () => {
-    const trade = payTrade(sim, { apiVersion: 'v3', notifyUrl: merchant.url('/v3'), totalFen: 9900 });
-    const record = await answered(sim, paymentNotificationOf(sim, trade).id, 1);
+    const trade = payTrade(suite.sim, {
+      apiVersion: 'v3',
+      notifyUrl: suite.merchant.url('/v3'),
+      totalFen: 9900,
+    });
+    const record = await answered(suite.sim, paymentNotificationOf(suite.sim, trade).id, 1);
 
-    const [callback] = merchant.received;
+    const [callback] = suite.merchant.received;
     expect(callback?.rejected).toBeUndefined();
     const got = callback!.parsed as V3Notification;
     expect(got.event_type).toBe('TRANSACTION.SUCCESS');
     expect(got.id).toBe(record.id);
     expect(got.resource).toEqual({
-      appid: sim.merchant.appid,
-      mchid: sim.merchant.mchid,
+      appid: suite.sim.merchant.appid,
+      mchid: suite.sim.merchant.mchid,
       out_trade_no: trade.outTradeNo,
       transaction_id: trade.transactionId,
       trade_type: 'NATIVE',
@@ -101,7 +92,7 @@ describe('notifications a merchant receives', () => {
       amount: { total: 9900, payer_total: 9900, currency: 'CNY', payer_currency: 'CNY' },
     });
     expect(callback!.headers).toMatchObject({
-      'wechatpay-serial': sim.merchant.publicKeyId,
+      'wechatpay-serial': suite.sim.merchant.publicKeyId,
       'wechatpay-signature-type': 'WECHATPAY2-SHA256-RSA2048',
       'content-type': 'application/json',
       'user-agent': 'Mozilla/4.0',
@@ -112,15 +103,15 @@ describe('notifications a merchant receives', () => {
   });
 
   it('v2 refund: req_info decrypts with the API key; appid is the order’s', async () => {
-    const trade = payTrade(sim, { apiVersion: 'v2', notifyUrl: merchant.url('/v2/pay') });
-    const refund = refundAndSettle(sim, trade, {
+    const trade = payTrade(suite.sim, { apiVersion: 'v2', notifyUrl: suite.merchant.url('/v2/pay') });
+    const refund = refundAndSettle(suite.sim, trade, {
       apiVersion: 'v2',
-      notifyUrl: merchant.url('/v2/refund'),
+      notifyUrl: suite.merchant.url('/v2/refund'),
       refundFen: 234,
     });
 
     const callback = await waitFor(
-      () => merchant.received.find((c) => c.path === '/v2/refund'),
+      () => suite.merchant.received.find((c) => c.path === '/v2/refund'),
       'the refund notification',
     );
     expect(callback.rejected).toBeUndefined();
@@ -139,8 +130,8 @@ describe('notifications a merchant receives', () => {
       success_time: chinaIso(refund.successAt!).replace('T', ' '),
       refund_recv_accout: '支付用户零钱',
     });
-    const [logged] = dispatcherOf(sim).list({ outRefundNo: refund.outRefundNo });
-    const record = await answered(sim, logged!.id, 1);
+    const [logged] = dispatcherOf(suite.sim).list({ outRefundNo: refund.outRefundNo });
+    const record = await answered(suite.sim, logged!.id, 1);
     expect(record).toMatchObject({
       kind: 'refund',
       apiVersion: 'v2',
@@ -150,12 +141,16 @@ describe('notifications a merchant receives', () => {
   });
 
   it('v2 refund that ends abnormally reports CHANGE without a success_time', async () => {
-    const trade = payTrade(sim, { apiVersion: 'v2', notifyUrl: merchant.url('/v2/pay') });
-    sim.ctx.refunds.nextOutcome = 'ABNORMAL';
-    refundAndSettle(sim, trade, { apiVersion: 'v2', notifyUrl: merchant.url('/v2/refund'), refundFen: 1234 });
+    const trade = payTrade(suite.sim, { apiVersion: 'v2', notifyUrl: suite.merchant.url('/v2/pay') });
+    suite.sim.ctx.refunds.nextOutcome = 'ABNORMAL';
+    refundAndSettle(suite.sim, trade, {
+      apiVersion: 'v2',
+      notifyUrl: suite.merchant.url('/v2/refund'),
+      refundFen: 1234,
+    });
 
     const callback = await waitFor(
-      () => merchant.received.find((c) => c.path === '/v2/refund'),
+      () => suite.merchant.received.find((c) => c.path === '/v2/refund'),
       'the refund notification',
     );
     const got = callback.parsed as V2RefundNotification;
@@ -168,21 +163,21 @@ describe('notifications a merchant receives', () => {
     ['CLOSED', 'REFUND.CLOSED'],
     ['ABNORMAL', 'REFUND.ABNORMAL'],
   ] as const)('v3 refund ending %s arrives as %s with the refund resource', async (outcome, event) => {
-    const trade = payTrade(sim, { apiVersion: 'v3', notifyUrl: merchant.url('/v3') });
-    sim.ctx.refunds.nextOutcome = outcome;
-    const refund = refundAndSettle(sim, trade, {
+    const trade = payTrade(suite.sim, { apiVersion: 'v3', notifyUrl: suite.merchant.url('/v3') });
+    suite.sim.ctx.refunds.nextOutcome = outcome;
+    const refund = refundAndSettle(suite.sim, trade, {
       apiVersion: 'v3',
-      notifyUrl: merchant.url('/v3'),
+      notifyUrl: suite.merchant.url('/v3'),
       refundFen: 1000,
     });
 
     const isRefund = (parsed: unknown) =>
       (parsed as V3Notification | undefined)?.event_type.startsWith('REFUND.');
     const callback = await waitFor(
-      () => merchant.received.find((c) => isRefund(c.parsed)),
+      () => suite.merchant.received.find((c) => isRefund(c.parsed)),
       'the refund notification',
     );
-    expect(merchant.received.filter((c) => c.rejected)).toEqual([]);
+    expect(suite.merchant.received.filter((c) => c.rejected)).toEqual([]);
     const got = callback.parsed as V3Notification;
     expect(got.event_type).toBe(event);
     expect(got.resource).toEqual({
@@ -199,16 +194,16 @@ describe('notifications a merchant receives', () => {
   });
 
   it('a refund asked for without notify_url is not notified', async () => {
-    const trade = payTrade(sim, { apiVersion: 'v3', notifyUrl: merchant.url('/v3') });
-    const refund = refundAndSettle(sim, trade, { apiVersion: 'v3', refundFen: 100 });
-    expect(sim.ctx.refunds.find(trade.mchid, refund.outRefundNo)?.status).toBe('SUCCESS');
-    expect(dispatcherOf(sim).list({ outRefundNo: refund.outRefundNo })).toEqual([]);
+    const trade = payTrade(suite.sim, { apiVersion: 'v3', notifyUrl: suite.merchant.url('/v3') });
+    const refund = refundAndSettle(suite.sim, trade, { apiVersion: 'v3', refundFen: 100 });
+    expect(suite.sim.ctx.refunds.find(trade.mchid, refund.outRefundNo)?.status).toBe('SUCCESS');
+    expect(dispatcherOf(suite.sim).list({ outRefundNo: refund.outRefundNo })).toEqual([]);
   });
 
   it('paying does not wait for the merchant: the callback is still in flight when pay returns', async () => {
-    merchant.answer = 'hang';
-    const trade = payTrade(sim, { apiVersion: 'v3', notifyUrl: merchant.url('/v3') });
-    const record = paymentNotificationOf(sim, trade);
+    suite.merchant.answer = 'hang';
+    const trade = payTrade(suite.sim, { apiVersion: 'v3', notifyUrl: suite.merchant.url('/v3') });
+    const record = paymentNotificationOf(suite.sim, trade);
     expect(record.status).toBe('pending');
     expect(record.attempts).toHaveLength(1);
     expect(record.attempts[0]!.durationMs).toBeUndefined();

@@ -1,7 +1,6 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type RunningSimulator, startSimulator } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
 import { MAX_ATTEMPTS, RETRY_INTERVALS_MS } from '../../src/notifier/retry-schedule.js';
-import { MerchantEndpoint } from './support/merchant-endpoint.js';
+import { useNotifierSuite } from './support/notifier-suite.js';
 import {
   advanceTo,
   answered,
@@ -13,21 +12,7 @@ import {
 const DAY = 24 * 3600_000;
 
 describe('retries on WeChat’s schedule', () => {
-  let sim: RunningSimulator;
-  let merchant: MerchantEndpoint;
-
-  beforeAll(async () => {
-    sim = await startSimulator({ port: 0 });
-  });
-  afterAll(async () => {
-    await sim.stop();
-  });
-  beforeEach(async () => {
-    merchant = await MerchantEndpoint.start(sim.merchant, () => sim.ctx.clock.now());
-  });
-  afterEach(async () => {
-    await merchant.close();
-  });
+  const suite = useNotifierSuite();
 
   it('schedule: 15s/15s/30s/3m/10m/20m/30m/30m/30m/60m/3h/3h/3h/6h/6h, 24 h 4 min in all', () => {
     const minutes = RETRY_INTERVALS_MS.map((ms) => ms / 60_000);
@@ -36,21 +21,18 @@ describe('retries on WeChat’s schedule', () => {
   });
 
   it('a v3 merchant answering 500 gets 16 attempts exactly on the schedule, each freshly signed, then none', async () => {
-    merchant.answer = 'http-500';
-    const id = paymentNotificationOf(
-      sim,
-      payTrade(sim, { apiVersion: 'v3', notifyUrl: merchant.url('/v3') }),
-    ).id;
-    let record = await answered(sim, id, 1);
+    suite.merchant.answer = 'http-500';
+    const id = suite.notifiedPayment('v3').id;
+    let record = await answered(suite.sim, id, 1);
 
     for (const [i, interval] of RETRY_INTERVALS_MS.entries()) {
       expect(record.status).toBe('pending');
       expect(record.nextAttemptAt).toBe(record.attempts[i]!.dueAt + interval);
-      advanceTo(sim, record.nextAttemptAt! - 1_000);
+      advanceTo(suite.sim, record.nextAttemptAt! - 1_000);
       expect(record.attempts).toHaveLength(i + 1);
-      advanceTo(sim, record.nextAttemptAt!);
+      advanceTo(suite.sim, record.nextAttemptAt!);
       expect(record.attempts).toHaveLength(i + 2);
-      record = await answered(sim, id, i + 2);
+      record = await answered(suite.sim, id, i + 2);
     }
 
     expect(record.status).toBe('failed');
@@ -64,15 +46,15 @@ describe('retries on WeChat’s schedule', () => {
       expect(attempt.error).toMatch(/HTTP 500/);
     }
 
-    expect(merchant.received).toHaveLength(16);
-    expect(merchant.received.filter((c) => c.rejected)).toEqual([]);
-    expect(new Set(merchant.received.map((c) => c.body.toString())).size).toBe(1);
-    expect(new Set(merchant.received.map((c) => c.headers['wechatpay-nonce'])).size).toBe(16);
+    expect(suite.merchant.received).toHaveLength(16);
+    expect(suite.merchant.received.filter((c) => c.rejected)).toEqual([]);
+    expect(new Set(suite.merchant.received.map((c) => c.body.toString())).size).toBe(1);
+    expect(new Set(suite.merchant.received.map((c) => c.headers['wechatpay-nonce'])).size).toBe(16);
 
-    sim.ctx.clock.advance(DAY);
+    suite.sim.ctx.clock.advance(DAY);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(record.attempts).toHaveLength(16);
-    expect(merchant.received).toHaveLength(16);
+    expect(suite.merchant.received).toHaveLength(16);
   });
 
   it.each([
@@ -82,55 +64,49 @@ describe('retries on WeChat’s schedule', () => {
   ] as const)(
     'v2: %s is not an ACK; the next attempt that is ACKed ends the retries',
     async (_, answer, why) => {
-      merchant.answer = answer;
-      const id = paymentNotificationOf(
-        sim,
-        payTrade(sim, { apiVersion: 'v2', notifyUrl: merchant.url('/v2/pay') }),
-      ).id;
-      let record = await answered(sim, id, 1);
+      suite.merchant.answer = answer;
+      const id = suite.notifiedPayment('v2').id;
+      let record = await answered(suite.sim, id, 1);
       expect(record.attempts[0]).toMatchObject({ acked: false });
       expect(record.attempts[0]!.error).toMatch(why);
 
-      merchant.answer = 'ack';
-      advanceTo(sim, record.nextAttemptAt!);
-      record = await answered(sim, id, 2);
+      suite.merchant.answer = 'ack';
+      advanceTo(suite.sim, record.nextAttemptAt!);
+      record = await answered(suite.sim, id, 2);
       expect(record.status).toBe('delivered');
       expect(record.deliveredAt).toBeGreaterThanOrEqual(record.attempts[1]!.at);
       expect(record.nextAttemptAt).toBeUndefined();
 
-      sim.ctx.clock.advance(DAY);
+      suite.sim.ctx.clock.advance(DAY);
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(record.attempts).toHaveLength(2);
-      expect(merchant.received).toHaveLength(2);
+      expect(suite.merchant.received).toHaveLength(2);
     },
   );
 
   it('a merchant that is down (connection refused) is retried and reached once it is back', async () => {
-    const url = merchant.url('/v3');
-    await merchant.down();
-    const id = paymentNotificationOf(sim, payTrade(sim, { apiVersion: 'v3', notifyUrl: url })).id;
-    let record = await answered(sim, id, 1);
+    const url = suite.merchant.url('/v3');
+    await suite.merchant.down();
+    const id = paymentNotificationOf(suite.sim, payTrade(suite.sim, { apiVersion: 'v3', notifyUrl: url })).id;
+    let record = await answered(suite.sim, id, 1);
     expect(record.attempts[0]!.error).toMatch(/ECONNREFUSED/);
     expect(record.attempts[0]!.httpStatus).toBeUndefined();
 
-    await merchant.up();
-    advanceTo(sim, record.nextAttemptAt!);
-    record = await answered(sim, id, 2);
+    await suite.merchant.up();
+    advanceTo(suite.sim, record.nextAttemptAt!);
+    record = await answered(suite.sim, id, 2);
     expect(record.status).toBe('delivered');
-    expect(merchant.received).toHaveLength(1);
-    expect(merchant.received[0]!.rejected).toBeUndefined();
+    expect(suite.merchant.received).toHaveLength(1);
+    expect(suite.merchant.received[0]!.rejected).toBeUndefined();
   });
 
   it('a merchant that does not answer in time counts as a failure', async () => {
-    const dispatcher = dispatcherOf(sim);
+    const dispatcher = dispatcherOf(suite.sim);
     dispatcher.timeoutMs = 200;
     try {
-      merchant.answer = 'hang';
-      const id = paymentNotificationOf(
-        sim,
-        payTrade(sim, { apiVersion: 'v2', notifyUrl: merchant.url('/v2/pay') }),
-      ).id;
-      const record = await answered(sim, id, 1);
+      suite.merchant.answer = 'hang';
+      const id = suite.notifiedPayment('v2').id;
+      const record = await answered(suite.sim, id, 1);
       expect(record.attempts[0]!.error).toMatch(/no answer within 200 ms/);
       expect(record.status).toBe('pending');
       expect(record.nextAttemptAt).toBe(record.attempts[0]!.dueAt + 15_000);
@@ -140,12 +116,9 @@ describe('retries on WeChat’s schedule', () => {
   });
 
   it('a v3 merchant answering 200 with any body has acknowledged', async () => {
-    merchant.answer = 'wrong-body';
-    const id = paymentNotificationOf(
-      sim,
-      payTrade(sim, { apiVersion: 'v3', notifyUrl: merchant.url('/v3') }),
-    ).id;
-    const record = await answered(sim, id, 1);
+    suite.merchant.answer = 'wrong-body';
+    const id = suite.notifiedPayment('v3').id;
+    const record = await answered(suite.sim, id, 1);
     expect(record.status).toBe('delivered');
     expect(record.attempts[0]).toMatchObject({ acked: true, httpStatus: 200, responseBody: 'success' });
   });

@@ -10,17 +10,12 @@ import {
   WechatPayTransportError,
   type WechatPlatformError,
 } from '@wechatpay-kit/sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caught, type PlatformSim, startPlatformSim } from './support/platform-sim.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { caught, startPlatformSim } from './support/platform-sim.js';
+import { usePlatformSim } from './support/use-platform-sim.js';
 
 describe('fault injection on platform APIs', () => {
-  let p: PlatformSim;
-  beforeAll(async () => {
-    p = await startPlatformSim();
-  });
-  afterAll(async () => {
-    await p?.close();
-  });
+  const p = usePlatformSim();
 
   it('answers SYSTEMERROR as errcode -1, which the SDK retries', async () => {
     const { oa } = await p.freshApps();

@@ -1,14 +1,9 @@
 import { MiniProgramClient, OAuthClient, type WechatPlatformError } from '@wechatpay-kit/sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caught, type PlatformSim, startPlatformSim } from './support/platform-sim.js';
+import { describe, expect, it } from 'vitest';
+import { caught } from './support/platform-sim.js';
+import { usePlatformSim } from './support/use-platform-sim.js';
 
-let p: PlatformSim;
-beforeAll(async () => {
-  p = await startPlatformSim();
-});
-afterAll(async () => {
-  await p?.close();
-});
+const p = usePlatformSim();
 
 /** `wx.login()` in the simulated mini-program. */
 async function wxLogin(user: string, appid = p.mini.appid): Promise<string> {

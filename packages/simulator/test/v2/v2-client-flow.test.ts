@@ -2,10 +2,11 @@
  * Our SDK's V2Client against the simulator over real HTTP, operation by operation: what a
  * merchant's code sees, signatures checked by the client itself on every answer.
  */
-import { parseBillCsv, V2Client, WechatPayApiError } from '@wechatpay-kit/sdk';
+import { parseBillCsv, type V2Client, WechatPayApiError } from '@wechatpay-kit/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ShortUrlBook } from '../../src/routes/short-url-book.js';
 import { type RunningSimulator, startSimulator } from '../../src/simulator-server.js';
+import { v2ClientFor } from './v2-client-for.js';
 import { beijingToday, nativeOrder, rawPost, signedBody } from './v2-test-kit.js';
 
 let sim: RunningSimulator;
@@ -26,11 +27,7 @@ function payNow(outTradeNo: string, user = 'alice') {
 
 beforeAll(async () => {
   sim = await startSimulator({ port: 0 });
-  client = new V2Client({
-    appid: sim.merchant.appid,
-    mchid: sim.merchant.mchid,
-    apiKey: sim.merchant.apiKey,
-    baseUrl: sim.url,
+  client = v2ClientFor(sim, {
     tls: { cert: sim.merchant.certificatePem, key: sim.merchant.privateKeyPem },
     retry: { retries: 0, baseDelayMs: 0 },
   });
@@ -99,12 +96,7 @@ describe('unifiedorder', () => {
 
   it('APP orders use the mobile app appid', async () => {
     const app = sim.merchant.apps.find((a) => a.kind === 'app')!;
-    const appClient = new V2Client({
-      appid: app.appid,
-      mchid: sim.merchant.mchid,
-      apiKey: sim.merchant.apiKey,
-      baseUrl: sim.url,
-    });
+    const appClient = v2ClientFor(sim, { appid: app.appid });
     const answer = await appClient.unifiedOrder({ ...order('app-1'), trade_type: 'APP' });
     await appClient.close();
     expect(answer).toMatchObject({ trade_type: 'APP', appid: app.appid });
@@ -125,11 +117,7 @@ describe('unifiedorder', () => {
   });
 
   it('HMAC-SHA256 requests are answered signed with HMAC-SHA256', async () => {
-    const hmac = new V2Client({
-      appid: sim.merchant.appid,
-      mchid: sim.merchant.mchid,
-      apiKey: sim.merchant.apiKey,
-      baseUrl: sim.url,
+    const hmac = v2ClientFor(sim, {
       signType: 'HMAC-SHA256',
     });
     const answer = await hmac.unifiedOrder({ ...order('hmac-1'), trade_type: 'NATIVE', product_id: 'SKU-1' });
@@ -363,11 +351,7 @@ describe('shorturl', () => {
 
 describe('sandbox', () => {
   it('getsignkey issues the sandbox key, and orders under /sandboxnew are signed with it', async () => {
-    const sandbox = new V2Client({
-      appid: sim.merchant.appid,
-      mchid: sim.merchant.mchid,
-      apiKey: sim.merchant.apiKey,
-      baseUrl: sim.url,
+    const sandbox = v2ClientFor(sim, {
       sandbox: true,
     });
     const answer = await sandbox.unifiedOrder({

@@ -3,9 +3,9 @@
  * silent connections — and a simulator that still stops cleanly while a connection is held.
  */
 import { request as httpRequest } from 'node:http';
-import { V2Client } from '@wechatpay-kit/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSimulator, startSimulator } from '../../src/simulator-server.js';
+import { v2ClientFor } from './v2-client-for.js';
 import { expectResultFail, nativeOrder, rawPost, signedBody } from './v2-test-kit.js';
 
 let sim: RunningSimulator;
@@ -30,11 +30,7 @@ describe('v2 API faults', () => {
 
   it('the SDK retries a SYSTEMERROR with the same parameters and succeeds', async () => {
     sim.ctx.faults.addApiFault({ api: 'v2.orderquery', kind: 'SYSTEMERROR', times: 1 });
-    const client = new V2Client({
-      appid: sim.merchant.appid,
-      mchid: sim.merchant.mchid,
-      apiKey: sim.merchant.apiKey,
-      baseUrl: sim.url,
+    const client = v2ClientFor(sim, {
       retry: { retries: 1, baseDelayMs: 1 },
     });
     const answer = await client.orderQuery({ out_trade_no: 'fault-1' });

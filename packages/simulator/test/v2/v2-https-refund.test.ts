@@ -4,21 +4,18 @@
  * and another merchant's certificate is refused for this merchant.
  */
 import { request as httpsRequest } from 'node:https';
-import { UndiciHttpClient, V2Client } from '@wechatpay-kit/sdk';
+import { UndiciHttpClient, type V2Client } from '@wechatpay-kit/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtures } from '../../../sdk/test/support/fixtures.js';
 import { type RunningSimulator, startSimulator } from '../../src/simulator-server.js';
+import { v2ClientFor } from './v2-client-for.js';
 import { signedBody } from './v2-test-kit.js';
 
 let sim: RunningSimulator;
 let http: UndiciHttpClient;
 
 function clientWith(tls: { cert: string; key: string }): V2Client {
-  return new V2Client({
-    appid: sim.merchant.appid,
-    mchid: sim.merchant.mchid,
-    apiKey: sim.merchant.apiKey,
-    baseUrl: sim.url,
+  return v2ClientFor(sim, {
     http,
     tls: { ...tls, ca: sim.caCertificatePem! },
     retry: { retries: 0, baseDelayMs: 0 },
@@ -128,11 +125,7 @@ describe('refund over mutual TLS', () => {
   });
 
   it('the other APIs do not ask for the certificate', async () => {
-    const plain = new V2Client({
-      appid: sim.merchant.appid,
-      mchid: sim.merchant.mchid,
-      apiKey: sim.merchant.apiKey,
-      baseUrl: sim.url,
+    const plain = v2ClientFor(sim, {
       http,
     });
     const answer = await plain.orderQuery({ out_trade_no: 'tls-1' });

@@ -9,12 +9,13 @@ import {
   buildProductCallbackReply,
   type ProductCallback,
   parseProductCallback,
-  V2Client,
+  type V2Client,
 } from '@wechatpay-kit/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimError } from '../../src/engine/sim-error.js';
 import { scanProductQr } from '../../src/notifier/product-callback-client.js';
 import { type RunningSimulator, startSimulator } from '../../src/simulator-server.js';
+import { v2ClientFor } from './v2-client-for.js';
 
 let sim: RunningSimulator;
 let merchantServer: Server;
@@ -55,12 +56,7 @@ async function answerScan(body: Buffer): Promise<{ status: number; xml: string }
 
 beforeAll(async () => {
   sim = await startSimulator({ port: 0 });
-  client = new V2Client({
-    appid: sim.merchant.appid,
-    mchid: sim.merchant.mchid,
-    apiKey: sim.merchant.apiKey,
-    baseUrl: sim.url,
-  });
+  client = v2ClientFor(sim);
   merchantServer = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));

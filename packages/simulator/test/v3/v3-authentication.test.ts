@@ -3,20 +3,16 @@
  * of a request gets WeChat's status and code, and a detail naming what is wrong.
  */
 import { PublicKeyStore, V3RequestSigner, V3ResponseVerifier } from '@wechatpay-kit/sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningSimulator } from '../../src/simulator-server.js';
-import { type RawAnswer, sendRaw, signedHeaders, startV3Simulator, uniqueNo } from './support/v3-test-kit.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useV3Simulator } from './support/use-v3-simulator.js';
+import { type RawAnswer, sendRaw, signedHeaders, uniqueNo } from './support/v3-test-kit.js';
 
 describe('v3 request authentication', () => {
-  let sim: RunningSimulator;
+  const sim = useV3Simulator('public-key');
   let queryUrl: string;
 
-  beforeAll(async () => {
-    sim = await startV3Simulator('public-key');
+  beforeAll(() => {
     queryUrl = `/v3/pay/transactions/out-trade-no/${uniqueNo('NOPE')}?mchid=${sim.merchant.mchid}`;
-  });
-  afterAll(async () => {
-    await sim.stop();
   });
 
   function verifier(): V3ResponseVerifier {

@@ -2,10 +2,11 @@
  * An independent, unmodified third-party client — wechatpay-axios-plugin, configured as its README
  * says — against the simulator: it must accept our signatures and we must accept its requests.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Aes, Formatter, Rsa, Wechatpay } from 'wechatpay-axios-plugin';
 import type { RunningSimulator } from '../../src/simulator-server.js';
-import { NOTIFY_URL, sendRaw, signedHeaders, startV3Simulator, uniqueNo } from './support/v3-test-kit.js';
+import { useV3Simulator } from './support/use-v3-simulator.js';
+import { NOTIFY_URL, sendRaw, signedHeaders, uniqueNo } from './support/v3-test-kit.js';
 
 function pluginFor(sim: RunningSimulator, certs: Record<string, string>) {
   return new Wechatpay({
@@ -50,14 +51,7 @@ async function orderLifecycle(sim: RunningSimulator, wxpay: ReturnType<typeof pl
 }
 
 describe('wechatpay-axios-plugin, public-key mode', () => {
-  let sim: RunningSimulator;
-
-  beforeAll(async () => {
-    sim = await startV3Simulator('public-key');
-  });
-  afterAll(async () => {
-    await sim.stop();
-  });
+  const sim = useV3Simulator('public-key');
 
   it('creates, queries and closes a Native order, verifying our signatures', async () => {
     await orderLifecycle(sim, pluginFor(sim, { [sim.merchant.publicKeyId]: sim.merchant.publicKeyPem }));
@@ -87,14 +81,7 @@ describe('wechatpay-axios-plugin, public-key mode', () => {
 });
 
 describe('wechatpay-axios-plugin, certificate mode', () => {
-  let sim: RunningSimulator;
-
-  beforeAll(async () => {
-    sim = await startV3Simulator('certificates');
-  });
-  afterAll(async () => {
-    await sim.stop();
-  });
+  const sim = useV3Simulator('certificates');
 
   it('works with the certificate decrypted (with its AES) from our /v3/certificates', async () => {
     const answer = await sendRaw(sim, {

@@ -1,18 +1,11 @@
 /** `/v3/certificates`: served in certificate mode, 404 RESOURCE_NOT_EXISTS in public-key mode. */
 import { aesGcmDecrypt, parseCertificate, WechatPayApiError } from '@wechatpay-kit/sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningSimulator } from '../../src/simulator-server.js';
-import { clientFor, sendRaw, signedHeaders, startV3Simulator } from './support/v3-test-kit.js';
+import { describe, expect, it } from 'vitest';
+import { useV3Simulator } from './support/use-v3-simulator.js';
+import { clientFor, sendRaw, signedHeaders } from './support/v3-test-kit.js';
 
 describe('/v3/certificates for a merchant in certificate mode', () => {
-  let sim: RunningSimulator;
-
-  beforeAll(async () => {
-    sim = await startV3Simulator('certificates');
-  });
-  afterAll(async () => {
-    await sim.stop();
-  });
+  const sim = useV3Simulator('certificates');
 
   it('lets our SDK download, decrypt and trust the platform certificate', async () => {
     const wxpay = clientFor(sim);
@@ -52,14 +45,7 @@ describe('/v3/certificates for a merchant in certificate mode', () => {
 });
 
 describe('/v3/certificates for a merchant in public-key mode', () => {
-  let sim: RunningSimulator;
-
-  beforeAll(async () => {
-    sim = await startV3Simulator('public-key');
-  });
-  afterAll(async () => {
-    await sim.stop();
-  });
+  const sim = useV3Simulator('public-key');
 
   it('answers 404 RESOURCE_NOT_EXISTS, signed with the public-key-mode key', async () => {
     const wxpay = clientFor(sim);

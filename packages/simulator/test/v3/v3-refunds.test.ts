@@ -1,50 +1,23 @@
-/** Refunds through our SDK's V3Client, in both signing modes. */
-import { type V3Client, WechatPayApiError } from '@wechatpay-kit/sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { V3SigningMode } from '../../src/engine/sim-records.js';
-import type { RunningSimulator } from '../../src/simulator-server.js';
-import {
-  clientFor,
-  NOTIFY_URL,
-  nativeOrder,
-  payAs,
-  startV3Simulator,
-  uniqueNo,
-} from './support/v3-test-kit.js';
-
-async function apiError(promise: Promise<unknown>): Promise<WechatPayApiError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(WechatPayApiError);
-  return error as WechatPayApiError;
-}
+import { apiError } from './support/api-error.js';
+import { useV3Suite } from './support/v3-suite.js';
+import { NOTIFY_URL, nativeOrder, payAs, uniqueNo } from './support/v3-test-kit.js';
 
 describe.each<V3SigningMode>(['public-key', 'certificates'])('v3 refunds (%s mode)', (mode) => {
-  let sim: RunningSimulator;
-  let wxpay: V3Client;
-
-  beforeAll(async () => {
-    sim = await startV3Simulator(mode);
-    wxpay = clientFor(sim);
-  });
-  afterAll(async () => {
-    await wxpay.close();
-    await sim.stop();
-  });
+  const suite = useV3Suite(mode);
 
   async function paidOrder(total = 1000): Promise<{ outTradeNo: string; transactionId: string }> {
-    const order = nativeOrder(sim, { amount: { total } });
-    await wxpay.transactions.native(order);
-    const trade = payAs(sim, order.out_trade_no);
+    const order = nativeOrder(suite.sim, { amount: { total } });
+    await suite.wxpay.transactions.native(order);
+    const trade = payAs(suite.sim, order.out_trade_no);
     return { outTradeNo: order.out_trade_no, transactionId: trade.transactionId! };
   }
 
   it('refunds part of a paid order: PROCESSING, then SUCCESS once settled on the simulated clock', async () => {
     const { outTradeNo, transactionId } = await paidOrder();
     const outRefundNo = uniqueNo('R');
-    const refund = await wxpay.refunds.create({
+    const refund = await suite.wxpay.refunds.create({
       out_trade_no: outTradeNo,
       out_refund_no: outRefundNo,
       reason: '商品已售完',
@@ -72,10 +45,10 @@ describe.each<V3SigningMode>(['public-key', 'certificates'])('v3 refunds (%s mod
     expect(refund.refund_id).toMatch(/^50\d{27}$/);
     expect(refund.create_time).toMatch(/\+08:00$/);
     expect(refund).not.toHaveProperty('success_time');
-    expect((await wxpay.transactions.queryByOutTradeNo(outTradeNo)).trade_state).toBe('REFUND');
+    expect((await suite.wxpay.transactions.queryByOutTradeNo(outTradeNo)).trade_state).toBe('REFUND');
 
-    sim.ctx.clock.advance(sim.ctx.refunds.settleDelayMs);
-    const settled = await wxpay.refunds.query(outRefundNo);
+    suite.sim.ctx.clock.advance(suite.sim.ctx.refunds.settleDelayMs);
+    const settled = await suite.wxpay.refunds.query(outRefundNo);
     expect(settled).toMatchObject({ refund_id: refund.refund_id, status: 'SUCCESS' });
     expect(settled.success_time).toMatch(/\+08:00$/);
   });
@@ -87,21 +60,23 @@ describe.each<V3SigningMode>(['public-key', 'certificates'])('v3 refunds (%s mod
       out_refund_no: uniqueNo('R'),
       amount: { refund: 100, total: 1000 },
     };
-    const first = await wxpay.refunds.create(params);
-    expect((await wxpay.refunds.create(params)).refund_id).toBe(first.refund_id);
-    const changed = await apiError(wxpay.refunds.create({ ...params, amount: { refund: 200, total: 1000 } }));
+    const first = await suite.wxpay.refunds.create(params);
+    expect((await suite.wxpay.refunds.create(params)).refund_id).toBe(first.refund_id);
+    const changed = await apiError(
+      suite.wxpay.refunds.create({ ...params, amount: { refund: 200, total: 1000 } }),
+    );
     expect(changed).toMatchObject({ status: 400, code: 'INVALID_REQUEST' });
   });
 
   it('refuses more than what is left: 403 NOT_ENOUGH', async () => {
     const { outTradeNo } = await paidOrder();
-    await wxpay.refunds.create({
+    await suite.wxpay.refunds.create({
       out_trade_no: outTradeNo,
       out_refund_no: uniqueNo('R'),
       amount: { refund: 800, total: 1000 },
     });
     const error = await apiError(
-      wxpay.refunds.create({
+      suite.wxpay.refunds.create({
         out_trade_no: outTradeNo,
         out_refund_no: uniqueNo('R'),
         amount: { refund: 201, total: 1000 },
@@ -112,10 +87,10 @@ describe.each<V3SigningMode>(['public-key', 'certificates'])('v3 refunds (%s mod
   });
 
   it('refuses refunds of unpaid and unknown orders, and a wrong total', async () => {
-    const open = nativeOrder(sim);
-    await wxpay.transactions.native(open);
+    const open = nativeOrder(suite.sim);
+    await suite.wxpay.transactions.native(open);
     const unpaid = await apiError(
-      wxpay.refunds.create({
+      suite.wxpay.refunds.create({
         out_trade_no: open.out_trade_no,
         out_refund_no: uniqueNo('R'),
         amount: { refund: 1, total: 100 },
@@ -124,7 +99,7 @@ describe.each<V3SigningMode>(['public-key', 'certificates'])('v3 refunds (%s mod
     expect(unpaid).toMatchObject({ status: 400, code: 'INVALID_REQUEST' });
 
     const unknown = await apiError(
-      wxpay.refunds.create({
+      suite.wxpay.refunds.create({
         out_trade_no: uniqueNo('NOPE'),
         out_refund_no: uniqueNo('R'),
         amount: { refund: 1, total: 100 },
@@ -135,7 +110,7 @@ describe.each<V3SigningMode>(['public-key', 'certificates'])('v3 refunds (%s mod
 
     const { outTradeNo } = await paidOrder(500);
     const wrongTotal = await apiError(
-      wxpay.refunds.create({
+      suite.wxpay.refunds.create({
         out_trade_no: outTradeNo,
         out_refund_no: uniqueNo('R'),
         amount: { refund: 1, total: 600 },
@@ -145,7 +120,7 @@ describe.each<V3SigningMode>(['public-key', 'certificates'])('v3 refunds (%s mod
   });
 
   it('answers 404 RESOURCE_NOT_EXISTS for an unknown out_refund_no', async () => {
-    expect(await apiError(wxpay.refunds.query(uniqueNo('R')))).toMatchObject({
+    expect(await apiError(suite.wxpay.refunds.query(uniqueNo('R')))).toMatchObject({
       status: 404,
       code: 'RESOURCE_NOT_EXISTS',
     });
@@ -153,7 +128,7 @@ describe.each<V3SigningMode>(['public-key', 'certificates'])('v3 refunds (%s mod
 
   it('needs exactly one order reference and a currency', async () => {
     const both = await apiError(
-      wxpay.request('POST', '/v3/refund/domestic/refunds', {
+      suite.wxpay.request('POST', '/v3/refund/domestic/refunds', {
         body: {
           out_trade_no: uniqueNo(),
           transaction_id: '4200',
@@ -164,7 +139,7 @@ describe.each<V3SigningMode>(['public-key', 'certificates'])('v3 refunds (%s mod
     );
     expect(both).toMatchObject({ status: 400, code: 'PARAM_ERROR', detail: { field: 'transaction_id' } });
     const noCurrency = await apiError(
-      wxpay.request('POST', '/v3/refund/domestic/refunds', {
+      suite.wxpay.request('POST', '/v3/refund/domestic/refunds', {
         body: { out_trade_no: uniqueNo(), out_refund_no: uniqueNo('R'), amount: { refund: 1, total: 1 } },
       }),
     );
