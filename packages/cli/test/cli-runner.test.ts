@@ -58,13 +58,16 @@ describe('wxpay dispatcher', () => {
     expect(run.stderr).not.toContain('SECRETKEY');
   });
 
-  it.each([[['start'], 'start is not available yet']])(
-    '%j exits 2 with the not-yet line',
-    async (argv, reason) => {
-      const run = await runCli(argv);
-      expect(run.code).toBe(2);
-      expect(run.stdout).toBe('');
-      expect(run.errorLines).toEqual([expect.stringContaining(reason)]);
-    },
-  );
+  it('start with real-merchant settings that are incomplete exits 1 naming the variable, not its value', async () => {
+    const run = await runCli(['start'], {
+      env: {
+        WECHATPAY_MCHID: '1900000109',
+        WECHATPAY_APPID: 'wx8888888888888888',
+        WECHATPAY_API_KEY: 'SECRET-IN-ENV',
+      },
+    });
+    expect(run.code).toBe(1);
+    expect(run.errorLines).toEqual(['wxpay: configuration: WECHATPAY_APIV3_KEY: is not set']);
+    expect(run.stderr).not.toContain('SECRET-IN-ENV');
+  });
 });

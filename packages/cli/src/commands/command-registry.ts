@@ -1,19 +1,14 @@
 import type { Command } from '../command.js';
 import { decryptCommand } from './decrypt-command.js';
 import { jssdkSignCommand } from './jssdk-sign-command.js';
-import { notYetCommand } from './not-yet-command.js';
 import { signCommand } from './sign-command.js';
 import { simCommand } from './sim-command.js';
+import { startCommand } from './start-command.js';
 import { verifyCommand } from './verify-command.js';
 
 /** Every `wxpay` command, in the order `wxpay help` lists them. */
 export const commands: readonly Command[] = [
-  notYetCommand({
-    name: 'start',
-    synopsis: ['start'],
-    summary: 'the payment service and the simulator with embedded defaults',
-    arrivesWith: 'the payment service',
-  }),
+  startCommand,
   simCommand,
   signCommand,
   verifyCommand,

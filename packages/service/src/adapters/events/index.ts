@@ -1,0 +1,1 @@
+export { InProcessEventBus } from './in-process-event-bus.js';

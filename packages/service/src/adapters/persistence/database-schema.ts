@@ -1,0 +1,91 @@
+import type { Generated } from 'kysely';
+
+/**
+ * The tables as Kysely sees them. Timestamps are epoch milliseconds and money is integer fen in
+ * both engines, so neither a server time zone nor a driver's date parsing can shift a value;
+ * booleans are 0/1 because SQLite has no boolean type. The repositories convert to domain types.
+ */
+export interface DatabaseSchema {
+  products: ProductsTable;
+  orders: OrdersTable;
+  order_history: OrderHistoryTable;
+  notifications_received: NotificationsReceivedTable;
+  jobs: JobsTable;
+}
+
+export interface ProductsTable {
+  id: string;
+  name: string;
+  description: string;
+  price_fen: number;
+  stock: number | null;
+  active: number;
+}
+
+export interface OrdersTable {
+  order_no: string;
+  product_id: string;
+  quantity: number;
+  description: string;
+  amount_fen: number;
+  state: string;
+  pay_type: string;
+  api_version: string;
+  openid: string | null;
+  client_ip: string;
+  code_url: string | null;
+  prepay_id: string | null;
+  h5_url: string | null;
+  transaction_id: string | null;
+  wechat_error_code: string | null;
+  wechat_error_message: string | null;
+  created_at: number;
+  expires_at: number;
+  paid_at: number | null;
+  closed_at: number | null;
+  fulfilled_at: number | null;
+  refunded_fen: number;
+  updated_at: number;
+}
+
+export interface OrderHistoryTable {
+  id: Generated<number>;
+  order_no: string;
+  from_state: string | null;
+  to_state: string;
+  reason: string;
+  source: string;
+  at: number;
+}
+
+export interface NotificationsReceivedTable {
+  id: Generated<number>;
+  api_version: string;
+  kind: string;
+  order_no: string | null;
+  raw_body: string;
+  /** JSON text. */
+  headers: string;
+  verified: number;
+  outcome: string;
+  received_at: number;
+}
+
+export interface JobsTable {
+  id: Generated<number>;
+  type: string;
+  key: string;
+  run_at: number;
+  attempts: number;
+  last_error: string | null;
+  locked_until: number | null;
+  locked_by: string | null;
+  done_at: number | null;
+  /** Set together with done_at when the runner gave up after maxAttempts. */
+  failed_at: number | null;
+  created_at: number;
+  /** JSON text. */
+  payload: string;
+}
+
+export type Dialect = 'sqlite' | 'postgres';

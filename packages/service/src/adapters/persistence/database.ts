@@ -1,0 +1,99 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { DatabaseSchema, Dialect } from './database-schema.js';
+import { migrationProvider } from './migrations/migration-provider.js';
+
+export interface DatabaseOptions {
+  /** A PostgreSQL URL (`DATABASE_URL`); when absent the embedded SQLite database is used. */
+  url?: string;
+  /** PostgreSQL schema to work in (created if missing); isolates tests and co-hosted services. */
+  schema?: string;
+  /** SQLite file `<dataDir>/service.db`; without it, an in-memory database. */
+  dataDir?: string;
+  /** PostgreSQL pool size. */
+  maxConnections?: number;
+}
+
+export interface Database {
+  db: Kysely<DatabaseSchema>;
+  dialect: Dialect;
+  close(): Promise<void>;
+}
+
+const PG_INT8_OID = 20;
+
+/** Opens SQLite or PostgreSQL and brings the schema up to date before anything else touches it. */
+export async function openDatabase(options: DatabaseOptions = {}): Promise<Database> {
+  const { db, dialect } = options.url ? openPostgres(options.url, options) : openSqlite(options.dataDir);
+  try {
+    if (dialect === 'postgres' && options.schema) {
+      await db.schema.createSchema(options.schema).ifNotExists().execute();
+    }
+    await migrateToLatest(db, dialect === 'postgres' ? (options.schema ?? 'public') : undefined);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return { db, dialect, close: () => db.destroy() };
+}
+
+function openSqlite(dataDir: string | undefined): { db: Kysely<DatabaseSchema>; dialect: Dialect } {
+  let file = ':memory:';
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true });
+    file = join(dataDir, 'service.db');
+  }
+  const database = new SqliteDatabase(file);
+  // WAL lets readers run beside the single writer; NORMAL is durable across process crashes in WAL.
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('busy_timeout = 5000');
+  database.pragma('foreign_keys = ON');
+  return { db: new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite' };
+}
+
+function openPostgres(
+  url: string,
+  options: DatabaseOptions,
+): { db: Kysely<DatabaseSchema>; dialect: Dialect } {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.maxConnections ?? 10,
+    ...(options.schema ? { options: `-c search_path=${assertSchemaName(options.schema)}` } : {}),
+    // Epoch-millisecond and fen columns are bigint; they fit a JS number exactly, so read them as one.
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === PG_INT8_OID
+          ? (value: string) => Number(value)
+          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  return { db: new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
+}
+
+async function migrateToLatest(
+  db: Kysely<DatabaseSchema>,
+  migrationTableSchema: string | undefined,
+): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider,
+    ...(migrationTableSchema ? { migrationTableSchema } : {}),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(
+      `database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
+/** Lower-case plain identifiers only: they need no quoting in `search_path`, so nothing can be injected. */
+function assertSchemaName(name: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`invalid schema name: ${name}`);
+  return name;
+}

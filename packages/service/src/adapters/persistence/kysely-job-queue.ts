@@ -1,0 +1,50 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Clock, JobQueue, NewJob } from '../../domain/ports.js';
+import type { DatabaseSchema } from './database-schema.js';
+import { toMillis } from './row-mapper.js';
+
+/** A database handle or an open transaction: jobs are written wherever the caller's work is. */
+export type DatabaseExecutor = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>;
+
+/**
+ * Inserts jobs, silently skipping one whose (type, key) is already pending, so a retried request
+ * or a repeated notification never schedules the same work twice. Called inside the order's own
+ * transaction by the order repository, which is what makes jobs survive a crash right after commit.
+ */
+export async function enqueueJobs(
+  executor: DatabaseExecutor,
+  jobs: readonly NewJob[],
+  now: Date,
+): Promise<void> {
+  if (jobs.length === 0) return;
+  const createdAt = toMillis(now);
+  await executor
+    .insertInto('jobs')
+    .values(
+      jobs.map((job) => ({
+        type: job.type,
+        key: job.key,
+        run_at: toMillis(job.runAt),
+        attempts: 0,
+        created_at: createdAt,
+        payload: JSON.stringify(job.payload ?? {}),
+      })),
+    )
+    .onConflict((oc) => oc.columns(['type', 'key']).where('done_at', 'is', null).doNothing())
+    .execute();
+}
+
+/** The {@link JobQueue} port for work scheduled outside an order transaction (e.g. a reconcile). */
+export class KyselyJobQueue implements JobQueue {
+  readonly #db: Kysely<DatabaseSchema>;
+  readonly #clock: Clock;
+
+  constructor(db: Kysely<DatabaseSchema>, clock: Clock) {
+    this.#db = db;
+    this.#clock = clock;
+  }
+
+  async enqueue(job: NewJob): Promise<void> {
+    await enqueueJobs(this.#db, [job], this.#clock.now());
+  }
+}

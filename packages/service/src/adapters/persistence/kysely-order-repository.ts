@@ -1,0 +1,165 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Order, OrderHistoryEntry, OrderState } from '../../domain/order.js';
+import { INITIAL_ORDER_STATE } from '../../domain/order-state-machine.js';
+import type {
+  Clock,
+  NewJob,
+  NewOrder,
+  OrderFilter,
+  OrderRepository,
+  TransitionRequest,
+} from '../../domain/ports.js';
+import type { DatabaseSchema } from './database-schema.js';
+import { enqueueJobs } from './kysely-job-queue.js';
+import { rowMapper, toMillis } from './row-mapper.js';
+
+const DEFAULT_LIST_LIMIT = 50;
+const MAX_LIST_LIMIT = 500;
+
+/**
+ * Orders on Kysely. Every state change is a conditional UPDATE whose WHERE clause names the states
+ * it may leave, so of two racing writers (a notification and the timeout close) exactly one changes
+ * the row; the loser sees zero rows updated and writes no history.
+ */
+export class KyselyOrderRepository implements OrderRepository {
+  readonly #db: Kysely<DatabaseSchema>;
+  readonly #clock: Clock;
+
+  constructor(db: Kysely<DatabaseSchema>, clock: Clock) {
+    this.#db = db;
+    this.#clock = clock;
+  }
+
+  async insertWithJobs(order: NewOrder, jobs: NewJob[]): Promise<Order> {
+    const now = this.#clock.now();
+    return this.#db.transaction().execute(async (trx) => {
+      const row = await trx
+        .insertInto('orders')
+        .values(rowMapper.fromNewOrder(order, INITIAL_ORDER_STATE, now))
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await trx
+        .insertInto('order_history')
+        .values(
+          rowMapper.fromHistoryEntry({
+            orderNo: order.orderNo,
+            fromState: null,
+            toState: INITIAL_ORDER_STATE,
+            reason: 'created',
+            source: 'api',
+            at: order.createdAt,
+          }),
+        )
+        .execute();
+      await enqueueJobs(trx, jobs, now);
+      return rowMapper.toOrder(row);
+    });
+  }
+
+  async findByOrderNo(orderNo: string): Promise<Order | undefined> {
+    const row = await this.#db
+      .selectFrom('orders')
+      .selectAll()
+      .where('order_no', '=', orderNo)
+      .executeTakeFirst();
+    return row && rowMapper.toOrder(row);
+  }
+
+  async transition(request: TransitionRequest): Promise<Order | undefined> {
+    if (request.from.length === 0) return undefined;
+    const now = this.#clock.now();
+    return this.#db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable('orders')
+        .set({
+          ...rowMapper.fromTransitionChanges(request.changes),
+          state: request.to,
+          updated_at: toMillis(now),
+        })
+        .where('order_no', '=', request.orderNo)
+        .where('state', 'in', [...request.from])
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) return undefined;
+      const fromState = request.from.length === 1 ? request.from[0]! : await lastState(trx, request.orderNo);
+      await trx
+        .insertInto('order_history')
+        .values(
+          rowMapper.fromHistoryEntry({
+            orderNo: request.orderNo,
+            fromState,
+            toState: request.to,
+            reason: request.reason,
+            source: request.source,
+            at: now,
+          }),
+        )
+        .execute();
+      return rowMapper.toOrder(row);
+    });
+  }
+
+  async recordPrepay(
+    orderNo: string,
+    prepay:
+      | { codeUrl?: string; prepayId?: string; h5Url?: string }
+      | { errorCode: string; errorMessage: string },
+  ): Promise<void> {
+    const changes =
+      'errorCode' in prepay
+        ? { wechat_error_code: prepay.errorCode, wechat_error_message: prepay.errorMessage }
+        : {
+            code_url: prepay.codeUrl ?? null,
+            prepay_id: prepay.prepayId ?? null,
+            h5_url: prepay.h5Url ?? null,
+            wechat_error_code: null,
+            wechat_error_message: null,
+          };
+    await this.#db
+      .updateTable('orders')
+      .set({ ...changes, updated_at: toMillis(this.#clock.now()) })
+      .where('order_no', '=', orderNo)
+      .execute();
+  }
+
+  async markFulfilled(orderNo: string, at: Date): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('orders')
+      .set({ fulfilled_at: toMillis(at), updated_at: toMillis(this.#clock.now()) })
+      .where('order_no', '=', orderNo)
+      .where('fulfilled_at', 'is', null)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  async history(orderNo: string): Promise<OrderHistoryEntry[]> {
+    const rows = await this.#db
+      .selectFrom('order_history')
+      .selectAll()
+      .where('order_no', '=', orderNo)
+      .orderBy('id')
+      .execute();
+    return rows.map(rowMapper.toHistoryEntry);
+  }
+
+  async list(filter: OrderFilter = {}): Promise<Order[]> {
+    const limit = Math.min(Math.max(1, Math.trunc(filter.limit ?? DEFAULT_LIST_LIMIT)), MAX_LIST_LIMIT);
+    let query = this.#db.selectFrom('orders').selectAll();
+    if (filter.state) query = query.where('state', '=', filter.state);
+    if (filter.before) query = query.where('created_at', '<', toMillis(filter.before));
+    const rows = await query.orderBy('created_at', 'desc').orderBy('order_no', 'desc').limit(limit).execute();
+    return rows.map(rowMapper.toOrder);
+  }
+}
+
+/** The state an order was in before this transition: the target of its latest history row. */
+async function lastState(trx: Transaction<DatabaseSchema>, orderNo: string): Promise<OrderState | null> {
+  const previous = await trx
+    .selectFrom('order_history')
+    .select('to_state')
+    .where('order_no', '=', orderNo)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return (previous?.to_state as OrderState | undefined) ?? null;
+}

@@ -1,0 +1,30 @@
+import type { Kysely } from 'kysely';
+import type { Product } from '../../domain/order.js';
+import type { ProductRepository } from '../../domain/ports.js';
+import type { DatabaseSchema } from './database-schema.js';
+import { rowMapper } from './row-mapper.js';
+
+/** The catalogue. `list` shows what can be bought; `find` also returns inactive products so the use case can say why. */
+export class KyselyProductRepository implements ProductRepository {
+  readonly #db: Kysely<DatabaseSchema>;
+
+  constructor(db: Kysely<DatabaseSchema>) {
+    this.#db = db;
+  }
+
+  async list(): Promise<Product[]> {
+    const rows = await this.#db
+      .selectFrom('products')
+      .selectAll()
+      .where('active', '=', 1)
+      .orderBy('price_fen')
+      .orderBy('id')
+      .execute();
+    return rows.map(rowMapper.toProduct);
+  }
+
+  async find(id: string): Promise<Product | undefined> {
+    const row = await this.#db.selectFrom('products').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && rowMapper.toProduct(row);
+  }
+}

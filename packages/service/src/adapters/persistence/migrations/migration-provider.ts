@@ -1,0 +1,12 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as initialSchema from './0001-initial-schema.js';
+
+/**
+ * The migrations, imported statically rather than read from a folder at run time, so they work the
+ * same from `src/` under vitest and from `dist/` after a build. Names sort in the order they run.
+ */
+export const migrationProvider: MigrationProvider = {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return { '0001-initial-schema': initialSchema };
+  },
+};

@@ -1,0 +1,168 @@
+import type { Insertable, Selectable, Updateable } from 'kysely';
+import type {
+  ApiVersion,
+  Order,
+  OrderHistoryEntry,
+  OrderState,
+  PayType,
+  Product,
+} from '../../domain/order.js';
+import type { NewOrder, ReceivedNotification, TransitionRequest } from '../../domain/ports.js';
+import type {
+  NotificationsReceivedTable,
+  OrderHistoryTable,
+  OrdersTable,
+  ProductsTable,
+} from './database-schema.js';
+
+/**
+ * Every conversion between rows and domain objects lives here: epoch ms ↔ Date, 0/1 ↔ boolean,
+ * JSON text ↔ object. Nothing else in the persistence adapter knows how a column is stored.
+ */
+export const rowMapper = {
+  toProduct(row: Selectable<ProductsTable>): Product {
+    return {
+      id: row.id,
+      name: row.name,
+      description: row.description,
+      priceFen: Number(row.price_fen),
+      stock: row.stock === null ? null : Number(row.stock),
+      active: Boolean(row.active),
+    };
+  },
+
+  fromProduct(product: Product): Insertable<ProductsTable> {
+    return {
+      id: product.id,
+      name: product.name,
+      description: product.description,
+      price_fen: product.priceFen,
+      stock: product.stock,
+      active: product.active ? 1 : 0,
+    };
+  },
+
+  toOrder(row: Selectable<OrdersTable>): Order {
+    return {
+      orderNo: row.order_no,
+      productId: row.product_id,
+      quantity: Number(row.quantity),
+      description: row.description,
+      amountFen: Number(row.amount_fen),
+      state: row.state as OrderState,
+      payType: row.pay_type as PayType,
+      apiVersion: row.api_version as ApiVersion,
+      openid: row.openid,
+      clientIp: row.client_ip,
+      codeUrl: row.code_url,
+      prepayId: row.prepay_id,
+      h5Url: row.h5_url,
+      transactionId: row.transaction_id,
+      wechatErrorCode: row.wechat_error_code,
+      wechatErrorMessage: row.wechat_error_message,
+      createdAt: toDate(row.created_at),
+      expiresAt: toDate(row.expires_at),
+      paidAt: toNullableDate(row.paid_at),
+      closedAt: toNullableDate(row.closed_at),
+      fulfilledAt: toNullableDate(row.fulfilled_at),
+      refundedFen: Number(row.refunded_fen),
+    };
+  },
+
+  fromNewOrder(order: NewOrder, state: OrderState, now: Date): Insertable<OrdersTable> {
+    return {
+      order_no: order.orderNo,
+      product_id: order.productId,
+      quantity: order.quantity,
+      description: order.description,
+      amount_fen: order.amountFen,
+      state,
+      pay_type: order.payType,
+      api_version: order.apiVersion,
+      openid: order.openid,
+      client_ip: order.clientIp,
+      created_at: toMillis(order.createdAt),
+      expires_at: toMillis(order.expiresAt),
+      refunded_fen: 0,
+      updated_at: toMillis(now),
+    };
+  },
+
+  /** The columns a transition sets besides `state`; only the ones the caller named. */
+  fromTransitionChanges(changes: TransitionRequest['changes'] = {}): Updateable<OrdersTable> {
+    const row: Updateable<OrdersTable> = {};
+    if (changes.transactionId !== undefined) row.transaction_id = changes.transactionId;
+    if (changes.paidAt !== undefined) row.paid_at = toNullableMillis(changes.paidAt);
+    if (changes.closedAt !== undefined) row.closed_at = toNullableMillis(changes.closedAt);
+    if (changes.fulfilledAt !== undefined) row.fulfilled_at = toNullableMillis(changes.fulfilledAt);
+    if (changes.refundedFen !== undefined) row.refunded_fen = changes.refundedFen;
+    return row;
+  },
+
+  toHistoryEntry(row: Selectable<OrderHistoryTable>): OrderHistoryEntry {
+    return {
+      orderNo: row.order_no,
+      fromState: row.from_state as OrderState | null,
+      toState: row.to_state as OrderState,
+      reason: row.reason,
+      source: row.source,
+      at: toDate(row.at),
+    };
+  },
+
+  fromHistoryEntry(entry: OrderHistoryEntry): Insertable<OrderHistoryTable> {
+    return {
+      order_no: entry.orderNo,
+      from_state: entry.fromState,
+      to_state: entry.toState,
+      reason: entry.reason,
+      source: entry.source,
+      at: toMillis(entry.at),
+    };
+  },
+
+  toNotification(row: Selectable<NotificationsReceivedTable>): ReceivedNotification {
+    return {
+      apiVersion: row.api_version as ApiVersion,
+      kind: row.kind as ReceivedNotification['kind'],
+      orderNo: row.order_no,
+      rawBody: row.raw_body,
+      headers: JSON.parse(row.headers) as Record<string, string>,
+      verified: Boolean(row.verified),
+      outcome: row.outcome,
+      receivedAt: toDate(row.received_at),
+    };
+  },
+
+  fromNotification(entry: ReceivedNotification): Insertable<NotificationsReceivedTable> {
+    return {
+      api_version: entry.apiVersion,
+      kind: entry.kind,
+      order_no: entry.orderNo,
+      raw_body: entry.rawBody,
+      headers: JSON.stringify(entry.headers),
+      verified: entry.verified ? 1 : 0,
+      outcome: entry.outcome,
+      received_at: toMillis(entry.receivedAt),
+    };
+  },
+};
+
+/** Epoch ms of a Date, refusing an invalid one rather than storing NaN or NULL. */
+export function toMillis(date: Date): number {
+  const ms = date.getTime();
+  if (!Number.isFinite(ms)) throw new RangeError('invalid date');
+  return ms;
+}
+
+function toNullableMillis(date: Date | null): number | null {
+  return date === null ? null : toMillis(date);
+}
+
+function toDate(ms: number | string): Date {
+  return new Date(Number(ms));
+}
+
+function toNullableDate(ms: number | string | null): Date | null {
+  return ms === null ? null : toDate(ms);
+}

@@ -1,0 +1,127 @@
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { type RunningSimulator, startSimulator } from '@wechatpay-kit/simulator';
+import { generateAdminToken, type ServiceConfig, validateServiceConfig } from './config/service-config.js';
+import { createServiceApp, type ServiceApp } from './service-app.js';
+
+export interface DemoOptions {
+  /** Service port; 0 picks a free one. */
+  port?: number;
+  /** Simulator port; 0 picks a free one. */
+  simPort?: number;
+  /** Service database and simulator state live here; survives restarts. */
+  dataDir?: string;
+  /** `postgres://…` instead of the embedded SQLite database. */
+  databaseUrl?: string;
+  /** PostgreSQL schema to work in (tests isolate themselves in one). */
+  databaseSchema?: string;
+  /** Default: a fresh random token, printed once. */
+  adminToken?: string;
+  host?: string;
+  /** Where the URLs and the token are printed; default stdout. */
+  print?: (line: string) => void;
+  logger?: boolean;
+}
+
+export interface RunningDemo {
+  service: ServiceApp;
+  simulator: RunningSimulator;
+  urls: { checkout: string; admin: string; docs: string; phone: string; console: string };
+  adminToken: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * `npm start`: the simulator and the payment service in one process, the service configured as the
+ * simulator's demo merchant exactly as it would be for WeChat (public-key mode, base URL, notify
+ * URL) — the simulator is never a special case inside the service. The service runs on the
+ * simulator's clock, since the simulator signs notifications at its simulated time.
+ */
+export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo> {
+  const host = options.host ?? '127.0.0.1';
+  const dataDir = resolve(options.dataDir ?? 'data');
+  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const simulator = await startSimulator({
+    port: options.simPort ?? 3100,
+    host,
+    dataDir: join(dataDir, 'simulator'),
+  });
+  let service: ServiceApp | undefined;
+  try {
+    // WeChat must be told the notify URL before the service listens, so a port 0 is resolved first.
+    const port = options.port ? options.port : await freePort(host);
+    const m = simulator.merchant;
+    const adminToken = options.adminToken ?? generateAdminToken();
+    const config: ServiceConfig = validateServiceConfig({
+      port,
+      host,
+      dataDir,
+      databaseUrl: options.databaseUrl,
+      publicUrl: `http://${host}:${port}`,
+      adminToken,
+      orderTtlMinutes: 15,
+      simulatorUrl: simulator.url,
+      logger: options.logger ?? false,
+      wechat: {
+        mchid: m.mchid,
+        appid: m.appid,
+        apiKey: m.apiKey,
+        apiV3Key: m.apiV3Key,
+        serialNo: m.serialNo,
+        privateKeyPem: m.privateKeyPem,
+        publicKeyId: m.publicKeyId,
+        publicKeyPem: m.publicKeyPem,
+        baseUrl: simulator.url,
+        apiVersion: 'v3',
+      },
+    });
+    service = await createServiceApp(config, {
+      clock: { now: () => new Date(simulator.ctx.clock.now()) },
+      databaseSchema: options.databaseSchema,
+      fulfil: (order) => print(`delivered ${order.description} for order ${order.orderNo}`),
+    });
+    const url = await service.start();
+    const urls = {
+      checkout: `${url}/`,
+      admin: `${url}/admin`,
+      docs: `${url}/docs`,
+      phone: `${simulator.url}/_sim/phone`,
+      console: `${simulator.url}/_sim/console`,
+    };
+    print(`wechatpay-kit demo is running (WeChat Pay simulator merchant ${m.mchid})`);
+    print(`  checkout     ${urls.checkout}`);
+    print(`  admin        ${urls.admin}   token: ${adminToken}`);
+    print(`  API docs     ${urls.docs}`);
+    print(`  phone page   ${urls.phone}`);
+    print(`  sim console  ${urls.console}`);
+    print(`  data         ${dataDir}`);
+    const started = service;
+    return {
+      service: started,
+      simulator,
+      urls,
+      adminToken,
+      async stop() {
+        await started.stop();
+        await simulator.stop();
+      },
+    };
+  } catch (error) {
+    await service?.stop();
+    await simulator.stop();
+    throw error;
+  }
+}
+
+function freePort(host: string): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createServer();
+    probe.once('error', fail);
+    probe.listen(0, host, () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === 'object' && address ? done(address.port) : fail(new Error('no port')),
+      );
+    });
+  });
+}

@@ -1,0 +1,24 @@
+/** Why the domain refused something; the HTTP error mapper turns codes into statuses. */
+export type DomainErrorCode =
+  | 'PRODUCT_NOT_FOUND'
+  | 'PRODUCT_UNAVAILABLE'
+  | 'ORDER_NOT_FOUND'
+  | 'INVALID_AMOUNT'
+  | 'INVALID_TRANSITION'
+  | 'OPENID_REQUIRED'
+  | 'PAY_TYPE_UNSUPPORTED'
+  | 'WECHAT_UNAVAILABLE'
+  | 'NOTIFICATION_REJECTED'
+  | 'REFUND_EXCEEDS_PAID';
+
+export class DomainError extends Error {
+  readonly code: DomainErrorCode;
+  readonly details: Record<string, unknown>;
+
+  constructor(code: DomainErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.name = 'DomainError';
+    this.code = code;
+    this.details = details;
+  }
+}

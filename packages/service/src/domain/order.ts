@@ -1,0 +1,61 @@
+import type { Fen } from './money.js';
+
+export type OrderState =
+  | 'NOTPAY'
+  | 'PAID'
+  | 'CLOSED'
+  | 'PAYERROR'
+  | 'REFUNDING'
+  | 'PARTIALLY_REFUNDED'
+  | 'REFUNDED';
+export type PayType = 'NATIVE' | 'JSAPI' | 'MINIPROGRAM' | 'H5' | 'APP';
+export type ApiVersion = 'v2' | 'v3';
+
+export interface Product {
+  id: string;
+  name: string;
+  description: string;
+  priceFen: Fen;
+  /** Units left; `null` = unlimited. */
+  stock: number | null;
+  active: boolean;
+}
+
+/** The merchant's order; `orderNo` is the `out_trade_no` sent to WeChat. */
+export interface Order {
+  orderNo: string;
+  productId: string;
+  quantity: number;
+  description: string;
+  /** Computed from the product's price at creation, never taken from the client. */
+  amountFen: Fen;
+  state: OrderState;
+  payType: PayType;
+  apiVersion: ApiVersion;
+  openid: string | null;
+  clientIp: string;
+  codeUrl: string | null;
+  prepayId: string | null;
+  h5Url: string | null;
+  transactionId: string | null;
+  /** The last WeChat error while creating the prepay, shown to the buyer and the admin. */
+  wechatErrorCode: string | null;
+  wechatErrorMessage: string | null;
+  createdAt: Date;
+  expiresAt: Date;
+  paidAt: Date | null;
+  closedAt: Date | null;
+  fulfilledAt: Date | null;
+  refundedFen: Fen;
+}
+
+/** One row of an order's history: every transition, with why and from where. */
+export interface OrderHistoryEntry {
+  orderNo: string;
+  fromState: OrderState | null;
+  toState: OrderState;
+  reason: string;
+  /** `api`, `notify-v2`, `notify-v3`, `job:close-expired`, `job:reconcile`, `admin`… */
+  source: string;
+  at: Date;
+}

@@ -1,0 +1,169 @@
+import type { Fen } from './money.js';
+import type { ApiVersion, Order, OrderHistoryEntry, OrderState, PayType, Product } from './order.js';
+
+/**
+ * The interfaces the use cases need from the outside world. Adapters (Kysely, the SDK, the event
+ * bus) implement them; nothing in `domain/` or `use-cases/` imports an adapter or a framework.
+ */
+
+export interface NewOrder
+  extends Omit<
+    Order,
+    | 'state'
+    | 'paidAt'
+    | 'closedAt'
+    | 'fulfilledAt'
+    | 'transactionId'
+    | 'refundedFen'
+    | 'codeUrl'
+    | 'prepayId'
+    | 'h5Url'
+    | 'wechatErrorCode'
+    | 'wechatErrorMessage'
+  > {}
+
+/** A durable job, written in the same transaction as what it is about. */
+export interface NewJob {
+  type: 'close-expired' | 'reconcile' | (string & {});
+  /** Usually the orderNo. */
+  key: string;
+  runAt: Date;
+  payload?: Record<string, unknown>;
+}
+
+export interface TransitionRequest {
+  orderNo: string;
+  /** The update only happens while the order is in one of these states (conditional UPDATE). */
+  from: readonly OrderState[];
+  to: OrderState;
+  /** Columns set together with the state. */
+  changes?: Partial<Pick<Order, 'transactionId' | 'paidAt' | 'closedAt' | 'fulfilledAt' | 'refundedFen'>>;
+  reason: string;
+  source: string;
+}
+
+export interface OrderFilter {
+  state?: OrderState;
+  limit?: number;
+  /** Orders created before this (pagination, newest first). */
+  before?: Date;
+}
+
+export interface OrderRepository {
+  /** Inserts the order, its first history row and its jobs in one transaction. */
+  insertWithJobs(order: NewOrder, jobs: NewJob[]): Promise<Order>;
+  findByOrderNo(orderNo: string): Promise<Order | undefined>;
+  /**
+   * `UPDATE orders SET state = to … WHERE order_no = ? AND state IN (from)` plus a history row, in one
+   * transaction. Returns the updated order, or `undefined` when another writer got there first.
+   */
+  transition(request: TransitionRequest): Promise<Order | undefined>;
+  /** Stores the prepay WeChat returned (code_url / prepay_id / h5_url) or the error it gave. */
+  recordPrepay(
+    orderNo: string,
+    prepay:
+      | { codeUrl?: string; prepayId?: string; h5Url?: string }
+      | { errorCode: string; errorMessage: string },
+  ): Promise<void>;
+  /** Marks the goods delivered exactly once: `UPDATE … SET fulfilled_at WHERE fulfilled_at IS NULL`. */
+  markFulfilled(orderNo: string, at: Date): Promise<boolean>;
+  history(orderNo: string): Promise<OrderHistoryEntry[]>;
+  list(filter?: OrderFilter): Promise<Order[]>;
+}
+
+export interface ProductRepository {
+  list(): Promise<Product[]>;
+  find(id: string): Promise<Product | undefined>;
+}
+
+/** Every notification received, valid or not, with its raw body and the verification result. */
+export interface ReceivedNotification {
+  apiVersion: ApiVersion;
+  kind: 'payment' | 'refund';
+  orderNo: string | null;
+  rawBody: string;
+  headers: Record<string, string>;
+  verified: boolean;
+  /** What happened: `applied`, `duplicate`, or why it was rejected. */
+  outcome: string;
+  receivedAt: Date;
+}
+
+export interface NotificationLog {
+  record(entry: ReceivedNotification): Promise<void>;
+  forOrder(orderNo: string): Promise<ReceivedNotification[]>;
+}
+
+export interface JobQueue {
+  enqueue(job: NewJob): Promise<void>;
+}
+
+/** What WeChat says about an order when asked (query). */
+export interface WechatTradeStatus {
+  /** WeChat's trade_state: SUCCESS, NOTPAY, CLOSED, REFUND, PAYERROR, USERPAYING, REVOKED, or NOT_FOUND. */
+  tradeState: string;
+  transactionId?: string;
+  amountFen?: Fen;
+  paidAt?: Date;
+  payerOpenid?: string;
+}
+
+/** A payment notification that passed signature verification (and decryption), protocol-neutral. */
+export interface VerifiedPayment {
+  apiVersion: ApiVersion;
+  orderNo: string;
+  transactionId: string;
+  appid: string;
+  mchid: string;
+  amountFen: Fen;
+  tradeState: string;
+  paidAt: Date;
+  payerOpenid?: string;
+}
+
+/** WeChat Pay as the use cases see it (implemented on the SDK, against WeChat or the simulator). */
+export interface WechatGateway {
+  readonly appid: string;
+  /** Every appid payments may be made under (official account, mini-program…); just `appid` when absent. */
+  readonly appids?: readonly string[];
+  readonly mchid: string;
+  createPrepay(order: Order): Promise<{ codeUrl?: string; prepayId?: string; h5Url?: string }>;
+  query(order: Pick<Order, 'orderNo' | 'apiVersion'>): Promise<WechatTradeStatus>;
+  /** Closes at WeChat; `ALREADY_PAID` when WeChat says the order was paid meanwhile. */
+  close(order: Pick<Order, 'orderNo' | 'apiVersion'>): Promise<'CLOSED' | 'ALREADY_PAID'>;
+  /** Verifies (and decrypts) a payment notification; throws when it is not genuine. */
+  verifyPaymentNotification(
+    apiVersion: ApiVersion,
+    headers: Record<string, string | string[] | undefined>,
+    rawBody: Buffer,
+  ): Promise<VerifiedPayment>;
+}
+
+/** State changes pushed to browsers (SSE) — in-process, or across instances. */
+export interface OrderEvent {
+  orderNo: string;
+  state: OrderState;
+  at: Date;
+}
+
+export interface EventBus {
+  publish(event: OrderEvent): void;
+  subscribe(orderNo: string, listener: (event: OrderEvent) => void): () => void;
+}
+
+/** The merchant's own reaction to a paid order (deliver goods), fired once per order. */
+export type FulfilmentHook = (order: Order) => Promise<void> | void;
+
+export interface Clock {
+  now(): Date;
+}
+
+/** Creating orders needs these from the request context. */
+export interface CreateOrderInput {
+  productId: string;
+  quantity?: number;
+  payType: PayType;
+  apiVersion?: ApiVersion;
+  openid?: string;
+  clientIp: string;
+}

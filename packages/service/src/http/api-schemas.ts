@@ -1,0 +1,79 @@
+import { type Static, Type } from '@sinclair/typebox';
+
+/** Every request and answer shape of the HTTP API: validation, TypeScript types and OpenAPI from one place. */
+
+export const ErrorSchema = Type.Object(
+  {
+    error: Type.String(),
+    message: Type.String(),
+    wechatCode: Type.Optional(Type.String()),
+  },
+  { $id: 'Error' },
+);
+
+export const OrderStateSchema = Type.Union(
+  ['NOTPAY', 'PAID', 'CLOSED', 'PAYERROR', 'REFUNDING', 'PARTIALLY_REFUNDED', 'REFUNDED'].map((s) =>
+    Type.Literal(s),
+  ),
+);
+
+export const ProductSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  description: Type.String(),
+  price: Type.Integer({ description: 'fen' }),
+  priceText: Type.String(),
+  available: Type.Boolean(),
+});
+
+export const CreateOrderBodySchema = Type.Object(
+  {
+    productId: Type.String({ minLength: 1, maxLength: 64 }),
+    quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 99 })),
+    payType: Type.Union(['NATIVE', 'JSAPI', 'MINIPROGRAM', 'H5', 'APP'].map((t) => Type.Literal(t))),
+    apiVersion: Type.Optional(Type.Union([Type.Literal('v2'), Type.Literal('v3')])),
+    openid: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+  },
+  { additionalProperties: false },
+);
+export type CreateOrderBody = Static<typeof CreateOrderBodySchema>;
+
+export const OrderSchema = Type.Object({
+  orderNo: Type.String(),
+  state: Type.String(),
+  productId: Type.String(),
+  quantity: Type.Integer(),
+  description: Type.String(),
+  amount: Type.Integer({ description: 'fen, computed from the product, never from the client' }),
+  amountText: Type.String(),
+  payType: Type.String(),
+  apiVersion: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+  expiresAt: Type.String({ format: 'date-time' }),
+  paidAt: Type.Optional(Type.String({ format: 'date-time' })),
+  closedAt: Type.Optional(Type.String({ format: 'date-time' })),
+  transactionId: Type.Optional(Type.String()),
+  codeUrl: Type.Optional(Type.String()),
+  qrCodeUrl: Type.Optional(Type.String()),
+  h5Url: Type.Optional(Type.String()),
+  payParams: Type.Optional(Type.Record(Type.String(), Type.String())),
+  wechatError: Type.Optional(Type.Object({ code: Type.String(), message: Type.String() })),
+});
+
+export const OrderNoParamsSchema = Type.Object({
+  orderNo: Type.String({ pattern: '^[0-9A-Za-z_\\-|*]{6,32}$' }),
+});
+export type OrderNoParams = Static<typeof OrderNoParamsSchema>;
+
+export const AdminOrdersQuerySchema = Type.Object({
+  state: Type.Optional(OrderStateSchema),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+});
+export type AdminOrdersQuery = Static<typeof AdminOrdersQuerySchema>;
+
+export const errorResponses = {
+  400: ErrorSchema,
+  404: ErrorSchema,
+  409: ErrorSchema,
+  502: ErrorSchema,
+};

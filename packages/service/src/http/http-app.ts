@@ -1,0 +1,68 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { errorHandler } from './error-mapper.js';
+import { OrderEventStreams } from './order-event-stream.js';
+import { adminRoutes } from './routes/admin-routes.js';
+import { notifyRoutes } from './routes/notify-routes.js';
+import { opsRoutes } from './routes/ops-routes.js';
+import { orderRoutes } from './routes/order-routes.js';
+import { pageRoutes } from './routes/page-routes.js';
+import type { ServiceMetrics } from './service-metrics.js';
+import type { HttpAppOptions } from './service-operations.js';
+
+export interface HttpApp {
+  app: FastifyInstance;
+  /** Open SSE streams; the composition root ends them on shutdown. */
+  streams: OrderEventStreams;
+}
+
+/** Never logged, wherever they appear in a request. */
+const REDACTED = [
+  'req.headers.authorization',
+  'req.headers["wechatpay-signature"]',
+  'headers.authorization',
+  '*.apiKey',
+  '*.apiV3Key',
+  '*.privateKeyPem',
+  '*.adminToken',
+];
+
+/**
+ * The Fastify app: every route, the OpenAPI docs, one error mapper. Builds nothing of the
+ * application itself — it is handed the operations (use cases) and the event bus.
+ */
+export async function buildHttpApp(options: HttpAppOptions & { metrics: ServiceMetrics }): Promise<HttpApp> {
+  const app = Fastify({
+    logger: options.logger ? { level: 'info', redact: { paths: REDACTED, censor: '[redacted]' } } : false,
+    trustProxy: options.trustProxy ?? false,
+    bodyLimit: 64 * 1024,
+    forceCloseConnections: true,
+    // Unknown fields are refused, not silently dropped: a client sending `amount` learns at once
+    // that the price comes from the product.
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ error: 'NOT_FOUND', message: `no route for ${request.method} ${request.url}` }),
+  );
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'wechatpay-kit payment service', version: '0.1.0' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  const streams = new OrderEventStreams(options.events);
+  const { operations, metrics } = options;
+  metrics.openStreams = () => streams.openCount;
+  await app.register(orderRoutes, { operations, streams });
+  await app.register(notifyRoutes, { operations, metrics });
+  await app.register(adminRoutes, { operations, adminToken: options.adminToken });
+  await app.register(opsRoutes, { operations, metrics });
+  await app.register(pageRoutes, { simulatorUrl: options.simulatorUrl });
+  return { app, streams };
+}

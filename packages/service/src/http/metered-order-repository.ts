@@ -1,0 +1,27 @@
+import type { NewJob, NewOrder, Order, OrderRepository, TransitionRequest } from '../domain/index.js';
+import type { ServiceMetrics } from './service-metrics.js';
+
+/**
+ * Wraps the order repository to count what actually happened: an order counts as paid or closed
+ * only when its conditional UPDATE won, so a duplicate notification or a lost race is not counted.
+ */
+export function meteredOrderRepository(inner: OrderRepository, metrics: ServiceMetrics): OrderRepository {
+  return {
+    async insertWithJobs(order: NewOrder, jobs: NewJob[]): Promise<Order> {
+      const created = await inner.insertWithJobs(order, jobs);
+      metrics.ordersCreated.inc({ api_version: created.apiVersion });
+      return created;
+    },
+    async transition(request: TransitionRequest): Promise<Order | undefined> {
+      const updated = await inner.transition(request);
+      if (updated?.state === 'PAID') metrics.ordersPaid.inc({ api_version: updated.apiVersion });
+      if (updated?.state === 'CLOSED') metrics.ordersClosed.inc({ api_version: updated.apiVersion });
+      return updated;
+    },
+    findByOrderNo: (orderNo) => inner.findByOrderNo(orderNo),
+    recordPrepay: (orderNo, prepay) => inner.recordPrepay(orderNo, prepay),
+    markFulfilled: (orderNo, at) => inner.markFulfilled(orderNo, at),
+    history: (orderNo) => inner.history(orderNo),
+    list: (filter) => inner.list(filter),
+  };
+}

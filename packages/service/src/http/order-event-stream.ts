@@ -1,0 +1,85 @@
+import type { ServerResponse } from 'node:http';
+import type { EventBus, Order, OrderEvent, OrderState } from '../domain/index.js';
+
+/** After these the checkout has nothing more to wait for, so the stream ends. */
+const FINAL_FOR_CHECKOUT: ReadonlySet<OrderState> = new Set([
+  'PAID',
+  'CLOSED',
+  'REFUNDING',
+  'PARTIALLY_REFUNDED',
+  'REFUNDED',
+]);
+
+const HEARTBEAT_MS = 15_000;
+
+/**
+ * Server-Sent Events for one order at a time. Subscribes before reading the current state, so a
+ * payment landing between the two is never missed; heartbeats keep proxies from closing an idle
+ * stream; `closeAll` ends every stream on shutdown so the server can stop.
+ */
+export class OrderEventStreams {
+  readonly #events: EventBus;
+  readonly #open = new Set<() => void>();
+
+  constructor(events: EventBus) {
+    this.#events = events;
+  }
+
+  get openCount(): number {
+    return this.#open.size;
+  }
+
+  /**
+   * Streams `orderNo` to `res` (already taken over from the framework); `load` reads the order's
+   * current state once subscribed. Never throws: the caller has checked the order exists.
+   */
+  async stream(orderNo: string, res: ServerResponse, load: () => Promise<Order>): Promise<void> {
+    let ended = false;
+    const pending: OrderEvent[] = [];
+    let ready = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      unsubscribe();
+      clearInterval(heartbeat);
+      this.#open.delete(end);
+      res.end();
+    };
+    const send = (event: OrderEvent) => {
+      if (ended) return;
+      res.write(`event: state\ndata: ${JSON.stringify({ orderNo, state: event.state, at: event.at })}\n\n`);
+      if (FINAL_FOR_CHECKOUT.has(event.state)) end();
+    };
+    const unsubscribe = this.#events.subscribe(orderNo, (event) =>
+      ready ? send(event) : pending.push(event),
+    );
+    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
+    heartbeat.unref();
+    this.#open.add(end);
+    res.on('close', end);
+
+    let order: Order;
+    try {
+      order = await load();
+    } catch {
+      if (!res.headersSent) res.statusCode = 500;
+      end();
+      return;
+    }
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    res.write('retry: 2000\n\n');
+    send({ orderNo, state: order.state, at: new Date() });
+    ready = true;
+    for (const event of pending.splice(0)) send(event);
+  }
+
+  /** Ends every open stream (graceful shutdown). */
+  closeAll(): void {
+    for (const end of [...this.#open]) end();
+  }
+}

@@ -1,0 +1,45 @@
+import type { Static } from '@sinclair/typebox';
+import { formatYuan, type Order, type Product } from '../domain/index.js';
+import type { OrderSchema, ProductSchema } from './api-schemas.js';
+import type { PayParams } from './service-operations.js';
+
+export type OrderView = Static<typeof OrderSchema>;
+export type ProductView = Static<typeof ProductSchema>;
+
+/** An order as the browser sees it: amounts in fen plus a display string, no internal columns. */
+export function orderView(order: Order, payParams?: PayParams): OrderView {
+  return {
+    orderNo: order.orderNo,
+    state: order.state,
+    productId: order.productId,
+    quantity: order.quantity,
+    description: order.description,
+    amount: order.amountFen,
+    amountText: formatYuan(order.amountFen),
+    payType: order.payType,
+    apiVersion: order.apiVersion,
+    createdAt: order.createdAt.toISOString(),
+    expiresAt: order.expiresAt.toISOString(),
+    paidAt: order.paidAt?.toISOString(),
+    closedAt: order.closedAt?.toISOString(),
+    transactionId: order.transactionId ?? undefined,
+    codeUrl: order.codeUrl ?? undefined,
+    qrCodeUrl: order.codeUrl ? `/api/orders/${encodeURIComponent(order.orderNo)}/qrcode.svg` : undefined,
+    h5Url: order.h5Url ?? undefined,
+    payParams,
+    wechatError: order.wechatErrorCode
+      ? { code: order.wechatErrorCode, message: order.wechatErrorMessage ?? '' }
+      : undefined,
+  };
+}
+
+export function productView(product: Product): ProductView {
+  return {
+    id: product.id,
+    name: product.name,
+    description: product.description,
+    price: product.priceFen,
+    priceText: formatYuan(product.priceFen),
+    available: product.active && (product.stock === null || product.stock > 0),
+  };
+}

@@ -1,0 +1,70 @@
+import { v2NotificationAck, v3NotificationAck, v3NotificationFailure } from '@wechatpay-kit/sdk';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { ApiVersion } from '../../domain/index.js';
+import type { ServiceMetrics } from '../service-metrics.js';
+import type { NotificationVerdict, ServiceOperations } from '../service-operations.js';
+
+export interface NotifyRoutesOptions {
+  operations: ServiceOperations;
+  metrics: ServiceMetrics;
+}
+
+/** Notifications are small; anything bigger is not from WeChat. */
+const NOTIFY_BODY_LIMIT = 64 * 1024;
+
+/**
+ * WeChat's payment callbacks. The body is kept as the exact bytes received (signatures cover them),
+ * whatever the content type, and every outcome is answered in WeChat's format — a failure makes
+ * WeChat retry on its schedule, so nothing is ever answered with a framework error page.
+ */
+export const notifyRoutes: FastifyPluginAsync<NotifyRoutesOptions> = async (app, { operations, metrics }) => {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: NOTIFY_BODY_LIMIT }, (_request, body, done) =>
+    done(null, body),
+  );
+  app.setErrorHandler(async (error, request, reply) => {
+    request.log.warn({ err: error }, 'notification refused before handling');
+    const apiVersion: ApiVersion = request.url.includes('/v2') ? 'v2' : 'v3';
+    return answer(reply, apiVersion, { ack: false, failure: 'rejected', message: 'bad request' });
+  });
+
+  const handle = (apiVersion: ApiVersion) => async (request: FastifyRequest, reply: FastifyReply) => {
+    const started = process.hrtime.bigint();
+    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    let verdict: NotificationVerdict;
+    try {
+      verdict = await operations.handlePaymentNotification(apiVersion, request.headers, body);
+    } catch (error) {
+      request.log.error({ err: error }, 'notification handling failed');
+      verdict = { ack: false, failure: 'error', message: 'internal error, please retry' };
+    }
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    metrics.notificationSeconds.observe(
+      { api_version: apiVersion, outcome: verdict.ack ? 'ack' : 'fail' },
+      seconds,
+    );
+    return answer(reply, apiVersion, verdict);
+  };
+
+  const schema = { tags: ['wechat'], summary: 'WeChat Pay payment notification (raw body, verified)' };
+  app.post('/api/notify/v2', { schema }, handle('v2'));
+  app.post('/api/notify/v3', { schema }, handle('v3'));
+};
+
+function answer(reply: FastifyReply, apiVersion: ApiVersion, verdict: NotificationVerdict): FastifyReply {
+  if (apiVersion === 'v2') {
+    const xml = verdict.ack ? v2NotificationAck(true) : v2NotificationAck(false, verdict.message);
+    // v2 reads return_code from a 200 answer; a non-200 would also be retried but hides the reason.
+    return reply.status(200).type('text/xml; charset=utf-8').send(xml);
+  }
+  if (verdict.ack) {
+    const ack = v3NotificationAck();
+    return reply.status(ack.status).headers(ack.headers).send();
+  }
+  const failure = v3NotificationFailure(verdict.message);
+  // A notification that will never verify is the sender's fault (4xx); anything else is ours (5xx).
+  return reply
+    .status(verdict.failure === 'rejected' ? 400 : failure.status)
+    .headers(failure.headers)
+    .send(failure.body);
+}

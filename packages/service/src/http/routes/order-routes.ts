@@ -1,0 +1,124 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import QRCode from 'qrcode';
+import { DomainError } from '../../domain/index.js';
+import {
+  CreateOrderBodySchema,
+  errorResponses,
+  OrderNoParamsSchema,
+  OrderSchema,
+  ProductSchema,
+} from '../api-schemas.js';
+import type { OrderEventStreams } from '../order-event-stream.js';
+import { orderView, productView } from '../order-view.js';
+import type { ServiceOperations } from '../service-operations.js';
+
+export interface OrderRoutesOptions {
+  operations: ServiceOperations;
+  streams: OrderEventStreams;
+}
+
+/** The buyer's API: catalogue, orders, their QR codes and their live state. */
+export const orderRoutes: FastifyPluginAsyncTypebox<OrderRoutesOptions> = async (
+  app,
+  { operations, streams },
+) => {
+  app.get(
+    '/api/products',
+    { schema: { tags: ['checkout'], response: { 200: Type.Array(ProductSchema) } } },
+    async () => (await operations.listProducts()).map(productView),
+  );
+
+  app.post(
+    '/api/orders',
+    {
+      schema: {
+        tags: ['checkout'],
+        summary: 'Create an order and its WeChat prepay; the amount comes from the product',
+        body: CreateOrderBodySchema,
+        response: { 201: OrderSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const placed = await operations.createOrder({ ...request.body, clientIp: request.ip });
+      return reply.status(201).send(orderView(placed.order, placed.payParams));
+    },
+  );
+
+  app.get(
+    '/api/orders/:orderNo',
+    {
+      schema: {
+        tags: ['checkout'],
+        params: OrderNoParamsSchema,
+        response: { 200: OrderSchema, ...errorResponses },
+      },
+    },
+    async (request) => orderView(await operations.getOrder(request.params.orderNo)),
+  );
+
+  app.post(
+    '/api/orders/:orderNo/prepay',
+    {
+      schema: {
+        tags: ['checkout'],
+        summary: 'Ask WeChat again for the prepay (same out_trade_no) after it failed',
+        params: OrderNoParamsSchema,
+        response: { 200: OrderSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const placed = await operations.retryPrepay(request.params.orderNo);
+      return orderView(placed.order, placed.payParams);
+    },
+  );
+
+  app.get(
+    '/api/orders/:orderNo/qrcode.svg',
+    { schema: { tags: ['checkout'], params: OrderNoParamsSchema, produces: ['image/svg+xml'] } },
+    async (request, reply) => {
+      const codeUrl = await codeUrlOf(operations, request.params.orderNo);
+      const svg = await QRCode.toString(codeUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
+      return reply.type('image/svg+xml').header('Cache-Control', 'private, max-age=300').send(svg);
+    },
+  );
+
+  app.get(
+    '/api/orders/:orderNo/qrcode.png',
+    { schema: { tags: ['checkout'], params: OrderNoParamsSchema, produces: ['image/png'] } },
+    async (request, reply) => {
+      const codeUrl = await codeUrlOf(operations, request.params.orderNo);
+      const png = await QRCode.toBuffer(codeUrl, {
+        type: 'png',
+        margin: 1,
+        width: 320,
+        errorCorrectionLevel: 'M',
+      });
+      return reply.type('image/png').header('Cache-Control', 'private, max-age=300').send(png);
+    },
+  );
+
+  app.get(
+    '/api/orders/:orderNo/events',
+    {
+      schema: {
+        tags: ['checkout'],
+        summary: 'Server-Sent Events: the current state at once, then every change',
+        params: OrderNoParamsSchema,
+        produces: ['text/event-stream'],
+      },
+    },
+    async (request, reply) => {
+      const { orderNo } = request.params;
+      await operations.getOrder(orderNo);
+      reply.hijack();
+      await streams.stream(orderNo, reply.raw, () => operations.getOrder(orderNo));
+    },
+  );
+};
+
+async function codeUrlOf(operations: ServiceOperations, orderNo: string): Promise<string> {
+  const order = await operations.getOrder(orderNo);
+  if (!order.codeUrl) throw new DomainError('ORDER_NOT_FOUND', `order ${orderNo} has no QR code`);
+  return order.codeUrl;
+}

@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import type { FastifyPluginAsync } from 'fastify';
+
+export interface PageRoutesOptions {
+  /** Demo mode: the simulator's base URL, handed to the checkout page for its phone-page link. */
+  simulatorUrl?: string;
+}
+
+/** `web/` sits two levels above both `src/http/routes` and `dist/http/routes`. */
+const WEB_DIR = new URL('../../../web/', import.meta.url);
+
+const ASSETS: Record<string, string> = {
+  'app.css': 'text/css; charset=utf-8',
+  'checkout.js': 'text/javascript; charset=utf-8',
+  'admin.js': 'text/javascript; charset=utf-8',
+};
+
+/**
+ * The checkout and admin pages: static files read once at start, plain HTML/CSS/JS with no build
+ * step and nothing from a CDN, so they work right after `npm install && npm start`.
+ */
+export const pageRoutes: FastifyPluginAsync<PageRoutesOptions> = async (app, { simulatorUrl }) => {
+  const read = (name: string) => readFileSync(new URL(name, WEB_DIR), 'utf8');
+  const checkout = read('checkout.html').replaceAll('{{SIMULATOR_URL}}', escapeAttribute(simulatorUrl ?? ''));
+  const admin = read('admin.html');
+  const assets = new Map(Object.keys(ASSETS).map((name) => [name, read(name)]));
+
+  const html = { schema: { hide: true } };
+  app.get('/', html, async (_request, reply) => reply.type('text/html; charset=utf-8').send(checkout));
+  app.get('/admin', html, async (_request, reply) => reply.type('text/html; charset=utf-8').send(admin));
+  for (const [name, body] of assets) {
+    app.get(`/assets/${name}`, html, async (_request, reply) =>
+      reply.type(ASSETS[name]!).header('Cache-Control', 'no-cache').send(body),
+    );
+  }
+};
+
+function escapeAttribute(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}

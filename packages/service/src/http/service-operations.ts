@@ -1,0 +1,49 @@
+import type { ApiVersion, CreateOrderInput, EventBus, Order, OrderFilter, Product } from '../domain/index.js';
+
+/** Client-side pay parameters (JSAPI / mini-program / App), passed through to the buyer as given. */
+export type PayParams = Record<string, string>;
+
+/** An order as the use cases hand it to a route, with what only creation knows. */
+export interface PlacedOrder {
+  order: Order;
+  payParams?: PayParams;
+}
+
+/**
+ * What became of a notification; anything but `ack` makes WeChat send it again. `rejected` = it
+ * will never verify (bad signature, wrong amount…), `error` = our fault, worth retrying.
+ */
+export type NotificationVerdict =
+  | { ack: true }
+  | { ack: false; failure: 'rejected' | 'error'; message: string };
+
+/**
+ * What the routes need from the application, one method per use case. The composition root binds
+ * each to its use case, so a route never builds or knows one, and tests could bind fakes.
+ */
+export interface ServiceOperations {
+  listProducts(): Promise<Product[]>;
+  createOrder(input: CreateOrderInput): Promise<PlacedOrder>;
+  retryPrepay(orderNo: string): Promise<PlacedOrder>;
+  /** Throws `ORDER_NOT_FOUND`. */
+  getOrder(orderNo: string): Promise<Order>;
+  listOrders(filter: OrderFilter): Promise<Order[]>;
+  handlePaymentNotification(
+    apiVersion: ApiVersion,
+    headers: Record<string, string | string[] | undefined>,
+    rawBody: Buffer,
+  ): Promise<NotificationVerdict>;
+  /** `true` when the database answers. */
+  ping(): Promise<boolean>;
+}
+
+/** Everything `buildHttpApp` is given. */
+export interface HttpAppOptions {
+  operations: ServiceOperations;
+  events: EventBus;
+  adminToken: string;
+  /** Demo mode: link the checkout page to the simulator's phone page. */
+  simulatorUrl?: string;
+  trustProxy?: boolean;
+  logger?: boolean;
+}

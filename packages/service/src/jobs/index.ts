@@ -1,0 +1,7 @@
+export {
+  exponentialBackoff,
+  type Job,
+  type JobHandler,
+  JobRunner,
+  type JobRunnerOptions,
+} from './job-runner.js';

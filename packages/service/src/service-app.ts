@@ -1,0 +1,195 @@
+import { hostname } from 'node:os';
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { InProcessEventBus } from './adapters/events/index.js';
+import {
+  type Database,
+  KyselyJobQueue,
+  KyselyNotificationLog,
+  KyselyOrderRepository,
+  KyselyProductRepository,
+  openDatabase,
+  seedDemoProducts,
+} from './adapters/persistence/index.js';
+import { SdkWechatGateway } from './adapters/wechat/index.js';
+import type { ServiceConfig } from './config/service-config.js';
+import { assertValidStateMachine, type Clock, type FulfilmentHook } from './domain/index.js';
+import { buildHttpApp } from './http/http-app.js';
+import { meteredOrderRepository } from './http/metered-order-repository.js';
+import type { OrderEventStreams } from './http/order-event-stream.js';
+import { ServiceMetrics } from './http/service-metrics.js';
+import type { ServiceOperations } from './http/service-operations.js';
+import { JobRunner } from './jobs/index.js';
+import {
+  CloseExpiredOrder,
+  CreateOrder,
+  GetOrder,
+  HandlePaymentNotification,
+  ListOrders,
+  ListProducts,
+  MarkPaid,
+  type PaymentDeps,
+  ReconcileOrder,
+  RetryPrepay,
+} from './use-cases/index.js';
+
+export interface ServiceAppOptions {
+  /** The clock for orders, jobs and v3 signatures; the demo passes the simulator's movable clock. */
+  clock?: Clock;
+  /** The merchant's reaction to a paid order (deliver the goods); fired once per order. */
+  fulfil?: FulfilmentHook;
+  /** PostgreSQL schema (tests isolate themselves in one). */
+  databaseSchema?: string;
+  /** Job polling interval; tests shorten it. */
+  jobPollIntervalMs?: number;
+}
+
+export interface ServiceApp {
+  readonly config: ServiceConfig;
+  readonly app: FastifyInstance;
+  readonly database: Database;
+  readonly metrics: ServiceMetrics;
+  readonly jobs: JobRunner;
+  /** The URL the service listens on, once started (the real port when `port` was 0). */
+  readonly url: string;
+  start(): Promise<string>;
+  /** Stops accepting, ends SSE streams, lets running jobs finish, closes the database. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root: the one place that knows every concrete class. Opens and migrates the
+ * database, seeds the demo catalogue, wires repositories, the WeChat gateway, the event bus, the use
+ * cases, the job runner and the HTTP app. Nothing listens until `start()`.
+ */
+export async function createServiceApp(
+  config: ServiceConfig,
+  options: ServiceAppOptions = {},
+): Promise<ServiceApp> {
+  assertValidStateMachine();
+  const clock = options.clock ?? { now: () => new Date() };
+  const database = await openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.databaseUrl ? undefined : config.dataDir,
+    schema: options.databaseSchema,
+  });
+  await seedDemoProducts(database.db);
+
+  const metrics = new ServiceMetrics({ defaultMetrics: true });
+  const events = new InProcessEventBus();
+  const deps: PaymentDeps = {
+    orders: meteredOrderRepository(new KyselyOrderRepository(database.db, clock), metrics),
+    products: new KyselyProductRepository(database.db),
+    notifications: new KyselyNotificationLog(database.db),
+    jobs: new KyselyJobQueue(database.db, clock),
+    gateway: new SdkWechatGateway({
+      ...config.wechat,
+      verification: {
+        mode: 'public-key',
+        publicKeyId: config.wechat.publicKeyId,
+        publicKeyPem: config.wechat.publicKeyPem,
+      },
+      notifyBaseUrl: config.publicUrl,
+      now: () => clock.now().getTime(),
+    }),
+    events,
+    clock,
+    fulfil: options.fulfil,
+  };
+  const markPaid = new MarkPaid(deps);
+  const useCases = {
+    createOrder: new CreateOrder(deps, {
+      orderLifetimeMs: config.orderTtlMinutes * 60_000,
+      defaultApiVersion: config.wechat.apiVersion,
+    }),
+    retryPrepay: new RetryPrepay(deps),
+    getOrder: new GetOrder(deps),
+    listOrders: new ListOrders(deps),
+    listProducts: new ListProducts(deps),
+    handleNotification: new HandlePaymentNotification(deps, markPaid),
+    closeExpired: new CloseExpiredOrder(deps, markPaid),
+    reconcile: new ReconcileOrder(deps, markPaid),
+  };
+
+  const operations: ServiceOperations = {
+    listProducts: () => useCases.listProducts.execute(),
+    createOrder: async (input) => ({ order: await useCases.createOrder.execute(input) }),
+    retryPrepay: async (orderNo) => ({ order: await useCases.retryPrepay.execute({ orderNo }) }),
+    getOrder: async (orderNo) => (await useCases.getOrder.execute({ orderNo })).order,
+    listOrders: (filter) => useCases.listOrders.execute(filter),
+    async handlePaymentNotification(apiVersion, headers, rawBody) {
+      const result = await useCases.handleNotification.execute({ apiVersion, headers, rawBody });
+      if (result.ack) return { ack: true };
+      return {
+        ack: false,
+        failure: result.outcome === 'rejected' ? 'rejected' : 'error',
+        message: result.message,
+      };
+    },
+    ping: async () => {
+      await sql`select 1`.execute(database.db);
+      return true;
+    },
+  };
+
+  const jobs = new JobRunner({
+    db: database.db,
+    dialect: database.dialect,
+    clock,
+    workerId: `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`,
+    pollIntervalMs: options.jobPollIntervalMs,
+    handlers: {
+      'close-expired': async (job) => {
+        await useCases.closeExpired.execute({ orderNo: job.key });
+      },
+      reconcile: async (job) => {
+        const attempt = typeof job.payload.attempt === 'number' ? job.payload.attempt : undefined;
+        await useCases.reconcile.execute({ orderNo: job.key, attempt });
+      },
+    },
+  });
+
+  let http: { app: FastifyInstance; streams: OrderEventStreams };
+  try {
+    http = await buildHttpApp({
+      operations,
+      events,
+      metrics,
+      adminToken: config.adminToken,
+      simulatorUrl: config.simulatorUrl,
+      trustProxy: config.trustProxy,
+      logger: config.logger,
+    });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+
+  let url = '';
+  let stopped: Promise<void> | undefined;
+  return {
+    config,
+    app: http.app,
+    database,
+    metrics,
+    jobs,
+    get url() {
+      return url;
+    },
+    async start() {
+      const address = await http.app.listen({ port: config.port, host: config.host });
+      url = address.replace('[::1]', '127.0.0.1');
+      jobs.start();
+      return url;
+    },
+    stop() {
+      stopped ??= (async () => {
+        http.streams.closeAll();
+        await http.app.close();
+        await jobs.stop();
+        await database.close();
+      })();
+      return stopped;
+    },
+  };
+}

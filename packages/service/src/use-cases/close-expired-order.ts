@@ -1,0 +1,117 @@
+import type { Order, WechatTradeStatus } from '../domain/index.js';
+import type { MarkPaid } from './mark-paid.js';
+import {
+  followUpJobKey,
+  isPaidAtWechat,
+  OPEN_STATES,
+  orderNoOfJobKey,
+  type PaymentDeps,
+} from './use-case-deps.js';
+
+export interface CloseExpiredOrderInput {
+  /** The order number, or the job's key as is (a follow-up job's key names the order too). */
+  orderNo: string;
+}
+
+export type CloseExpiredOrderOutcome =
+  /** Nothing to do: the order is gone, or already paid/closed. */
+  | 'SETTLED'
+  /** WeChat had been paid: the order is now PAID (a lost or late notification). */
+  | 'PAID'
+  | 'CLOSED'
+  /** Run before `expiresAt` (e.g. by hand): a new close job was queued for the right time. */
+  | 'RESCHEDULED'
+  /** WeChat's answer contradicts the order (paid amount differs): left open and logged, never closed. */
+  | 'ANOMALY';
+
+export interface CloseExpiredOrderOutput {
+  outcome: CloseExpiredOrderOutcome;
+  order: Order | undefined;
+}
+
+export type CloseExpiredOrderDeps = Pick<
+  PaymentDeps,
+  'orders' | 'gateway' | 'jobs' | 'events' | 'clock' | 'logger'
+>;
+
+/**
+ * The `close-expired` job. WeChat is asked before anything is closed, and closed there before here:
+ * once WeChat has closed the order nobody can pay it, so closing it locally afterwards is safe. A
+ * payment that slips in between (WeChat answers "already paid") turns into PAID. The local close is
+ * conditional on the order still being open, so a notification winning the race is never undone:
+ * a paid order is never closed, whatever the interleaving. WeChat errors are thrown, for the job
+ * runner to retry later.
+ */
+export class CloseExpiredOrder {
+  readonly #deps: CloseExpiredOrderDeps;
+  readonly #markPaid: MarkPaid;
+
+  constructor(deps: CloseExpiredOrderDeps, markPaid: MarkPaid) {
+    this.#deps = deps;
+    this.#markPaid = markPaid;
+  }
+
+  async execute(input: CloseExpiredOrderInput): Promise<CloseExpiredOrderOutput> {
+    const { orders, gateway, jobs, events, clock } = this.#deps;
+    const order = await orders.findByOrderNo(orderNoOfJobKey(input.orderNo));
+    if (!order || !isOpen(order)) return { outcome: 'SETTLED', order };
+    if (clock.now() < order.expiresAt) {
+      const runAt = order.expiresAt;
+      await jobs.enqueue({
+        type: 'close-expired',
+        key: followUpJobKey(order.orderNo, runAt),
+        runAt,
+        payload: { orderNo: order.orderNo },
+      });
+      return { outcome: 'RESCHEDULED', order };
+    }
+
+    const before = await gateway.query(order);
+    if (isPaidAtWechat(before.tradeState)) return this.#paid(order, before);
+
+    if ((await gateway.close(order)) === 'ALREADY_PAID') {
+      const after = await gateway.query(order);
+      if (isPaidAtWechat(after.tradeState)) return this.#paid(order, after);
+      this.#deps.logger?.error(
+        { orderNo: order.orderNo, tradeState: after.tradeState },
+        'ANOMALY: WeChat refused to close as paid, then reported the order unpaid',
+      );
+      return { outcome: 'ANOMALY', order };
+    }
+
+    const closedAt = clock.now();
+    const closed = await orders.transition({
+      orderNo: order.orderNo,
+      from: OPEN_STATES,
+      to: 'CLOSED',
+      changes: { closedAt },
+      reason: 'expired unpaid; closed at WeChat',
+      source: 'job:close-expired',
+    });
+    if (!closed) return { outcome: 'SETTLED', order: await orders.findByOrderNo(order.orderNo) };
+    events.publish({ orderNo: closed.orderNo, state: 'CLOSED', at: closedAt });
+    return { outcome: 'CLOSED', order: closed };
+  }
+
+  async #paid(order: Order, status: WechatTradeStatus): Promise<CloseExpiredOrderOutput> {
+    if (status.amountFen !== undefined && status.amountFen !== order.amountFen) {
+      this.#deps.logger?.error(
+        { orderNo: order.orderNo, expectedFen: order.amountFen, wechatFen: status.amountFen },
+        'ANOMALY: WeChat reports a different paid amount; order left open, not closed',
+      );
+      return { outcome: 'ANOMALY', order };
+    }
+    const result = await this.#markPaid.execute({
+      orderNo: order.orderNo,
+      transactionId: status.transactionId ?? null,
+      paidAt: status.paidAt ?? this.#deps.clock.now(),
+      source: 'job:close-expired',
+      reason: `found paid at WeChat (${status.tradeState}) when closing on timeout`,
+    });
+    return { outcome: result.applied ? 'PAID' : 'SETTLED', order: result.order };
+  }
+}
+
+function isOpen(order: Order): boolean {
+  return (OPEN_STATES as readonly string[]).includes(order.state);
+}

@@ -1,0 +1,131 @@
+import { type ApiVersion, DomainError, type VerifiedPayment } from '../domain/index.js';
+import type { MarkPaid } from './mark-paid.js';
+import type { PaymentDeps } from './use-case-deps.js';
+
+export interface HandlePaymentNotificationInput {
+  apiVersion: ApiVersion;
+  headers: Record<string, string | string[] | undefined>;
+  /** The body exactly as received: the signature covers these bytes. */
+  rawBody: Buffer | string;
+}
+
+export type NotificationOutcome = 'applied' | 'duplicate' | 'ignored' | 'anomaly' | 'rejected';
+
+export interface HandlePaymentNotificationOutput {
+  /** Answer WeChat with success (stop resending) or failure (resend later). */
+  ack: boolean;
+  /** A short reason for WeChat's `return_msg` / `message`; never contains a secret. */
+  message: string;
+  outcome: NotificationOutcome;
+  orderNo: string | null;
+  /** Settles when fulfilment has run; the HTTP route answers WeChat without waiting for it. */
+  fulfilment: Promise<void>;
+}
+
+export type HandlePaymentNotificationDeps = Pick<
+  PaymentDeps,
+  'gateway' | 'orders' | 'notifications' | 'clock' | 'logger'
+>;
+
+/** Headers worth keeping with the raw body: the signature material, nothing a client could slip in. */
+const KEPT_HEADERS = /^(wechatpay-|content-type$|request-id$|user-agent$)/i;
+
+/**
+ * A payment notification from WeChat: trust nothing until verified, apply it once, answer fast.
+ * Every notification is logged with its raw body and what was done with it. A genuine notification
+ * whose amount differs from the order is refused (and the order left alone): it is either an attack
+ * with a stolen key or a bug, and in both cases nobody should ship goods.
+ *
+ * A notification for an order we already CLOSED cannot happen in our design (the close job queries
+ * WeChat and closes there before closing here). If it ever does, it is logged as an anomaly and
+ * ACKed: WeChat resending for 24 h changes nothing, the money must be refunded or the order reopened
+ * by a person, and the log holds everything they need.
+ */
+export class HandlePaymentNotification {
+  readonly #deps: HandlePaymentNotificationDeps;
+  readonly #markPaid: MarkPaid;
+
+  constructor(deps: HandlePaymentNotificationDeps, markPaid: MarkPaid) {
+    this.#deps = deps;
+    this.#markPaid = markPaid;
+  }
+
+  async execute(input: HandlePaymentNotificationInput): Promise<HandlePaymentNotificationOutput> {
+    const rawBody = typeof input.rawBody === 'string' ? Buffer.from(input.rawBody, 'utf8') : input.rawBody;
+    const done = async (
+      outcome: NotificationOutcome,
+      detail: string,
+      payment: VerifiedPayment | undefined,
+      fulfilment: Promise<void> = Promise.resolve(),
+    ): Promise<HandlePaymentNotificationOutput> => {
+      await this.#deps.notifications.record({
+        apiVersion: input.apiVersion,
+        kind: 'payment',
+        orderNo: payment?.orderNo ?? null,
+        rawBody: rawBody.toString('utf8'),
+        headers: keptHeaders(input.headers),
+        verified: payment !== undefined,
+        outcome: outcome === detail ? outcome : `${outcome}: ${detail}`,
+        receivedAt: this.#deps.clock.now(),
+      });
+      const ack = outcome !== 'rejected';
+      return { ack, message: ack ? 'OK' : detail, outcome, orderNo: payment?.orderNo ?? null, fulfilment };
+    };
+
+    let payment: VerifiedPayment;
+    try {
+      payment = await this.#deps.gateway.verifyPaymentNotification(input.apiVersion, input.headers, rawBody);
+    } catch (error) {
+      const reason = error instanceof DomainError ? error.message : 'notification could not be verified';
+      this.#deps.logger?.warn({ apiVersion: input.apiVersion, reason }, 'payment notification rejected');
+      return done('rejected', reason, undefined);
+    }
+
+    const { gateway, orders, logger } = this.#deps;
+    const appids = gateway.appids ?? [gateway.appid];
+    if (!appids.includes(payment.appid) || payment.mchid !== gateway.mchid) {
+      logger?.warn(
+        { orderNo: payment.orderNo, appid: payment.appid, mchid: payment.mchid },
+        'notification for another merchant',
+      );
+      return done('rejected', 'appid or mchid does not match this merchant', payment);
+    }
+    const order = await orders.findByOrderNo(payment.orderNo);
+    if (!order) return done('rejected', 'unknown out_trade_no', payment);
+    if (payment.amountFen !== order.amountFen) {
+      logger?.error(
+        { orderNo: order.orderNo, expectedFen: order.amountFen, notifiedFen: payment.amountFen },
+        'ANOMALY: signed notification with a wrong amount; order left unchanged',
+      );
+      return done('rejected', `amount ${payment.amountFen} does not match the order`, payment);
+    }
+    if (payment.tradeState !== 'SUCCESS')
+      return done('ignored', `trade_state ${payment.tradeState}`, payment);
+
+    const paidAt = Number.isNaN(payment.paidAt.getTime()) ? this.#deps.clock.now() : payment.paidAt;
+    const result = await this.#markPaid.execute({
+      orderNo: order.orderNo,
+      transactionId: payment.transactionId || null,
+      paidAt,
+      source: `notify-${input.apiVersion}`,
+      reason: `payment notification, transaction ${payment.transactionId}`,
+    });
+    if (result.applied) return done('applied', 'applied', payment, result.fulfilment);
+    if (result.order?.state === 'CLOSED') {
+      logger?.error(
+        { orderNo: order.orderNo, transactionId: payment.transactionId },
+        'ANOMALY: WeChat reports a payment for an order closed here; refund or reopen by hand',
+      );
+      return done('anomaly', 'paid at WeChat but closed here', payment);
+    }
+    return done('duplicate', 'duplicate', payment);
+  }
+}
+
+function keptHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined && KEPT_HEADERS.test(name)) kept[name.toLowerCase()] = [value].flat().join(', ');
+  }
+  return kept;
+}

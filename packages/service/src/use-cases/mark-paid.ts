@@ -1,0 +1,90 @@
+import type { Order } from '../domain/index.js';
+import { followUpJobKey, OPEN_STATES, type PaymentDeps } from './use-case-deps.js';
+
+export interface MarkPaidInput {
+  orderNo: string;
+  transactionId: string | null;
+  paidAt: Date;
+  /** `notify-v2`, `notify-v3`, `job:close-expired`, `job:reconcile`. */
+  source: string;
+  reason: string;
+}
+
+export interface MarkPaidOutput {
+  /** `true` for the one caller whose transition won; every other caller sees `false`. */
+  applied: boolean;
+  /** The order as it is now (after the change, or as the winner left it). */
+  order: Order | undefined;
+  /** Settles when the fulfilment hook has run (never rejects); callers on a deadline don't await it. */
+  fulfilment: Promise<void>;
+}
+
+export type MarkPaidDeps = Pick<PaymentDeps, 'orders' | 'events' | 'jobs' | 'clock' | 'fulfil' | 'logger'>;
+
+const FULFILMENT_RETRY_MS = 60_000;
+
+/**
+ * The one place an order becomes PAID — whether a notification, the reconcile query or the timeout
+ * close found out. The conditional transition lets exactly one caller win; only the winner publishes
+ * the event and runs the fulfilment hook, so goods are delivered once however many duplicates race.
+ *
+ * The hook runs before `fulfilled_at` is set: if it fails (or the process dies meanwhile) the order
+ * stays PAID with `fulfilled_at` null, and a `reconcile` job retries it through {@link MarkPaid.fulfil}.
+ * A hook must therefore tolerate being re-run after a crash (key it on the order number).
+ */
+export class MarkPaid {
+  readonly #deps: MarkPaidDeps;
+
+  constructor(deps: MarkPaidDeps) {
+    this.#deps = deps;
+  }
+
+  async execute(input: MarkPaidInput): Promise<MarkPaidOutput> {
+    const { orders, events, clock } = this.#deps;
+    const paid = await orders.transition({
+      orderNo: input.orderNo,
+      from: OPEN_STATES,
+      to: 'PAID',
+      changes: { transactionId: input.transactionId, paidAt: input.paidAt },
+      reason: input.reason,
+      source: input.source,
+    });
+    if (!paid) {
+      return {
+        applied: false,
+        order: await orders.findByOrderNo(input.orderNo),
+        fulfilment: Promise.resolve(),
+      };
+    }
+    events.publish({ orderNo: paid.orderNo, state: 'PAID', at: clock.now() });
+    return { applied: true, order: paid, fulfilment: this.fulfil(paid) };
+  }
+
+  /** Runs the hook for a paid, undelivered order and records the delivery; failures schedule a retry. */
+  async fulfil(order: Order): Promise<void> {
+    const { orders, jobs, clock, logger } = this.#deps;
+    try {
+      await this.#deps.fulfil?.(order);
+      await orders.markFulfilled(order.orderNo, clock.now());
+    } catch (error) {
+      logger?.error(
+        { orderNo: order.orderNo, err: error instanceof Error ? error.message : String(error) },
+        'fulfilment failed; a reconcile job will retry it',
+      );
+      const runAt = new Date(clock.now().getTime() + FULFILMENT_RETRY_MS);
+      await jobs
+        .enqueue({
+          type: 'reconcile',
+          key: followUpJobKey(order.orderNo, runAt),
+          runAt,
+          payload: { orderNo: order.orderNo, fulfil: true },
+        })
+        .catch((enqueueError: unknown) =>
+          logger?.error(
+            { orderNo: order.orderNo, err: String(enqueueError) },
+            'could not schedule the fulfilment retry',
+          ),
+        );
+    }
+  }
+}

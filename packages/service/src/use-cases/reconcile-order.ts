@@ -1,0 +1,101 @@
+import type { Order } from '../domain/index.js';
+import type { MarkPaid } from './mark-paid.js';
+import {
+  followUpJobKey,
+  isPaidAtWechat,
+  OPEN_STATES,
+  orderNoOfJobKey,
+  type PaymentDeps,
+} from './use-case-deps.js';
+
+export interface ReconcileOrderInput {
+  /** The order number, or the job's key as is (a follow-up job's key names the order too). */
+  orderNo: string;
+  /** 1 for the first reconcile of an order; picks the delay before the next one. */
+  attempt?: number;
+}
+
+export type ReconcileOrderOutcome =
+  /** Found paid at WeChat: the lost notification is recovered. */
+  | 'PAID'
+  /** Still unpaid; the next reconcile is queued. */
+  | 'RESCHEDULED'
+  /** Still unpaid, and the next check would come after expiry: the close job takes over. */
+  | 'LEFT_TO_CLOSE'
+  /** A paid order whose fulfilment had failed: it was run again. */
+  | 'FULFILMENT_RETRIED'
+  /** Nothing to do (gone, paid and delivered, closed, expired). */
+  | 'SETTLED'
+  | 'ANOMALY';
+
+export interface ReconcileOrderOutput {
+  outcome: ReconcileOrderOutcome;
+  order: Order | undefined;
+}
+
+export type ReconcileOrderDeps = Pick<PaymentDeps, 'orders' | 'gateway' | 'jobs' | 'clock' | 'logger'>;
+
+/** Delay before attempt 1 (set by CreateOrder), 2, 3, 4…; the last one repeats. */
+export const RECONCILE_DELAYS_MS = [60_000, 120_000, 300_000, 600_000] as const;
+
+/**
+ * The `reconcile` job, the query fallback: while an order is open, ask WeChat whether it was paid,
+ * so a notification that never arrived cannot leave a paid order unpaid. It backs off (1, 2, 5,
+ * 10 min…) until the order expires, where {@link CloseExpiredOrder} does the last check. It also
+ * re-runs the fulfilment of a PAID order whose hook failed.
+ */
+export class ReconcileOrder {
+  readonly #deps: ReconcileOrderDeps;
+  readonly #markPaid: MarkPaid;
+
+  constructor(deps: ReconcileOrderDeps, markPaid: MarkPaid) {
+    this.#deps = deps;
+    this.#markPaid = markPaid;
+  }
+
+  async execute(input: ReconcileOrderInput): Promise<ReconcileOrderOutput> {
+    const { orders, gateway, jobs, clock } = this.#deps;
+    const order = await orders.findByOrderNo(orderNoOfJobKey(input.orderNo));
+    if (!order) return { outcome: 'SETTLED', order };
+    if (order.state === 'PAID' && order.fulfilledAt === null) {
+      await this.#markPaid.fulfil(order);
+      return { outcome: 'FULFILMENT_RETRIED', order: await orders.findByOrderNo(order.orderNo) };
+    }
+    const now = clock.now();
+    if (!(OPEN_STATES as readonly string[]).includes(order.state) || now >= order.expiresAt) {
+      return { outcome: 'SETTLED', order };
+    }
+
+    const status = await gateway.query(order);
+    if (isPaidAtWechat(status.tradeState)) {
+      if (status.amountFen !== undefined && status.amountFen !== order.amountFen) {
+        this.#deps.logger?.error(
+          { orderNo: order.orderNo, expectedFen: order.amountFen, wechatFen: status.amountFen },
+          'ANOMALY: WeChat reports a different paid amount; order left unchanged',
+        );
+        return { outcome: 'ANOMALY', order };
+      }
+      this.#deps.logger?.info({ orderNo: order.orderNo }, 'payment found by query (notification missing)');
+      const result = await this.#markPaid.execute({
+        orderNo: order.orderNo,
+        transactionId: status.transactionId ?? null,
+        paidAt: status.paidAt ?? now,
+        source: 'job:reconcile',
+        reason: `found paid at WeChat (${status.tradeState}) by query`,
+      });
+      return { outcome: result.applied ? 'PAID' : 'SETTLED', order: result.order };
+    }
+
+    const attempt = Math.max(1, Math.floor(input.attempt ?? 1));
+    const delay = RECONCILE_DELAYS_MS[Math.min(attempt, RECONCILE_DELAYS_MS.length - 1)]!;
+    const runAt = new Date(now.getTime() + delay);
+    if (runAt >= order.expiresAt) return { outcome: 'LEFT_TO_CLOSE', order };
+    await jobs.enqueue({
+      type: 'reconcile',
+      key: followUpJobKey(order.orderNo, runAt),
+      runAt,
+      payload: { orderNo: order.orderNo, attempt: attempt + 1 },
+    });
+    return { outcome: 'RESCHEDULED', order };
+  }
+}

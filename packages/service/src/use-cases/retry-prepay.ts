@@ -1,0 +1,46 @@
+import { DomainError, type Order } from '../domain/index.js';
+import { requestPrepay } from './request-prepay.js';
+import type { PaymentDeps } from './use-case-deps.js';
+
+export interface RetryPrepayInput {
+  orderNo: string;
+}
+
+export type RetryPrepayOutput = Order;
+
+export type RetryPrepayDeps = Pick<PaymentDeps, 'orders' | 'gateway' | 'clock' | 'logger'>;
+
+/**
+ * Asks WeChat again for the prepay of an order whose first attempt failed, with the same
+ * `out_trade_no` and the same parameters (WeChat deduplicates on them, so this never makes a second
+ * order). An order that already has its prepay is returned as it is.
+ */
+export class RetryPrepay {
+  readonly #deps: RetryPrepayDeps;
+
+  constructor(deps: RetryPrepayDeps) {
+    this.#deps = deps;
+  }
+
+  async execute(input: RetryPrepayInput): Promise<RetryPrepayOutput> {
+    const order = await this.#deps.orders.findByOrderNo(input.orderNo);
+    if (!order) throw new DomainError('ORDER_NOT_FOUND', `no order ${input.orderNo}`);
+    if (order.state !== 'NOTPAY') {
+      throw new DomainError(
+        'INVALID_TRANSITION',
+        `order ${order.orderNo} is ${order.state}, it cannot be paid again`,
+        {
+          from: order.state,
+        },
+      );
+    }
+    if (this.#deps.clock.now() >= order.expiresAt) {
+      throw new DomainError('INVALID_TRANSITION', `order ${order.orderNo} has expired`, {
+        from: order.state,
+      });
+    }
+    const hasPrepay = order.codeUrl !== null || order.prepayId !== null || order.h5Url !== null;
+    if (hasPrepay && order.wechatErrorCode === null) return order;
+    return requestPrepay(this.#deps, order);
+  }
+}

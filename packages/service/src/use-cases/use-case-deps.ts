@@ -1,0 +1,59 @@
+import type {
+  Clock,
+  EventBus,
+  FulfilmentHook,
+  JobQueue,
+  NotificationLog,
+  OrderRepository,
+  ProductRepository,
+  WechatGateway,
+} from '../domain/index.js';
+
+/** pino-compatible (`logger.warn({orderNo}, 'msg')`); a use case logs ids and codes, never keys or bodies. */
+export interface UseCaseLogger {
+  info(data: object, message: string): void;
+  warn(data: object, message: string): void;
+  error(data: object, message: string): void;
+}
+
+export const silentLogger: UseCaseLogger = { info() {}, warn() {}, error() {} };
+
+/**
+ * Everything the use cases may touch, all ports. The composition root builds one of these and hands
+ * it to every use case; each one declares (with `Pick`) the part it really uses.
+ */
+export interface PaymentDeps {
+  orders: OrderRepository;
+  products: ProductRepository;
+  notifications: NotificationLog;
+  jobs: JobQueue;
+  gateway: WechatGateway;
+  events: EventBus;
+  clock: Clock;
+  /** The merchant's reaction to a paid order; absent = nothing to deliver. */
+  fulfil?: FulfilmentHook;
+  logger?: UseCaseLogger;
+}
+
+/** States from which WeChat may still take the buyer's money. */
+export const OPEN_STATES = ['NOTPAY', 'PAYERROR'] as const;
+
+/** WeChat trade states that mean the money was taken (a refund may have started since). */
+export function isPaidAtWechat(tradeState: string): boolean {
+  return tradeState === 'SUCCESS' || tradeState === 'REFUND';
+}
+
+/**
+ * The key of a job scheduled by a job about the same order. The jobs table keeps one *pending* job
+ * per (type, key), and the running job is still pending while its handler enqueues the next one, so
+ * follow-ups get their own key; `payload.orderNo` names the order either way.
+ */
+export function followUpJobKey(orderNo: string, runAt: Date): string {
+  return `${orderNo}@${runAt.getTime()}`;
+}
+
+/** The order a job is about, from its key (`orderNo` or a {@link followUpJobKey}); order numbers never hold `@`. */
+export function orderNoOfJobKey(key: string): string {
+  const at = key.indexOf('@');
+  return at === -1 ? key : key.slice(0, at);
+}

@@ -1,0 +1,66 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadServiceConfig, ServiceConfigError } from '../../src/config/service-config.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'wxpay-config-'));
+const keyPath = join(dir, 'apiclient_key.pem');
+const pubPath = join(dir, 'pub_key.pem');
+writeFileSync(keyPath, '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n');
+writeFileSync(pubPath, '-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----\n');
+
+const SECRET_V2 = 'S'.repeat(32);
+const SECRET_V3 = 'T'.repeat(32);
+const env: Record<string, string> = {
+  WECHATPAY_MCHID: '1900000109',
+  WECHATPAY_APPID: 'wxd678efh567hg6787',
+  WECHATPAY_API_KEY: SECRET_V2,
+  WECHATPAY_APIV3_KEY: SECRET_V3,
+  WECHATPAY_SERIAL_NO: '5157F09EFDC096DE15EBE81A47057A7232F1B8E1',
+  WECHATPAY_PRIVATE_KEY_PATH: keyPath,
+  WECHATPAY_PUBLIC_KEY_ID: 'PUB_KEY_ID_0119000001092025',
+  WECHATPAY_PUBLIC_KEY_PATH: pubPath,
+  ADMIN_TOKEN: 'a-long-enough-admin-token',
+};
+
+function failure(overrides: Record<string, string | undefined>): ServiceConfigError {
+  try {
+    loadServiceConfig({ ...env, ...overrides });
+  } catch (error) {
+    if (error instanceof ServiceConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('loadServiceConfig', () => {
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads a complete environment with the documented defaults', () => {
+    const config = loadServiceConfig(env);
+    expect(config).toMatchObject({ port: 3000, orderTtlMinutes: 15, publicUrl: 'http://127.0.0.1:3000' });
+    expect(config.wechat.apiVersion).toBe('v3');
+    expect(config.wechat.privateKeyPem).toContain('BEGIN PRIVATE KEY');
+  });
+
+  it.each([
+    ['WECHATPAY_MCHID', { WECHATPAY_MCHID: undefined }],
+    ['WECHATPAY_API_KEY', { WECHATPAY_API_KEY: 'short-secret' }],
+    ['WECHATPAY_APIV3_KEY', { WECHATPAY_APIV3_KEY: `${SECRET_V3}x` }],
+    ['WECHATPAY_PRIVATE_KEY_PATH', { WECHATPAY_PRIVATE_KEY_PATH: join(dir, 'missing.pem') }],
+    ['WECHATPAY_PUBLIC_KEY_PATH', { WECHATPAY_PUBLIC_KEY_PATH: keyPath }],
+    ['WECHATPAY_API_VERSION', { WECHATPAY_API_VERSION: 'v4' }],
+    ['PORT', { PORT: '70000' }],
+    ['ORDER_TTL_MINUTES', { ORDER_TTL_MINUTES: '2' }],
+    ['ADMIN_TOKEN', { ADMIN_TOKEN: 'short' }],
+    ['PUBLIC_URL', { PUBLIC_URL: 'ftp://shop' }],
+  ])('names %s when it is wrong, without printing a secret', (variable, overrides) => {
+    const error = failure(overrides);
+    expect(error.variable).toBe(variable);
+    expect(error.message.startsWith(`${variable}:`)).toBe(true);
+    for (const secret of [SECRET_V2, SECRET_V3, `${SECRET_V3}x`, 'short-secret']) {
+      expect(error.message).not.toContain(secret);
+    }
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { DomainError } from '../../src/domain/domain-error.js';
+import { assertFen, formatYuan } from '../../src/domain/money.js';
+import {
+  assertTransition,
+  assertValidStateMachine,
+  canTransition,
+  ORDER_TRANSITIONS,
+  statesLeadingTo,
+} from '../../src/domain/order-state-machine.js';
+
+describe('order state machine', () => {
+  it('is valid as shipped', () => {
+    expect(() => assertValidStateMachine()).not.toThrow();
+  });
+
+  it('never lets a paid order be closed, and pays only from unpaid states', () => {
+    expect(canTransition('PAID', 'CLOSED')).toBe(false);
+    expect(statesLeadingTo('PAID').sort()).toEqual(['NOTPAY', 'PAYERROR', 'REFUNDING'].sort());
+    expect(statesLeadingTo('CLOSED').sort()).toEqual(['NOTPAY', 'PAYERROR'].sort());
+    expect(() => assertTransition('CLOSED', 'PAID')).toThrow(DomainError);
+  });
+
+  it('refuses tables with unknown targets, unreachable states or a path from PAID to CLOSED', () => {
+    expect(() => assertValidStateMachine({ A: ['B'] }, 'A')).toThrow(/unknown state/);
+    expect(() => assertValidStateMachine({ A: [], B: [] }, 'A')).toThrow(/unreachable B/);
+    expect(() => assertValidStateMachine({ ...ORDER_TRANSITIONS, REFUNDED: ['CLOSED'] }, 'NOTPAY')).toThrow(
+      /paid order could reach CLOSED/,
+    );
+  });
+});
+
+describe('money', () => {
+  it('accepts only whole non-negative fen', () => {
+    expect(assertFen(0)).toBe(0);
+    expect(assertFen(12800)).toBe(12800);
+    for (const bad of [1.5, -1, Number.NaN, '100', 2 ** 53]) {
+      expect(() => assertFen(bad)).toThrow(DomainError);
+    }
+  });
+
+  it('formats with integer arithmetic', () => {
+    expect(formatYuan(1)).toBe('¥0.01');
+    expect(formatYuan(990)).toBe('¥9.90');
+    expect(formatYuan(12800)).toBe('¥128.00');
+    expect(formatYuan(-5)).toBe('-¥0.05');
+  });
+});

@@ -1,0 +1,109 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestDemo } from '../http/demo-harness.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = fileURLToPath(new URL('../../../../e2e/artifacts/', import.meta.url));
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`checkout e2e skipped: ${CHROMIUM} does not exist (apt-get install chromium)`);
+
+describe.skipIf(!hasChromium)('checkout page in Chromium', () => {
+  let demo: Awaited<ReturnType<typeof startTestDemo>>;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    demo = await startTestDemo();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    mkdirSync(ARTIFACTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.cleanup();
+  });
+
+  it('buy, pay on the simulated phone, and the open dialog turns to paid without a reload', async () => {
+    const context = await browser.newContext({ viewport: { width: 420, height: 820 }, deviceScaleFactor: 2 });
+    const shop = await context.newPage();
+    const pageErrors: string[] = [];
+    shop.on('pageerror', (error) => pageErrors.push(error.message));
+    let navigations = 0;
+    shop.on('framenavigated', (frame) => {
+      if (frame === shop.mainFrame()) navigations += 1;
+    });
+    await shop.goto(`${demo.url}/`);
+    await shop.locator('.card').first().waitFor();
+    await shop.screenshot({ path: `${ARTIFACTS}checkout-products.png`, fullPage: true });
+
+    await shop.locator('button[data-product-id="demo-coffee"]').click();
+    await shop.locator('#pay-qr-img').waitFor({ state: 'visible' });
+    expect(await shop.locator('#pay-amount').textContent()).toBe('¥9.90');
+    await expect.poll(() => shop.locator('#pay-countdown').textContent()).toMatch(/^1[45]:\d\d$/);
+    const link = shop.locator('#pay-sim-link');
+    await link.waitFor({ state: 'visible' });
+    const phoneUrl = (await link.getAttribute('href')) ?? '';
+    expect(phoneUrl.startsWith(`${demo.simulator.url}/_sim/phone?code_url=weixin%3A%2F%2F`)).toBe(true);
+    await shop.screenshot({ path: `${ARTIFACTS}checkout-qr.png` });
+
+    const phone = await context.newPage();
+    await phone.goto(phoneUrl);
+    await expect.poll(() => phone.getByTestId('amount').textContent()).toBe('¥9.90');
+    await phone.getByTestId('user-select').selectOption('alice');
+    await phone.getByTestId('pay').click();
+    await phone.getByTestId('result').waitFor({ state: 'visible' });
+
+    await shop.bringToFront();
+    const result = shop.locator('#pay-result');
+    await result.waitFor({ state: 'visible' });
+    expect(await result.getAttribute('data-state')).toBe('PAID');
+    expect(await shop.locator('#pay-result-title').textContent()).toBe('支付成功 paid');
+    await expect.poll(() => shop.locator('#pay-result-meta').textContent()).toMatch(/4200\d{24}/);
+    expect(await shop.locator('#pay-waiting').isHidden()).toBe(true);
+    expect(await shop.locator('#pay-sim-link').isHidden()).toBe(true);
+    expect(navigations).toBe(1);
+    expect(pageErrors).toEqual([]);
+    await shop.screenshot({ path: `${ARTIFACTS}checkout-paid.png` });
+
+    const admin = await context.newPage();
+    await admin.goto(`${demo.url}/admin`);
+    await admin.locator('#token').fill(demo.adminToken);
+    await admin.locator('#login button[type=submit]').click();
+    await admin.locator('#rows tr').first().waitFor();
+    expect(await admin.locator('#rows .badge').first().textContent()).toBe('PAID');
+    await admin.setViewportSize({ width: 1100, height: 500 });
+    await admin.screenshot({ path: `${ARTIFACTS}admin-orders.png` });
+    await context.close();
+  });
+
+  it('shows WeChat’s error when the prepay fails, and the retry button brings the QR code', async () => {
+    const page = await browser.newPage({ viewport: { width: 420, height: 820 }, deviceScaleFactor: 2 });
+    demo.simulator.ctx.faults.setApiFaults([{ api: 'v3.transactions.native', kind: 'SYSTEMERROR' }]);
+    await page.goto(`${demo.url}/`);
+    await page.locator('button[data-product-id="demo-tea"]').click();
+    await page.locator('#pay-error').waitFor({ state: 'visible' });
+    expect(await page.locator('#pay-error-text').textContent()).toContain('SYSTEM_ERROR');
+    expect(await page.locator('#pay-result').isHidden()).toBe(true);
+    expect(await page.locator('#pay-sim-link').isHidden()).toBe(true);
+    await page.screenshot({ path: `${ARTIFACTS}checkout-wechat-error.png` });
+
+    demo.simulator.ctx.faults.setApiFaults([]);
+    await page.locator('#pay-retry').click();
+    await page.locator('#pay-qr-img').waitFor({ state: 'visible' });
+    expect(await page.locator('#pay-error').isHidden()).toBe(true);
+    await page.close();
+  });
+});

@@ -1,0 +1,237 @@
+// The checkout page: products, a Native QR dialog, and the order's state pushed by SSE
+// (with 1 s polling when SSE is unavailable). Plain browser JavaScript, no build step.
+
+const simulatorUrl = document.body.dataset.simulatorUrl || '';
+const $ = (id) => document.getElementById(id);
+const FINAL = new Set(['PAID', 'CLOSED', 'REFUNDING', 'PARTIALLY_REFUNDED', 'REFUNDED']);
+
+let apiVersion = 'v3';
+/** The order the dialog shows, and how it is being watched. */
+let current = null;
+
+/** A monogram instead of product photos: no image files, and no emoji font needed. */
+function artFor(product) {
+  return element('span', { className: 'art-mark', textContent: Array.from(product.name)[0] || '?' });
+}
+
+function element(tag, props = {}, children = []) {
+  const node = Object.assign(document.createElement(tag), props);
+  for (const child of children) node.append(child);
+  return node;
+}
+
+async function api(path, init) {
+  const response = await fetch(path, {
+    ...init,
+    headers: init?.body ? { 'Content-Type': 'application/json' } : undefined,
+  });
+  const body = response.status === 204 ? null : await response.json().catch(() => null);
+  if (!response.ok) {
+    const message = body?.message || `HTTP ${response.status}`;
+    throw new Error(body?.wechatCode ? `${body.wechatCode}: ${message}` : message);
+  }
+  return body;
+}
+
+async function loadProducts() {
+  const grid = $('products');
+  try {
+    const products = await api('/api/products');
+    grid.replaceChildren(
+      ...products.map((product) => {
+        const buy = element('button', { className: 'btn', type: 'button', textContent: '购买 Buy' });
+        buy.disabled = !product.available;
+        buy.dataset.productId = product.id;
+        buy.addEventListener('click', () => buyProduct(product, buy));
+        const price = element('div', { className: 'price' }, [product.priceText]);
+        return element('article', { className: 'card' }, [
+          element('div', { className: 'art' }, [artFor(product)]),
+          element('h3', { textContent: product.name }),
+          element('p', { textContent: product.description }),
+          element('div', { className: 'row' }, [price, buy]),
+        ]);
+      }),
+    );
+    if (products.length === 0)
+      grid.replaceChildren(element('div', { className: 'empty', textContent: '暂无商品 No products' }));
+  } catch (error) {
+    grid.replaceChildren(element('div', { className: 'empty', textContent: `加载失败 ${error.message}` }));
+  }
+}
+
+async function buyProduct(product, button) {
+  stopWatching();
+  current = { order: null, stream: null, poll: null, timer: null };
+  showDialog({ amountText: product.priceText, description: product.name });
+  button.disabled = true;
+  try {
+    const order = await api('/api/orders', {
+      method: 'POST',
+      body: JSON.stringify({ productId: product.id, quantity: 1, payType: 'NATIVE', apiVersion }),
+    });
+    render(order);
+    watch(order.orderNo);
+  } catch (error) {
+    showError(error.message, null);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function showDialog(order) {
+  $('pay-amount').textContent = order.amountText;
+  $('pay-desc').textContent = order.description;
+  $('pay-waiting').hidden = false;
+  $('pay-qr-img').hidden = true;
+  $('pay-qr-overlay').hidden = false;
+  $('pay-qr-overlay').textContent = '正在下单… creating';
+  $('pay-error').hidden = true;
+  $('pay-result').hidden = true;
+  $('pay-sim-link').hidden = true;
+  $('pay-order-no').textContent = '';
+  $('pay-countdown').textContent = '--:--';
+  const dialog = $('pay-dialog');
+  if (!dialog.open) dialog.showModal();
+}
+
+/** Shows an order as the server describes it; called on creation, on every event and every poll. */
+function render(order) {
+  if (!current) return;
+  current.order = { ...current.order, ...order };
+  const o = current.order;
+  $('pay-amount').textContent = o.amountText;
+  $('pay-desc').textContent = o.description;
+  $('pay-order-no').textContent = `订单号 ${o.orderNo} · API ${o.apiVersion}`;
+  if (FINAL.has(o.state)) return showResult(o);
+  if (o.codeUrl) {
+    const img = $('pay-qr-img');
+    const src = `/api/orders/${encodeURIComponent(o.orderNo)}/qrcode.svg`;
+    if (img.getAttribute('src') !== src) img.src = src;
+    img.hidden = false;
+    $('pay-qr-overlay').hidden = o.state !== 'PAYERROR';
+    $('pay-qr-overlay').textContent = '支付失败，可重新扫码 payment failed, scan again';
+    $('pay-error').hidden = true;
+    if (simulatorUrl) {
+      const link = $('pay-sim-link');
+      link.href = `${simulatorUrl}/_sim/phone?code_url=${encodeURIComponent(o.codeUrl)}`;
+      link.hidden = false;
+    }
+    startCountdown(new Date(o.expiresAt));
+  } else if (o.wechatError) {
+    showError(`${o.wechatError.code}: ${o.wechatError.message}`, o.orderNo);
+  }
+}
+
+function showError(message, orderNo) {
+  $('pay-waiting').hidden = true;
+  $('pay-sim-link').hidden = true;
+  $('pay-error').hidden = false;
+  $('pay-error-text').textContent = `微信支付下单失败 WeChat Pay refused: ${message}`;
+  const retry = $('pay-retry');
+  retry.hidden = !orderNo;
+  retry.onclick = async () => {
+    retry.disabled = true;
+    try {
+      const order = await api(`/api/orders/${encodeURIComponent(orderNo)}/prepay`, { method: 'POST' });
+      $('pay-waiting').hidden = false;
+      render(order);
+    } catch (error) {
+      $('pay-error-text').textContent = `重试失败 retry failed: ${error.message}`;
+    } finally {
+      retry.disabled = false;
+    }
+  };
+}
+
+function showResult(order) {
+  stopWatching(true);
+  $('pay-waiting').hidden = true;
+  $('pay-error').hidden = true;
+  $('pay-sim-link').hidden = true;
+  const paid = order.state !== 'CLOSED';
+  const result = $('pay-result');
+  result.hidden = false;
+  result.className = paid ? 'result paid' : 'result closed';
+  result.dataset.state = order.state;
+  $('icon-paid').hidden = !paid;
+  $('icon-closed').hidden = paid;
+  $('pay-result-title').textContent = paid ? '支付成功 paid' : '已关闭 closed';
+  $('pay-result-meta').textContent = order.transactionId
+    ? `微信支付单号 ${order.transactionId}`
+    : paid
+      ? ''
+      : '订单已超时关闭 the order expired and was closed';
+}
+
+function startCountdown(expiresAt) {
+  clearInterval(current.timer);
+  const tick = () => {
+    const left = Math.max(0, Math.floor((expiresAt.getTime() - Date.now()) / 1000));
+    const mm = String(Math.floor(left / 60)).padStart(2, '0');
+    const ss = String(left % 60).padStart(2, '0');
+    $('pay-countdown').textContent = left > 0 ? `${mm}:${ss}` : '已过期 expired';
+  };
+  tick();
+  current.timer = setInterval(tick, 1000);
+}
+
+/** SSE first; if the stream fails before the order is final, poll once a second instead. */
+function watch(orderNo) {
+  const watching = current;
+  if (!window.EventSource) return poll(orderNo, watching);
+  const stream = new EventSource(`/api/orders/${encodeURIComponent(orderNo)}/events`);
+  watching.stream = stream;
+  stream.addEventListener('state', (event) => {
+    const data = JSON.parse(event.data);
+    if (FINAL.has(data.state)) {
+      // The stream ends after a final state; fetch once for the transaction id.
+      stream.close();
+      api(`/api/orders/${encodeURIComponent(orderNo)}`)
+        .then((order) => current === watching && render(order))
+        .catch(() => current === watching && render({ state: data.state }));
+    } else if (current === watching && current.order && data.state !== current.order.state) {
+      render({ state: data.state });
+    }
+  });
+  stream.onerror = () => {
+    stream.close();
+    if (current === watching && !(current.order && FINAL.has(current.order.state))) poll(orderNo, watching);
+  };
+}
+
+function poll(orderNo, watching) {
+  if (watching.poll) return;
+  watching.poll = setInterval(async () => {
+    if (current !== watching) return clearInterval(watching.poll);
+    try {
+      render(await api(`/api/orders/${encodeURIComponent(orderNo)}`));
+    } catch {
+      // keep polling: the network may come back
+    }
+  }, 1000);
+}
+
+function stopWatching(keepOrder) {
+  if (!current) return;
+  current.stream?.close();
+  clearInterval(current.poll);
+  clearInterval(current.timer);
+  current.poll = null;
+  if (!keepOrder) current = null;
+}
+
+$('pay-close').addEventListener('click', () => {
+  stopWatching();
+  $('pay-dialog').close();
+});
+$('pay-dialog').addEventListener('cancel', () => stopWatching());
+for (const button of document.querySelectorAll('#api-version button')) {
+  button.addEventListener('click', () => {
+    apiVersion = button.dataset.version;
+    for (const other of document.querySelectorAll('#api-version button')) {
+      other.setAttribute('aria-pressed', String(other === button));
+    }
+  });
+}
+
+loadProducts();
