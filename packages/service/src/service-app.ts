@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { InProcessEventBus } from './adapters/events/index.js';
+import { InProcessEventBus, PgEventBus } from './adapters/events/index.js';
 import {
   type Database,
   KyselyJobQueue,
@@ -76,7 +76,17 @@ export async function createServiceApp(
   await seedDemoProducts(database.db);
 
   const metrics = new ServiceMetrics({ defaultMetrics: true });
-  const events = new InProcessEventBus();
+  // Several instances on one PostgreSQL database must see each other's events; SQLite is one process.
+  const sharedEvents = config.databaseUrl
+    ? new PgEventBus({ connectionString: config.databaseUrl, db: database.db })
+    : undefined;
+  const events = sharedEvents ?? new InProcessEventBus();
+  try {
+    await sharedEvents?.start();
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
   const deps: PaymentDeps = {
     orders: meteredOrderRepository(new KyselyOrderRepository(database.db, clock), metrics),
     products: new KyselyProductRepository(database.db),
@@ -161,6 +171,7 @@ export async function createServiceApp(
       logger: config.logger,
     });
   } catch (error) {
+    await sharedEvents?.close();
     await database.close();
     throw error;
   }
@@ -187,6 +198,7 @@ export async function createServiceApp(
         http.streams.closeAll();
         await http.app.close();
         await jobs.stop();
+        await sharedEvents?.close();
         await database.close();
       })();
       return stopped;
