@@ -1,7 +1,12 @@
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { type RunningSimulator, startSimulator } from '@wechatpay-kit/simulator';
-import { generateAdminToken, type ServiceConfig, validateServiceConfig } from './config/service-config.js';
+import { type RunningSimulator, type SimMerchantConfig, startSimulator } from '@wechatpay-kit/simulator';
+import {
+  generateAdminToken,
+  type ServiceConfig,
+  validateServiceConfig,
+  type WechatCredentials,
+} from './config/service-config.js';
 import { createServiceApp, type ServiceApp } from './service-app.js';
 
 export interface DemoOptions {
@@ -62,18 +67,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       orderTtlMinutes: 15,
       simulatorUrl: simulator.url,
       logger: options.logger ?? false,
-      wechat: {
-        mchid: m.mchid,
-        appid: m.appid,
-        apiKey: m.apiKey,
-        apiV3Key: m.apiV3Key,
-        serialNo: m.serialNo,
-        privateKeyPem: m.privateKeyPem,
-        publicKeyId: m.publicKeyId,
-        publicKeyPem: m.publicKeyPem,
-        baseUrl: simulator.url,
-        apiVersion: 'v3',
-      },
+      wechat: simulatorCredentials(m),
     });
     service = await createServiceApp(config, {
       clock: { now: () => new Date(simulator.ctx.clock.now()) },
@@ -124,4 +118,23 @@ function freePort(host: string): Promise<number> {
       );
     });
   });
+}
+
+/** The service's WeChat settings for a simulated merchant: what a real merchant copies from its platform. */
+export function simulatorCredentials(
+  merchant: SimMerchantConfig,
+  apiVersion: WechatCredentials['apiVersion'] = 'v3',
+): WechatCredentials {
+  return {
+    mchid: merchant.mchid,
+    appid: merchant.appid,
+    apiKey: merchant.apiKey,
+    apiV3Key: merchant.apiV3Key,
+    serialNo: merchant.serialNo,
+    privateKeyPem: merchant.privateKeyPem,
+    publicKeyId: merchant.publicKeyId,
+    publicKeyPem: merchant.publicKeyPem,
+    baseUrl: merchant.baseUrl,
+    apiVersion,
+  };
 }

@@ -11,6 +11,6 @@ export {
   validateServiceConfig,
   type WechatCredentials,
 } from './config/service-config.js';
-export { type DemoOptions, type RunningDemo, startDemo } from './demo-launcher.js';
+export { type DemoOptions, type RunningDemo, simulatorCredentials, startDemo } from './demo-launcher.js';
 export * from './domain/index.js';
 export { createServiceApp, type ServiceApp, type ServiceAppOptions } from './service-app.js';

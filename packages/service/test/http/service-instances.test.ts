@@ -7,6 +7,7 @@ import { type RunningSimulator, startSimulator } from '@wechatpay-kit/simulator'
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { validateServiceConfig } from '../../src/config/service-config.js';
+import { simulatorCredentials } from '../../src/demo-launcher.js';
 import { createServiceApp, type ServiceApp } from '../../src/service-app.js';
 import { eventually, json, PG_URL, postgresSkipReason, readEvents } from './demo-harness.js';
 
@@ -33,18 +34,7 @@ async function startInstance(
     adminToken: randomBytes(24).toString('hex'),
     orderTtlMinutes: 15,
     logger: false,
-    wechat: {
-      mchid: m.mchid,
-      appid: m.appid,
-      apiKey: m.apiKey,
-      apiV3Key: m.apiV3Key,
-      serialNo: m.serialNo,
-      privateKeyPem: m.privateKeyPem,
-      publicKeyId: m.publicKeyId,
-      publicKeyPem: m.publicKeyPem,
-      baseUrl: simulator.url,
-      apiVersion: 'v3',
-    },
+    wechat: simulatorCredentials(m),
   });
   const service = await createServiceApp(config, {
     clock: { now: () => new Date(simulator.ctx.clock.now()) },
