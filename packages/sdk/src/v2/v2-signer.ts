@@ -43,6 +43,8 @@ export function v2SignTypeOf(fields: V2Fields, fallback: V2SignType = 'MD5'): V2
  * Verifies the `sign` of a v2 message. On mismatch the error says what was expected, what was
  * received, which sign type was used and the signed field list with the key masked — enough to spot
  * a wrong key, a field the other side left out, or a trailing space, without leaking the key.
+ * The message is for the merchant's own logs: never send it back to whoever sent the message, since
+ * the expected sign would let a forger sign their next attempt.
  */
 export function v2Verify(fields: V2Fields, apiKey: string, fallbackType: V2SignType = 'MD5'): V2SignType {
   const got = fields.sign;
