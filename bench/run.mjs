@@ -3,17 +3,18 @@
  * headline ratios, and writes the same numbers to bench/results/latest.json. Nothing here fails:
  * a target that is missed is printed as missed, because timings are not a test.
  *
- * Options (environment): BENCH_SUITE=v3-sign-verify|v2-notify to run one suite; BENCH_ROUNDS,
+ * Options (environment): BENCH_SUITE=v3-sign-verify|v2-notify|service to run one suite; BENCH_ROUNDS,
  * BENCH_ROUND_MS, BENCH_WARMUP_MS to trade time for stability.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { defaultOptions, measure, pairedRatio } from './lib/measure.mjs';
-import { formatHeadlines, formatTable } from './lib/report.mjs';
+import { formatHeadlines, formatRows, formatTable } from './lib/report.mjs';
 
 const SUITES = {
   'v3-sign-verify': () => import('./suites/v3-sign-verify.mjs'),
   'v2-notify': () => import('./suites/v2-notify.mjs'),
+  service: () => import('./suites/service.mjs'),
 };
 
 const environment = {
@@ -46,7 +47,12 @@ console.log(
 const started = performance.now();
 const suites = [];
 for (const id of selected) {
-  const suite = await (await SUITES[id]()).createSuite();
+  const module = await SUITES[id]();
+  if (module.runSuite) {
+    suites.push(await runWholeSuite(module));
+    continue;
+  }
+  const suite = await module.createSuite();
   const results = await measure(suite.cases, defaultOptions);
   const byId = new Map(results.map((r) => [r.id, r]));
   const baseline = byId.get(suite.baselineId);
@@ -74,6 +80,17 @@ const out = new URL('./results/', import.meta.url);
 mkdirSync(out, { recursive: true });
 writeFileSync(new URL('latest.json', out), `${JSON.stringify({ environment, seconds, suites }, null, 2)}\n`);
 console.log('results written to bench/results/latest.json');
+
+/** A suite that measures itself (rates, latencies) instead of interleaved rounds. */
+async function runWholeSuite(module) {
+  const suite = await module.runSuite();
+  const headlines = suite.headlines.map((h) => ({ ...h, met: targetMet(h) }));
+  console.log(`\n${suite.title}`);
+  for (const note of suite.notes) console.log(`  ${note}`);
+  console.log(formatRows(suite.header, suite.rows));
+  console.log(formatHeadlines(headlines, 'value'));
+  return { ...suite, headlines };
+}
 
 function targetMet(h) {
   if (h.value === undefined) return undefined;

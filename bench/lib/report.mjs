@@ -21,14 +21,19 @@ export function formatTable(results, baselineLabel) {
 }
 
 /** Headline ratios with their targets; a missed target is reported, never thrown. */
-export function formatHeadlines(headlines) {
+export function formatHeadlines(headlines, valueHeader = 'ratio') {
   const rows = headlines.map((h) => [
     h.label,
-    h.value === undefined ? 'n/a' : `${h.value.toFixed(2)}×`,
+    h.value === undefined ? 'n/a' : (h.display ?? `${h.value.toFixed(2)}×`),
     h.target ?? '',
     h.met === undefined ? (h.value === undefined ? 'pending' : '') : h.met ? 'met' : 'MISSED',
   ]);
-  return render(['headline', 'ratio', 'target', ''], rows);
+  return render(['headline', valueHeader, 'target', ''], rows);
+}
+
+/** A suite's own table (the service suite measures rates and latencies, not rounds). */
+export function formatRows(header, rows) {
+  return render(header, rows);
 }
 
 function render(header, rows) {

@@ -1,0 +1,201 @@
+/**
+ * The world outside the merchant, in a child process: the WeChat Pay simulator, the buyers'
+ * browsers and WeChat's notification sender. The service bench forks this script so that the bench
+ * process holds the merchant service alone, and `process.cpuUsage()` there is the merchant's CPU.
+ *
+ * Protocol (IPC): the child first sends `{ type: 'ready', url, merchant, publicKeySigner }`; then it
+ * answers each `{ id, task, ...args }` message with `{ id, result }` or `{ id, error }`.
+ */
+import { createPrivateKey, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildV3Notification } from '@wechatpay-kit/sdk/testing';
+import { startSimulator } from '../../packages/simulator/dist/index.js';
+import { runLoad } from './http-load.mjs';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'wxkit-bench-sim-'));
+const sim = await startSimulator({ port: 0, host: '127.0.0.1', dataDir });
+const record = sim.ctx.merchants.get(sim.merchant.mchid);
+const signer = { privateKey: createPrivateKey(record.publicKeyPrivatePem), serial: record.publicKeyId };
+
+const tasks = {
+  /** Buyers placing orders: POST /api/orders (v3 Native) for `count` orders or `maxMs`. */
+  async createOrders({ serviceUrl, count, concurrency, maxMs }) {
+    const body = JSON.stringify({ productId: 'demo-coffee', payType: 'NATIVE', apiVersion: 'v3' });
+    const orders = [];
+    const load = await runLoad({
+      url: serviceUrl,
+      count,
+      concurrency,
+      maxMs,
+      request: () => ({
+        path: '/api/orders',
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      }),
+      check: (status, text) => {
+        if (status !== 201) return `HTTP ${status}: ${text.slice(0, 120)}`;
+        const order = JSON.parse(text);
+        if (!order.codeUrl) return 'no code_url in the answer';
+        orders.push({ orderNo: order.orderNo, amount: order.amount });
+      },
+    });
+    return { ...load, orders };
+  },
+
+  /** WeChat's TRANSACTION.SUCCESS callbacks, signed and encrypted ahead of time (not timed). */
+  buildNotifications({ orders }) {
+    const m = sim.merchant;
+    const successTime = new Date(Date.now() + 8 * 3600_000).toISOString().replace(/\.\d+Z$/, '+08:00');
+    this.built = orders.map((o, i) =>
+      buildV3Notification({
+        event_type: 'TRANSACTION.SUCCESS',
+        apiV3Key: m.apiV3Key,
+        signer,
+        resource: {
+          appid: m.appid,
+          mchid: m.mchid,
+          out_trade_no: o.orderNo,
+          transaction_id: `42000${String(Date.now()).slice(-10)}${String(i).padStart(13, '0')}`,
+          trade_type: 'NATIVE',
+          trade_state: 'SUCCESS',
+          trade_state_desc: '支付成功',
+          bank_type: 'OTHERS',
+          attach: '',
+          success_time: successTime,
+          payer: { openid: `o${randomUUID().replaceAll('-', '').slice(0, 27)}` },
+          amount: { total: o.amount, payer_total: o.amount, currency: 'CNY', payer_currency: 'CNY' },
+        },
+      }),
+    );
+    return { built: this.built.length };
+  },
+
+  /** Sends the prebuilt callbacks to the service as fast as `concurrency` connections allow. */
+  async sendNotifications({ serviceUrl, concurrency }) {
+    const built = this.built ?? [];
+    let next = 0;
+    return runLoad({
+      url: serviceUrl,
+      count: built.length,
+      concurrency,
+      request: () => {
+        const n = built[next++];
+        return { path: '/api/notify/v3', method: 'POST', headers: n.headers, body: n.body };
+      },
+      check: (status, text) => (status === 200 || status === 204 ? undefined : `HTTP ${status}: ${text}`),
+    });
+  },
+
+  /**
+   * Each order gets an SSE stream and a 1 s poller at once; the orders are then paid one after the
+   * other at the simulator, `gapMs` apart. Returns, per order, the delay from the pay call to the
+   * PAID event on the stream and to the first poll answer that shows PAID.
+   */
+  async watchPayments({ serviceUrl, orders, gapMs, pollMs }) {
+    const watchers = await Promise.all(orders.map((o) => watch(serviceUrl, o.orderNo, pollMs)));
+    const outcomes = [];
+    for (const [i, w] of watchers.entries()) {
+      if (i > 0) await sleep(gapMs);
+      const paidCall = performance.now();
+      const answer = await fetch(`${sim.url}/_sim/orders/${w.orderNo}/pay`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ user: 'alice' }),
+      });
+      await answer.arrayBuffer();
+      if (!answer.ok) throw new Error(`pay ${w.orderNo}: HTTP ${answer.status}`);
+      const payCallMs = performance.now() - paidCall;
+      outcomes.push(
+        Promise.all([w.sse, w.poll].map(withinSeconds(10))).then(([sseAt, pollAt]) => ({
+          sseMs: sseAt - paidCall,
+          pollMs: pollAt - paidCall,
+          payCallMs,
+        })),
+      );
+    }
+    const results = await Promise.all(outcomes);
+    for (const w of watchers) w.close();
+    return results;
+  },
+
+  async stop() {
+    await sim.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+    return true;
+  },
+};
+
+process.on('message', async (message) => {
+  try {
+    const result = await tasks[message.task].call(tasks, message);
+    process.send({ id: message.id, result });
+    if (message.task === 'stop') process.disconnect();
+  } catch (error) {
+    process.send({ id: message.id, error: String(error?.stack ?? error) });
+  }
+});
+process.send({ type: 'ready', url: sim.url, merchant: sim.merchant });
+
+/** An SSE stream and a poller on one order; both promises resolve at the moment PAID is seen. */
+function watch(serviceUrl, orderNo, pollMs) {
+  return new Promise((opened, failed) => {
+    let request;
+    let timer;
+    let closed = false;
+    const sse = new Promise((paid, lost) => {
+      request = http.get(`${serviceUrl}/api/orders/${orderNo}/events`, (res) => {
+        if (res.statusCode !== 200) return failed(new Error(`SSE ${orderNo}: HTTP ${res.statusCode}`));
+        res.setEncoding('utf8');
+        let buffer = '';
+        let first = true;
+        res.on('data', (chunk) => {
+          buffer += chunk;
+          let end = buffer.indexOf('\n\n');
+          while (end >= 0) {
+            const event = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            end = buffer.indexOf('\n\n');
+            const data = event.split('\n').find((l) => l.startsWith('data: '));
+            if (!data) continue;
+            const state = JSON.parse(data.slice(6)).state;
+            if (first) {
+              first = false;
+              opened({ orderNo, sse, poll, close });
+            }
+            if (state === 'PAID') paid(performance.now());
+          }
+        });
+        res.on('error', lost);
+      });
+      request.on('error', failed);
+    });
+    // The poller's phase relative to the payment is random, as a real browser's would be.
+    const poll = new Promise((paid) => {
+      const tick = async () => {
+        const answer = await fetch(`${serviceUrl}/api/orders/${orderNo}`);
+        const order = await answer.json();
+        if (order.state === 'PAID') return paid(performance.now());
+        if (!closed) timer = setTimeout(tick, pollMs);
+      };
+      timer = setTimeout(tick, Math.random() * pollMs);
+    });
+    const close = () => {
+      closed = true;
+      clearTimeout(timer);
+      request.destroy();
+    };
+  });
+}
+
+/** A watcher that never sees PAID yields NaN (reported as missing) instead of hanging the bench. */
+function withinSeconds(seconds) {
+  return (promise) => Promise.race([promise, sleep(seconds * 1000).then(() => Number.NaN)]);
+}
+
+function sleep(ms) {
+  return new Promise((done) => setTimeout(done, ms));
+}
