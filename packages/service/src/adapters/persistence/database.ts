@@ -1,7 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  type SqliteDatabase as SqliteDialectDatabase,
+} from 'kysely';
 import pg from 'pg';
 import type { DatabaseSchema, Dialect } from './database-schema.js';
 import { migrationProvider } from './migrations/migration-provider.js';
@@ -52,7 +58,35 @@ function openSqlite(dataDir: string | undefined): { db: Kysely<DatabaseSchema>; 
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
-  return { db: new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite' };
+  return {
+    db: new Kysely<DatabaseSchema>({
+      dialect: new SqliteDialect({ database: withStatementCache(database) }),
+    }),
+    dialect: 'sqlite',
+  };
+}
+
+const MAX_CACHED_STATEMENTS = 256;
+
+/**
+ * Kysely prepares every query afresh, and with better-sqlite3 preparing costs as much as running a
+ * short statement. The service issues the same few statements over and over, so each is prepared
+ * once. better-sqlite3 statements are reusable (nothing here iterates one lazily) and re-prepare
+ * themselves after a schema change.
+ */
+function withStatementCache(database: SqliteDatabase.Database): SqliteDialectDatabase {
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => database.close(),
+    prepare: (sql: string) => {
+      let statement = statements.get(sql);
+      if (!statement) {
+        statement = database.prepare(sql);
+        if (statements.size < MAX_CACHED_STATEMENTS) statements.set(sql, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 function openPostgres(
