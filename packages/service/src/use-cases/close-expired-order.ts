@@ -1,7 +1,8 @@
 import type { Order, WechatTradeStatus } from '../domain/index.js';
 import type { MarkPaid } from './mark-paid.js';
 import {
-  followUpJobKey,
+  followUpJob,
+  isOpen,
   isPaidAtWechat,
   OPEN_STATES,
   orderNoOfJobKey,
@@ -57,12 +58,7 @@ export class CloseExpiredOrder {
     if (!order || !isOpen(order)) return { outcome: 'SETTLED', order };
     if (clock.now() < order.expiresAt) {
       const runAt = order.expiresAt;
-      await jobs.enqueue({
-        type: 'close-expired',
-        key: followUpJobKey(order.orderNo, runAt),
-        runAt,
-        payload: { orderNo: order.orderNo },
-      });
+      await jobs.enqueue(followUpJob('close-expired', order.orderNo, runAt));
       return { outcome: 'RESCHEDULED', order };
     }
 
@@ -110,8 +106,4 @@ export class CloseExpiredOrder {
     });
     return { outcome: result.applied ? 'PAID' : 'SETTLED', order: result.order };
   }
-}
-
-function isOpen(order: Order): boolean {
-  return (OPEN_STATES as readonly string[]).includes(order.state);
 }

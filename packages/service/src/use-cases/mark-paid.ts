@@ -1,5 +1,5 @@
 import type { Order } from '../domain/index.js';
-import { followUpJobKey, OPEN_STATES, type PaymentDeps } from './use-case-deps.js';
+import { followUpJob, OPEN_STATES, type PaymentDeps } from './use-case-deps.js';
 
 export interface MarkPaidInput {
   orderNo: string;
@@ -73,12 +73,7 @@ export class MarkPaid {
       );
       const runAt = new Date(clock.now().getTime() + FULFILMENT_RETRY_MS);
       await jobs
-        .enqueue({
-          type: 'reconcile',
-          key: followUpJobKey(order.orderNo, runAt),
-          runAt,
-          payload: { orderNo: order.orderNo, fulfil: true },
-        })
+        .enqueue(followUpJob('reconcile', order.orderNo, runAt, { fulfil: true }))
         .catch((enqueueError: unknown) =>
           logger?.error(
             { orderNo: order.orderNo, err: String(enqueueError) },

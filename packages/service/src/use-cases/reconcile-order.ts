@@ -1,12 +1,6 @@
 import type { Order } from '../domain/index.js';
 import type { MarkPaid } from './mark-paid.js';
-import {
-  followUpJobKey,
-  isPaidAtWechat,
-  OPEN_STATES,
-  orderNoOfJobKey,
-  type PaymentDeps,
-} from './use-case-deps.js';
+import { followUpJob, isOpen, isPaidAtWechat, orderNoOfJobKey, type PaymentDeps } from './use-case-deps.js';
 
 export interface ReconcileOrderInput {
   /** The order number, or the job's key as is (a follow-up job's key names the order too). */
@@ -62,7 +56,7 @@ export class ReconcileOrder {
       return { outcome: 'FULFILMENT_RETRIED', order: await orders.findByOrderNo(order.orderNo) };
     }
     const now = clock.now();
-    if (!(OPEN_STATES as readonly string[]).includes(order.state) || now >= order.expiresAt) {
+    if (!isOpen(order) || now >= order.expiresAt) {
       return { outcome: 'SETTLED', order };
     }
 
@@ -90,12 +84,7 @@ export class ReconcileOrder {
     const delay = RECONCILE_DELAYS_MS[Math.min(attempt, RECONCILE_DELAYS_MS.length - 1)]!;
     const runAt = new Date(now.getTime() + delay);
     if (runAt >= order.expiresAt) return { outcome: 'LEFT_TO_CLOSE', order };
-    await jobs.enqueue({
-      type: 'reconcile',
-      key: followUpJobKey(order.orderNo, runAt),
-      runAt,
-      payload: { orderNo: order.orderNo, attempt: attempt + 1 },
-    });
+    await jobs.enqueue(followUpJob('reconcile', order.orderNo, runAt, { attempt: attempt + 1 }));
     return { outcome: 'RESCHEDULED', order };
   }
 }

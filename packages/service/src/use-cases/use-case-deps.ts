@@ -3,7 +3,9 @@ import type {
   EventBus,
   FulfilmentHook,
   JobQueue,
+  NewJob,
   NotificationLog,
+  Order,
   OrderRepository,
   ProductRepository,
   WechatGateway,
@@ -38,6 +40,10 @@ export interface PaymentDeps {
 /** States from which WeChat may still take the buyer's money. */
 export const OPEN_STATES = ['NOTPAY', 'PAYERROR'] as const;
 
+export function isOpen(order: Pick<Order, 'state'>): boolean {
+  return (OPEN_STATES as readonly string[]).includes(order.state);
+}
+
 /** WeChat trade states that mean the money was taken (a refund may have started since). */
 export function isPaidAtWechat(tradeState: string): boolean {
   return tradeState === 'SUCCESS' || tradeState === 'REFUND';
@@ -50,6 +56,16 @@ export function isPaidAtWechat(tradeState: string): boolean {
  */
 export function followUpJobKey(orderNo: string, runAt: Date): string {
   return `${orderNo}@${runAt.getTime()}`;
+}
+
+/** The next job of `type` for an order, run at `runAt` (see {@link followUpJobKey}). */
+export function followUpJob(
+  type: NewJob['type'],
+  orderNo: string,
+  runAt: Date,
+  payload: Record<string, unknown> = {},
+): NewJob {
+  return { type, key: followUpJobKey(orderNo, runAt), runAt, payload: { orderNo, ...payload } };
 }
 
 /** The order a job is about, from its key (`orderNo` or a {@link followUpJobKey}); order numbers never hold `@`. */
