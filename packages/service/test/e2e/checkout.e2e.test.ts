@@ -1,13 +1,14 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ARTIFACTS,
+  hasChromium,
+  launchChromium,
+  warnIfNoChromium,
+} from '../../../../e2e/support/headless-chromium.js';
 import { startTestDemo } from '../http/demo-harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = fileURLToPath(new URL('../../../../e2e/artifacts/', import.meta.url));
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`checkout e2e skipped: ${CHROMIUM} does not exist (apt-get install chromium)`);
+warnIfNoChromium('checkout e2e');
 
 describe.skipIf(!hasChromium)('checkout page in Chromium', () => {
   let demo: Awaited<ReturnType<typeof startTestDemo>>;
@@ -15,20 +16,7 @@ describe.skipIf(!hasChromium)('checkout page in Chromium', () => {
 
   beforeAll(async () => {
     demo = await startTestDemo();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    mkdirSync(ARTIFACTS, { recursive: true });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

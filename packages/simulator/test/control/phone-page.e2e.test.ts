@@ -1,34 +1,22 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ARTIFACTS,
+  hasChromium,
+  launchChromium,
+  warnIfNoChromium,
+} from '../../../../e2e/support/headless-chromium.js';
 import { useControlSuite } from './support/control-suite.js';
 import { outTradeNo } from './support/merchant-kit.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = fileURLToPath(new URL('../../../../e2e/artifacts/', import.meta.url));
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium)
-  console.warn(`phone page e2e skipped: ${CHROMIUM} does not exist (apt-get install chromium)`);
+warnIfNoChromium('phone page e2e');
 
 describe.skipIf(!hasChromium)('phone page in Chromium', () => {
   const suite = useControlSuite();
   let browser: Browser;
 
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -54,7 +42,6 @@ describe.skipIf(!hasChromium)('phone page in Chromium', () => {
     expect(await page.getByTestId('description').textContent()).toBe('浏览器测试 Browser test');
 
     await page.getByTestId('user-select').selectOption('bob');
-    mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: `${ARTIFACTS}phone-page-order.png`, fullPage: true });
     await page.getByTestId('pay').click();
 

@@ -1,0 +1,37 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium } from 'playwright-core';
+
+/** Debian's Chromium: browser tests never download a browser of their own. */
+export const CHROMIUM = '/usr/bin/chromium';
+
+export const hasChromium = existsSync(CHROMIUM);
+
+/** Where browser tests leave their screenshots (gitignored). */
+export const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
+
+/** Says once, for a suite, why it is skipped on a machine without Chromium. */
+export function warnIfNoChromium(suite: string): void {
+  if (!hasChromium) console.warn(`${suite} skipped: ${CHROMIUM} does not exist (apt-get install chromium)`);
+}
+
+/**
+ * Headless Chromium as this workplace runs it: no sandbox (root), and none of the background
+ * networking a closed network refuses.
+ */
+export function launchChromium(): Promise<Browser> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
