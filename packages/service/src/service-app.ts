@@ -11,7 +11,7 @@ import {
   openDatabase,
   seedDemoProducts,
 } from './adapters/persistence/index.js';
-import { SdkWechatGateway } from './adapters/wechat/index.js';
+import { SdkWechatGateway, WechatClients } from './adapters/wechat/index.js';
 import type { ServiceConfig } from './config/service-config.js';
 import { assertValidStateMachine, type Clock, type FulfilmentHook } from './domain/index.js';
 import { buildHttpApp } from './http/http-app.js';
@@ -87,21 +87,23 @@ export async function createServiceApp(
     await database.close();
     throw error;
   }
+  // One set of SDK clients (keys parsed once, pooled connections) for every WeChat adapter.
+  const wechat = new WechatClients({
+    ...config.wechat,
+    verification: {
+      mode: 'public-key',
+      publicKeyId: config.wechat.publicKeyId,
+      publicKeyPem: config.wechat.publicKeyPem,
+    },
+    notifyBaseUrl: config.publicUrl,
+    now: () => clock.now().getTime(),
+  });
   const deps: PaymentDeps = {
     orders: meteredOrderRepository(new KyselyOrderRepository(database.db, clock), metrics),
     products: new KyselyProductRepository(database.db),
     notifications: new KyselyNotificationLog(database.db),
     jobs: new KyselyJobQueue(database.db, clock),
-    gateway: new SdkWechatGateway({
-      ...config.wechat,
-      verification: {
-        mode: 'public-key',
-        publicKeyId: config.wechat.publicKeyId,
-        publicKeyPem: config.wechat.publicKeyPem,
-      },
-      notifyBaseUrl: config.publicUrl,
-      now: () => clock.now().getTime(),
-    }),
+    gateway: new SdkWechatGateway(wechat),
     events,
     clock,
     fulfil: options.fulfil,
@@ -199,6 +201,7 @@ export async function createServiceApp(
         await http.app.close();
         await jobs.stop();
         await sharedEvents?.close();
+        await wechat.close();
         await database.close();
       })();
       return stopped;

@@ -1,9 +1,7 @@
 import {
   parseV2PaymentNotification,
   toRfc3339Beijing,
-  V2Client,
-  V3Client,
-  type V3Verification,
+  type V2Client,
   WechatPayApiError,
   WechatPayError,
 } from '@wechatpay-kit/sdk';
@@ -16,6 +14,7 @@ import {
   type WechatTradeStatus,
 } from '../../domain/index.js';
 import { toChinaCompactTime } from './china-time.js';
+import { WechatClients, type WechatMerchantConfig } from './wechat-clients.js';
 import { isOrderNotFound, safeReason, toGatewayError } from './wechat-error-mapper.js';
 import {
   paymentFromV2Notification,
@@ -23,32 +22,6 @@ import {
   statusFromV2Query,
   statusFromV3Transaction,
 } from './wechat-trade-mapper.js';
-
-/** One merchant's WeChat Pay credentials and where to reach WeChat (or the simulator). */
-export interface WechatMerchantConfig {
-  /** The official account (Native, JSAPI, H5, App orders). */
-  appid: string;
-  /** MINIPROGRAM orders are created under this appid (the payer's openid belongs to it). */
-  miniProgramAppid?: string;
-  mchid: string;
-  /** API v2 key (32 characters). */
-  apiKey: string;
-  apiV3Key: string;
-  /** Serial of the merchant API certificate. */
-  serialNo: string;
-  privateKeyPem: string;
-  /** How WeChat Pay's v3 signatures are checked: the WeChat Pay public key, or downloaded certificates. */
-  verification:
-    | { mode: 'public-key'; publicKeyId: string; publicKeyPem: string }
-    | { mode: 'certificates'; pinnedPem?: string[] };
-  /** Default `https://api.mch.weixin.qq.com`. */
-  baseUrl?: string;
-  /** The service's public URL; WeChat is told to notify `${notifyBaseUrl}/api/notify/v2|v3`. */
-  notifyBaseUrl: string;
-  /** Clock in ms for v3 signatures and the notification timestamp window (a simulator's movable clock). */
-  now?: () => number;
-  timeoutMs?: number;
-}
 
 type Prepay = { codeUrl?: string; prepayId?: string; h5Url?: string };
 /** `payType` picks the mini-program's appid for v2 calls (v2 signs the appid into every request). */
@@ -65,42 +38,26 @@ export class SdkWechatGateway implements WechatGateway {
   readonly appid: string;
   readonly appids: readonly string[];
   readonly mchid: string;
+  /** The SDK clients, shared with the other WeChat adapters (refunds, pay parameters, mode 1). */
+  readonly clients: WechatClients;
   readonly #miniProgramAppid: string;
   readonly #v2: V2Client;
-  readonly #v2MiniProgram: V2Client;
-  readonly #v3: V3Client;
+  readonly #v3: WechatClients['v3'];
   readonly #apiKey: string;
   readonly #notifyBaseUrl: string;
 
-  constructor(config: WechatMerchantConfig) {
-    this.appid = config.appid;
-    this.#miniProgramAppid = config.miniProgramAppid ?? config.appid;
-    this.appids = [...new Set([config.appid, this.#miniProgramAppid])];
-    this.mchid = config.mchid;
-    this.#apiKey = config.apiKey;
-    this.#notifyBaseUrl = config.notifyBaseUrl.replace(/\/+$/, '');
-    const v2Options = {
-      mchid: config.mchid,
-      apiKey: config.apiKey,
-      baseUrl: config.baseUrl,
-      timeoutMs: config.timeoutMs,
-    };
-    this.#v2 = new V2Client({ ...v2Options, appid: config.appid });
-    // v2 signs the appid into every request: a mini-program needs its own client (same key, own pool).
-    this.#v2MiniProgram =
-      this.#miniProgramAppid === config.appid
-        ? this.#v2
-        : new V2Client({ ...v2Options, appid: this.#miniProgramAppid });
-    this.#v3 = new V3Client({
-      mchid: config.mchid,
-      serialNo: config.serialNo,
-      privateKey: config.privateKeyPem,
-      apiV3Key: config.apiV3Key,
-      verification: v3Verification(config.verification),
-      baseUrl: config.baseUrl,
-      timeoutMs: config.timeoutMs,
-      now: config.now,
-    });
+  /** Builds its own {@link WechatClients} from a config, or shares ones already built. */
+  constructor(config: WechatMerchantConfig | WechatClients) {
+    const clients = config instanceof WechatClients ? config : new WechatClients(config);
+    this.clients = clients;
+    this.appid = clients.appid;
+    this.#miniProgramAppid = clients.miniProgramAppid;
+    this.appids = clients.appids;
+    this.mchid = clients.mchid;
+    this.#apiKey = clients.config.apiKey;
+    this.#notifyBaseUrl = clients.notifyBaseUrl;
+    this.#v2 = clients.v2;
+    this.#v3 = clients.v3;
   }
 
   async createPrepay(order: Order): Promise<Prepay> {
@@ -164,7 +121,7 @@ export class SdkWechatGateway implements WechatGateway {
 
   /** Releases the HTTP connection pools. */
   async shutdown(): Promise<void> {
-    await Promise.all([this.#v2.close(), this.#v2MiniProgram.close(), this.#v3.close()]);
+    await this.clients.close();
   }
 
   async #prepayV2(order: Order): Promise<Prepay> {
@@ -242,7 +199,7 @@ export class SdkWechatGateway implements WechatGateway {
   }
 
   #v2For(order: OrderRef): V2Client {
-    return order.payType === 'MINIPROGRAM' ? this.#v2MiniProgram : this.#v2;
+    return this.clients.v2For(order.payType);
   }
 
   async #queryV3(orderNo: string): Promise<WechatTradeStatus> {
@@ -265,12 +222,6 @@ export class SdkWechatGateway implements WechatGateway {
     }
     return paymentFromV3Notification(n);
   }
-}
-
-function v3Verification(v: WechatMerchantConfig['verification']): V3Verification {
-  return v.mode === 'public-key'
-    ? { mode: 'public-key', publicKeyId: v.publicKeyId, publicKey: v.publicKeyPem }
-    : { mode: 'certificates', pinned: v.pinnedPem };
 }
 
 function requireOpenid(order: Order): string {
