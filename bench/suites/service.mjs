@@ -5,7 +5,8 @@
  * child (`lib/outside-world.mjs`). Every figure comes from this one run.
  */
 import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +44,7 @@ async function measureOrders(world, serviceUrl) {
   const before = rsaFloor(world.merchant);
   await world.call('createOrders', { serviceUrl, count: 100, concurrency: ORDER_CONCURRENCY });
   const cpu = cpuMeter();
+  const profile = await phaseProfile('orders');
   const created = await world.call('createOrders', {
     serviceUrl,
     count: ORDERS,
@@ -50,6 +52,7 @@ async function measureOrders(world, serviceUrl) {
     maxMs: ORDERS_MAX_MS,
   });
   const cpuPerOrderUs = cpu.stop() / Math.max(1, created.ok);
+  await profile.stop();
   const after = rsaFloor(world.merchant);
   return {
     created,
@@ -64,11 +67,13 @@ async function measureOrders(world, serviceUrl) {
 async function measureNotifications(world, service, orders) {
   await world.call('buildNotifications', { orders });
   const cpu = cpuMeter();
+  const profile = await phaseProfile('notifications');
   const sent = await world.call('sendNotifications', {
     serviceUrl: service.url,
     concurrency: NOTIFY_CONCURRENCY,
   });
   const cpuPerNotificationUs = cpu.stop() / Math.max(1, sent.ok);
+  await profile.stop();
   return { sent, cpuPerNotificationUs, paid: await countPaid(service, orders), expected: orders.length };
 }
 
@@ -241,6 +246,28 @@ function rsaFloor(m) {
   return {
     signUs: time(() => sign('sha256', message, key)),
     verifyUs: time(() => verify('sha256', message, pub, signature)),
+  };
+}
+
+/**
+ * With `BENCH_PROFILE=<dir>`, a V8 CPU profile of the service process during one phase, written to
+ * `<dir>/<phase>.cpuprofile` (open it in Chrome DevTools). The profiler's own cost lands in the CPU
+ * figures of that run, so compare profiled runs only with each other.
+ */
+async function phaseProfile(phase) {
+  const dir = process.env.BENCH_PROFILE;
+  if (!dir) return { stop: async () => undefined };
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, `${phase}.cpuprofile`), JSON.stringify(profile));
+    },
   };
 }
 
