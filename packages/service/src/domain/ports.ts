@@ -40,6 +40,11 @@ export interface TransitionRequest {
   changes?: Partial<Pick<Order, 'transactionId' | 'paidAt' | 'closedAt' | 'fulfilledAt' | 'refundedFen'>>;
   reason: string;
   source: string;
+  /**
+   * A received notification to log in the same transaction, written only if this transition wins:
+   * the notification that caused a change and the change itself are then stored by one commit.
+   */
+  notification?: ReceivedNotification;
 }
 
 export interface OrderFilter {

@@ -1,4 +1,9 @@
-import { type ApiVersion, DomainError, type VerifiedPayment } from '../domain/index.js';
+import {
+  type ApiVersion,
+  DomainError,
+  type ReceivedNotification,
+  type VerifiedPayment,
+} from '../domain/index.js';
 import type { MarkPaid } from './mark-paid.js';
 import type { PaymentDeps } from './use-case-deps.js';
 
@@ -52,24 +57,36 @@ export class HandlePaymentNotification {
 
   async execute(input: HandlePaymentNotificationInput): Promise<HandlePaymentNotificationOutput> {
     const rawBody = typeof input.rawBody === 'string' ? Buffer.from(input.rawBody, 'utf8') : input.rawBody;
-    const done = async (
+    const logEntry = (
+      outcome: NotificationOutcome,
+      detail: string,
+      payment: VerifiedPayment | undefined,
+    ): ReceivedNotification => ({
+      apiVersion: input.apiVersion,
+      kind: 'payment',
+      orderNo: payment?.orderNo ?? null,
+      rawBody: rawBody.toString('utf8'),
+      headers: keptHeaders(input.headers),
+      verified: payment !== undefined,
+      outcome: outcome === detail ? outcome : `${outcome}: ${detail}`,
+      receivedAt: this.#deps.clock.now(),
+    });
+    const answer = (
       outcome: NotificationOutcome,
       detail: string,
       payment: VerifiedPayment | undefined,
       fulfilment: Promise<void> = Promise.resolve(),
-    ): Promise<HandlePaymentNotificationOutput> => {
-      await this.#deps.notifications.record({
-        apiVersion: input.apiVersion,
-        kind: 'payment',
-        orderNo: payment?.orderNo ?? null,
-        rawBody: rawBody.toString('utf8'),
-        headers: keptHeaders(input.headers),
-        verified: payment !== undefined,
-        outcome: outcome === detail ? outcome : `${outcome}: ${detail}`,
-        receivedAt: this.#deps.clock.now(),
-      });
+    ): HandlePaymentNotificationOutput => {
       const ack = outcome !== 'rejected';
       return { ack, message: ack ? 'OK' : detail, outcome, orderNo: payment?.orderNo ?? null, fulfilment };
+    };
+    const done = async (
+      outcome: NotificationOutcome,
+      detail: string,
+      payment: VerifiedPayment | undefined,
+    ): Promise<HandlePaymentNotificationOutput> => {
+      await this.#deps.notifications.record(logEntry(outcome, detail, payment));
+      return answer(outcome, detail, payment);
     };
 
     let payment: VerifiedPayment;
@@ -109,8 +126,10 @@ export class HandlePaymentNotification {
       paidAt,
       source: `notify-${input.apiVersion}`,
       reason: `payment notification, transaction ${payment.transactionId}`,
+      // Logged with the change it causes; had another writer won, it is logged below instead.
+      notification: logEntry('applied', 'applied', payment),
     });
-    if (result.applied) return done('applied', 'applied', payment, result.fulfilment);
+    if (result.applied) return answer('applied', 'applied', payment, result.fulfilment);
     if (result.order?.state === 'CLOSED') {
       logger?.error(
         { orderNo: order.orderNo, transactionId: payment.transactionId },

@@ -1,4 +1,4 @@
-import type { Order } from '../domain/index.js';
+import type { Order, ReceivedNotification } from '../domain/index.js';
 import { followUpJob, OPEN_STATES, type PaymentDeps } from './use-case-deps.js';
 
 export interface MarkPaidInput {
@@ -8,6 +8,8 @@ export interface MarkPaidInput {
   /** `notify-v2`, `notify-v3`, `job:close-expired`, `job:reconcile`. */
   source: string;
   reason: string;
+  /** The notification that reported the payment, logged in the transition's transaction if it wins. */
+  notification?: ReceivedNotification;
 }
 
 export interface MarkPaidOutput {
@@ -41,13 +43,20 @@ export class MarkPaid {
 
   async execute(input: MarkPaidInput): Promise<MarkPaidOutput> {
     const { orders, events, clock } = this.#deps;
+    // Without a hook there is nothing to deliver: the order is fulfilled by the same UPDATE.
+    const deliveredNow = this.#deps.fulfil === undefined;
     const paid = await orders.transition({
       orderNo: input.orderNo,
       from: OPEN_STATES,
       to: 'PAID',
-      changes: { transactionId: input.transactionId, paidAt: input.paidAt },
+      changes: {
+        transactionId: input.transactionId,
+        paidAt: input.paidAt,
+        ...(deliveredNow ? { fulfilledAt: clock.now() } : {}),
+      },
       reason: input.reason,
       source: input.source,
+      ...(input.notification ? { notification: input.notification } : {}),
     });
     if (!paid) {
       return {
@@ -57,7 +66,7 @@ export class MarkPaid {
       };
     }
     events.publish({ orderNo: paid.orderNo, state: 'PAID', at: clock.now() });
-    return { applied: true, order: paid, fulfilment: this.fulfil(paid) };
+    return { applied: true, order: paid, fulfilment: deliveredNow ? Promise.resolve() : this.fulfil(paid) };
   }
 
   /** Runs the hook for a paid, undelivered order and records the delivery; failures schedule a retry. */

@@ -152,6 +152,45 @@ describe.each(ENGINES)('KyselyOrderRepository on $name', (engine) => {
     }
   });
 
+  it('logs the notification that caused a change with it, and only for the writer that won', async () => {
+    await orders.insertWithJobs(newOrder('N1', clock.now()), []);
+    await orders.transition({ orderNo: 'N1', from: ['NOTPAY'], to: 'PAYERROR', reason: 'bank', source: 'x' });
+    const notification = (body: string) => ({
+      apiVersion: 'v3' as const,
+      kind: 'payment' as const,
+      orderNo: 'N1',
+      rawBody: body,
+      headers: { 'wechatpay-serial': 'S1' },
+      verified: true,
+      outcome: 'applied',
+      receivedAt: clock.now(),
+    });
+    const pay = (body: string) =>
+      orders.transition({
+        orderNo: 'N1',
+        from: ['NOTPAY', 'PAYERROR'],
+        to: 'PAID',
+        changes: { transactionId: '4200000009', paidAt: clock.now() },
+        reason: 'notification',
+        source: 'notify-v3',
+        notification: notification(body),
+      });
+    const results = await Promise.all([pay('{"first":1}'), pay('{"second":2}')]);
+
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const logged = await database.db.selectFrom('notifications_received').selectAll().execute();
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({ order_no: 'N1', outcome: 'applied', verified: 1 });
+    expect(['{"first":1}', '{"second":2}']).toContain(logged[0]?.raw_body);
+    expect(JSON.parse(logged[0]!.headers)).toEqual({ 'wechatpay-serial': 'S1' });
+    // With two possible origins, the history row still names the one the order really left.
+    expect((await orders.history('N1')).map((h) => [h.fromState, h.toState])).toEqual([
+      [null, 'NOTPAY'],
+      ['NOTPAY', 'PAYERROR'],
+      ['PAYERROR', 'PAID'],
+    ]);
+  });
+
   it('refuses a second order with the same transaction id', async () => {
     await orders.insertWithJobs(newOrder('U1', clock.now()), []);
     await orders.insertWithJobs(newOrder('U2', clock.now()), []);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError, type Order } from '../../src/domain/index.js';
+import { MarkPaid } from '../../src/use-cases/index.js';
 import { PaymentHarness } from './support/payment-harness.js';
 
 /** Rules of the use cases that do not depend on the API version or the database engine. */
@@ -114,6 +115,29 @@ describe('order use-case rules (SQLite, simulator)', () => {
     expect((await h.reconcile.execute({ orderNo: order.orderNo })).outcome).toBe('SETTLED');
     expect(hookCalls.filter((n) => n === order.orderNo)).toHaveLength(2);
     h.sim.ctx.faults.setNotifyFaults({ dropProbability: 0 });
+  });
+
+  it('without a fulfilment hook, the change to PAID also records the delivery', async () => {
+    const { fulfil: _hook, ...deps } = h.deps;
+    const markPaid = new MarkPaid(deps);
+    const order = await create({ apiVersion: 'v3' });
+    const input = {
+      orderNo: order.orderNo,
+      transactionId: null,
+      paidAt: new Date(),
+      source: 'test',
+      reason: 't',
+    };
+    const result = await markPaid.execute(input);
+    expect(result.applied).toBe(true);
+    const paid = await h.order(order.orderNo);
+    expect(paid.state).toBe('PAID');
+    expect(paid.fulfilledAt).not.toBeNull();
+    expect(await h.jobs(order.orderNo)).not.toContainEqual(
+      expect.objectContaining({ payload: expect.objectContaining({ fulfil: true }) }),
+    );
+    expect((await markPaid.execute(input)).applied).toBe(false);
+    expect(hookCalls).not.toContain(order.orderNo);
   });
 
   it('close before expiry reschedules instead of closing; RetryPrepay refuses settled orders', async () => {

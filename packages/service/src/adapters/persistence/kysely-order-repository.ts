@@ -1,5 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Order, OrderHistoryEntry, OrderState } from '../../domain/order.js';
+import type { Kysely } from 'kysely';
+import type { Order, OrderHistoryEntry } from '../../domain/order.js';
 import { INITIAL_ORDER_STATE } from '../../domain/order-state-machine.js';
 import type {
   Clock,
@@ -9,8 +9,10 @@ import type {
   OrderRepository,
   TransitionRequest,
 } from '../../domain/ports.js';
+import { CompiledQueryCache } from './compiled-query-cache.js';
 import type { DatabaseSchema } from './database-schema.js';
 import { enqueueJobs } from './kysely-job-queue.js';
+import { runTransition } from './kysely-order-transition.js';
 import { rowMapper, toMillis } from './row-mapper.js';
 
 const DEFAULT_LIST_LIMIT = 50;
@@ -24,6 +26,7 @@ const MAX_LIST_LIMIT = 500;
 export class KyselyOrderRepository implements OrderRepository {
   readonly #db: Kysely<DatabaseSchema>;
   readonly #clock: Clock;
+  readonly #queries = new CompiledQueryCache();
 
   constructor(db: Kysely<DatabaseSchema>, clock: Clock) {
     this.#db = db;
@@ -57,46 +60,15 @@ export class KyselyOrderRepository implements OrderRepository {
   }
 
   async findByOrderNo(orderNo: string): Promise<Order | undefined> {
-    const row = await this.#db
-      .selectFrom('orders')
-      .selectAll()
-      .where('order_no', '=', orderNo)
-      .executeTakeFirst();
+    const find = this.#queries.query('find', [orderNo], () =>
+      this.#db.selectFrom('orders').selectAll().where('order_no', '=', orderNo),
+    );
+    const row = (await this.#db.executeQuery(find)).rows[0];
     return row && rowMapper.toOrder(row);
   }
 
   async transition(request: TransitionRequest): Promise<Order | undefined> {
-    if (request.from.length === 0) return undefined;
-    const now = this.#clock.now();
-    return this.#db.transaction().execute(async (trx) => {
-      const row = await trx
-        .updateTable('orders')
-        .set({
-          ...rowMapper.fromTransitionChanges(request.changes),
-          state: request.to,
-          updated_at: toMillis(now),
-        })
-        .where('order_no', '=', request.orderNo)
-        .where('state', 'in', [...request.from])
-        .returningAll()
-        .executeTakeFirst();
-      if (!row) return undefined;
-      const fromState = request.from.length === 1 ? request.from[0]! : await lastState(trx, request.orderNo);
-      await trx
-        .insertInto('order_history')
-        .values(
-          rowMapper.fromHistoryEntry({
-            orderNo: request.orderNo,
-            fromState,
-            toState: request.to,
-            reason: request.reason,
-            source: request.source,
-            at: now,
-          }),
-        )
-        .execute();
-      return rowMapper.toOrder(row);
-    });
+    return runTransition(this.#db, this.#queries, request, this.#clock.now());
   }
 
   async recordPrepay(
@@ -150,16 +122,4 @@ export class KyselyOrderRepository implements OrderRepository {
     const rows = await query.orderBy('created_at', 'desc').orderBy('order_no', 'desc').limit(limit).execute();
     return rows.map(rowMapper.toOrder);
   }
-}
-
-/** The state an order was in before this transition: the target of its latest history row. */
-async function lastState(trx: Transaction<DatabaseSchema>, orderNo: string): Promise<OrderState | null> {
-  const previous = await trx
-    .selectFrom('order_history')
-    .select('to_state')
-    .where('order_no', '=', orderNo)
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return (previous?.to_state as OrderState | undefined) ?? null;
 }
