@@ -71,7 +71,7 @@ const tasks = {
         },
       }),
     );
-    return { built: this.built.length };
+    return { built: this.built.length, bodyBytes: this.built[0]?.body.length ?? 0 };
   },
 
   /** Sends the prebuilt callbacks to the service as fast as `concurrency` connections allow. */
@@ -87,6 +87,18 @@ const tasks = {
         return { path: '/api/notify/v3', method: 'POST', headers: n.headers, body: n.body };
       },
       check: (status, text) => (status === 200 || status === 204 ? undefined : `HTTP ${status}: ${text}`),
+    });
+  },
+
+  /** The first prebuilt callback, `count` times, to `url` + `path`: the same bytes to a bare route. */
+  async sendCopies({ url, path, count, concurrency }) {
+    const n = this.built[0];
+    return runLoad({
+      url,
+      count,
+      concurrency,
+      request: () => ({ path, method: 'POST', headers: n.headers, body: n.body }),
+      check: (status, text) => (status === 204 ? undefined : `HTTP ${status}: ${text}`),
     });
   },
 
@@ -122,7 +134,19 @@ const tasks = {
     return results;
   },
 
+  /** A bare node:http server answering 204, for the merchant's HTTP client floor. */
+  async startBareServer() {
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(204).end());
+    });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    this.bare = server;
+    return `http://127.0.0.1:${server.address().port}`;
+  },
+
   async stop() {
+    this.bare?.close();
     await sim.stop();
     rmSync(dataDir, { recursive: true, force: true });
     return true;

@@ -11,8 +11,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServiceApp, validateServiceConfig } from '../../packages/service/dist/index.js';
-import { percentile } from '../lib/http-load.mjs';
+import { percentile, runLoad } from '../lib/http-load.mjs';
 import { startOutsideWorld } from '../lib/outside-world-client.mjs';
+import { sqliteFloor, startEmptyRoute } from '../lib/service-floors.mjs';
 
 const env = (name, fallback) => Number(process.env[name] ?? fallback);
 const ORDERS = env('BENCH_SERVICE_ORDERS', 2000);
@@ -31,7 +32,8 @@ export async function runSuite() {
     const orders = await measureOrders(world, service.url);
     const notifications = await measureNotifications(world, service, orders.created.orders);
     const payments = await measurePaymentLatency(world, service.url);
-    return present(orders, notifications, payments);
+    const floors = await measureFloors(world, dataDir, notifications);
+    return present(orders, notifications, payments, floors);
   } finally {
     await service?.stop();
     await world.call('stop').catch(() => undefined);
@@ -65,7 +67,7 @@ async function measureOrders(world, serviceUrl) {
 
 /** 3: every order just created gets its TRANSACTION.SUCCESS callback; all must end PAID. */
 async function measureNotifications(world, service, orders) {
-  await world.call('buildNotifications', { orders });
+  const { bodyBytes } = await world.call('buildNotifications', { orders });
   const cpu = cpuMeter();
   const profile = await phaseProfile('notifications');
   const sent = await world.call('sendNotifications', {
@@ -74,7 +76,63 @@ async function measureNotifications(world, service, orders) {
   });
   const cpuPerNotificationUs = cpu.stop() / Math.max(1, sent.ok);
   await profile.stop();
-  return { sent, cpuPerNotificationUs, paid: await countPaid(service, orders), expected: orders.length };
+  return {
+    sent,
+    cpuPerNotificationUs,
+    paid: await countPaid(service, orders),
+    expected: orders.length,
+    orderNos: orders.map((o) => o.orderNo),
+    bodyBytes,
+  };
+}
+
+/**
+ * 5: floors, after everything else: an empty Fastify route receiving the same notification bytes at
+ * the same concurrency (HTTP server floor), a bare undici client calling a bare server in the child
+ * (the HTTP client floor an order pays for its call to WeChat), and the statements a notification
+ * must run, on raw better-sqlite3 against the service's own file (SQLite floor).
+ */
+async function measureFloors(world, dataDir, notifications) {
+  const count = notifications.orderNos.length;
+  const route = await startEmptyRoute();
+  let server;
+  try {
+    await world.call('sendCopies', {
+      url: route.url,
+      path: '/empty',
+      count: 200,
+      concurrency: NOTIFY_CONCURRENCY,
+    });
+    const cpu = cpuMeter();
+    server = await world.call('sendCopies', {
+      url: route.url,
+      path: '/empty',
+      count,
+      concurrency: NOTIFY_CONCURRENCY,
+    });
+    server.cpuUs = cpu.stop() / Math.max(1, server.ok);
+  } finally {
+    await route.close();
+  }
+  const bare = await world.call('startBareServer');
+  const clientLoad = (n) =>
+    runLoad({
+      url: bare,
+      count: n,
+      concurrency: ORDER_CONCURRENCY,
+      request: () => ({ path: '/', method: 'POST', body: '{}' }),
+    });
+  await clientLoad(200);
+  const cpu = cpuMeter();
+  const client = await clientLoad(count);
+  client.cpuUs = cpu.stop() / Math.max(1, client.ok);
+  const sqliteUs = sqliteFloor({
+    dataDir,
+    orderNos: notifications.orderNos,
+    bodyBytes: notifications.bodyBytes,
+    cpuMeter,
+  });
+  return { server, client, sqliteUs };
 }
 
 /** 4: pay → PAID event on an SSE stream, against a 1 s poller watching the same orders. */
@@ -102,7 +160,7 @@ async function measurePaymentLatency(world, serviceUrl) {
   };
 }
 
-function present(orders, notifications, payments) {
+function present(orders, notifications, payments, floors) {
   const { created, cpuPerOrderUs, signUs, verifyUs } = orders;
   const { sent, cpuPerNotificationUs, paid, expected } = notifications;
   const { sse, poll, payCall } = payments;
@@ -125,7 +183,27 @@ function present(orders, notifications, payments) {
     [`pay → PAID event on SSE (${sse.samples.length} orders)`, undefined, sse],
     ['pay → seen by a 1 s poller (same orders)', undefined, poll],
     ['  (the pay call itself, for reference)', undefined, payCall],
+    [
+      `floor: empty Fastify POST route, same bytes (c=${NOTIFY_CONCURRENCY})`,
+      floors.server.perSecond,
+      floors.server,
+      floors.server.cpuUs,
+    ],
+    [
+      `floor: undici client POST to a bare server (c=${ORDER_CONCURRENCY})`,
+      floors.client.perSecond,
+      floors.client,
+      floors.client.cpuUs,
+    ],
+    [
+      'floor: SQLite find + 1 transaction (UPDATE…RETURNING, 2 INSERTs), raw',
+      1e6 / floors.sqliteUs,
+      {},
+      floors.sqliteUs,
+    ],
   ];
+  const notificationFloorUs = floors.server.cpuUs + floors.sqliteUs + verifyUs;
+  const orderFloorUs = signUs + verifyUs + floors.server.cpuUs + floors.client.cpuUs;
   const errors = created.errors + sent.errors;
   return {
     id: 'service',
@@ -157,6 +235,11 @@ function present(orders, notifications, payments) {
         max: 1.3,
       },
       {
+        label: '  order floor (sign + verify + empty route + client call) / one sign',
+        value: orderFloorUs / signUs,
+        display: `${(orderFloorUs / signUs).toFixed(2)}×`,
+      },
+      {
         label: `orders/s, POST /api/orders (p50 ${ms(created.p50Ms)} ms, p99 ${ms(created.p99Ms)} ms)`,
         value: created.perSecond,
         display: created.perSecond.toFixed(0),
@@ -175,6 +258,16 @@ function present(orders, notifications, payments) {
         display: (1e6 / cpuPerNotificationUs).toFixed(0),
       },
       {
+        label: '  floor of one core: 1 / (empty route + SQLite floor + RSA verify)',
+        value: 1e6 / notificationFloorUs,
+        display: (1e6 / notificationFloorUs).toFixed(0),
+      },
+      {
+        label: '  notification CPU / that floor',
+        value: cpuPerNotificationUs / notificationFloorUs,
+        display: `${(cpuPerNotificationUs / notificationFloorUs).toFixed(2)}×`,
+      },
+      {
         label: 'payment → SSE event p50 (ms)',
         value: sse.p50Ms,
         display: ms(sse.p50Ms),
@@ -189,6 +282,13 @@ function present(orders, notifications, payments) {
       notifications: { ...sent, paid, expected, cpuPerNotificationUs },
       notificationCpuBreakdownUs: { rsaVerify: verifyUs, rest: cpuPerNotificationUs - verifyUs },
       payments,
+      floors: {
+        serverCpuUs: floors.server.cpuUs,
+        clientCpuUs: floors.client.cpuUs,
+        sqliteUs: floors.sqliteUs,
+        notificationFloorUs,
+        orderFloorUs,
+      },
     },
   };
 }

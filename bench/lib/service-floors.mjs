@@ -1,0 +1,60 @@
+/**
+ * The least a notification can cost on this machine, measured in the same run as the service:
+ * what an HTTP POST costs a server that does nothing with it, and what SQLite takes for the
+ * statements a notification must run, without any layer in between. Together with one RSA verify
+ * they bound the notifications one core can apply, whatever the service does.
+ */
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import Fastify from 'fastify';
+
+/** An empty Fastify POST route on its own port, raw body as the notify route reads it. */
+export async function startEmptyRoute() {
+  const app = Fastify({ logger: false });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  app.post('/empty', async (_request, reply) => reply.status(204).send());
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  return { url, close: () => app.close() };
+}
+
+/**
+ * On a second connection to the service's own SQLite file (same WAL, same pragmas), `count` times:
+ * find the order, then one transaction of the conditional UPDATE … RETURNING, a history row and a
+ * notification row of `bodyBytes`. Prepared once, plain better-sqlite3, no async. Returns CPU µs per
+ * notification. The orders are touched with their own state, so the service's data is unchanged in
+ * meaning (one extra history row and log row each, written after every measurement that reads them).
+ */
+export function sqliteFloor({ dataDir, orderNos, bodyBytes, cpuMeter }) {
+  const db = new SqliteDatabase(join(dataDir, 'service.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  try {
+    const find = db.prepare('select * from orders where order_no = ?');
+    const update = db.prepare(
+      'update orders set updated_at = ? where order_no = ? and state in (?, ?) returning *',
+    );
+    const history = db.prepare(
+      'insert into order_history (order_no, from_state, to_state, reason, source, at) values (?, ?, ?, ?, ?, ?)',
+    );
+    const log = db.prepare(
+      'insert into notifications_received (api_version, kind, order_no, raw_body, headers, verified, outcome, received_at) values (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    const body = 'x'.repeat(bodyBytes);
+    const apply = db.transaction((orderNo, state, now) => {
+      update.get(now, orderNo, state, state);
+      history.run(orderNo, state, state, 'bench floor', 'bench', now);
+      log.run('v3', 'payment', orderNo, body, '{}', 1, 'bench floor', now);
+    });
+    const cpu = cpuMeter();
+    for (const orderNo of orderNos) {
+      const order = find.get(orderNo);
+      apply(orderNo, order.state, Date.now());
+    }
+    return cpu.stop() / orderNos.length;
+  } finally {
+    db.close();
+  }
+}
