@@ -13,7 +13,7 @@ import {
 } from './adapters/persistence/index.js';
 import { SdkWechatGateway, WechatClients } from './adapters/wechat/index.js';
 import type { ServiceConfig } from './config/service-config.js';
-import { assertValidStateMachine, type Clock, type FulfilmentHook } from './domain/index.js';
+import { assertValidStateMachine, type Clock, type EventBus, type FulfilmentHook } from './domain/index.js';
 import { buildHttpApp } from './http/http-app.js';
 import { meteredOrderRepository } from './http/metered-order-repository.js';
 import type { OrderEventStreams } from './http/order-event-stream.js';
@@ -31,6 +31,8 @@ import {
   type PaymentDeps,
   ReconcileOrder,
   RetryPrepay,
+  silentLogger,
+  type UseCaseLogger,
 } from './use-cases/index.js';
 
 export interface ServiceAppOptions {
@@ -42,6 +44,8 @@ export interface ServiceAppOptions {
   databaseSchema?: string;
   /** Job polling interval; tests shorten it. */
   jobPollIntervalMs?: number;
+  /** Where problems outside any request go (the event bus); by default the HTTP app's logger. */
+  logger?: UseCaseLogger;
 }
 
 export interface ServiceApp {
@@ -50,6 +54,8 @@ export interface ServiceApp {
   readonly database: Database;
   readonly metrics: ServiceMetrics;
   readonly jobs: JobRunner;
+  /** Order events: shared through PostgreSQL LISTEN/NOTIFY on PostgreSQL, in-process on SQLite. */
+  readonly events: EventBus;
   /** The URL the service listens on, once started (the real port when `port` was 0). */
   readonly url: string;
   start(): Promise<string>;
@@ -77,8 +83,18 @@ export async function createServiceApp(
 
   const metrics = new ServiceMetrics({ defaultMetrics: true });
   // Several instances on one PostgreSQL database must see each other's events; SQLite is one process.
+  // Until the HTTP app (and its logger) exists, start-up problems surface as thrown errors instead.
+  let log: UseCaseLogger = options.logger ?? silentLogger;
   const sharedEvents = config.databaseUrl
-    ? new PgEventBus({ connectionString: config.databaseUrl, db: database.db })
+    ? new PgEventBus({
+        connectionString: config.databaseUrl,
+        db: database.db,
+        onError: (error) =>
+          log.warn(
+            { err: error instanceof Error ? error.message : String(error) },
+            'order events: PostgreSQL LISTEN/NOTIFY problem (cross-instance events may be late)',
+          ),
+      })
     : undefined;
   const events = sharedEvents ?? new InProcessEventBus();
   try {
@@ -177,6 +193,7 @@ export async function createServiceApp(
     await database.close();
     throw error;
   }
+  log = options.logger ?? http.app.log;
 
   let url = '';
   let stopped: Promise<void> | undefined;
@@ -186,6 +203,7 @@ export async function createServiceApp(
     database,
     metrics,
     jobs,
+    events,
     get url() {
       return url;
     },

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -167,5 +168,40 @@ describe.skipIf(pgSkip !== undefined)('PgEventBus: order events across instances
     await eventually(() => (errors.length > errorsBefore ? true : undefined));
     await a.close();
     await brokenDb.destroy();
+  });
+
+  it('close() returns when PostgreSQL stops answering, and reports the NOTIFY it dropped', async () => {
+    // A server that accepts connections and never says a word: the NOTIFY hangs in its connect.
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const hungDb = new Kysely<unknown>({
+      dialect: new PostgresDialect({
+        pool: new pg.Pool({ connectionString: `postgres://postgres@127.0.0.1:${port}/test` }),
+      }),
+    });
+    const seen: unknown[] = [];
+    const a = new PgEventBus({
+      connectionString: PG_URL,
+      db: hungDb,
+      channel,
+      closeTimeoutMs: 200,
+      onError: (error) => seen.push(error),
+    });
+    await a.start();
+    const onA = record(a, 'ORDER-6');
+    a.publish({ orderNo: 'ORDER-6', state: 'PAID', at: new Date() });
+    await eventually(() => (sockets.length > 0 ? true : undefined));
+
+    await a.close();
+
+    expect(a.listening).toBe(false);
+    expect(onA.map((e) => e.state)).toEqual(['PAID']);
+    expect(seen.map(String)).toContainEqual(expect.stringMatching(/close gave up after 200 ms/));
+    await eventually(async () => ((await listenerPids(a)).length === 0 ? true : undefined));
+    for (const socket of sockets) socket.destroy();
+    silent.close();
+    await hungDb.destroy();
   });
 });

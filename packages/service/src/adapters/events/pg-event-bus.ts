@@ -18,6 +18,11 @@ export interface PgEventBusOptions {
   maxReconnectDelayMs?: number;
   /** A failed NOTIFY, a dropped listener or an unreadable payload; events are best-effort, never fatal. */
   onError?: (error: unknown) => void;
+  /**
+   * The longest `close()` waits for NOTIFYs under way and for the listener to say goodbye (default
+   * 2 s): a PostgreSQL that stopped answering must not hold up the shutdown of the service.
+   */
+  closeTimeoutMs?: number;
 }
 
 interface WirePayload {
@@ -46,6 +51,8 @@ export class PgEventBus implements EventBus {
   readonly #connectionString: string;
   readonly #db: QueryExecutorProvider;
   #listener: pg.Client | undefined;
+  /** A listener still connecting (start-up or reconnect), so that `close()` can end it too. */
+  #connecting: pg.Client | undefined;
   #reconnectTimer: NodeJS.Timeout | undefined;
   #reconnectDelay: number;
   #closed = false;
@@ -61,6 +68,7 @@ export class PgEventBus implements EventBus {
       reconnectDelayMs: options.reconnectDelayMs ?? 100,
       maxReconnectDelayMs: options.maxReconnectDelayMs ?? 5_000,
       onError: options.onError ?? (() => {}),
+      closeTimeoutMs: options.closeTimeoutMs ?? 2_000,
     };
     this.#reconnectDelay = this.#options.reconnectDelayMs;
   }
@@ -101,14 +109,35 @@ export class PgEventBus implements EventBus {
     return this.#local.subscribe(orderNo, listener);
   }
 
-  /** Stops listening and releases the connection; waits for NOTIFYs already under way. */
+  /**
+   * Stops listening and releases the connection; waits for NOTIFYs already under way, but never
+   * longer than `closeTimeoutMs`: then they are dropped, reported, and the listener socket destroyed.
+   */
   async close(): Promise<void> {
     this.#closed = true;
     clearTimeout(this.#reconnectTimer);
-    const listener = this.#listener;
+    const clients = [this.#listener, this.#connecting].filter((c): c is pg.Client => c !== undefined);
     this.#listener = undefined;
-    await this.#sending;
-    await listener?.end().catch(() => {});
+    this.#connecting = undefined;
+    const finished = (async () => {
+      await this.#sending;
+      await Promise.all(clients.map((client) => client.end().catch(() => {})));
+      return true;
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), this.#options.closeTimeoutMs);
+    });
+    const inTime = await Promise.race([finished, timedOut]);
+    clearTimeout(timer);
+    if (!inTime) {
+      this.#options.onError(
+        new Error(
+          `event bus close gave up after ${this.#options.closeTimeoutMs} ms: PostgreSQL did not answer`,
+        ),
+      );
+      for (const client of clients) socketOf(client)?.destroy();
+    }
   }
 
   async #listen(): Promise<void> {
@@ -124,12 +153,15 @@ export class PgEventBus implements EventBus {
       this.#dropped(client);
     });
     client.on('end', () => this.#dropped(client));
-    await client.connect();
+    this.#connecting = client;
     try {
+      await client.connect();
       await client.query(`LISTEN ${quoteIdentifier(this.#options.channel)}`);
     } catch (error) {
       await client.end().catch(() => {});
       throw error;
+    } finally {
+      if (this.#connecting === client) this.#connecting = undefined;
     }
     if (this.#closed) {
       await client.end().catch(() => {});
@@ -153,6 +185,7 @@ export class PgEventBus implements EventBus {
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = undefined;
       this.#listen().catch((error: unknown) => {
+        if (this.#closed) return;
         this.#options.onError(error);
         this.#scheduleReconnect();
       });
@@ -180,6 +213,11 @@ export class PgEventBus implements EventBus {
     }
     this.#local.publish({ orderNo: payload.orderNo, state: payload.state, at });
   }
+}
+
+/** pg keeps the socket on its (undocumented but long-stable) `connection.stream`. */
+function socketOf(client: pg.Client): { destroy(): void } | undefined {
+  return (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream;
 }
 
 function quoteIdentifier(name: string): string {
