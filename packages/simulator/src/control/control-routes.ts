@@ -8,6 +8,7 @@ import { faultControlRoutes } from './fault-control-routes.js';
 import { merchantControlRoutes } from './merchant-control-routes.js';
 import { notificationControlRoutes } from './notification-control-routes.js';
 import { orderControlRoutes } from './order-control-routes.js';
+import { payRequestRoutes } from './pay-request-routes.js';
 import { refundControlRoutes } from './refund-control-routes.js';
 import { userControlRoutes } from './user-control-routes.js';
 
@@ -56,6 +57,7 @@ export function controlRoutes(app: FastifyInstance, ctx: SimContext): void {
       clockControlRoutes(scope, ctx);
       notificationControlRoutes(scope, ctx);
       faultControlRoutes(scope, ctx);
+      scope.register(async (cors) => payRequestRoutes(cors, ctx));
     },
     { prefix: CONTROL_PREFIX },
   );

@@ -1,0 +1,211 @@
+import { rsaVerify, safeEqual, type V2SignType, v2Sign } from '@wechatpay-kit/sdk';
+import type { MerchantRegistry } from './merchant-registry.js';
+import type { SimClock } from './sim-clock.js';
+import type { SimApp, TradeRecord } from './sim-records.js';
+import type { TradeEngine } from './trade-engine.js';
+import { PREPAY_LIFETIME_MS } from './trade-engine.js';
+import type { UserDirectory } from './user-directory.js';
+
+/**
+ * Where the pay sheet was opened: `jsapi` is `WeixinJSBridge.invoke('getBrandWCPayRequest')` in
+ * WeChat's browser (the page passes `appId`, an official account); `miniprogram` is
+ * `wx.requestPayment()`, which passes no appId — WeChat signs with the running mini-program's.
+ */
+export type PayRequestKind = 'jsapi' | 'miniprogram';
+
+/** The client pay parameters exactly as the page or mini-program hands them to WeChat. */
+export interface PayRequest {
+  kind: PayRequestKind;
+  /** JSAPI: required. Mini-program: the running mini-program's appid; the prepay's when absent. */
+  appId?: string;
+  timeStamp?: string;
+  nonceStr?: string;
+  package?: string;
+  signType?: string;
+  paySign?: string;
+}
+
+/** What the pay sheet shows once the parameters passed WeChat's checks. */
+export interface VerifiedPayRequest {
+  trade: TradeRecord;
+  merchantName: string;
+  /** The simulated user the prepay was created for: the one paying. */
+  payerUserId: string;
+}
+
+export type PayRequestErrorCode =
+  | 'MISSING_PARAMETER'
+  | 'INVALID_PARAMETER'
+  | 'PREPAY_NOT_FOUND'
+  | 'PREPAY_EXPIRED'
+  | 'NOT_JSAPI_ORDER'
+  | 'APPID_MISMATCH'
+  | 'SIGN_TYPE_MISMATCH'
+  | 'SIGN_ERROR'
+  | 'ORDER_PAID'
+  | 'ORDER_CLOSED'
+  | 'PAYER_UNKNOWN';
+
+/** A refusal of the pay sheet, worded as WeChat's client shows it (plus what to fix). */
+export class PayRequestError extends Error {
+  readonly code: PayRequestErrorCode;
+
+  constructor(code: PayRequestErrorCode, message: string) {
+    super(message);
+    this.name = 'PayRequestError';
+    this.code = code;
+  }
+}
+
+const REQUIRED = ['timeStamp', 'nonceStr', 'package', 'signType', 'paySign'] as const;
+const V2_SIGN_TYPES: readonly string[] = ['MD5', 'HMAC-SHA256'];
+const APP_KIND_NAMES: Record<SimApp['kind'], string> = {
+  'official-account': '公众号',
+  'mini-program': '小程序',
+  app: 'App',
+};
+const PACKAGE = /^prepay_id=(\S+)$/;
+
+/**
+ * What WeChat's client checks before it shows the pay sheet for JSAPI / mini-program pay: every
+ * parameter present, the prepay known, alive and unpaid, the appid the one the order was placed
+ * under, and `paySign` right for the order's API version — v2 `MD5`/`HMAC-SHA256` with the API key
+ * over `appId, nonceStr, package, signType, timeStamp`; v3 `RSA` (SHA256withRSA) over
+ * `appId\ntimeStamp\nnonceStr\npackage\n` checked with the merchant's API certificate.
+ */
+export class PayRequestVerifier {
+  readonly #trades: TradeEngine;
+  readonly #merchants: MerchantRegistry;
+  readonly #users: UserDirectory;
+  readonly #clock: SimClock;
+
+  constructor(deps: {
+    trades: TradeEngine;
+    merchants: MerchantRegistry;
+    users: UserDirectory;
+    clock: SimClock;
+  }) {
+    this.#trades = deps.trades;
+    this.#merchants = deps.merchants;
+    this.#users = deps.users;
+    this.#clock = deps.clock;
+  }
+
+  verify(request: PayRequest): VerifiedPayRequest {
+    const label = request.kind === 'jsapi' ? '调用支付JSAPI缺少参数' : 'requestPayment 缺少参数';
+    for (const name of [...(request.kind === 'jsapi' ? ['appId' as const] : []), ...REQUIRED]) {
+      const value = request[name];
+      if (value === undefined || value === '') {
+        throw new PayRequestError('MISSING_PARAMETER', `${label}：${name}`);
+      }
+    }
+    const { timeStamp, nonceStr, signType, paySign } = request as Record<(typeof REQUIRED)[number], string>;
+    const pkg = request.package as string;
+    if (!/^\d{1,12}$/.test(timeStamp)) {
+      throw new PayRequestError('INVALID_PARAMETER', 'timeStamp 必须是以秒为单位的时间戳字符串');
+    }
+    const prepayId = PACKAGE.exec(pkg)?.[1];
+    if (!prepayId) throw new PayRequestError('INVALID_PARAMETER', 'package 格式错误：应为 prepay_id=…');
+
+    const trade = this.#trades.lookup(prepayId);
+    if (!trade || trade.prepayId !== prepayId) {
+      throw new PayRequestError('PREPAY_NOT_FOUND', `prepay_id 不存在：${prepayId}`);
+    }
+    if (trade.tradeType !== 'JSAPI') {
+      throw new PayRequestError(
+        'NOT_JSAPI_ORDER',
+        `该订单的 trade_type 是 ${trade.tradeType}，不能在微信内 JSAPI / 小程序调起支付`,
+      );
+    }
+    const merchant = this.#merchants.get(trade.mchid);
+    if (!merchant) throw new PayRequestError('PREPAY_NOT_FOUND', `prepay_id 不存在：${prepayId}`);
+
+    const appId = request.appId ?? trade.appid;
+    const app = merchant.apps.find((a) => a.appid === trade.appid);
+    const wantedKind: SimApp['kind'] = request.kind === 'jsapi' ? 'official-account' : 'mini-program';
+    if (appId !== trade.appid) {
+      throw new PayRequestError(
+        'APPID_MISMATCH',
+        `appId 与下单时的 appid 不一致：该 prepay_id 属于 ${trade.appid}，请求的是 ${appId}`,
+      );
+    }
+    if (app && app.kind !== wantedKind) {
+      throw new PayRequestError(
+        'APPID_MISMATCH',
+        `appid ${trade.appid} 是${APP_KIND_NAMES[app.kind]}，不能在${APP_KIND_NAMES[wantedKind]}中调起支付`,
+      );
+    }
+
+    this.#checkSignature(
+      trade,
+      { appId, timeStamp, nonceStr, package: pkg, signType, paySign },
+      merchant.apiKey,
+    );
+    this.#checkAlive(trade);
+
+    const payer = trade.openid ? this.#users.byOpenid(trade.appid, trade.openid) : undefined;
+    if (!payer) {
+      throw new PayRequestError(
+        'PAYER_UNKNOWN',
+        `下单时的 openid ${trade.openid ?? '(无)'} 不是模拟用户在 ${trade.appid} 下的 openid`,
+      );
+    }
+    return { trade, merchantName: merchant.name, payerUserId: payer.id };
+  }
+
+  #checkAlive(trade: TradeRecord): void {
+    if (trade.state === 'SUCCESS' || trade.state === 'REFUND') {
+      throw new PayRequestError('ORDER_PAID', '该订单已支付，请勿重复支付');
+    }
+    if (trade.state === 'CLOSED' || trade.state === 'REVOKED') {
+      throw new PayRequestError('ORDER_CLOSED', '该订单已关闭，请重新下单');
+    }
+    const now = this.#clock.now();
+    if (now >= trade.createdAt + PREPAY_LIFETIME_MS || now >= trade.expiresAt) {
+      throw new PayRequestError('PREPAY_EXPIRED', 'prepay_id 已失效（有效期 2 小时），请重新下单');
+    }
+  }
+
+  #checkSignature(
+    trade: TradeRecord,
+    params: {
+      appId: string;
+      timeStamp: string;
+      nonceStr: string;
+      package: string;
+      signType: string;
+      paySign: string;
+    },
+    apiKey: string,
+  ): void {
+    const { paySign, ...signed } = params;
+    if (trade.apiVersion === 'v3') {
+      if (signed.signType !== 'RSA') {
+        throw new PayRequestError(
+          'SIGN_TYPE_MISMATCH',
+          `签名类型错误：API v3 下单的订单 signType 必须是 RSA，收到 ${signed.signType}`,
+        );
+      }
+      const message = `${signed.appId}\n${signed.timeStamp}\n${signed.nonceStr}\n${signed.package}\n`;
+      if (!rsaVerify(this.#merchants.keys(trade.mchid).merchantPublicKey, message, paySign)) {
+        throw new PayRequestError(
+          'SIGN_ERROR',
+          '支付验证签名失败：paySign 应为商户私钥对 "appId\\ntimeStamp\\nnonceStr\\npackage\\n" 的 SHA256withRSA 签名',
+        );
+      }
+      return;
+    }
+    if (!V2_SIGN_TYPES.includes(signed.signType)) {
+      throw new PayRequestError(
+        'SIGN_TYPE_MISMATCH',
+        `签名类型错误：API v2 下单的订单 signType 必须是 MD5 或 HMAC-SHA256，收到 ${signed.signType}`,
+      );
+    }
+    if (!safeEqual(v2Sign(signed, apiKey, signed.signType as V2SignType), paySign)) {
+      throw new PayRequestError(
+        'SIGN_ERROR',
+        `支付验证签名失败：paySign 应为 API 密钥对 appId、nonceStr、package、signType、timeStamp 的 ${signed.signType} 签名`,
+      );
+    }
+  }
+}
