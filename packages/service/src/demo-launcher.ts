@@ -75,6 +75,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       fulfil: (order) => print(`delivered ${order.description} for order ${order.orderNo}`),
     });
     const url = await service.start();
+    // Native mode 1: WeChat asks this URL for an order when a product QR is scanned.
+    simulator.ctx.merchants.update(m.mchid, { nativeCallbackUrl: `${config.publicUrl}/api/native/callback` });
     const urls = {
       checkout: `${url}/`,
       admin: `${url}/admin`,

@@ -11,11 +11,12 @@ import {
   openDatabase,
   seedDemoProducts,
 } from './adapters/persistence/index.js';
-import { SdkWechatGateway, WechatClients } from './adapters/wechat/index.js';
+import { SdkProductQrGateway, SdkWechatGateway, WechatClients } from './adapters/wechat/index.js';
 import type { ServiceConfig } from './config/service-config.js';
 import { assertValidStateMachine, type Clock, type EventBus, type FulfilmentHook } from './domain/index.js';
 import { buildHttpApp } from './http/http-app.js';
 import { meteredOrderRepository } from './http/metered-order-repository.js';
+import type { NativeMode1Operations } from './http/native-mode1-operations.js';
 import type { OrderEventStreams } from './http/order-event-stream.js';
 import { ServiceMetrics } from './http/service-metrics.js';
 import type { ServiceOperations } from './http/service-operations.js';
@@ -24,7 +25,9 @@ import {
   CloseExpiredOrder,
   CreateOrder,
   GetOrder,
+  GetProductQr,
   HandlePaymentNotification,
+  HandleProductCallback,
   ListOrders,
   ListProducts,
   MarkPaid,
@@ -125,11 +128,13 @@ export async function createServiceApp(
     fulfil: options.fulfil,
   };
   const markPaid = new MarkPaid(deps);
+  const createOrder = new CreateOrder(deps, {
+    orderLifetimeMs: config.orderTtlMinutes * 60_000,
+    defaultApiVersion: config.wechat.apiVersion,
+  });
+  const productQr = new SdkProductQrGateway(wechat);
   const useCases = {
-    createOrder: new CreateOrder(deps, {
-      orderLifetimeMs: config.orderTtlMinutes * 60_000,
-      defaultApiVersion: config.wechat.apiVersion,
-    }),
+    createOrder,
     retryPrepay: new RetryPrepay(deps),
     getOrder: new GetOrder(deps),
     listOrders: new ListOrders(deps),
@@ -137,6 +142,13 @@ export async function createServiceApp(
     handleNotification: new HandlePaymentNotification(deps, markPaid),
     closeExpired: new CloseExpiredOrder(deps, markPaid),
     reconcile: new ReconcileOrder(deps, markPaid),
+    getProductQr: new GetProductQr({ ...deps, productQr }),
+    handleProductCallback: new HandleProductCallback({ ...deps, productQr }, createOrder),
+  };
+  const nativeMode1: NativeMode1Operations = {
+    productQrUrl: async (productId) => (await useCases.getProductQr.execute({ productId })).url,
+    handleProductCallback: async (headers, rawBody, serverIp) =>
+      (await useCases.handleProductCallback.execute({ headers, rawBody, serverIp })).reply,
   };
 
   const operations: ServiceOperations = {
@@ -181,6 +193,7 @@ export async function createServiceApp(
   try {
     http = await buildHttpApp({
       operations,
+      nativeMode1,
       events,
       metrics,
       adminToken: config.adminToken,

@@ -67,18 +67,40 @@ export function parseProductCallback(body: string | Buffer, apiKey: string): Pro
   return callback;
 }
 
-/** The merchant's answer: the prepay_id of the order it created, or why it could not. */
+/**
+ * The merchant's answer: the prepay_id of the order it created, why it could not (`err_code_des`,
+ * shown to the payer), or — `return_code: 'FAIL'` — that the callback itself was refused (bad sign,
+ * unreadable XML, another merchant's), with the reason in `return_msg`.
+ */
 export type ProductCallbackReply =
   | { appid: string; mch_id: string; prepay_id: string; return_msg?: string }
-  | { appid: string; mch_id: string; err_code_des: string; return_msg?: string };
+  | { appid: string; mch_id: string; err_code_des: string; return_msg?: string }
+  | { appid: string; mch_id: string; return_code: 'FAIL'; return_msg: string };
 
 /**
  * Builds the signed XML answer to a scan callback (`result_code` FAIL carries `err_code_des`).
- * Signed MD5: the documented reply has no `sign_type` field to announce anything else.
+ * Signed MD5: the documented reply has no `sign_type` field to announce anything else. A refusal
+ * (`return_code` FAIL) is signed too: WeChat only requires it on SUCCESS, and a signature costs nothing.
  */
 export function buildProductCallbackReply(reply: ProductCallbackReply, apiKey: string): string {
   assertV2Text(reply?.appid, 'appid', 32);
   assertV2Text(reply.mch_id, 'mch_id', 32);
+  if ('return_code' in reply) {
+    if (reply.return_code !== 'FAIL' || typeof reply.return_msg !== 'string' || reply.return_msg === '') {
+      throw new WechatPayValidationError(
+        'return_msg',
+        'a refused callback needs return_code FAIL and a return_msg',
+      );
+    }
+    const refusal = {
+      return_code: 'FAIL',
+      return_msg: reply.return_msg,
+      appid: reply.appid,
+      mch_id: reply.mch_id,
+      nonce_str: nonceStr(),
+    };
+    return buildV2Xml({ ...refusal, sign: v2Sign(refusal, apiKey) });
+  }
   const ok = 'prepay_id' in reply;
   if (ok) assertV2Text(reply.prepay_id, 'prepay_id', 64);
   else if (typeof reply.err_code_des !== 'string' || reply.err_code_des === '') {

@@ -88,4 +88,22 @@ describe('buildProductCallbackReply', () => {
       WechatPayValidationError,
     );
   });
+
+  it('refuses a callback with return_code FAIL and return_msg, signed, without result_code', () => {
+    const xml = buildProductCallbackReply({ ...PRODUCT, return_code: 'FAIL', return_msg: '签名失败' }, KEY);
+    const reply = parseV2Xml(xml);
+    expect(Object.keys(reply).sort()).toEqual([
+      'appid',
+      'mch_id',
+      'nonce_str',
+      'return_code',
+      'return_msg',
+      'sign',
+    ]);
+    expect(reply).toMatchObject({ return_code: 'FAIL', return_msg: '签名失败' });
+    expect(reply.sign).toBe(fakeSign(reply, KEY));
+    expect(() => buildProductCallbackReply({ ...PRODUCT, return_code: 'FAIL', return_msg: '' }, KEY)).toThrow(
+      WechatPayValidationError,
+    );
+  });
 });

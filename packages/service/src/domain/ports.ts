@@ -20,7 +20,10 @@ export interface NewOrder
     | 'h5Url'
     | 'wechatErrorCode'
     | 'wechatErrorMessage'
-  > {}
+  > {
+  /** Native mode 1: the scan callback that created the order (unique, so a replayed callback creates nothing). */
+  mode1CallbackKey?: string;
+}
 
 /** A durable job, written in the same transaction as what it is about. */
 export interface NewJob {
@@ -72,6 +75,8 @@ export interface OrderRepository {
   ): Promise<void>;
   /** Marks the goods delivered exactly once: `UPDATE … SET fulfilled_at WHERE fulfilled_at IS NULL`. */
   markFulfilled(orderNo: string, at: Date): Promise<boolean>;
+  /** The order a Native mode-1 scan callback created, by its {@link NewOrder.mode1CallbackKey}. */
+  findByMode1CallbackKey(key: string): Promise<Order | undefined>;
   history(orderNo: string): Promise<OrderHistoryEntry[]>;
   list(filter?: OrderFilter): Promise<Order[]>;
 }
@@ -84,7 +89,7 @@ export interface ProductRepository {
 /** Every notification received, valid or not, with its raw body and the verification result. */
 export interface ReceivedNotification {
   apiVersion: ApiVersion;
-  kind: 'payment' | 'refund';
+  kind: 'payment' | 'refund' | 'product-callback';
   orderNo: string | null;
   rawBody: string;
   headers: Record<string, string>;
@@ -171,4 +176,6 @@ export interface CreateOrderInput {
   apiVersion?: ApiVersion;
   openid?: string;
   clientIp: string;
+  /** Native mode 1 only: see {@link NewOrder.mode1CallbackKey}. */
+  mode1CallbackKey?: string;
 }

@@ -5,10 +5,12 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { errorHandler } from './error-mapper.js';
 import { OrderEventStreams } from './order-event-stream.js';
 import { adminRoutes } from './routes/admin-routes.js';
+import { nativeCallbackRoutes } from './routes/native-callback-routes.js';
 import { notifyRoutes } from './routes/notify-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { orderRoutes } from './routes/order-routes.js';
 import { pageRoutes } from './routes/page-routes.js';
+import { productQrRoutes } from './routes/product-qr-routes.js';
 import type { ServiceMetrics } from './service-metrics.js';
 import type { HttpAppOptions } from './service-operations.js';
 
@@ -63,6 +65,10 @@ export async function buildHttpApp(options: HttpAppOptions & { metrics: ServiceM
   await app.register(notifyRoutes, { operations, metrics });
   await app.register(adminRoutes, { operations, adminToken: options.adminToken });
   await app.register(opsRoutes, { operations, metrics });
+  if (options.nativeMode1) {
+    await app.register(productQrRoutes, { nativeMode1: options.nativeMode1 });
+    await app.register(nativeCallbackRoutes, { nativeMode1: options.nativeMode1 });
+  }
   await app.register(pageRoutes, { simulatorUrl: options.simulatorUrl });
   return { app, streams };
 }

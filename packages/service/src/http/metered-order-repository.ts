@@ -21,6 +21,7 @@ export function meteredOrderRepository(inner: OrderRepository, metrics: ServiceM
     findByOrderNo: (orderNo) => inner.findByOrderNo(orderNo),
     recordPrepay: (orderNo, prepay) => inner.recordPrepay(orderNo, prepay),
     markFulfilled: (orderNo, at) => inner.markFulfilled(orderNo, at),
+    findByMode1CallbackKey: (key) => inner.findByMode1CallbackKey(key),
     history: (orderNo) => inner.history(orderNo),
     list: (filter) => inner.list(filter),
   };

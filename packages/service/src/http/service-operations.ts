@@ -1,4 +1,5 @@
 import type { ApiVersion, CreateOrderInput, EventBus, Order, OrderFilter, Product } from '../domain/index.js';
+import type { NativeMode1Operations } from './native-mode1-operations.js';
 
 /** Client-side pay parameters (JSAPI / mini-program / App), passed through to the buyer as given. */
 export type PayParams = Record<string, string>;
@@ -42,6 +43,8 @@ export interface HttpAppOptions {
   operations: ServiceOperations;
   events: EventBus;
   adminToken: string;
+  /** Native mode 1 (product QR codes and their scan callback); absent = routes not served. */
+  nativeMode1?: NativeMode1Operations;
   /** Demo mode: link the checkout page to the simulator's phone page. */
   simulatorUrl?: string;
   trustProxy?: boolean;

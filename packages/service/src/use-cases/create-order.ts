@@ -67,8 +67,15 @@ export class CreateOrder {
 
     const product = await this.#deps.products.find(input.productId);
     if (!product) throw new DomainError('PRODUCT_NOT_FOUND', `no product ${input.productId}`);
-    if (!product.active || (product.stock !== null && product.stock < quantity)) {
-      throw new DomainError('PRODUCT_UNAVAILABLE', `product ${input.productId} is not available`);
+    if (!product.active) {
+      throw new DomainError('PRODUCT_UNAVAILABLE', `product ${input.productId} is no longer sold`, {
+        reason: 'INACTIVE',
+      });
+    }
+    if (product.stock !== null && product.stock < quantity) {
+      throw new DomainError('PRODUCT_UNAVAILABLE', `product ${input.productId} is sold out`, {
+        reason: 'SOLD_OUT',
+      });
     }
     const amountFen = assertFen(product.priceFen * quantity);
     if (amountFen === 0) throw new DomainError('INVALID_AMOUNT', 'an order must cost at least 1 fen');
@@ -93,6 +100,7 @@ export class CreateOrder {
         apiVersion: input.apiVersion ?? this.#defaultApiVersion,
         openid: input.openid ?? null,
         clientIp: input.clientIp,
+        mode1CallbackKey: input.mode1CallbackKey,
         createdAt: now,
         expiresAt,
       },

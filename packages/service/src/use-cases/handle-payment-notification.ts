@@ -141,7 +141,8 @@ export class HandlePaymentNotification {
   }
 }
 
-function keptHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+/** The headers worth keeping with a logged callback (signature, content type, sender), lower-cased. */
+export function keptHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const kept: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value !== undefined && KEPT_HEADERS.test(name)) kept[name.toLowerCase()] = [value].flat().join(', ');

@@ -27,6 +27,22 @@ describe.each(ENGINES)('KyselyOrderRepository on $name', (engine) => {
   const pendingJobs = (key: string) =>
     database.db.selectFrom('jobs').selectAll().where('key', '=', key).where('done_at', 'is', null).execute();
 
+  it('keeps a mode-1 callback key unique: the same scan cannot create a second order, nor its jobs', async () => {
+    const key = 'openid-1/demo-coffee/nonce-1';
+    await orders.insertWithJobs({ ...newOrder('M1', clock.now()), mode1CallbackKey: key }, []);
+    expect((await orders.findByMode1CallbackKey(key))?.orderNo).toBe('M1');
+    const job = { type: 'close-expired', key: 'M2', runAt: new Date(clock.now().getTime() + 60_000) };
+    await expect(
+      orders.insertWithJobs({ ...newOrder('M2', clock.now()), mode1CallbackKey: key }, [job]),
+    ).rejects.toThrow();
+    expect(await orders.findByOrderNo('M2')).toBeUndefined();
+    expect(await pendingJobs('M2')).toEqual([]);
+    // Orders without a key (every mode-2 order) never collide.
+    await orders.insertWithJobs(newOrder('N1', clock.now()), []);
+    await orders.insertWithJobs(newOrder('N2', clock.now()), []);
+    expect(await orders.findByMode1CallbackKey('openid-1/demo-coffee/nonce-2')).toBeUndefined();
+  });
+
   it('inserts the order, its first history row and its jobs together', async () => {
     const created = await orders.insertWithJobs(newOrder('O1', clock.now()), [
       {

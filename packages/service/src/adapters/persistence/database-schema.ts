@@ -46,6 +46,8 @@ export interface OrdersTable {
   fulfilled_at: number | null;
   refunded_fen: number;
   updated_at: number;
+  /** Native mode 1: the scan callback (openid / product / nonce) that created the order; unique. */
+  mode1_callback_key: string | null;
 }
 
 export interface OrderHistoryTable {

@@ -67,6 +67,15 @@ export class KyselyOrderRepository implements OrderRepository {
     return row && rowMapper.toOrder(row);
   }
 
+  async findByMode1CallbackKey(key: string): Promise<Order | undefined> {
+    const row = await this.#db
+      .selectFrom('orders')
+      .selectAll()
+      .where('mode1_callback_key', '=', key)
+      .executeTakeFirst();
+    return row && rowMapper.toOrder(row);
+  }
+
   async transition(request: TransitionRequest): Promise<Order | undefined> {
     return runTransition(this.#db, this.#queries, request, this.#clock.now());
   }

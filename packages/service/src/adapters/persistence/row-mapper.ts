@@ -81,6 +81,7 @@ export const rowMapper = {
       api_version: order.apiVersion,
       openid: order.openid,
       client_ip: order.clientIp,
+      mode1_callback_key: order.mode1CallbackKey ?? null,
       created_at: toMillis(order.createdAt),
       expires_at: toMillis(order.expiresAt),
       refunded_fen: 0,

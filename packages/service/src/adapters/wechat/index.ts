@@ -1,4 +1,5 @@
 export * from './china-time.js';
+export { SdkProductQrGateway } from './sdk-product-qr-gateway.js';
 export { SdkWechatGateway } from './sdk-wechat-gateway.js';
 export { WechatClients, type WechatMerchantConfig } from './wechat-clients.js';
 export * from './wechat-error-mapper.js';

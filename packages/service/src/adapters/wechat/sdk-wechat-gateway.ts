@@ -140,6 +140,8 @@ export class SdkWechatGateway implements WechatGateway {
           ...common,
           trade_type: 'NATIVE',
           product_id: order.productId,
+          // Native mode 1 knows the payer from the scan callback; WeChat then holds the order for them.
+          openid: order.openid ?? undefined,
         });
         return { codeUrl: r.code_url, prepayId: r.prepay_id };
       }

@@ -3,6 +3,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiVersion } from '../../domain/index.js';
 import type { ServiceMetrics } from '../service-metrics.js';
 import type { NotificationVerdict, ServiceOperations } from '../service-operations.js';
+import { acceptRawBodies } from './raw-body.js';
 
 export interface NotifyRoutesOptions {
   operations: ServiceOperations;
@@ -18,10 +19,7 @@ const NOTIFY_BODY_LIMIT = 64 * 1024;
  * WeChat retry on its schedule, so nothing is ever answered with a framework error page.
  */
 export const notifyRoutes: FastifyPluginAsync<NotifyRoutesOptions> = async (app, { operations, metrics }) => {
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: NOTIFY_BODY_LIMIT }, (_request, body, done) =>
-    done(null, body),
-  );
+  acceptRawBodies(app, NOTIFY_BODY_LIMIT);
   app.setErrorHandler(async (error, request, reply) => {
     request.log.warn({ err: error }, 'notification refused before handling');
     const apiVersion: ApiVersion = request.url.includes('/v2') ? 'v2' : 'v3';

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import QRCode from 'qrcode';
 import { DomainError } from '../../domain/index.js';
 import {
   CreateOrderBodySchema,
@@ -11,6 +10,7 @@ import {
 } from '../api-schemas.js';
 import type { OrderEventStreams } from '../order-event-stream.js';
 import { orderView, productView } from '../order-view.js';
+import { QR_TYPES, sendQrCode } from '../qr-code-image.js';
 import type { ServiceOperations } from '../service-operations.js';
 
 export interface OrderRoutesOptions {
@@ -73,30 +73,16 @@ export const orderRoutes: FastifyPluginAsyncTypebox<OrderRoutesOptions> = async 
     },
   );
 
-  app.get(
-    '/api/orders/:orderNo/qrcode.svg',
-    { schema: { tags: ['checkout'], params: OrderNoParamsSchema, produces: ['image/svg+xml'] } },
-    async (request, reply) => {
-      const codeUrl = await codeUrlOf(operations, request.params.orderNo);
-      const svg = await QRCode.toString(codeUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
-      return reply.type('image/svg+xml').header('Cache-Control', 'private, max-age=300').send(svg);
-    },
-  );
-
-  app.get(
-    '/api/orders/:orderNo/qrcode.png',
-    { schema: { tags: ['checkout'], params: OrderNoParamsSchema, produces: ['image/png'] } },
-    async (request, reply) => {
-      const codeUrl = await codeUrlOf(operations, request.params.orderNo);
-      const png = await QRCode.toBuffer(codeUrl, {
-        type: 'png',
-        margin: 1,
-        width: 320,
-        errorCorrectionLevel: 'M',
-      });
-      return reply.type('image/png').header('Cache-Control', 'private, max-age=300').send(png);
-    },
-  );
+  for (const format of ['svg', 'png'] as const) {
+    app.get(
+      `/api/orders/:orderNo/qrcode.${format}`,
+      { schema: { tags: ['checkout'], params: OrderNoParamsSchema, produces: [QR_TYPES[format]] } },
+      async (request, reply) => {
+        const codeUrl = await codeUrlOf(operations, request.params.orderNo);
+        return sendQrCode(reply, codeUrl, format, 'private, max-age=300');
+      },
+    );
+  }
 
   app.get(
     '/api/orders/:orderNo/events',

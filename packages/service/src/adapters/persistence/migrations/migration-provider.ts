@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initialSchema from './0001-initial-schema.js';
+import * as nativeMode1 from './0004-native-mode1.js';
 
 /**
  * The migrations, imported statically rather than read from a folder at run time, so they work the
@@ -7,6 +8,9 @@ import * as initialSchema from './0001-initial-schema.js';
  */
 export const migrationProvider: MigrationProvider = {
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { '0001-initial-schema': initialSchema };
+    return {
+      '0001-initial-schema': initialSchema,
+      '0004-native-mode1': nativeMode1,
+    };
   },
 };
