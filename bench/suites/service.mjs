@@ -10,7 +10,11 @@ import { Session } from 'node:inspector/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServiceApp, validateServiceConfig } from '../../packages/service/dist/index.js';
+import {
+  createServiceApp,
+  simulatorCredentials,
+  validateServiceConfig,
+} from '../../packages/service/dist/index.js';
 import { percentile, runLoad } from '../lib/http-load.mjs';
 import { startOutsideWorld } from '../lib/outside-world-client.mjs';
 import { sqliteFloor, startEmptyRoute } from '../lib/service-floors.mjs';
@@ -28,7 +32,7 @@ export async function runSuite() {
   const dataDir = mkdtempSync(join(tmpdir(), 'wxkit-bench-service-'));
   let service;
   try {
-    service = await startService(world.merchant, world.url, dataDir);
+    service = await startService(world.merchant, dataDir);
     const orders = await measureOrders(world, service.url);
     const notifications = await measureNotifications(world, service, orders.created.orders);
     const payments = await measurePaymentLatency(world, service.url);
@@ -294,7 +298,7 @@ function present(orders, notifications, payments, floors) {
 }
 
 /** The service exactly as `startDemo` configures it for the simulator's merchant, on a real clock. */
-async function startService(m, simulatorUrl, dataDir) {
+async function startService(m, dataDir) {
   const host = '127.0.0.1';
   const port = await freePort(host);
   const config = validateServiceConfig({
@@ -305,18 +309,7 @@ async function startService(m, simulatorUrl, dataDir) {
     adminToken: 'bench-admin-token-not-secret-0000',
     orderTtlMinutes: 15,
     logger: false,
-    wechat: {
-      mchid: m.mchid,
-      appid: m.appid,
-      apiKey: m.apiKey,
-      apiV3Key: m.apiV3Key,
-      serialNo: m.serialNo,
-      privateKeyPem: m.privateKeyPem,
-      publicKeyId: m.publicKeyId,
-      publicKeyPem: m.publicKeyPem,
-      baseUrl: simulatorUrl,
-      apiVersion: 'v3',
-    },
+    wechat: simulatorCredentials(m, 'v3'),
   });
   const service = await createServiceApp(config);
   await service.start();

@@ -9,11 +9,9 @@ import { PgEventBus } from '../../src/adapters/events/index.js';
 import { validateServiceConfig } from '../../src/config/service-config.js';
 import { simulatorCredentials } from '../../src/demo-launcher.js';
 import { createServiceApp, type ServiceApp } from '../../src/service-app.js';
-import { PG_URL, postgresSkipReason } from '../http/demo-harness.js';
+import { PG_URL, POSTGRES_SKIP_REASON } from '../persistence/test-databases.js';
 
-const pgSkip = await postgresSkipReason();
-
-describe.skipIf(pgSkip !== undefined)(
+describe.skipIf(POSTGRES_SKIP_REASON !== undefined)(
   'the service logs what goes wrong with its PostgreSQL event bus',
   () => {
     const schema = `events_${randomBytes(6).toString('hex')}`;

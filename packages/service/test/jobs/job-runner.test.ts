@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { KyselyJobQueue } from '../../src/adapters/persistence/index.js';
 import { exponentialBackoff, type Job, JobRunner, type JobRunnerOptions } from '../../src/jobs/index.js';
-import { ENGINES, emptyTables, manualClock, type TestDatabase } from '../persistence/test-databases.js';
+import { forEachEngine, manualClock } from '../persistence/test-databases.js';
 
 function deferred<T = void>() {
   let resolve!: (value: T) => void;
@@ -19,23 +19,11 @@ describe('exponentialBackoff', () => {
   });
 });
 
-describe.each(ENGINES)('JobRunner on $name', (engine) => {
-  if (engine.skipReason) {
-    it.skip(`skipped: ${engine.skipReason}`, () => {});
-    return;
-  }
-  let database: TestDatabase;
+forEachEngine('JobRunner', (database, engine) => {
   let clock: ReturnType<typeof manualClock>;
   let queue: KyselyJobQueue;
 
-  beforeAll(async () => {
-    database = await engine.open();
-  });
-  afterAll(async () => {
-    await database?.destroy();
-  });
   beforeEach(async () => {
-    await emptyTables(database.db);
     clock = manualClock();
     queue = new KyselyJobQueue(database.db, clock);
   });

@@ -1,24 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { KyselyJobQueue } from '../../src/adapters/persistence/index.js';
-import { ENGINES, emptyTables, manualClock, type TestDatabase } from '../persistence/test-databases.js';
+import { forEachEngine, manualClock } from '../persistence/test-databases.js';
 
-describe.each(ENGINES)('KyselyJobQueue on $name', (engine) => {
-  if (engine.skipReason) {
-    it.skip(`skipped: ${engine.skipReason}`, () => {});
-    return;
-  }
-  let database: TestDatabase;
-
-  beforeAll(async () => {
-    database = await engine.open();
-  });
-  afterAll(async () => {
-    await database?.destroy();
-  });
-  beforeEach(async () => {
-    await emptyTables(database.db);
-  });
-
+forEachEngine('KyselyJobQueue', (database) => {
   it('enqueues a (type, key) once while it is pending, and again once it is done', async () => {
     const clock = manualClock();
     const queue = new KyselyJobQueue(database.db, clock);

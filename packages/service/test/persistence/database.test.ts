@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   DEMO_PRODUCTS,
   KyselyProductRepository,
@@ -7,25 +7,9 @@ import {
   seedDemoProducts,
 } from '../../src/adapters/persistence/index.js';
 import { migrationProvider } from '../../src/adapters/persistence/migrations/migration-provider.js';
-import { ENGINES, emptyTables, type TestDatabase } from './test-databases.js';
+import { forEachEngine } from './test-databases.js';
 
-describe.each(ENGINES)('database on $name', (engine) => {
-  if (engine.skipReason) {
-    it.skip(`skipped: ${engine.skipReason}`, () => {});
-    return;
-  }
-  let database: TestDatabase;
-
-  beforeAll(async () => {
-    database = await engine.open();
-  });
-  afterAll(async () => {
-    await database?.destroy();
-  });
-  beforeEach(async () => {
-    await emptyTables(database.db);
-  });
-
+forEachEngine('database', (database, engine) => {
   it('reports its dialect', () => {
     expect(database.dialect).toBe(engine.name);
   });

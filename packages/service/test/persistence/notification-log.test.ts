@@ -1,24 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import { KyselyNotificationLog } from '../../src/adapters/persistence/index.js';
 import type { ReceivedNotification } from '../../src/domain/ports.js';
-import { ENGINES, emptyTables, type TestDatabase } from './test-databases.js';
+import { forEachEngine } from './test-databases.js';
 
-describe.each(ENGINES)('KyselyNotificationLog on $name', (engine) => {
-  if (engine.skipReason) {
-    it.skip(`skipped: ${engine.skipReason}`, () => {});
-    return;
-  }
-  let database: TestDatabase;
+forEachEngine('KyselyNotificationLog', (database) => {
   let log: KyselyNotificationLog;
 
-  beforeAll(async () => {
-    database = await engine.open();
-  });
-  afterAll(async () => {
-    await database?.destroy();
-  });
   beforeEach(async () => {
-    await emptyTables(database.db);
     log = new KyselyNotificationLog(database.db);
   });
 

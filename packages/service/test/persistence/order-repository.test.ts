@@ -1,24 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import { KyselyOrderRepository, seedDemoProducts } from '../../src/adapters/persistence/index.js';
-import { ENGINES, emptyTables, manualClock, newOrder, type TestDatabase } from './test-databases.js';
+import { forEachEngine, manualClock, newOrder } from './test-databases.js';
 
-describe.each(ENGINES)('KyselyOrderRepository on $name', (engine) => {
-  if (engine.skipReason) {
-    it.skip(`skipped: ${engine.skipReason}`, () => {});
-    return;
-  }
-  let database: TestDatabase;
+forEachEngine('KyselyOrderRepository', (database) => {
   let clock: ReturnType<typeof manualClock>;
   let orders: KyselyOrderRepository;
 
-  beforeAll(async () => {
-    database = await engine.open();
-  });
-  afterAll(async () => {
-    await database?.destroy();
-  });
   beforeEach(async () => {
-    await emptyTables(database.db);
     await seedDemoProducts(database.db);
     clock = manualClock();
     orders = new KyselyOrderRepository(database.db, clock);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
+import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
 import { type Database, type DatabaseSchema, openDatabase } from '../../src/adapters/persistence/index.js';
 import type { NewOrder } from '../../src/domain/ports.js';
 
@@ -86,12 +87,58 @@ async function openPostgres(): Promise<TestDatabase> {
   };
 }
 
-const pgSkip = await postgresSkipReason();
+/** Why PostgreSQL suites are skipped (the server cannot be reached), or `undefined` to run them. */
+export const POSTGRES_SKIP_REASON = await postgresSkipReason();
 
 export const ENGINES: TestEngine[] = [
   { name: 'sqlite', skipReason: undefined, open: openSqlite },
-  { name: 'postgres', skipReason: pgSkip, open: openPostgres },
+  { name: 'postgres', skipReason: POSTGRES_SKIP_REASON, open: openPostgres },
 ];
+
+/**
+ * Describes `suite` once per engine (`<title> on sqlite|postgres`) against a fresh migrated database,
+ * opened once, emptied before each test and destroyed after. An unreachable PostgreSQL shows up as
+ * one skipped test that names the reason. `database` is valid inside hooks and tests only.
+ */
+export function forEachEngine(
+  title: string,
+  suite: (database: TestDatabase, engine: TestEngine) => void,
+): void {
+  describe.each(ENGINES)(`${title} on $name`, (engine) => {
+    if (engine.skipReason) {
+      it.skip(`skipped: ${engine.skipReason}`, () => {});
+      return;
+    }
+    let opened: TestDatabase | undefined;
+    const current = (): TestDatabase => {
+      if (!opened) throw new Error(`the ${engine.name} database is only open inside hooks and tests`);
+      return opened;
+    };
+    beforeAll(async () => {
+      opened = await engine.open();
+    });
+    afterAll(async () => {
+      await opened?.destroy();
+    });
+    beforeEach(async () => {
+      await emptyTables(current().db);
+    });
+    suite(
+      {
+        get db() {
+          return current().db;
+        },
+        get dialect() {
+          return current().dialect;
+        },
+        close: () => current().close(),
+        openAgain: () => current().openAgain(),
+        destroy: () => current().destroy(),
+      },
+      engine,
+    );
+  });
+}
 
 /** Empties every table (children first), so each test starts from nothing. */
 export async function emptyTables(db: Kysely<DatabaseSchema>): Promise<void> {
