@@ -136,6 +136,7 @@ export function simulatorCredentials(
     privateKeyPem: merchant.privateKeyPem,
     publicKeyId: merchant.publicKeyId,
     publicKeyPem: merchant.publicKeyPem,
+    certificatePem: merchant.certificatePem,
     baseUrl: merchant.baseUrl,
     apiVersion,
   };

@@ -8,32 +8,53 @@ import {
   KyselyNotificationLog,
   KyselyOrderRepository,
   KyselyProductRepository,
+  KyselyRefundRepository,
   openDatabase,
   seedDemoProducts,
 } from './adapters/persistence/index.js';
-import { SdkProductQrGateway, SdkWechatGateway, WechatClients } from './adapters/wechat/index.js';
+import {
+  SdkProductQrGateway,
+  SdkRefundGateway,
+  SdkWechatGateway,
+  WechatClients,
+} from './adapters/wechat/index.js';
 import type { ServiceConfig } from './config/service-config.js';
-import { assertValidStateMachine, type Clock, type EventBus, type FulfilmentHook } from './domain/index.js';
+import {
+  assertValidRefundMachine,
+  assertValidStateMachine,
+  type Clock,
+  type EventBus,
+  type FulfilmentHook,
+} from './domain/index.js';
 import { buildHttpApp } from './http/http-app.js';
 import { meteredOrderRepository } from './http/metered-order-repository.js';
+import { meteredRefundRepository } from './http/metered-refund-repository.js';
 import type { NativeMode1Operations } from './http/native-mode1-operations.js';
 import type { OrderEventStreams } from './http/order-event-stream.js';
+import type { RefundOperations } from './http/refund-operations.js';
 import { ServiceMetrics } from './http/service-metrics.js';
 import type { ServiceOperations } from './http/service-operations.js';
 import { JobRunner } from './jobs/index.js';
 import {
+  ApplyRefundOutcome,
   CloseExpiredOrder,
   CreateOrder,
   GetOrder,
   GetProductQr,
   HandlePaymentNotification,
   HandleProductCallback,
+  HandleRefundNotification,
   ListOrders,
   ListProducts,
   MarkPaid,
   type PaymentDeps,
+  REFUND_QUERY_JOB,
   ReconcileOrder,
+  ReconcileRefund,
+  type RefundDeps,
+  RequestRefund,
   RetryPrepay,
+  SubmitRefund,
   silentLogger,
   type UseCaseLogger,
 } from './use-cases/index.js';
@@ -76,6 +97,7 @@ export async function createServiceApp(
   options: ServiceAppOptions = {},
 ): Promise<ServiceApp> {
   assertValidStateMachine();
+  assertValidRefundMachine();
   const clock = options.clock ?? { now: () => new Date() };
   const database = await openDatabase({
     url: config.databaseUrl,
@@ -151,6 +173,41 @@ export async function createServiceApp(
       (await useCases.handleProductCallback.execute({ headers, rawBody, serverIp })).reply,
   };
 
+  const refundDeps: RefundDeps = {
+    refunds: meteredRefundRepository(new KyselyRefundRepository(database.db, clock), metrics),
+    orders: deps.orders,
+    refundGateway: new SdkRefundGateway(wechat),
+    notifications: deps.notifications,
+    jobs: deps.jobs,
+    events,
+    clock,
+    // Refund anomalies (ABNORMAL) must reach the operator: the service logger, once it exists.
+    logger: {
+      info: (data, message) => log.info(data, message),
+      warn: (data, message) => log.warn(data, message),
+      error: (data, message) => log.error(data, message),
+    },
+  };
+  const applyRefund = new ApplyRefundOutcome(refundDeps);
+  const submitRefund = new SubmitRefund(refundDeps, applyRefund);
+  const refundCases = {
+    request: new RequestRefund(refundDeps, submitRefund),
+    reconcile: new ReconcileRefund(refundDeps, submitRefund, applyRefund),
+    notification: new HandleRefundNotification(refundDeps, applyRefund),
+  };
+  const refundOperations: RefundOperations = {
+    requestRefund: (command) => refundCases.request.execute(command),
+    listRefunds: (filter) => refundDeps.refunds.list(filter),
+    async refundsOfOrder(orderNo) {
+      await useCases.getOrder.execute({ orderNo });
+      return refundDeps.refunds.forOrder(orderNo);
+    },
+    async handleRefundNotification(apiVersion, headers, rawBody) {
+      const result = await refundCases.notification.execute({ apiVersion, headers, rawBody });
+      return result.ack ? { ack: true } : { ack: false, failure: 'rejected', message: result.message };
+    },
+  };
+
   const operations: ServiceOperations = {
     listProducts: () => useCases.listProducts.execute(),
     createOrder: async (input) => ({ order: await useCases.createOrder.execute(input) }),
@@ -186,6 +243,13 @@ export async function createServiceApp(
         const attempt = typeof job.payload.attempt === 'number' ? job.payload.attempt : undefined;
         await useCases.reconcile.execute({ orderNo: job.key, attempt });
       },
+      [REFUND_QUERY_JOB]: async (job) => {
+        const { refundNo, attempt } = job.payload;
+        await refundCases.reconcile.execute({
+          refundNo: typeof refundNo === 'string' ? refundNo : job.key,
+          attempt: typeof attempt === 'number' ? attempt : undefined,
+        });
+      },
     },
   });
 
@@ -194,6 +258,7 @@ export async function createServiceApp(
     http = await buildHttpApp({
       operations,
       nativeMode1,
+      refunds: refundOperations,
       events,
       metrics,
       adminToken: config.adminToken,

@@ -20,6 +20,8 @@ export interface WechatCredentials {
   /** WeChat Pay public key mode (merchants created since late 2024). */
   publicKeyId: string;
   publicKeyPem: string;
+  /** The merchant API certificate (PEM): the client certificate of v2 refunds (`/secapi`). */
+  certificatePem?: string;
   /** `https://api.mch.weixin.qq.com` unless pointed at the simulator. */
   baseUrl?: string;
   /** Used when an order does not ask for a version. */
@@ -80,6 +82,9 @@ export function loadServiceConfig(env: Env = process.env): ServiceConfig {
     privateKeyPem: pemFile(env, 'WECHATPAY_PRIVATE_KEY_PATH', 'PRIVATE KEY'),
     publicKeyId: required(env, 'WECHATPAY_PUBLIC_KEY_ID'),
     publicKeyPem: pemFile(env, 'WECHATPAY_PUBLIC_KEY_PATH', 'PUBLIC KEY'),
+    certificatePem: optional(env, 'WECHATPAY_CERT_PATH')
+      ? pemFile(env, 'WECHATPAY_CERT_PATH', 'CERTIFICATE')
+      : undefined,
     baseUrl: optional(env, 'WECHATPAY_BASE_URL'),
     apiVersion,
   };

@@ -9,7 +9,10 @@ export type DomainErrorCode =
   | 'PAY_TYPE_UNSUPPORTED'
   | 'WECHAT_UNAVAILABLE'
   | 'NOTIFICATION_REJECTED'
-  | 'REFUND_EXCEEDS_PAID';
+  | 'REFUND_EXCEEDS_PAID'
+  | 'REFUND_CONFLICT'
+  | 'REFUND_NOT_FOUND'
+  | 'ORDER_NOT_REFUNDABLE';
 
 export class DomainError extends Error {
   readonly code: DomainErrorCode;

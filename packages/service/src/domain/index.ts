@@ -3,3 +3,6 @@ export * from './money.js';
 export * from './order.js';
 export * from './order-state-machine.js';
 export type * from './ports.js';
+export * from './refund.js';
+export type * from './refund-ports.js';
+export * from './refund-state-machine.js';

@@ -1,5 +1,6 @@
 import { DomainError } from './domain-error.js';
 import type { OrderState } from './order.js';
+import { assertWellFormedMachine, reachableFrom } from './state-machine.js';
 
 /**
  * Every legal order transition, as data. Checked once at start-up ({@link assertValidStateMachine}),
@@ -10,9 +11,10 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderState, readonly OrderState[
   NOTPAY: ['PAID', 'CLOSED', 'PAYERROR'],
   // A bank failure can be followed by a successful retry of the same order in WeChat.
   PAYERROR: ['PAID', 'CLOSED'],
-  PAID: ['REFUNDING'],
+  // Straight from PAID / PARTIALLY_REFUNDED too: a refund that went ABNORMAL can still succeed later.
+  PAID: ['REFUNDING', 'PARTIALLY_REFUNDED', 'REFUNDED'],
   REFUNDING: ['PARTIALLY_REFUNDED', 'REFUNDED', 'PAID'],
-  PARTIALLY_REFUNDED: ['REFUNDING'],
+  PARTIALLY_REFUNDED: ['REFUNDING', 'REFUNDED'],
   REFUNDED: [],
   CLOSED: [],
 };
@@ -44,33 +46,8 @@ export function assertValidStateMachine(
   table: Readonly<Record<string, readonly string[]>> = ORDER_TRANSITIONS,
   initial: string = INITIAL_ORDER_STATE,
 ): void {
-  const states = new Set(Object.keys(table));
-  for (const [from, targets] of Object.entries(table)) {
-    for (const to of targets) {
-      if (!states.has(to)) throw new Error(`order state machine: ${from} → ${to} names an unknown state`);
-    }
-  }
-  const reached = new Set([initial]);
-  const queue = [initial];
-  while (queue.length > 0) {
-    for (const next of table[queue.shift()!] ?? []) {
-      if (!reached.has(next)) {
-        reached.add(next);
-        queue.push(next);
-      }
-    }
-  }
-  const unreachable = [...states].filter((s) => !reached.has(s));
-  if (unreachable.length > 0) throw new Error(`order state machine: unreachable ${unreachable.join(', ')}`);
-  const fromPaid = new Set(['PAID']);
-  const walk = ['PAID'];
-  while (walk.length > 0) {
-    for (const next of table[walk.shift()!] ?? []) {
-      if (next === 'CLOSED') throw new Error('order state machine: a paid order could reach CLOSED');
-      if (!fromPaid.has(next)) {
-        fromPaid.add(next);
-        walk.push(next);
-      }
-    }
+  assertWellFormedMachine('order', table, initial);
+  if (reachableFrom(table, 'PAID').has('CLOSED')) {
+    throw new Error('order state machine: a paid order could reach CLOSED');
   }
 }

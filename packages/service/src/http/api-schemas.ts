@@ -46,6 +46,7 @@ export const OrderSchema = Type.Object({
   description: Type.String(),
   amount: Type.Integer({ description: 'fen, computed from the product, never from the client' }),
   amountText: Type.String(),
+  refundedAmount: Type.Integer({ description: 'fen refunded so far (refunds that succeeded)' }),
   payType: Type.String(),
   apiVersion: Type.String(),
   createdAt: Type.String({ format: 'date-time' }),

@@ -21,6 +21,9 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   WECHAT_UNAVAILABLE: 502,
   NOTIFICATION_REJECTED: 400,
   REFUND_EXCEEDS_PAID: 409,
+  REFUND_CONFLICT: 409,
+  REFUND_NOT_FOUND: 404,
+  ORDER_NOT_REFUNDABLE: 409,
 };
 
 /** Turns any thrown error into a status and a body that reveal nothing internal. */

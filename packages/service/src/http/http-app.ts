@@ -11,6 +11,7 @@ import { opsRoutes } from './routes/ops-routes.js';
 import { orderRoutes } from './routes/order-routes.js';
 import { pageRoutes } from './routes/page-routes.js';
 import { productQrRoutes } from './routes/product-qr-routes.js';
+import { refundRoutes } from './routes/refund-routes.js';
 import type { ServiceMetrics } from './service-metrics.js';
 import type { HttpAppOptions } from './service-operations.js';
 
@@ -62,8 +63,11 @@ export async function buildHttpApp(options: HttpAppOptions & { metrics: ServiceM
   const { operations, metrics } = options;
   metrics.openStreams = () => streams.openCount;
   await app.register(orderRoutes, { operations, streams });
-  await app.register(notifyRoutes, { operations, metrics });
+  await app.register(notifyRoutes, { operations, metrics, refunds: options.refunds });
   await app.register(adminRoutes, { operations, adminToken: options.adminToken });
+  if (options.refunds) {
+    await app.register(refundRoutes, { refunds: options.refunds, adminToken: options.adminToken });
+  }
   await app.register(opsRoutes, { operations, metrics });
   if (options.nativeMode1) {
     await app.register(productQrRoutes, { nativeMode1: options.nativeMode1 });

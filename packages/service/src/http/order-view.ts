@@ -16,6 +16,7 @@ export function orderView(order: Order, payParams?: PayParams): OrderView {
     description: order.description,
     amount: order.amountFen,
     amountText: formatYuan(order.amountFen),
+    refundedAmount: order.refundedFen,
     payType: order.payType,
     apiVersion: order.apiVersion,
     createdAt: order.createdAt.toISOString(),

@@ -11,6 +11,8 @@ export class ServiceMetrics {
   readonly ordersPaid: Counter<'api_version'>;
   readonly ordersClosed: Counter<'api_version'>;
   readonly notificationSeconds: Histogram<'api_version' | 'outcome'>;
+  /** Refunds entering each state (PENDING when requested); ABNORMAL ones need a person. */
+  readonly refunds: Counter<'state'>;
   /** Read when scraped; the HTTP app points it at its open SSE streams. */
   openStreams: () => number = () => 0;
 
@@ -39,6 +41,12 @@ export class ServiceMetrics {
       help: 'Time to verify, apply and answer a WeChat payment notification',
       labelNames: ['api_version', 'outcome'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    });
+    this.refunds = new Counter({
+      name: 'wxpay_refunds_total',
+      help: 'Refunds that entered a state (counted once, when the conditional update won)',
+      labelNames: ['state'],
       registers,
     });
     const metrics = this;

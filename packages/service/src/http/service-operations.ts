@@ -1,5 +1,6 @@
 import type { ApiVersion, CreateOrderInput, EventBus, Order, OrderFilter, Product } from '../domain/index.js';
 import type { NativeMode1Operations } from './native-mode1-operations.js';
+import type { RefundOperations } from './refund-operations.js';
 
 /** Client-side pay parameters (JSAPI / mini-program / App), passed through to the buyer as given. */
 export type PayParams = Record<string, string>;
@@ -41,6 +42,8 @@ export interface ServiceOperations {
 /** Everything `buildHttpApp` is given. */
 export interface HttpAppOptions {
   operations: ServiceOperations;
+  /** The refund API and refund notifications; absent = not served. */
+  refunds?: RefundOperations;
   events: EventBus;
   adminToken: string;
   /** Native mode 1 (product QR codes and their scan callback); absent = routes not served. */

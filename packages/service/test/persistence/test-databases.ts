@@ -142,7 +142,15 @@ export function forEachEngine(
 
 /** Empties every table (children first), so each test starts from nothing. */
 export async function emptyTables(db: Kysely<DatabaseSchema>): Promise<void> {
-  for (const table of ['jobs', 'notifications_received', 'order_history', 'orders', 'products'] as const) {
+  for (const table of [
+    'jobs',
+    'notifications_received',
+    'refund_history',
+    'refunds',
+    'order_history',
+    'orders',
+    'products',
+  ] as const) {
     await db.deleteFrom(table).execute();
   }
 }

@@ -11,6 +11,8 @@ export interface DatabaseSchema {
   order_history: OrderHistoryTable;
   notifications_received: NotificationsReceivedTable;
   jobs: JobsTable;
+  refunds: RefundsTable;
+  refund_history: RefundHistoryTable;
 }
 
 export interface ProductsTable {
@@ -45,6 +47,8 @@ export interface OrdersTable {
   closed_at: number | null;
   fulfilled_at: number | null;
   refunded_fen: number;
+  /** Refunds not FAILED / CLOSED (money promised back or paid back); never above amount_fen. */
+  refund_reserved_fen: Generated<number>;
   updated_at: number;
   /** Native mode 1: the scan callback (openid / product / nonce) that created the order; unique. */
   mode1_callback_key: string | null;
@@ -88,6 +92,31 @@ export interface JobsTable {
   created_at: number;
   /** JSON text. */
   payload: string;
+}
+
+export interface RefundsTable {
+  refund_no: string;
+  order_no: string;
+  amount_fen: number;
+  reason: string;
+  state: string;
+  api_version: string;
+  wechat_refund_id: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  created_at: number;
+  updated_at: number;
+  succeeded_at: number | null;
+}
+
+export interface RefundHistoryTable {
+  id: Generated<number>;
+  refund_no: string;
+  from_state: string | null;
+  to_state: string;
+  reason: string;
+  source: string;
+  at: number;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

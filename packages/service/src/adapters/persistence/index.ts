@@ -5,3 +5,4 @@ export { type DatabaseExecutor, enqueueJobs, KyselyJobQueue } from './kysely-job
 export { KyselyNotificationLog } from './kysely-notification-log.js';
 export { KyselyOrderRepository } from './kysely-order-repository.js';
 export { KyselyProductRepository } from './kysely-product-repository.js';
+export { KyselyRefundRepository } from './kysely-refund-repository.js';

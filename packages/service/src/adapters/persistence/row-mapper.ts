@@ -156,14 +156,14 @@ export function toMillis(date: Date): number {
   return ms;
 }
 
-function toNullableMillis(date: Date | null): number | null {
+export function toNullableMillis(date: Date | null): number | null {
   return date === null ? null : toMillis(date);
 }
 
-function toDate(ms: number | string): Date {
+export function toDate(ms: number | string): Date {
   return new Date(Number(ms));
 }
 
-function toNullableDate(ms: number | string | null): Date | null {
+export function toNullableDate(ms: number | string | null): Date | null {
   return ms === null ? null : toDate(ms);
 }

@@ -16,3 +16,8 @@ export function fromChinaCompactTime(text: string | undefined): Date | undefined
   const [, y, mo, d, h, mi, s] = m.map(Number) as [number, number, number, number, number, number, number];
   return new Date(Date.UTC(y, mo - 1, d, h, mi, s) - CHINA_OFFSET_MS);
 }
+
+/** Reads v2 refund times `yyyy-MM-dd HH:mm:ss` (UTC+8) through the compact form. */
+export function fromChinaDashedTime(text: string | undefined): Date | undefined {
+  return fromChinaCompactTime(text?.replace(/[-: ]/g, ''));
+}

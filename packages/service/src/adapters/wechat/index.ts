@@ -1,5 +1,6 @@
 export * from './china-time.js';
 export { SdkProductQrGateway } from './sdk-product-qr-gateway.js';
+export { SdkRefundGateway } from './sdk-refund-gateway.js';
 export { SdkWechatGateway } from './sdk-wechat-gateway.js';
 export { WechatClients, type WechatMerchantConfig } from './wechat-clients.js';
 export * from './wechat-error-mapper.js';

@@ -59,6 +59,8 @@ export class WechatClients {
       apiKey: config.apiKey,
       baseUrl: config.baseUrl,
       timeoutMs: config.timeoutMs,
+      // The client certificate of `/secapi` (refunds): the merchant API certificate and its key.
+      tls: config.certificatePem ? { cert: config.certificatePem, key: config.privateKeyPem } : undefined,
     };
     this.v2 = new V2Client({ ...v2Options, appid: config.appid });
     this.v2MiniProgram =

@@ -1,6 +1,7 @@
 import { v2NotificationAck, v3NotificationAck, v3NotificationFailure } from '@wechatpay-kit/sdk';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiVersion } from '../../domain/index.js';
+import type { RefundOperations } from '../refund-operations.js';
 import type { ServiceMetrics } from '../service-metrics.js';
 import type { NotificationVerdict, ServiceOperations } from '../service-operations.js';
 import { acceptRawBodies } from './raw-body.js';
@@ -8,6 +9,8 @@ import { acceptRawBodies } from './raw-body.js';
 export interface NotifyRoutesOptions {
   operations: ServiceOperations;
   metrics: ServiceMetrics;
+  /** Adds `/api/notify/v2/refund` and `/api/notify/v3/refund`. */
+  refunds?: RefundOperations;
 }
 
 /** Notifications are small; anything bigger is not from WeChat. */
@@ -18,7 +21,10 @@ const NOTIFY_BODY_LIMIT = 64 * 1024;
  * whatever the content type, and every outcome is answered in WeChat's format — a failure makes
  * WeChat retry on its schedule, so nothing is ever answered with a framework error page.
  */
-export const notifyRoutes: FastifyPluginAsync<NotifyRoutesOptions> = async (app, { operations, metrics }) => {
+export const notifyRoutes: FastifyPluginAsync<NotifyRoutesOptions> = async (
+  app,
+  { operations, metrics, refunds },
+) => {
   acceptRawBodies(app, NOTIFY_BODY_LIMIT);
   app.setErrorHandler(async (error, request, reply) => {
     request.log.warn({ err: error }, 'notification refused before handling');
@@ -26,27 +32,43 @@ export const notifyRoutes: FastifyPluginAsync<NotifyRoutesOptions> = async (app,
     return answer(reply, apiVersion, { ack: false, failure: 'rejected', message: 'bad request' });
   });
 
-  const handle = (apiVersion: ApiVersion) => async (request: FastifyRequest, reply: FastifyReply) => {
-    const started = process.hrtime.bigint();
-    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    let verdict: NotificationVerdict;
-    try {
-      verdict = await operations.handlePaymentNotification(apiVersion, request.headers, body);
-    } catch (error) {
-      request.log.error({ err: error }, 'notification handling failed');
-      verdict = { ack: false, failure: 'error', message: 'internal error, please retry' };
-    }
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    metrics.notificationSeconds.observe(
-      { api_version: apiVersion, outcome: verdict.ack ? 'ack' : 'fail' },
-      seconds,
-    );
-    return answer(reply, apiVersion, verdict);
-  };
+  type Handler = RefundOperations['handleRefundNotification'];
+  const handle =
+    (apiVersion: ApiVersion, handler: Handler = operations.handlePaymentNotification) =>
+    async (request: FastifyRequest, reply: FastifyReply) => {
+      const started = process.hrtime.bigint();
+      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      let verdict: NotificationVerdict;
+      try {
+        verdict = await handler(apiVersion, request.headers, body);
+      } catch (error) {
+        request.log.error({ err: error }, 'notification handling failed');
+        verdict = { ack: false, failure: 'error', message: 'internal error, please retry' };
+      }
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      metrics.notificationSeconds.observe(
+        { api_version: apiVersion, outcome: verdict.ack ? 'ack' : 'fail' },
+        seconds,
+      );
+      return answer(reply, apiVersion, verdict);
+    };
 
   const schema = { tags: ['wechat'], summary: 'WeChat Pay payment notification (raw body, verified)' };
   app.post('/api/notify/v2', { schema }, handle('v2'));
   app.post('/api/notify/v3', { schema }, handle('v3'));
+  if (refunds) {
+    const refundSchema = { tags: ['wechat'], summary: 'WeChat Pay refund notification (raw body, verified)' };
+    app.post(
+      '/api/notify/v2/refund',
+      { schema: refundSchema },
+      handle('v2', refunds.handleRefundNotification),
+    );
+    app.post(
+      '/api/notify/v3/refund',
+      { schema: refundSchema },
+      handle('v3', refunds.handleRefundNotification),
+    );
+  }
 };
 
 function answer(reply: FastifyReply, apiVersion: ApiVersion, verdict: NotificationVerdict): FastifyReply {

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initialSchema from './0001-initial-schema.js';
+import * as refunds from './0002-refunds.js';
 import * as nativeMode1 from './0004-native-mode1.js';
 
 /**
@@ -10,6 +11,7 @@ export const migrationProvider: MigrationProvider = {
   async getMigrations(): Promise<Record<string, Migration>> {
     return {
       '0001-initial-schema': initialSchema,
+      '0002-refunds': refunds,
       '0004-native-mode1': nativeMode1,
     };
   },

@@ -1,0 +1,301 @@
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
+import type { OrderState } from '../../domain/order.js';
+import { canTransition } from '../../domain/order-state-machine.js';
+import type { Clock, NewJob } from '../../domain/ports.js';
+import type { Refund, RefundHistoryEntry } from '../../domain/refund.js';
+import type {
+  NewRefund,
+  RefundFilter,
+  RefundRepository,
+  RefundReservation,
+  RefundTransitionRequest,
+  RefundTransitionResult,
+} from '../../domain/refund-ports.js';
+import {
+  INITIAL_REFUND_STATE,
+  OPEN_REFUND_STATES,
+  orderStateAfterRefunds,
+  REFUNDABLE_ORDER_STATES,
+  RELEASED_REFUND_STATES,
+} from '../../domain/refund-state-machine.js';
+import type { DatabaseSchema, OrdersTable } from './database-schema.js';
+import { enqueueJobs } from './kysely-job-queue.js';
+import { refundRowMapper } from './refund-row-mapper.js';
+import { rowMapper, toMillis } from './row-mapper.js';
+
+const DEFAULT_LIST_LIMIT = 50;
+const MAX_LIST_LIMIT = 500;
+
+type Trx = Transaction<DatabaseSchema>;
+
+/**
+ * Refunds on Kysely. The money rule lives in SQL: a reservation is one conditional UPDATE of the
+ * order (`refund_reserved_fen + amount <= amount_fen`), so of any number of concurrent requests on
+ * any number of instances only those that fit succeed. Every refund transition also updates the
+ * order row first, which serialises the order-state computation that follows it.
+ */
+export class KyselyRefundRepository implements RefundRepository {
+  readonly #db: Kysely<DatabaseSchema>;
+  readonly #clock: Clock;
+
+  constructor(db: Kysely<DatabaseSchema>, clock: Clock) {
+    this.#db = db;
+    this.#clock = clock;
+  }
+
+  async reserve(refund: NewRefund, jobs: NewJob[]): Promise<RefundReservation> {
+    const existing = await this.find(refund.refundNo);
+    if (existing) return { kind: 'existing', refund: existing };
+    try {
+      return await this.#db.transaction().execute((trx) => this.#reserve(trx, refund, jobs));
+    } catch (error) {
+      // The unique refund_no lost a race with the same request: that one is the answer.
+      const raced = await this.find(refund.refundNo);
+      if (raced) return { kind: 'existing', refund: raced };
+      throw error;
+    }
+  }
+
+  async #reserve(trx: Trx, refund: NewRefund, jobs: NewJob[]): Promise<RefundReservation> {
+    const now = this.#clock.now();
+    const reserved = await trx
+      .updateTable('orders')
+      .set({
+        refund_reserved_fen: sql`refund_reserved_fen + ${refund.amountFen}`,
+        updated_at: toMillis(now),
+      })
+      .where('order_no', '=', refund.orderNo)
+      .where('state', 'in', [...REFUNDABLE_ORDER_STATES])
+      .where(sql<boolean>`refund_reserved_fen + ${refund.amountFen} <= amount_fen`)
+      .returningAll()
+      .executeTakeFirst();
+    if (!reserved) return refusal(trx, refund.orderNo);
+
+    const row = await trx
+      .insertInto('refunds')
+      .values(refundRowMapper.fromNewRefund(refund, INITIAL_REFUND_STATE, now))
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto('refund_history')
+      .values(
+        refundRowMapper.fromHistoryEntry({
+          refundNo: refund.refundNo,
+          fromState: null,
+          toState: INITIAL_REFUND_STATE,
+          reason: `refund of ${refund.amountFen} fen requested`,
+          source: 'api',
+          at: now,
+        }),
+      )
+      .execute();
+    const moved = await moveOrder(
+      trx,
+      reserved,
+      'REFUNDING',
+      `refund ${refund.refundNo} requested`,
+      'api',
+      now,
+    );
+    await enqueueJobs(trx, jobs, now);
+    return {
+      kind: 'created',
+      refund: refundRowMapper.toRefund(row),
+      order: rowMapper.toOrder(moved ?? reserved),
+      orderChanged: moved !== undefined,
+    };
+  }
+
+  async find(refundNo: string): Promise<Refund | undefined> {
+    const row = await this.#db
+      .selectFrom('refunds')
+      .selectAll()
+      .where('refund_no', '=', refundNo)
+      .executeTakeFirst();
+    return row && refundRowMapper.toRefund(row);
+  }
+
+  async transition(request: RefundTransitionRequest): Promise<RefundTransitionResult | undefined> {
+    if (request.from.length === 0) return undefined;
+    return this.#db.transaction().execute(async (trx) => {
+      const now = this.#clock.now();
+      const current = await trx
+        .selectFrom('refunds')
+        .select(['state', 'order_no', 'amount_fen'])
+        .where('refund_no', '=', request.refundNo)
+        .executeTakeFirst();
+      if (!current || !request.from.includes(current.state as Refund['state'])) return undefined;
+      const row = await trx
+        .updateTable('refunds')
+        .set({
+          ...refundRowMapper.fromChanges(request.changes),
+          state: request.to,
+          updated_at: toMillis(now),
+        })
+        .where('refund_no', '=', request.refundNo)
+        .where('state', '=', current.state)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) return undefined;
+      await trx
+        .insertInto('refund_history')
+        .values(
+          refundRowMapper.fromHistoryEntry({
+            refundNo: request.refundNo,
+            fromState: current.state as Refund['state'],
+            toState: request.to,
+            reason: request.reason,
+            source: request.source,
+            at: now,
+          }),
+        )
+        .execute();
+      const order = await settleMoney(trx, row.order_no, Number(row.amount_fen), request.to, now);
+      const open = await trx
+        .selectFrom('refunds')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('order_no', '=', row.order_no)
+        .where('state', 'in', [...OPEN_REFUND_STATES])
+        .executeTakeFirstOrThrow();
+      const target = orderStateAfterRefunds({
+        amountFen: Number(order.amount_fen),
+        refundedFen: Number(order.refunded_fen),
+        openRefunds: Number(open.n),
+      });
+      const reason = `refund ${request.refundNo} ${request.to}`;
+      const moved = await moveOrder(trx, order, target, reason, request.source, now);
+      if (!moved && request.to === 'ABNORMAL') {
+        // The order's state may not change, but its history must show the refund needs a person.
+        const state = order.state as OrderState;
+        await trx
+          .insertInto('order_history')
+          .values(
+            rowMapper.fromHistoryEntry({
+              orderNo: order.order_no,
+              fromState: state,
+              toState: state,
+              reason,
+              source: request.source,
+              at: now,
+            }),
+          )
+          .execute();
+      }
+      return {
+        refund: refundRowMapper.toRefund(row),
+        order: rowMapper.toOrder(moved ?? order),
+        orderChanged: moved !== undefined,
+      };
+    });
+  }
+
+  async recordError(refundNo: string, error: { code: string; message: string }): Promise<void> {
+    await this.#db
+      .updateTable('refunds')
+      .set({ error_code: error.code, error_message: error.message, updated_at: toMillis(this.#clock.now()) })
+      .where('refund_no', '=', refundNo)
+      .execute();
+  }
+
+  async forOrder(orderNo: string): Promise<Refund[]> {
+    const rows = await this.#db
+      .selectFrom('refunds')
+      .selectAll()
+      .where('order_no', '=', orderNo)
+      .orderBy('created_at')
+      .orderBy('refund_no')
+      .execute();
+    return rows.map(refundRowMapper.toRefund);
+  }
+
+  async list(filter: RefundFilter = {}): Promise<Refund[]> {
+    const limit = Math.min(Math.max(1, Math.trunc(filter.limit ?? DEFAULT_LIST_LIMIT)), MAX_LIST_LIMIT);
+    let query = this.#db.selectFrom('refunds').selectAll();
+    if (filter.state) query = query.where('state', '=', filter.state);
+    const rows = await query
+      .orderBy('created_at', 'desc')
+      .orderBy('refund_no', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(refundRowMapper.toRefund);
+  }
+
+  async history(refundNo: string): Promise<RefundHistoryEntry[]> {
+    const rows = await this.#db
+      .selectFrom('refund_history')
+      .selectAll()
+      .where('refund_no', '=', refundNo)
+      .orderBy('id')
+      .execute();
+    return rows.map(refundRowMapper.toHistoryEntry);
+  }
+}
+
+/** Why nothing was reserved: the order is missing, not refundable, or has too little left. */
+async function refusal(trx: Trx, orderNo: string): Promise<RefundReservation> {
+  const order = await trx
+    .selectFrom('orders')
+    .select(['state', 'amount_fen', 'refund_reserved_fen'])
+    .where('order_no', '=', orderNo)
+    .executeTakeFirst();
+  if (!order) return { kind: 'order-not-found' };
+  if (!REFUNDABLE_ORDER_STATES.includes(order.state as OrderState)) {
+    return { kind: 'not-refundable', state: order.state as OrderState };
+  }
+  return { kind: 'exceeds', refundableFen: Number(order.amount_fen) - Number(order.refund_reserved_fen) };
+}
+
+/**
+ * The order side of a refund transition, and the row lock the state computation relies on:
+ * SUCCESS adds to the refunded money, FAILED / CLOSED give the reservation back (once: those states
+ * are final, and the refund's own conditional UPDATE let only one caller get here).
+ */
+async function settleMoney(
+  trx: Trx,
+  orderNo: string,
+  amountFen: number,
+  to: Refund['state'],
+  now: Date,
+): Promise<Selectable<OrdersTable>> {
+  let update = trx.updateTable('orders').set({ updated_at: toMillis(now) });
+  if (to === 'SUCCESS') update = update.set({ refunded_fen: sql`refunded_fen + ${amountFen}` });
+  if (RELEASED_REFUND_STATES.includes(to)) {
+    update = update.set({ refund_reserved_fen: sql`refund_reserved_fen - ${amountFen}` });
+  }
+  return update.where('order_no', '=', orderNo).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Moves the (locked) order to `to` with a history row; `undefined` when already there or not allowed. */
+async function moveOrder(
+  trx: Trx,
+  order: Selectable<OrdersTable>,
+  to: OrderState,
+  reason: string,
+  source: string,
+  now: Date,
+): Promise<Selectable<OrdersTable> | undefined> {
+  const from = order.state as OrderState;
+  if (from === to || !canTransition(from, to)) return undefined;
+  const moved = await trx
+    .updateTable('orders')
+    .set({ state: to, updated_at: toMillis(now) })
+    .where('order_no', '=', order.order_no)
+    .where('state', '=', from)
+    .returningAll()
+    .executeTakeFirst();
+  if (!moved) return undefined;
+  await trx
+    .insertInto('order_history')
+    .values(
+      rowMapper.fromHistoryEntry({
+        orderNo: order.order_no,
+        fromState: from,
+        toState: to,
+        reason,
+        source,
+        at: now,
+      }),
+    )
+    .execute();
+  return moved;
+}

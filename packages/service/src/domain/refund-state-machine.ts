@@ -1,0 +1,67 @@
+import type { Fen } from './money.js';
+import type { OrderState } from './order.js';
+import type { RefundState } from './refund.js';
+import { assertWellFormedMachine } from './state-machine.js';
+
+/**
+ * Every legal refund transition, as data, checked at start-up by {@link assertValidRefundMachine}.
+ * The repository applies each one as a conditional `UPDATE … WHERE state IN (from)`, so a
+ * notification, the query job and the request that created the refund cannot apply an outcome twice.
+ */
+export const REFUND_TRANSITIONS: Readonly<Record<RefundState, readonly RefundState[]>> = {
+  PENDING: ['PROCESSING', 'SUCCESS', 'FAILED', 'ABNORMAL', 'CLOSED'],
+  PROCESSING: ['SUCCESS', 'ABNORMAL', 'CLOSED'],
+  // WeChat lets the merchant re-route an abnormal refund (to another account) or close it.
+  ABNORMAL: ['SUCCESS', 'CLOSED'],
+  SUCCESS: [],
+  FAILED: [],
+  CLOSED: [],
+};
+
+export const INITIAL_REFUND_STATE: RefundState = 'PENDING';
+
+/** The money of a refund in these states is given back to the order's refundable balance. */
+export const RELEASED_REFUND_STATES: readonly RefundState[] = ['FAILED', 'CLOSED'];
+
+/** While an order has a refund in one of these, it is REFUNDING. */
+export const OPEN_REFUND_STATES: readonly RefundState[] = ['PENDING', 'PROCESSING'];
+
+/** States that never change again. */
+export const FINAL_REFUND_STATES: readonly RefundState[] = ['SUCCESS', 'FAILED', 'CLOSED'];
+
+/** The order states a refund may be requested in. */
+export const REFUNDABLE_ORDER_STATES: readonly OrderState[] = ['PAID', 'PARTIALLY_REFUNDED', 'REFUNDING'];
+
+export function refundStatesLeadingTo(to: RefundState): RefundState[] {
+  return (Object.keys(REFUND_TRANSITIONS) as RefundState[]).filter((from) =>
+    REFUND_TRANSITIONS[from].includes(to),
+  );
+}
+
+/**
+ * The state a paid order is in given its refunds: REFUNDING while one is open, else REFUNDED when
+ * all the money went back, PARTIALLY_REFUNDED when some did, PAID when none did.
+ */
+export function orderStateAfterRefunds(order: {
+  amountFen: Fen;
+  refundedFen: Fen;
+  openRefunds: number;
+}): OrderState {
+  if (order.openRefunds > 0) return 'REFUNDING';
+  if (order.refundedFen >= order.amountFen) return 'REFUNDED';
+  return order.refundedFen > 0 ? 'PARTIALLY_REFUNDED' : 'PAID';
+}
+
+/**
+ * Start-up check of the refund table: well formed, and the final states (money paid out, or
+ * given back to the balance) never move — a released reservation must not be taken again.
+ */
+export function assertValidRefundMachine(
+  table: Readonly<Record<string, readonly string[]>> = REFUND_TRANSITIONS,
+  initial: string = INITIAL_REFUND_STATE,
+): void {
+  assertWellFormedMachine('refund', table, initial);
+  for (const state of FINAL_REFUND_STATES) {
+    if ((table[state] ?? []).length > 0) throw new Error(`refund state machine: ${state} must be final`);
+  }
+}

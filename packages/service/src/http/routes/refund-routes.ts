@@ -1,0 +1,76 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { adminAuthHook } from '../admin-auth.js';
+import { ErrorSchema, OrderNoParamsSchema } from '../api-schemas.js';
+import type { RefundOperations } from '../refund-operations.js';
+import { AdminRefundsQuerySchema, RefundSchema, RequestRefundBodySchema } from '../refund-schemas.js';
+import { refundView } from '../refund-view.js';
+
+export interface RefundRoutesOptions {
+  refunds: RefundOperations;
+  adminToken: string;
+}
+
+const errors = { 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
+
+/** Refunds, back office only (`Authorization: Bearer <ADMIN_TOKEN>`). */
+export const refundRoutes: FastifyPluginAsyncTypebox<RefundRoutesOptions> = async (
+  app,
+  { refunds, adminToken },
+) => {
+  app.addHook('onRequest', adminAuthHook(adminToken));
+  const security = [{ bearer: [] }];
+
+  app.post(
+    '/api/orders/:orderNo/refunds',
+    {
+      schema: {
+        tags: ['refunds'],
+        summary: 'Refund all or part of a paid order (retry-safe with refundNo)',
+        security,
+        params: OrderNoParamsSchema,
+        body: RequestRefundBodySchema,
+        response: { 200: RefundSchema, 201: RefundSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { amount, reason, refundNo } = request.body;
+      const { refund, created } = await refunds.requestRefund({
+        orderNo: request.params.orderNo,
+        amountFen: amount,
+        reason,
+        refundNo,
+      });
+      return reply.status(created ? 201 : 200).send(refundView(refund));
+    },
+  );
+
+  app.get(
+    '/api/orders/:orderNo/refunds',
+    {
+      schema: {
+        tags: ['refunds'],
+        security,
+        params: OrderNoParamsSchema,
+        response: { 200: Type.Array(RefundSchema), ...errors },
+      },
+    },
+    async (request) => (await refunds.refundsOfOrder(request.params.orderNo)).map(refundView),
+  );
+
+  app.get(
+    '/api/admin/refunds',
+    {
+      schema: {
+        tags: ['admin', 'refunds'],
+        security,
+        querystring: AdminRefundsQuerySchema,
+        response: { 200: Type.Array(RefundSchema), 401: ErrorSchema },
+      },
+    },
+    async (request) => {
+      const { state, limit } = request.query;
+      return (await refunds.listRefunds({ state, limit: limit ?? 100 })).map(refundView);
+    },
+  );
+};

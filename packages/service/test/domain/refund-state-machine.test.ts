@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import {
+  assertValidRefundMachine,
+  orderStateAfterRefunds,
+  REFUND_TRANSITIONS,
+  refundStatesLeadingTo,
+} from '../../src/domain/refund-state-machine.js';
+
+describe('refund state machine', () => {
+  it('is valid as shipped', () => {
+    expect(() => assertValidRefundMachine()).not.toThrow();
+  });
+
+  it('fails only from PENDING, and settles from PROCESSING or ABNORMAL', () => {
+    expect(refundStatesLeadingTo('FAILED')).toEqual(['PENDING']);
+    expect(refundStatesLeadingTo('SUCCESS').sort()).toEqual(['ABNORMAL', 'PENDING', 'PROCESSING']);
+    expect(refundStatesLeadingTo('PENDING')).toEqual([]);
+  });
+
+  it('refuses tables where a final state moves, or with unknown or unreachable states', () => {
+    expect(() => assertValidRefundMachine({ ...REFUND_TRANSITIONS, CLOSED: ['PENDING'] })).toThrow(
+      /CLOSED must be final/,
+    );
+    expect(() => assertValidRefundMachine({ ...REFUND_TRANSITIONS, FAILED: ['PROCESSING'] })).toThrow(
+      /FAILED must be final/,
+    );
+    expect(() => assertValidRefundMachine({ ...REFUND_TRANSITIONS, PENDING: ['NOWHERE'] })).toThrow(
+      /unknown state/,
+    );
+    expect(() => assertValidRefundMachine({ ...REFUND_TRANSITIONS, PENDING: ['PROCESSING'] })).toThrow(
+      /unreachable/,
+    );
+  });
+
+  it('derives the order state from its refunds', () => {
+    expect(orderStateAfterRefunds({ amountFen: 1000, refundedFen: 0, openRefunds: 1 })).toBe('REFUNDING');
+    expect(orderStateAfterRefunds({ amountFen: 1000, refundedFen: 1000, openRefunds: 1 })).toBe('REFUNDING');
+    expect(orderStateAfterRefunds({ amountFen: 1000, refundedFen: 1000, openRefunds: 0 })).toBe('REFUNDED');
+    expect(orderStateAfterRefunds({ amountFen: 1000, refundedFen: 1, openRefunds: 0 })).toBe(
+      'PARTIALLY_REFUNDED',
+    );
+    expect(orderStateAfterRefunds({ amountFen: 1000, refundedFen: 0, openRefunds: 0 })).toBe('PAID');
+  });
+});
