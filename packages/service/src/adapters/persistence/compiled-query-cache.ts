@@ -8,7 +8,8 @@ import type { Compilable, CompiledQuery } from 'kysely';
  * The caller passes the parameters in the order the SQL uses them, derived from the very objects it
  * hands the builder (`Object.values` of a row, then the WHERE values). A compiled shape is kept only
  * when its own parameters equal the ones given, so a mistaken order shows up as a cache that never
- * fills, not as a wrong statement.
+ * fills, not as a wrong statement. The SQL is the dialect's, so a cache belongs to one database
+ * handle: keep one per repository instance, never one per module.
  */
 export class CompiledQueryCache {
   readonly #compiled = new Map<string, CompiledQuery>();

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Clock, JobQueue, NewJob } from '../../domain/ports.js';
+import { CompiledQueryCache } from './compiled-query-cache.js';
 import type { DatabaseSchema } from './database-schema.js';
 import { toMillis } from './row-mapper.js';
 
@@ -15,29 +16,32 @@ export async function enqueueJobs(
   executor: DatabaseExecutor,
   jobs: readonly NewJob[],
   now: Date,
+  queries: CompiledQueryCache = new CompiledQueryCache(),
 ): Promise<void> {
   if (jobs.length === 0) return;
   const createdAt = toMillis(now);
-  await executor
-    .insertInto('jobs')
-    .values(
-      jobs.map((job) => ({
-        type: job.type,
-        key: job.key,
-        run_at: toMillis(job.runAt),
-        attempts: 0,
-        created_at: createdAt,
-        payload: JSON.stringify(job.payload ?? {}),
-      })),
-    )
-    .onConflict((oc) => oc.columns(['type', 'key']).where('done_at', 'is', null).doNothing())
-    .execute();
+  const rows = jobs.map((job) => ({
+    type: job.type,
+    key: job.key,
+    run_at: toMillis(job.runAt),
+    attempts: 0,
+    created_at: createdAt,
+    payload: JSON.stringify(job.payload ?? {}),
+  }));
+  const insert = queries.query(`enqueue:${rows.length}`, rows.flatMap(Object.values), () =>
+    executor
+      .insertInto('jobs')
+      .values(rows)
+      .onConflict((oc) => oc.columns(['type', 'key']).where('done_at', 'is', null).doNothing()),
+  );
+  await executor.executeQuery(insert);
 }
 
 /** The {@link JobQueue} port for work scheduled outside an order transaction (e.g. a reconcile). */
 export class KyselyJobQueue implements JobQueue {
   readonly #db: Kysely<DatabaseSchema>;
   readonly #clock: Clock;
+  readonly #queries = new CompiledQueryCache();
 
   constructor(db: Kysely<DatabaseSchema>, clock: Clock) {
     this.#db = db;
@@ -45,6 +49,6 @@ export class KyselyJobQueue implements JobQueue {
   }
 
   async enqueue(job: NewJob): Promise<void> {
-    await enqueueJobs(this.#db, [job], this.#clock.now());
+    await enqueueJobs(this.#db, [job], this.#clock.now(), this.#queries);
   }
 }

@@ -35,26 +35,29 @@ export class KyselyOrderRepository implements OrderRepository {
 
   async insertWithJobs(order: NewOrder, jobs: NewJob[]): Promise<Order> {
     const now = this.#clock.now();
+    const orderRow = rowMapper.fromNewOrder(order, INITIAL_ORDER_STATE, now);
+    const historyRow = rowMapper.fromHistoryEntry({
+      orderNo: order.orderNo,
+      fromState: null,
+      toState: INITIAL_ORDER_STATE,
+      reason: 'created',
+      source: 'api',
+      at: order.createdAt,
+    });
     return this.#db.transaction().execute(async (trx) => {
-      const row = await trx
-        .insertInto('orders')
-        .values(rowMapper.fromNewOrder(order, INITIAL_ORDER_STATE, now))
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await trx
-        .insertInto('order_history')
-        .values(
-          rowMapper.fromHistoryEntry({
-            orderNo: order.orderNo,
-            fromState: null,
-            toState: INITIAL_ORDER_STATE,
-            reason: 'created',
-            source: 'api',
-            at: order.createdAt,
-          }),
-        )
-        .execute();
-      await enqueueJobs(trx, jobs, now);
+      const insertOrder = this.#queries.query(
+        `insert-order:${Object.keys(orderRow)}`,
+        Object.values(orderRow),
+        () => trx.insertInto('orders').values(orderRow).returningAll(),
+      );
+      const row = (await trx.executeQuery(insertOrder)).rows[0];
+      if (!row) throw new Error(`order ${order.orderNo} was not inserted`);
+      await trx.executeQuery(
+        this.#queries.query('insert-history', Object.values(historyRow), () =>
+          trx.insertInto('order_history').values(historyRow),
+        ),
+      );
+      await enqueueJobs(trx, jobs, now, this.#queries);
       return rowMapper.toOrder(row);
     });
   }
@@ -96,11 +99,11 @@ export class KyselyOrderRepository implements OrderRepository {
             wechat_error_code: null,
             wechat_error_message: null,
           };
-    await this.#db
-      .updateTable('orders')
-      .set({ ...changes, updated_at: toMillis(this.#clock.now()) })
-      .where('order_no', '=', orderNo)
-      .execute();
+    const set = { ...changes, updated_at: toMillis(this.#clock.now()) };
+    const update = this.#queries.query(`prepay:${Object.keys(set)}`, [...Object.values(set), orderNo], () =>
+      this.#db.updateTable('orders').set(set).where('order_no', '=', orderNo),
+    );
+    await this.#db.executeQuery(update);
   }
 
   async markFulfilled(orderNo: string, at: Date): Promise<boolean> {

@@ -1,12 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { Product } from '../../domain/order.js';
 import type { ProductRepository } from '../../domain/ports.js';
+import { CompiledQueryCache } from './compiled-query-cache.js';
 import type { DatabaseSchema } from './database-schema.js';
 import { rowMapper } from './row-mapper.js';
 
 /** The catalogue. `list` shows what can be bought; `find` also returns inactive products so the use case can say why. */
 export class KyselyProductRepository implements ProductRepository {
   readonly #db: Kysely<DatabaseSchema>;
+  readonly #queries = new CompiledQueryCache();
 
   constructor(db: Kysely<DatabaseSchema>) {
     this.#db = db;
@@ -24,7 +26,10 @@ export class KyselyProductRepository implements ProductRepository {
   }
 
   async find(id: string): Promise<Product | undefined> {
-    const row = await this.#db.selectFrom('products').selectAll().where('id', '=', id).executeTakeFirst();
+    const find = this.#queries.query('find', [id], () =>
+      this.#db.selectFrom('products').selectAll().where('id', '=', id),
+    );
+    const row = (await this.#db.executeQuery(find)).rows[0];
     return row && rowMapper.toProduct(row);
   }
 }
