@@ -49,6 +49,7 @@ async function loadProducts() {
           element('h3', { textContent: product.name }),
           element('p', { textContent: product.description }),
           element('div', { className: 'row' }, [price, buy]),
+          posterQr(product),
         ]);
       }),
     );
@@ -57,6 +58,46 @@ async function loadProducts() {
   } catch (error) {
     grid.replaceChildren(element('div', { className: 'empty', textContent: `加载失败 ${error.message}` }));
   }
+}
+
+/**
+ * Native mode 1: the product's own static QR code (posters, vending machines). Scanning it makes
+ * WeChat ask the service for an order; loaded when first opened.
+ */
+function posterQr(product) {
+  const body = element('div', { className: 'poster-body' });
+  const details = element('details', { className: 'poster' }, [
+    element('summary', { textContent: '海报码 Poster QR (Native mode 1)' }),
+    body,
+  ]);
+  details.addEventListener('toggle', async () => {
+    if (!details.open || body.childElementCount > 0) return;
+    try {
+      const { url } = await api(`/api/products/${encodeURIComponent(product.id)}/bizpayurl`);
+      const text = element('code', { className: 'poster-url', textContent: url });
+      text.dataset.testid = `poster-url-${product.id}`;
+      body.replaceChildren(
+        element('img', {
+          src: `/api/products/${encodeURIComponent(product.id)}/qrcode.svg`,
+          alt: 'Poster QR code',
+        }),
+        text,
+      );
+      if (simulatorUrl) {
+        const phone = element('a', {
+          href: `${simulatorUrl}/_sim/phone?code_url=${encodeURIComponent(url)}`,
+          target: '_blank',
+          rel: 'noopener',
+          textContent: '在模拟微信中扫码 / scan in simulated WeChat ↗',
+        });
+        phone.dataset.testid = `poster-phone-${product.id}`;
+        body.append(phone);
+      }
+    } catch (error) {
+      body.replaceChildren(element('div', { className: 'error-box', textContent: error.message }));
+    }
+  });
+  return details;
 }
 
 async function buyProduct(product, button) {
