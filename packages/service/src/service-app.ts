@@ -7,11 +7,13 @@ import {
   KyselyJobQueue,
   KyselyNotificationLog,
   KyselyOrderRepository,
+  KyselyOrderStatistics,
   KyselyProductRepository,
   KyselyRefundRepository,
   openDatabase,
   seedDemoProducts,
 } from './adapters/persistence/index.js';
+import { SimulatorNotificationResender } from './adapters/simulator/index.js';
 import {
   SdkProductQrGateway,
   SdkRefundGateway,
@@ -26,6 +28,7 @@ import {
   type EventBus,
   type FulfilmentHook,
 } from './domain/index.js';
+import type { AdminOperations } from './http/admin-operations.js';
 import { buildHttpApp } from './http/http-app.js';
 import { meteredOrderRepository } from './http/metered-order-repository.js';
 import { meteredRefundRepository } from './http/metered-refund-repository.js';
@@ -40,6 +43,8 @@ import {
   CloseExpiredOrder,
   CreateOrder,
   GetOrder,
+  GetOrderDetail,
+  GetOrderStats,
   GetProductQr,
   HandlePaymentNotification,
   HandleProductCallback,
@@ -52,6 +57,7 @@ import {
   ReconcileOrder,
   ReconcileRefund,
   type RefundDeps,
+  RequestNotificationResend,
   RequestRefund,
   RetryPrepay,
   SubmitRefund,
@@ -164,6 +170,15 @@ export async function createServiceApp(
     handleNotification: new HandlePaymentNotification(deps, markPaid),
     closeExpired: new CloseExpiredOrder(deps, markPaid),
     reconcile: new ReconcileOrder(deps, markPaid),
+    orderDetail: new GetOrderDetail(deps),
+    orderStats: new GetOrderStats({ clock, statistics: new KyselyOrderStatistics(database.db) }),
+    // Only the simulator can be asked to resend; WeChat Pay has no such API.
+    requestResend: new RequestNotificationResend({
+      orders: deps.orders,
+      resender: config.simulatorUrl
+        ? new SimulatorNotificationResender({ simulatorUrl: config.simulatorUrl, mchid: config.wechat.mchid })
+        : undefined,
+    }),
     getProductQr: new GetProductQr({ ...deps, productQr }),
     handleProductCallback: new HandleProductCallback({ ...deps, productQr }, createOrder),
   };
@@ -229,6 +244,13 @@ export async function createServiceApp(
     },
   };
 
+  const admin: AdminOperations = {
+    orderDetail: (orderNo) => useCases.orderDetail.execute({ orderNo }),
+    queryWechatNow: (orderNo) => useCases.reconcile.queryNow({ orderNo, source: 'admin' }),
+    requestNotificationResend: (orderNo) => useCases.requestResend.execute({ orderNo }),
+    stats: (input) => useCases.orderStats.execute(input),
+  };
+
   const jobs = new JobRunner({
     db: database.db,
     dialect: database.dialect,
@@ -259,6 +281,7 @@ export async function createServiceApp(
       operations,
       nativeMode1,
       refunds: refundOperations,
+      admin,
       events,
       metrics,
       adminToken: config.adminToken,

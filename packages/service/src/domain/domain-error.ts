@@ -12,7 +12,10 @@ export type DomainErrorCode =
   | 'REFUND_EXCEEDS_PAID'
   | 'REFUND_CONFLICT'
   | 'REFUND_NOT_FOUND'
-  | 'ORDER_NOT_REFUNDABLE';
+  | 'ORDER_NOT_REFUNDABLE'
+  | 'NOT_AVAILABLE'
+  | 'NOTHING_TO_RESEND'
+  | 'INVALID_RANGE';
 
 export class DomainError extends Error {
   readonly code: DomainErrorCode;

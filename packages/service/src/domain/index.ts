@@ -1,3 +1,4 @@
+export type * from './admin-ports.js';
 export * from './domain-error.js';
 export * from './money.js';
 export * from './order.js';

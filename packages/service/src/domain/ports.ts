@@ -52,9 +52,19 @@ export interface TransitionRequest {
 
 export interface OrderFilter {
   state?: OrderState;
+  payType?: PayType;
+  apiVersion?: ApiVersion;
+  /** An order number prefix, or exactly a WeChat transaction id or a payer openid. */
+  search?: string;
+  /** Created at or after this instant. */
+  createdFrom?: Date;
+  /** Created before this instant. */
+  createdTo?: Date;
   limit?: number;
   /** Orders created before this (pagination, newest first). */
   before?: Date;
+  /** Keyset pagination: orders listed after this one (newest first), ties on `createdAt` included. */
+  afterOrderNo?: string;
 }
 
 export interface OrderRepository {

@@ -66,12 +66,6 @@ export const OrderNoParamsSchema = Type.Object({
 });
 export type OrderNoParams = Static<typeof OrderNoParamsSchema>;
 
-export const AdminOrdersQuerySchema = Type.Object({
-  state: Type.Optional(OrderStateSchema),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
-});
-export type AdminOrdersQuery = Static<typeof AdminOrdersQuerySchema>;
-
 export const errorResponses = {
   400: ErrorSchema,
   404: ErrorSchema,

@@ -24,6 +24,9 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   REFUND_CONFLICT: 409,
   REFUND_NOT_FOUND: 404,
   ORDER_NOT_REFUNDABLE: 409,
+  NOT_AVAILABLE: 501,
+  NOTHING_TO_RESEND: 409,
+  INVALID_RANGE: 400,
 };
 
 /** Turns any thrown error into a status and a body that reveal nothing internal. */

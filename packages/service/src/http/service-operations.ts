@@ -1,4 +1,5 @@
 import type { ApiVersion, CreateOrderInput, EventBus, Order, OrderFilter, Product } from '../domain/index.js';
+import type { AdminOperations } from './admin-operations.js';
 import type { NativeMode1Operations } from './native-mode1-operations.js';
 import type { RefundOperations } from './refund-operations.js';
 
@@ -44,6 +45,8 @@ export interface HttpAppOptions {
   operations: ServiceOperations;
   /** The refund API and refund notifications; absent = not served. */
   refunds?: RefundOperations;
+  /** The admin console's operations beyond the order list. */
+  admin?: AdminOperations;
   events: EventBus;
   adminToken: string;
   /** Native mode 1 (product QR codes and their scan callback); absent = routes not served. */

@@ -95,7 +95,13 @@ export class HandlePaymentNotification {
     } catch (error) {
       const reason = error instanceof DomainError ? error.message : 'notification could not be verified';
       this.#deps.logger?.warn({ apiVersion: input.apiVersion, reason }, 'payment notification rejected');
-      return done('rejected', reason, undefined);
+      // Logged under the order it claims (marked unverified), so the admin sees forgeries in context.
+      const claimed = error instanceof DomainError ? error.details.claimedOrderNo : undefined;
+      await this.#deps.notifications.record({
+        ...logEntry('rejected', reason, undefined),
+        orderNo: typeof claimed === 'string' ? claimed : null,
+      });
+      return answer('rejected', reason, undefined);
     }
 
     const { gateway, orders, logger } = this.#deps;

@@ -1,17 +1,16 @@
-import type { Order, OrderState } from '../domain/index.js';
+import type { Order, OrderFilter } from '../domain/index.js';
 import type { PaymentDeps } from './use-case-deps.js';
 
-export interface ListOrdersInput {
-  state?: OrderState;
-  /** Default 50; clamped to 1–200 (the route's schema rejects anything else first). */
-  limit?: number;
-  /** Orders created before this instant (the next page, newest first). */
-  before?: Date;
-}
+/**
+ * Filters (state, pay type, API version, creation dates), a search (order number prefix, WeChat
+ * transaction id, openid) and a page: `limit` defaults to 50, clamped to 1–200 (the route's schema
+ * rejects anything else first); `afterOrderNo` is the last order of the previous page.
+ */
+export type ListOrdersInput = OrderFilter;
 
 export type ListOrdersOutput = Order[];
 
-/** The admin's order list, newest first, optionally one state only. */
+/** The admin's order list, newest first. */
 export class ListOrders {
   readonly #deps: Pick<PaymentDeps, 'orders'>;
 
@@ -21,6 +20,7 @@ export class ListOrders {
 
   async execute(input: ListOrdersInput = {}): Promise<ListOrdersOutput> {
     const limit = Math.min(200, Math.max(1, Math.trunc(input.limit ?? 50)));
-    return this.#deps.orders.list({ state: input.state, limit, before: input.before });
+    const search = input.search?.trim() || undefined;
+    return this.#deps.orders.list({ ...input, search, limit });
   }
 }

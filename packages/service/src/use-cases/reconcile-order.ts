@@ -1,4 +1,4 @@
-import type { Order } from '../domain/index.js';
+import { DomainError, type Order, type WechatTradeStatus } from '../domain/index.js';
 import type { MarkPaid } from './mark-paid.js';
 import { followUpJob, isOpen, isPaidAtWechat, orderNoOfJobKey, type PaymentDeps } from './use-case-deps.js';
 
@@ -20,11 +20,20 @@ export type ReconcileOrderOutcome =
   | 'FULFILMENT_RETRIED'
   /** Nothing to do (gone, paid and delivered, closed, expired). */
   | 'SETTLED'
+  /** A manual query found nothing to change. */
+  | 'UNCHANGED'
   | 'ANOMALY';
 
 export interface ReconcileOrderOutput {
   outcome: ReconcileOrderOutcome;
   order: Order | undefined;
+}
+
+/** A manual query: also what WeChat answered. */
+export interface QueryNowOutput extends ReconcileOrderOutput {
+  order: Order;
+  /** WeChat's trade_state (or NOT_FOUND). */
+  tradeState: string;
 }
 
 export type ReconcileOrderDeps = Pick<PaymentDeps, 'orders' | 'gateway' | 'jobs' | 'clock' | 'logger'>;
@@ -61,24 +70,7 @@ export class ReconcileOrder {
     }
 
     const status = await gateway.query(order);
-    if (isPaidAtWechat(status.tradeState)) {
-      if (status.amountFen !== undefined && status.amountFen !== order.amountFen) {
-        this.#deps.logger?.error(
-          { orderNo: order.orderNo, expectedFen: order.amountFen, wechatFen: status.amountFen },
-          'ANOMALY: WeChat reports a different paid amount; order left unchanged',
-        );
-        return { outcome: 'ANOMALY', order };
-      }
-      this.#deps.logger?.info({ orderNo: order.orderNo }, 'payment found by query (notification missing)');
-      const result = await this.#markPaid.execute({
-        orderNo: order.orderNo,
-        transactionId: status.transactionId ?? null,
-        paidAt: status.paidAt ?? now,
-        source: 'job:reconcile',
-        reason: `found paid at WeChat (${status.tradeState}) by query`,
-      });
-      return { outcome: result.applied ? 'PAID' : 'SETTLED', order: result.order };
-    }
+    if (isPaidAtWechat(status.tradeState)) return this.#recoverPayment(order, status, 'job:reconcile');
 
     const attempt = Math.max(1, Math.floor(input.attempt ?? 1));
     const delay = RECONCILE_DELAYS_MS[Math.min(attempt, RECONCILE_DELAYS_MS.length - 1)]!;
@@ -86,5 +78,47 @@ export class ReconcileOrder {
     if (runAt >= order.expiresAt) return { outcome: 'LEFT_TO_CLOSE', order };
     await jobs.enqueue(followUpJob('reconcile', order.orderNo, runAt, { attempt: attempt + 1 }));
     return { outcome: 'RESCHEDULED', order };
+  }
+
+  /**
+   * "Query WeChat now" from the admin console: the same query and the same recovery as the job, at
+   * once — also for an open order past its expiry — and without queuing a follow-up, since the
+   * job's own schedule goes on regardless. Reports WeChat's answer even when nothing changes here.
+   */
+  async queryNow(input: { orderNo: string; source: string }): Promise<QueryNowOutput> {
+    const order = await this.#deps.orders.findByOrderNo(input.orderNo);
+    if (!order) throw new DomainError('ORDER_NOT_FOUND', `no order ${input.orderNo}`);
+    const status = await this.#deps.gateway.query(order);
+    const { tradeState } = status;
+    if (!isOpen(order) || !isPaidAtWechat(tradeState)) return { outcome: 'UNCHANGED', order, tradeState };
+    const result = await this.#recoverPayment(order, status, input.source);
+    return { ...result, order: result.order ?? order, tradeState };
+  }
+
+  /** WeChat says paid: the order becomes PAID, unless the amounts disagree. */
+  async #recoverPayment(
+    order: Order,
+    status: WechatTradeStatus,
+    source: string,
+  ): Promise<ReconcileOrderOutput> {
+    if (status.amountFen !== undefined && status.amountFen !== order.amountFen) {
+      this.#deps.logger?.error(
+        { orderNo: order.orderNo, expectedFen: order.amountFen, wechatFen: status.amountFen },
+        'ANOMALY: WeChat reports a different paid amount; order left unchanged',
+      );
+      return { outcome: 'ANOMALY', order };
+    }
+    this.#deps.logger?.info(
+      { orderNo: order.orderNo, source },
+      'payment found by query (notification missing)',
+    );
+    const result = await this.#markPaid.execute({
+      orderNo: order.orderNo,
+      transactionId: status.transactionId ?? null,
+      paidAt: status.paidAt ?? this.#deps.clock.now(),
+      source,
+      reason: `found paid at WeChat (${status.tradeState}) by query`,
+    });
+    return { outcome: result.applied ? 'PAID' : 'SETTLED', order: result.order };
   }
 }

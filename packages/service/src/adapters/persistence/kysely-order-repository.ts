@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Order, OrderHistoryEntry } from '../../domain/order.js';
 import { INITIAL_ORDER_STATE } from '../../domain/order-state-machine.js';
 import type {
@@ -130,7 +130,31 @@ export class KyselyOrderRepository implements OrderRepository {
     const limit = Math.min(Math.max(1, Math.trunc(filter.limit ?? DEFAULT_LIST_LIMIT)), MAX_LIST_LIMIT);
     let query = this.#db.selectFrom('orders').selectAll();
     if (filter.state) query = query.where('state', '=', filter.state);
+    if (filter.payType) query = query.where('pay_type', '=', filter.payType);
+    if (filter.apiVersion) query = query.where('api_version', '=', filter.apiVersion);
+    if (filter.createdFrom) query = query.where('created_at', '>=', toMillis(filter.createdFrom));
+    if (filter.createdTo) query = query.where('created_at', '<', toMillis(filter.createdTo));
     if (filter.before) query = query.where('created_at', '<', toMillis(filter.before));
+    const { search, afterOrderNo } = filter;
+    if (search) {
+      // substr rather than LIKE: the same case-sensitive prefix test on both engines, no wildcards to escape.
+      query = query.where((eb) =>
+        eb.or([
+          eb(sql<string>`substr(order_no, 1, ${search.length})`, '=', search),
+          eb('transaction_id', '=', search),
+          eb('openid', '=', search),
+        ]),
+      );
+    }
+    if (afterOrderNo) {
+      const cursor = this.#db.selectFrom('orders').select('created_at').where('order_no', '=', afterOrderNo);
+      query = query.where((eb) =>
+        eb.or([
+          eb('created_at', '<', cursor),
+          eb.and([eb('created_at', '=', cursor), eb('order_no', '<', afterOrderNo)]),
+        ]),
+      );
+    }
     const rows = await query.orderBy('created_at', 'desc').orderBy('order_no', 'desc').limit(limit).execute();
     return rows.map(rowMapper.toOrder);
   }

@@ -115,6 +115,7 @@ export class SdkWechatGateway implements WechatGateway {
       const reason = (error as { reason?: unknown }).reason;
       throw new DomainError('NOTIFICATION_REJECTED', `${apiVersion} notification rejected: ${why}`, {
         reason: typeof reason === 'string' ? reason : (error as { type?: string }).type,
+        claimedOrderNo: apiVersion === 'v2' ? claimedV2OrderNo(rawBody) : undefined,
       });
     }
   }
@@ -230,4 +231,16 @@ function requireOpenid(order: Order): string {
   if (!order.openid)
     throw new DomainError('OPENID_REQUIRED', `${order.payType} orders need the payer's openid`);
   return order.openid;
+}
+
+/**
+ * The out_trade_no a v2 notification that failed verification claims to be about (v2 bodies are
+ * plain XML), so the admin sees a forgery next to the order it targeted. A v3 body is encrypted:
+ * nothing to claim before verification. Only a well-formed order number is taken.
+ */
+function claimedV2OrderNo(rawBody: Buffer): string | undefined {
+  const match = /<out_trade_no>\s*(?:<!\[CDATA\[)?([0-9A-Za-z_\-|*]{6,32})(?:\]\]>)?\s*<\/out_trade_no>/.exec(
+    rawBody.toString('utf8'),
+  );
+  return match?.[1];
 }

@@ -1,12 +1,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { OrderState } from '../../domain/index.js';
+import { AdminOrderSchema, AdminOrdersQuerySchema } from '../admin-api-schemas.js';
 import { adminAuthHook } from '../admin-auth.js';
-import { AdminOrdersQuerySchema, ErrorSchema, OrderSchema } from '../api-schemas.js';
-import { orderView } from '../order-view.js';
+import type { AdminOperations } from '../admin-operations.js';
+import { adminView } from '../admin-view.js';
+import { ErrorSchema } from '../api-schemas.js';
 import type { ServiceOperations } from '../service-operations.js';
+import { adminConsoleRoutes } from './admin-console-routes.js';
 
 export interface AdminRoutesOptions {
   operations: ServiceOperations;
+  /** The console's order detail, query, resend and stats; absent = the order list only. */
+  admin?: AdminOperations;
   adminToken: string;
 }
 
@@ -19,15 +25,30 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
     {
       schema: {
         tags: ['admin'],
+        summary: 'Orders, newest first: filters, search, pages',
+        description:
+          '`q` matches an order number prefix, or exactly a WeChat transaction id or a payer openid. ' +
+          'For the next page pass `before` = the last order number of this one.',
         security: [{ bearer: [] }],
         querystring: AdminOrdersQuerySchema,
-        response: { 200: Type.Array(OrderSchema), 401: ErrorSchema },
+        response: { 200: Type.Array(AdminOrderSchema), 400: ErrorSchema, 401: ErrorSchema },
       },
     },
     async (request) => {
-      const { state, limit } = request.query;
-      const orders = await options.operations.listOrders({ state, limit: limit ?? 100 });
-      return orders.map((order) => orderView(order));
+      const { state, payType, apiVersion, q, from, to, limit, before } = request.query;
+      const orders = await options.operations.listOrders({
+        state: state as OrderState | undefined,
+        payType,
+        apiVersion,
+        search: q,
+        createdFrom: from ? new Date(from) : undefined,
+        createdTo: to ? new Date(to) : undefined,
+        limit: limit ?? 50,
+        afterOrderNo: before,
+      });
+      return orders.map(adminView.order);
     },
   );
+
+  if (options.admin) await app.register(adminConsoleRoutes, { admin: options.admin });
 };

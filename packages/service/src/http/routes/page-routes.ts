@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 
 export interface PageRoutesOptions {
@@ -16,6 +18,15 @@ const ASSETS: Record<string, string> = {
 };
 
 /**
+ * Chart.js's self-contained browser build, from node_modules. The package exports no path to it, so
+ * it is found next to the entry point `require` resolves (`dist/chart.cjs`).
+ */
+function chartJsFile(): string {
+  const entry = createRequire(import.meta.url).resolve('chart.js');
+  return join(dirname(entry), 'chart.umd.min.js');
+}
+
+/**
  * The checkout and admin pages: static files read once at start, plain HTML/CSS/JS with no build
  * step and nothing from a CDN, so they work right after `npm install && npm start`.
  */
@@ -24,10 +35,18 @@ export const pageRoutes: FastifyPluginAsync<PageRoutesOptions> = async (app, { s
   const checkout = read('checkout.html').replaceAll('{{SIMULATOR_URL}}', escapeAttribute(simulatorUrl ?? ''));
   const admin = read('admin.html');
   const assets = new Map(Object.keys(ASSETS).map((name) => [name, read(name)]));
+  // The source map comment would make browsers ask for a file that is not served.
+  const chartJs = readFileSync(chartJsFile(), 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
 
   const html = { schema: { hide: true } };
   app.get('/', html, async (_request, reply) => reply.type('text/html; charset=utf-8').send(checkout));
   app.get('/admin', html, async (_request, reply) => reply.type('text/html; charset=utf-8').send(admin));
+  app.get('/assets/vendor/chart.umd.js', html, async (_request, reply) =>
+    reply
+      .type('text/javascript; charset=utf-8')
+      .header('Cache-Control', 'public, max-age=86400')
+      .send(chartJs),
+  );
   for (const [name, body] of assets) {
     app.get(`/assets/${name}`, html, async (_request, reply) =>
       reply.type(ASSETS[name]!).header('Cache-Control', 'no-cache').send(body),

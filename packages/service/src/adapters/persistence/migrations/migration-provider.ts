@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as initialSchema from './0001-initial-schema.js';
 import * as refunds from './0002-refunds.js';
 import * as nativeMode1 from './0004-native-mode1.js';
+import * as adminSearch from './0005-admin-search.js';
 
 /**
  * The migrations, imported statically rather than read from a folder at run time, so they work the
@@ -13,6 +14,7 @@ export const migrationProvider: MigrationProvider = {
       '0001-initial-schema': initialSchema,
       '0002-refunds': refunds,
       '0004-native-mode1': nativeMode1,
+      '0005-admin-search': adminSearch,
     };
   },
 };

@@ -1,0 +1,1 @@
+export { SimulatorNotificationResender } from './simulator-notification-resender.js';

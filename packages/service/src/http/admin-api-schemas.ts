@@ -1,0 +1,97 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { OrderSchema, OrderStateSchema } from './api-schemas.js';
+
+/** Request and answer shapes of the admin console's API (behind the admin token). */
+
+const DateTime = (description: string) => Type.String({ format: 'date-time', description });
+
+export const AdminOrdersQuerySchema = Type.Object(
+  {
+    state: Type.Optional(OrderStateSchema),
+    payType: Type.Optional(
+      Type.Union(['NATIVE', 'JSAPI', 'MINIPROGRAM', 'H5', 'APP'].map((t) => Type.Literal(t))),
+    ),
+    apiVersion: Type.Optional(Type.Union([Type.Literal('v2'), Type.Literal('v3')])),
+    q: Type.Optional(
+      Type.String({
+        maxLength: 128,
+        description: 'an order number prefix, or exactly a WeChat transaction id or a payer openid',
+      }),
+    ),
+    from: Type.Optional(DateTime('created at or after')),
+    to: Type.Optional(DateTime('created before')),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+    before: Type.Optional(
+      Type.String({
+        pattern: '^[0-9A-Za-z_\\-|*]{6,32}$',
+        description: 'the last order number of the previous page: the next page starts after it',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type AdminOrdersQuery = Static<typeof AdminOrdersQuerySchema>;
+
+/** An order as the admin sees it: the buyer's view plus who paid and when the goods went out. */
+export const AdminOrderSchema = Type.Composite([
+  OrderSchema,
+  Type.Object({
+    openid: Type.Optional(Type.String()),
+    fulfilledAt: Type.Optional(Type.String({ format: 'date-time' })),
+  }),
+]);
+
+export const HistoryEntrySchema = Type.Object({
+  fromState: Type.Union([Type.String(), Type.Null()]),
+  toState: Type.String(),
+  reason: Type.String(),
+  source: Type.String(),
+  at: Type.String({ format: 'date-time' }),
+});
+
+export const ReceivedNotificationSchema = Type.Object({
+  receivedAt: Type.String({ format: 'date-time' }),
+  apiVersion: Type.String(),
+  kind: Type.String(),
+  verified: Type.Boolean({ description: 'signature (and decryption) checked out' }),
+  outcome: Type.String({ description: 'applied, duplicate, ignored, anomaly, or rejected: why' }),
+  headers: Type.Record(Type.String(), Type.String()),
+  rawBody: Type.String({ description: 'exactly as received; attacker-controlled when not verified' }),
+});
+
+export const OrderDetailSchema = Type.Object({
+  order: AdminOrderSchema,
+  history: Type.Array(HistoryEntrySchema),
+  notifications: Type.Array(ReceivedNotificationSchema),
+});
+
+export const QueryNowSchema = Type.Object({
+  tradeState: Type.String({ description: "WeChat's trade_state, or NOT_FOUND" }),
+  outcome: Type.String({ description: 'PAID (recovered now), UNCHANGED, SETTLED or ANOMALY' }),
+  order: AdminOrderSchema,
+});
+
+export const ResendReportSchema = Type.Object({
+  notificationId: Type.String(),
+  status: Type.String({ description: "the sender's view after the attempt: delivered, pending, failed" }),
+  httpStatus: Type.Optional(Type.Integer()),
+  acked: Type.Boolean(),
+  error: Type.Optional(Type.String()),
+});
+
+export const StatsQuerySchema = Type.Object(
+  {
+    bucket: Type.Optional(Type.Union([Type.Literal('hour'), Type.Literal('day')], { default: 'hour' })),
+    from: Type.Optional(DateTime('default: 24 h (hour) or 30 days (day) before "to"')),
+    to: Type.Optional(DateTime('default: now')),
+  },
+  { additionalProperties: false },
+);
+export type StatsQuery = Static<typeof StatsQuerySchema>;
+
+export const StatsBucketSchema = Type.Object({
+  start: Type.String({ format: 'date-time', description: 'hour, or China-time (UTC+8) midnight' }),
+  paidAmount: Type.Integer({ description: 'fen, orders paid in the bucket (refunds not deducted)' }),
+  paidOrders: Type.Integer(),
+  createdOrders: Type.Integer(),
+});

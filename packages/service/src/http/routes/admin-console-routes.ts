@@ -1,0 +1,102 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import {
+  OrderDetailSchema,
+  QueryNowSchema,
+  ResendReportSchema,
+  StatsBucketSchema,
+  StatsQuerySchema,
+} from '../admin-api-schemas.js';
+import type { AdminOperations } from '../admin-operations.js';
+import { adminView } from '../admin-view.js';
+import { ErrorSchema, errorResponses, OrderNoParamsSchema } from '../api-schemas.js';
+
+export interface AdminConsoleRoutesOptions {
+  admin: AdminOperations;
+}
+
+const admin = { tags: ['admin'], security: [{ bearer: [] }] };
+
+/**
+ * The admin console's order detail, "query WeChat now", notification resend and dashboard stats.
+ * Registered inside {@link adminRoutes}, so its admin-token hook guards these too.
+ */
+export const adminConsoleRoutes: FastifyPluginAsyncTypebox<AdminConsoleRoutesOptions> = async (
+  app,
+  options,
+) => {
+  const operations = options.admin;
+
+  app.get(
+    '/api/admin/orders/:orderNo',
+    {
+      schema: {
+        ...admin,
+        summary: "An order's full story: transitions and every notification received, raw",
+        params: OrderNoParamsSchema,
+        response: { 200: OrderDetailSchema, 401: ErrorSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const detail = await operations.orderDetail(request.params.orderNo);
+      return {
+        order: adminView.order(detail.order),
+        history: detail.history.map(adminView.history),
+        notifications: detail.notifications.map(adminView.notification),
+      };
+    },
+  );
+
+  app.post(
+    '/api/admin/orders/:orderNo/query',
+    {
+      schema: {
+        ...admin,
+        summary: 'Query WeChat now; an order paid there becomes PAID here',
+        params: OrderNoParamsSchema,
+        response: { 200: QueryNowSchema, 401: ErrorSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const result = await operations.queryWechatNow(request.params.orderNo);
+      return { tradeState: result.tradeState, outcome: result.outcome, order: adminView.order(result.order) };
+    },
+  );
+
+  app.post(
+    '/api/admin/orders/:orderNo/notifications/resend',
+    {
+      schema: {
+        ...admin,
+        summary: 'Ask for the payment notification again (simulator only)',
+        description:
+          'WeChat Pay has no resend API: it retries on its own schedule. In demo mode the simulator ' +
+          'resends the latest payment notification of the order; otherwise 501 NOT_AVAILABLE.',
+        params: OrderNoParamsSchema,
+        response: { 200: ResendReportSchema, 401: ErrorSchema, 501: ErrorSchema, ...errorResponses },
+      },
+    },
+    async (request) => operations.requestNotificationResend(request.params.orderNo),
+  );
+
+  app.get(
+    '/api/admin/stats',
+    {
+      schema: {
+        ...admin,
+        summary: 'Paid amount, paid and created orders per hour or China-time day',
+        querystring: StatsQuerySchema,
+        response: { 200: Type.Array(StatsBucketSchema), 400: ErrorSchema, 401: ErrorSchema },
+      },
+    },
+    async (request) => {
+      const { bucket, from, to } = request.query;
+      const buckets = await operations.stats({
+        bucket: bucket ?? 'hour',
+        from: from ? new Date(from) : undefined,
+        to: to ? new Date(to) : undefined,
+      });
+      return buckets.map(adminView.bucket);
+    },
+  );
+};
