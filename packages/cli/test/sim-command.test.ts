@@ -1,4 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { V3Client } from '@wechatpay-kit/sdk';
@@ -141,6 +143,33 @@ describe('wxpay sim (a real simulator process) and wxpay sim pay', () => {
     expect(run.errorLines).toEqual([
       expect.stringContaining('cannot reach the simulator at http://127.0.0.1:1'),
     ]);
+  });
+
+  it('sim miniprogram logs in at the simulator, then exits 1 naming the service when none answers', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const service = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const run = await runCli(['sim', 'miniprogram', '--product', 'P1', '--service', service], {
+      env: { SIM_URL: sim.url },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.errorLines).toEqual([`wxpay: cannot reach the payment service at ${service} (ECONNREFUSED)`]);
+  });
+
+  it.each([
+    ['no product', [], 'missing --product ID'],
+    [
+      'both --cancel and --fail',
+      ['--product', 'P1', '--cancel', '--fail'],
+      'give --cancel or --fail, not both',
+    ],
+    ['an order reference', ['ORDER1', '--product', 'P1'], 'takes options only'],
+  ])('sim miniprogram exits 2 for %s', async (_what, args, message) => {
+    const run = await runCli(['sim', 'miniprogram', ...args], { env: { SIM_URL: sim.url } });
+    expect(run.code).toBe(2);
+    expect(run.errorLines).toEqual([expect.stringContaining(message)]);
   });
 
   it('starts with the faults given by --fault and --notify-faults, visible to clients', async () => {

@@ -3,6 +3,16 @@
  * Start it in-process with {@link startSimulator}, or as `wxpay sim`.
  */
 
+export {
+  type LoginResult,
+  type MiniProgramPayParams,
+  MiniProgramPlayer,
+  type MiniProgramPlayerOptions,
+  type MiniProgramPurchase,
+  type PaymentAction,
+  playMiniProgramPurchase,
+  RequestPaymentError,
+} from './clients/miniprogram-player.js';
 export type { ApiFaultRule, NotifyFaults } from './engine/fault-injector.js';
 export type { MerchantCredentials, NewMerchant } from './engine/merchant-registry.js';
 export type { SimMerchantConfig } from './merchant-config.js';

@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { runSimMiniProgram } from './sim-miniprogram.js';
 import { runSimPay } from './sim-pay.js';
 import { runSimServer } from './sim-server.js';
 
@@ -11,12 +12,14 @@ export const simCommand: Command = {
   synopsis: [
     'sim [--port N] [--https] [--data-dir DIR] [--host H] [--fault RULES] [--notify-faults FAULTS]',
     'sim pay <code_url|out_trade_no|prepay_id> [--openid ID | --user NAME] [--fail]',
+    'sim miniprogram --product ID [--service URL] [--user NAME] [--v2] [--cancel | --fail]',
   ],
-  summary: 'the WeChat Pay simulator alone, or pay an order in it',
+  summary: 'the WeChat Pay simulator alone, pay an order in it, or play a mini-program purchase',
   help: `Usage:
   wxpay sim [--port N] [--https] [--data-dir DIR] [--host H] [--public-url URL]
             [--fault API=KIND[:P],…] [--notify-faults drop=P,duplicate=P,delay=MS[@P],reorder[=MS]]
   wxpay sim pay <code_url|out_trade_no|prepay_id|transaction_id> [--openid ID | --user NAME] [--fail] [--mchid M]
+  wxpay sim miniprogram --product ID [--service URL] [--user NAME] [--v2] [--cancel | --fail] [--appid A]
 
 wxpay sim runs the offline WeChat Pay (API v2 + v3) and WeChat platform simulator until Ctrl+C. It
 prints its URL, the phone page (pay by hand) and the console, and exports the demo merchant's
@@ -44,10 +47,26 @@ as the simulated user holding the phone would:
   --mchid M       look the out_trade_no up in this merchant only
 
 Output: the order, then on the last line its state and, once paid, the transaction id
-("SUCCESS 4200…"). An unknown, closed, expired or already paid order exits 1 with the reason.`,
+("SUCCESS 4200…"). An unknown, closed, expired or already paid order exits 1 with the reason.
+
+wxpay sim miniprogram plays the merchant's mini-program against the payment service: wx.login() in
+the simulator, POST /api/miniprogram/login {code} → token, POST /api/orders (MINIPROGRAM) → payParams,
+then wx.requestPayment() with them, checked by the simulator as WeChat would.
+
+  --product ID    the product to buy (GET /api/products lists them)
+  --service URL   the payment service; default http://127.0.0.1:$PORT, else port 3000
+  --user NAME     the simulated user playing (alice, bob, carol, …); default alice
+  --v2            order through API v2 (MD5 / HMAC-SHA256 paySign) instead of v3 (RSA)
+  --cancel        close the pay sheet instead of paying: the order stays unpaid
+  --fail          the bank declines: the order ends PAYERROR
+  --appid A       the mini-program; default the simulator's first mini-program
+
+Output: the last line is wx.requestPayment's errMsg and the service's order number
+("requestPayment:ok ORD…"). An outcome other than the one asked for exits 1 with the reason.`,
 
   async run(args, io) {
     if (args[0] === 'pay') return runSimPay(args.slice(1), io);
+    if (args[0] === 'miniprogram') return runSimMiniProgram(args.slice(1), io);
     return runSimServer(args, io);
   },
 };
