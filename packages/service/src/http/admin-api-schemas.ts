@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { OrderSchema, OrderStateSchema } from './api-schemas.js';
+import { RefundSchema } from './refund-schemas.js';
 
 /** Request and answer shapes of the admin console's API (behind the admin token). */
 
@@ -63,6 +64,8 @@ export const OrderDetailSchema = Type.Object({
   order: AdminOrderSchema,
   history: Type.Array(HistoryEntrySchema),
   notifications: Type.Array(ReceivedNotificationSchema),
+  /** Absent when the service runs without the refund part. */
+  refunds: Type.Optional(Type.Array(RefundSchema)),
 });
 
 export const QueryNowSchema = Type.Object({

@@ -64,7 +64,12 @@ export async function buildHttpApp(options: HttpAppOptions & { metrics: ServiceM
   metrics.openStreams = () => streams.openCount;
   await app.register(orderRoutes, { operations, streams });
   await app.register(notifyRoutes, { operations, metrics, refunds: options.refunds });
-  await app.register(adminRoutes, { operations, admin: options.admin, adminToken: options.adminToken });
+  await app.register(adminRoutes, {
+    operations,
+    admin: options.admin,
+    refunds: options.refunds,
+    adminToken: options.adminToken,
+  });
   if (options.refunds) {
     await app.register(refundRoutes, { refunds: options.refunds, adminToken: options.adminToken });
   }

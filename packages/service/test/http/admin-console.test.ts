@@ -207,6 +207,43 @@ function adminConsoleSuite(engine: TestEngine): void {
     expect(missing.body).toMatchObject({ error: 'ORDER_NOT_FOUND' });
   });
 
+  it("detail lists the order's refunds and the refund notification, with the order PARTIALLY_REFUNDED", async () => {
+    const order = await create({ productId: 'demo-tea', payType: 'NATIVE' });
+    await payAtWechat(order.orderNo);
+    await eventually(async () => ((await stateOf(order.orderNo)) === 'PAID' ? true : undefined));
+    const refund = await admin<{ refundNo: string; amount: number }>(`/api/orders/${order.orderNo}/refunds`, {
+      method: 'POST',
+      body: JSON.stringify({ amount: 1000, reason: 'admin console test' }),
+      headers: { 'Content-Type': 'application/json' },
+    });
+    expect(refund.status).toBe(201);
+    // Settled by hand once the service has recorded the refund as PROCESSING, as WeChat would later.
+    await eventually(async () => {
+      const { body } = await admin<{ refunds: { state: string }[] }>(`/api/admin/orders/${order.orderNo}`);
+      return body.refunds[0]?.state === 'PROCESSING' ? true : undefined;
+    });
+    const { mchid } = demo.simulator.merchant;
+    const settled = await sim(`/refunds/${mchid}/${refund.body.refundNo}/settle`, 'POST', {
+      outcome: 'SUCCESS',
+    });
+    expect(settled.status).toBe(200);
+    const detail = await eventually(async () => {
+      const { body } = await admin<
+        Detail & { refunds: { refundNo: string; state: string; amount: number }[] }
+      >(`/api/admin/orders/${order.orderNo}`);
+      return body.order.state === 'PARTIALLY_REFUNDED' ? body : undefined;
+    }, 15_000);
+    expect(detail.refunds).toMatchObject([
+      { refundNo: refund.body.refundNo, amount: 1000, state: 'SUCCESS' },
+    ]);
+    expect(detail.history.map((h) => h.toState)).toEqual([
+      'NOTPAY',
+      'PAID',
+      'REFUNDING',
+      'PARTIALLY_REFUNDED',
+    ]);
+  });
+
   it('"query WeChat now" turns a paid-but-unnotified order PAID; resend delivers the dropped notification', async () => {
     const order = await create({ productId: 'demo-coffee', payType: 'NATIVE' });
     const unchanged = await admin<{ tradeState: string; outcome: string; order: AdminOrder }>(

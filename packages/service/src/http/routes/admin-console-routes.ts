@@ -10,9 +10,13 @@ import {
 import type { AdminOperations } from '../admin-operations.js';
 import { adminView } from '../admin-view.js';
 import { ErrorSchema, errorResponses, OrderNoParamsSchema } from '../api-schemas.js';
+import type { RefundOperations } from '../refund-operations.js';
+import { refundView } from '../refund-view.js';
 
 export interface AdminConsoleRoutesOptions {
   admin: AdminOperations;
+  /** The order detail lists the order's refunds when the refund part is served. */
+  refunds?: RefundOperations;
 }
 
 const admin = { tags: ['admin'], security: [{ bearer: [] }] };
@@ -39,10 +43,12 @@ export const adminConsoleRoutes: FastifyPluginAsyncTypebox<AdminConsoleRoutesOpt
     },
     async (request) => {
       const detail = await operations.orderDetail(request.params.orderNo);
+      const refunds = await options.refunds?.refundsOfOrder(detail.order.orderNo);
       return {
         order: adminView.order(detail.order),
         history: detail.history.map(adminView.history),
         notifications: detail.notifications.map(adminView.notification),
+        refunds: refunds?.map(refundView),
       };
     },
   );

@@ -6,6 +6,7 @@ import { adminAuthHook } from '../admin-auth.js';
 import type { AdminOperations } from '../admin-operations.js';
 import { adminView } from '../admin-view.js';
 import { ErrorSchema } from '../api-schemas.js';
+import type { RefundOperations } from '../refund-operations.js';
 import type { ServiceOperations } from '../service-operations.js';
 import { adminConsoleRoutes } from './admin-console-routes.js';
 
@@ -13,6 +14,8 @@ export interface AdminRoutesOptions {
   operations: ServiceOperations;
   /** The console's order detail, query, resend and stats; absent = the order list only. */
   admin?: AdminOperations;
+  /** Lets the order detail list refunds. */
+  refunds?: RefundOperations;
   adminToken: string;
 }
 
@@ -50,5 +53,6 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
     },
   );
 
-  if (options.admin) await app.register(adminConsoleRoutes, { admin: options.admin });
+  if (options.admin)
+    await app.register(adminConsoleRoutes, { admin: options.admin, refunds: options.refunds });
 };
