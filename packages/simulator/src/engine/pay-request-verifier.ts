@@ -1,7 +1,7 @@
 import { rsaVerify, safeEqual, type V2SignType, v2Sign } from '@wechatpay-kit/sdk';
 import type { MerchantRegistry } from './merchant-registry.js';
 import type { SimClock } from './sim-clock.js';
-import type { SimApp, TradeRecord } from './sim-records.js';
+import type { MerchantRecord, SimApp, TradeRecord } from './sim-records.js';
 import type { TradeEngine } from './trade-engine.js';
 import { PREPAY_LIFETIME_MS } from './trade-engine.js';
 import type { UserDirectory } from './user-directory.js';
@@ -92,57 +92,32 @@ export class PayRequestVerifier {
   }
 
   verify(request: PayRequest): VerifiedPayRequest {
-    const label = request.kind === 'jsapi' ? '调用支付JSAPI缺少参数' : 'requestPayment 缺少参数';
-    for (const name of [...(request.kind === 'jsapi' ? ['appId' as const] : []), ...REQUIRED]) {
-      const value = request[name];
-      if (value === undefined || value === '') {
-        throw new PayRequestError('MISSING_PARAMETER', `${label}：${name}`);
-      }
-    }
-    const { timeStamp, nonceStr, signType, paySign } = request as Record<(typeof REQUIRED)[number], string>;
-    const pkg = request.package as string;
-    if (!/^\d{1,12}$/.test(timeStamp)) {
-      throw new PayRequestError('INVALID_PARAMETER', 'timeStamp 必须是以秒为单位的时间戳字符串');
-    }
+    const params = readParams(request);
+    const { trade, merchant } = this.#prepayOf(params.package);
+    const appId = request.appId ?? trade.appid;
+    checkApp(request.kind, appId, trade, merchant);
+    this.#checkSignature(trade, { ...params, appId }, merchant.apiKey);
+    this.#checkAlive(trade);
+    return { trade, merchantName: merchant.name, payerUserId: this.#payerOf(trade) };
+  }
+
+  #prepayOf(pkg: string): { trade: TradeRecord; merchant: MerchantRecord } {
     const prepayId = PACKAGE.exec(pkg)?.[1];
     if (!prepayId) throw new PayRequestError('INVALID_PARAMETER', 'package 格式错误：应为 prepay_id=…');
-
     const trade = this.#trades.lookup(prepayId);
-    if (!trade || trade.prepayId !== prepayId) {
-      throw new PayRequestError('PREPAY_NOT_FOUND', `prepay_id 不存在：${prepayId}`);
-    }
+    const merchant = trade?.prepayId === prepayId ? this.#merchants.get(trade.mchid) : undefined;
+    if (!trade || !merchant) throw new PayRequestError('PREPAY_NOT_FOUND', `prepay_id 不存在：${prepayId}`);
     if (trade.tradeType !== 'JSAPI') {
       throw new PayRequestError(
         'NOT_JSAPI_ORDER',
         `该订单的 trade_type 是 ${trade.tradeType}，不能在微信内 JSAPI / 小程序调起支付`,
       );
     }
-    const merchant = this.#merchants.get(trade.mchid);
-    if (!merchant) throw new PayRequestError('PREPAY_NOT_FOUND', `prepay_id 不存在：${prepayId}`);
+    return { trade, merchant };
+  }
 
-    const appId = request.appId ?? trade.appid;
-    const app = merchant.apps.find((a) => a.appid === trade.appid);
-    const wantedKind: SimApp['kind'] = request.kind === 'jsapi' ? 'official-account' : 'mini-program';
-    if (appId !== trade.appid) {
-      throw new PayRequestError(
-        'APPID_MISMATCH',
-        `appId 与下单时的 appid 不一致：该 prepay_id 属于 ${trade.appid}，请求的是 ${appId}`,
-      );
-    }
-    if (app && app.kind !== wantedKind) {
-      throw new PayRequestError(
-        'APPID_MISMATCH',
-        `appid ${trade.appid} 是${APP_KIND_NAMES[app.kind]}，不能在${APP_KIND_NAMES[wantedKind]}中调起支付`,
-      );
-    }
-
-    this.#checkSignature(
-      trade,
-      { appId, timeStamp, nonceStr, package: pkg, signType, paySign },
-      merchant.apiKey,
-    );
-    this.#checkAlive(trade);
-
+  /** The simulated user the order was placed for: whoever holds the phone pays as them. */
+  #payerOf(trade: TradeRecord): string {
     const payer = trade.openid ? this.#users.byOpenid(trade.appid, trade.openid) : undefined;
     if (!payer) {
       throw new PayRequestError(
@@ -150,7 +125,7 @@ export class PayRequestVerifier {
         `下单时的 openid ${trade.openid ?? '(无)'} 不是模拟用户在 ${trade.appid} 下的 openid`,
       );
     }
-    return { trade, merchantName: merchant.name, payerUserId: payer.id };
+    return payer.id;
   }
 
   #checkAlive(trade: TradeRecord): void {
@@ -166,19 +141,9 @@ export class PayRequestVerifier {
     }
   }
 
-  #checkSignature(
-    trade: TradeRecord,
-    params: {
-      appId: string;
-      timeStamp: string;
-      nonceStr: string;
-      package: string;
-      signType: string;
-      paySign: string;
-    },
-    apiKey: string,
-  ): void {
-    const { paySign, ...signed } = params;
+  #checkSignature(trade: TradeRecord, params: PayParams & { appId: string }, apiKey: string): void {
+    const { appId, timeStamp, nonceStr, package: pkg, signType, paySign } = params;
+    const signed = { appId, timeStamp, nonceStr, package: pkg, signType };
     if (trade.apiVersion === 'v3') {
       if (signed.signType !== 'RSA') {
         throw new PayRequestError(
@@ -207,5 +172,40 @@ export class PayRequestVerifier {
         `支付验证签名失败：paySign 应为 API 密钥对 appId、nonceStr、package、signType、timeStamp 的 ${signed.signType} 签名`,
       );
     }
+  }
+}
+
+type PayParams = Required<Pick<PayRequest, (typeof REQUIRED)[number]>>;
+
+/** Every parameter present (WeChat names the first missing one), `timeStamp` in seconds. */
+function readParams(request: PayRequest): PayParams {
+  const label = request.kind === 'jsapi' ? '调用支付JSAPI缺少参数' : 'requestPayment 缺少参数';
+  for (const name of [...(request.kind === 'jsapi' ? ['appId' as const] : []), ...REQUIRED]) {
+    const value = request[name];
+    if (value === undefined || value === '')
+      throw new PayRequestError('MISSING_PARAMETER', `${label}：${name}`);
+  }
+  const params = request as PayParams;
+  if (!/^\d{1,12}$/.test(params.timeStamp)) {
+    throw new PayRequestError('INVALID_PARAMETER', 'timeStamp 必须是以秒为单位的时间戳字符串');
+  }
+  return params;
+}
+
+/** The appid must be the order's, and of the kind that opens this sheet. */
+function checkApp(kind: PayRequestKind, appId: string, trade: TradeRecord, merchant: MerchantRecord): void {
+  if (appId !== trade.appid) {
+    throw new PayRequestError(
+      'APPID_MISMATCH',
+      `appId 与下单时的 appid 不一致：该 prepay_id 属于 ${trade.appid}，请求的是 ${appId}`,
+    );
+  }
+  const app = merchant.apps.find((a) => a.appid === trade.appid);
+  const wanted: SimApp['kind'] = kind === 'jsapi' ? 'official-account' : 'mini-program';
+  if (app && app.kind !== wanted) {
+    throw new PayRequestError(
+      'APPID_MISMATCH',
+      `appid ${trade.appid} 是${APP_KIND_NAMES[app.kind]}，不能在${APP_KIND_NAMES[wanted]}中调起支付`,
+    );
   }
 }
