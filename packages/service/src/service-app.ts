@@ -219,7 +219,12 @@ export async function createServiceApp(
     },
     async handleRefundNotification(apiVersion, headers, rawBody) {
       const result = await refundCases.notification.execute({ apiVersion, headers, rawBody });
-      return result.ack ? { ack: true } : { ack: false, failure: 'rejected', message: result.message };
+      if (result.ack) return { ack: true };
+      return {
+        ack: false,
+        failure: result.outcome === 'retry' ? 'error' : 'rejected',
+        message: result.message,
+      };
     },
   };
 

@@ -3,6 +3,7 @@ import {
   DomainError,
   type Refund,
   type VerifiedRefundNotification,
+  type WechatRefundStatus,
 } from '../domain/index.js';
 import type { ApplyRefundOutcome } from './apply-refund-outcome.js';
 import { keptHeaders, type NotificationOutcome } from './handle-payment-notification.js';
@@ -15,22 +16,28 @@ export interface HandleRefundNotificationInput {
   rawBody: Buffer | string;
 }
 
+/** `retry`: it could not be confirmed now (WeChat unreachable); answered with a failure so WeChat resends. */
+export type RefundNotificationOutcome = NotificationOutcome | 'retry';
+
 export interface HandleRefundNotificationOutput {
   ack: boolean;
   message: string;
-  outcome: NotificationOutcome;
+  outcome: RefundNotificationOutcome;
   refundNo: string | null;
 }
 
 export type HandleRefundNotificationDeps = Pick<
   RefundDeps,
-  'refunds' | 'refundGateway' | 'notifications' | 'clock' | 'logger'
+  'refunds' | 'orders' | 'refundGateway' | 'notifications' | 'clock' | 'logger'
 >;
 
 /**
  * A refund notification (v2 `req_info` AES-256-ECB, v3 REFUND.SUCCESS / ABNORMAL / CLOSED, GCM):
  * verified before anything is trusted, logged with its raw body whatever happens, checked against
  * the refund (merchant, order, amount), and applied once — a replay is ACKed and changes nothing.
+ *
+ * A v2 refund notification has no signature, and AES-ECB does not detect altered or re-ordered
+ * blocks, so its content is only a hint: the outcome applied is the one WeChat gives when asked.
  */
 export class HandleRefundNotification {
   readonly #deps: HandleRefundNotificationDeps;
@@ -42,10 +49,10 @@ export class HandleRefundNotification {
   }
 
   async execute(input: HandleRefundNotificationInput): Promise<HandleRefundNotificationOutput> {
-    const { refunds, refundGateway, notifications, clock, logger } = this.#deps;
+    const { refunds, orders, refundGateway, notifications, clock, logger } = this.#deps;
     const rawBody = typeof input.rawBody === 'string' ? Buffer.from(input.rawBody, 'utf8') : input.rawBody;
     const done = async (
-      outcome: NotificationOutcome,
+      outcome: RefundNotificationOutcome,
       detail: string,
       notice: VerifiedRefundNotification | undefined,
       refund?: Refund,
@@ -60,7 +67,7 @@ export class HandleRefundNotification {
         outcome: outcome === detail ? outcome : `${outcome}: ${detail}`,
         receivedAt: clock.now(),
       });
-      const ack = outcome !== 'rejected';
+      const ack = outcome !== 'rejected' && outcome !== 'retry';
       return { ack, message: ack ? 'OK' : detail, outcome, refundNo: refund?.refundNo ?? null };
     };
 
@@ -86,20 +93,42 @@ export class HandleRefundNotification {
     }
     if (refund.state === notice.status) return done('duplicate', 'duplicate', notice, refund);
 
+    let status: WechatRefundStatus = notice;
+    if (input.apiVersion === 'v2') {
+      const order = await orders.findByOrderNo(refund.orderNo);
+      let confirmed: WechatRefundStatus | undefined;
+      try {
+        confirmed = order && (await refundGateway.query(refund, order));
+      } catch {
+        return done('retry', 'could not confirm the refund with WeChat, please resend', notice, refund);
+      }
+      if (!confirmed) return done('rejected', 'WeChat does not know this refund', notice, refund);
+      if (confirmed.status !== notice.status) {
+        logger?.warn(
+          { refundNo: refund.refundNo, notified: notice.status, queried: confirmed.status },
+          'v2 refund notification differs from WeChat’s answer; applying the answer',
+        );
+      }
+      if (confirmed.status === 'PROCESSING' || confirmed.status === refund.state) {
+        return done('ignored', `WeChat says ${confirmed.status}`, notice, refund);
+      }
+      status = confirmed;
+    }
+
     const applied = await this.#apply.execute({
       refundNo: refund.refundNo,
-      to: notice.status,
-      changes: { wechatRefundId: notice.wechatRefundId, succeededAt: notice.succeededAt },
-      reason: `refund notification: ${notice.status}`,
+      to: status.status,
+      changes: { wechatRefundId: status.wechatRefundId, succeededAt: status.succeededAt },
+      reason: `refund notification: ${status.status}`,
       source: `notify-${input.apiVersion}`,
     });
     if (applied) return done('applied', 'applied', notice, applied.refund);
     const now = (await refunds.find(refund.refundNo)) ?? refund;
-    if (now.state === notice.status) return done('duplicate', 'duplicate', notice, now);
+    if (now.state === status.status) return done('duplicate', 'duplicate', notice, now);
     logger?.error(
-      { refundNo: refund.refundNo, state: now.state, notified: notice.status },
+      { refundNo: refund.refundNo, state: now.state, notified: status.status },
       'ANOMALY: refund notification contradicts a settled refund; left unchanged',
     );
-    return done('anomaly', `refund is ${now.state}, WeChat says ${notice.status}`, notice, now);
+    return done('anomaly', `refund is ${now.state}, WeChat says ${status.status}`, notice, now);
   }
 }

@@ -42,6 +42,14 @@ describe('loadServiceConfig', () => {
     expect(config).toMatchObject({ port: 3000, orderTtlMinutes: 15, publicUrl: 'http://127.0.0.1:3000' });
     expect(config.wechat.apiVersion).toBe('v3');
     expect(config.wechat.privateKeyPem).toContain('BEGIN PRIVATE KEY');
+    expect(config.wechat.certificatePem).toBeUndefined();
+  });
+
+  it('reads the merchant certificate for v2 refunds from WECHATPAY_CERT_PATH', () => {
+    const certPath = join(dir, 'apiclient_cert.pem');
+    writeFileSync(certPath, '-----BEGIN CERTIFICATE-----\nMIID\n-----END CERTIFICATE-----\n');
+    const config = loadServiceConfig({ ...env, WECHATPAY_CERT_PATH: certPath });
+    expect(config.wechat.certificatePem).toContain('BEGIN CERTIFICATE');
   });
 
   it.each([
@@ -51,6 +59,7 @@ describe('loadServiceConfig', () => {
     ['WECHATPAY_PRIVATE_KEY_PATH', { WECHATPAY_PRIVATE_KEY_PATH: join(dir, 'missing.pem') }],
     ['WECHATPAY_PUBLIC_KEY_PATH', { WECHATPAY_PUBLIC_KEY_PATH: keyPath }],
     ['WECHATPAY_API_VERSION', { WECHATPAY_API_VERSION: 'v4' }],
+    ['WECHATPAY_CERT_PATH', { WECHATPAY_CERT_PATH: keyPath }],
     ['PORT', { PORT: '70000' }],
     ['ORDER_TTL_MINUTES', { ORDER_TTL_MINUTES: '2' }],
     ['ADMIN_TOKEN', { ADMIN_TOKEN: 'short' }],
