@@ -1,8 +1,11 @@
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { type RunningSimulator, type SimMerchantConfig, startSimulator } from '@wechatpay-kit/simulator';
+import type { TokenCacheKind } from './adapters/platform/index.js';
 import {
   generateAdminToken,
+  generateSessionSecret,
+  type PlatformConfig,
   type ServiceConfig,
   validateServiceConfig,
   type WechatCredentials,
@@ -26,12 +29,21 @@ export interface DemoOptions {
   /** Where the URLs and the token are printed; default stdout. */
   print?: (line: string) => void;
   logger?: boolean;
+  /** Where the access_token / jsapi_ticket live, default `database` (`redis` needs `redisUrl`). */
+  tokenCache?: TokenCacheKind;
+  redisUrl?: string;
+  /** Redis key prefix of the token cache (tests isolate themselves with one). */
+  redisPrefix?: string;
+  /** Default: random, so sessions end with the demo; pass one to share sessions between instances. */
+  sessionSecret?: string;
+  /** API version of orders that name none, default v3. */
+  apiVersion?: WechatCredentials['apiVersion'];
 }
 
 export interface RunningDemo {
   service: ServiceApp;
   simulator: RunningSimulator;
-  urls: { checkout: string; admin: string; docs: string; phone: string; console: string };
+  urls: { checkout: string; jsapi: string; admin: string; docs: string; phone: string; console: string };
   adminToken: string;
   stop(): Promise<void>;
 }
@@ -67,11 +79,13 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       orderTtlMinutes: 15,
       simulatorUrl: simulator.url,
       logger: options.logger ?? false,
-      wechat: simulatorCredentials(m),
+      wechat: simulatorCredentials(m, options.apiVersion),
+      platform: simulatorPlatform(m, simulator.url, `${host}:${port}`, options),
     });
     service = await createServiceApp(config, {
       clock: { now: () => new Date(simulator.ctx.clock.now()) },
       databaseSchema: options.databaseSchema,
+      redisPrefix: options.redisPrefix,
       fulfil: (order) => print(`delivered ${order.description} for order ${order.orderNo}`),
     });
     const url = await service.start();
@@ -79,6 +93,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     simulator.ctx.merchants.update(m.mchid, { nativeCallbackUrl: `${config.publicUrl}/api/native/callback` });
     const urls = {
       checkout: `${url}/`,
+      jsapi: `${url}/jsapi`,
       admin: `${url}/admin`,
       docs: `${url}/docs`,
       phone: `${simulator.url}/_sim/phone`,
@@ -86,6 +101,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     };
     print(`wechatpay-kit demo is running (WeChat Pay simulator merchant ${m.mchid})`);
     print(`  checkout     ${urls.checkout}`);
+    print(`  JSAPI page   ${urls.jsapi}   (in WeChat: sign in, pay with the stand-in bridge)`);
     print(`  admin        ${urls.admin}   token: ${adminToken}`);
     print(`  API docs     ${urls.docs}`);
     print(`  phone page   ${urls.phone}`);
@@ -139,5 +155,28 @@ export function simulatorCredentials(
     certificatePem: merchant.certificatePem,
     baseUrl: merchant.baseUrl,
     apiVersion,
+    miniProgramAppid: merchant.miniProgramAppid,
+  };
+}
+
+/**
+ * The platform settings of a simulated merchant: its AppSecrets, and the simulator standing in for
+ * both `api.weixin.qq.com` and `open.weixin.qq.com`.
+ */
+export function simulatorPlatform(
+  merchant: SimMerchantConfig,
+  simulatorUrl: string,
+  serviceHost: string,
+  options: Pick<DemoOptions, 'tokenCache' | 'redisUrl' | 'sessionSecret'> = {},
+): PlatformConfig {
+  return {
+    appSecret: merchant.appSecret,
+    miniProgramSecret: merchant.miniProgramSecret,
+    apiBaseUrl: simulatorUrl,
+    oauthBaseUrl: simulatorUrl,
+    sessionSecret: options.sessionSecret ?? generateSessionSecret(),
+    jssdkDomains: [serviceHost],
+    tokenCache: options.tokenCache ?? (options.redisUrl ? 'redis' : 'database'),
+    redisUrl: options.redisUrl,
   };
 }

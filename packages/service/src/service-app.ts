@@ -15,6 +15,7 @@ import {
 } from './adapters/persistence/index.js';
 import { SimulatorNotificationResender } from './adapters/simulator/index.js';
 import {
+  SdkPayParamsSigner,
   SdkProductQrGateway,
   SdkRefundGateway,
   SdkWechatGateway,
@@ -27,6 +28,7 @@ import {
   type Clock,
   type EventBus,
   type FulfilmentHook,
+  type Order,
 } from './domain/index.js';
 import type { AdminOperations } from './http/admin-operations.js';
 import { buildHttpApp } from './http/http-app.js';
@@ -38,6 +40,7 @@ import type { RefundOperations } from './http/refund-operations.js';
 import { ServiceMetrics } from './http/service-metrics.js';
 import type { ServiceOperations } from './http/service-operations.js';
 import { JobRunner } from './jobs/index.js';
+import { type ComposedPlatform, composePlatform } from './platform-composition.js';
 import {
   ApplyRefundOutcome,
   CloseExpiredOrder,
@@ -76,6 +79,8 @@ export interface ServiceAppOptions {
   jobPollIntervalMs?: number;
   /** Where problems outside any request go (the event bus); by default the HTTP app's logger. */
   logger?: UseCaseLogger;
+  /** Redis key prefix of the token cache (tests isolate themselves with one). */
+  redisPrefix?: string;
 }
 
 export interface ServiceApp {
@@ -86,6 +91,8 @@ export interface ServiceApp {
   readonly jobs: JobRunner;
   /** Order events: shared through PostgreSQL LISTEN/NOTIFY on PostgreSQL, in-process on SQLite. */
   readonly events: EventBus;
+  /** The WeChat platform adapter (token providers), when configured. */
+  readonly platform?: ComposedPlatform['platform'];
   /** The URL the service listens on, once started (the real port when `port` was 0). */
   readonly url: string;
   start(): Promise<string>;
@@ -155,6 +162,8 @@ export async function createServiceApp(
     clock,
     fulfil: options.fulfil,
   };
+  const payParams = new SdkPayParamsSigner(wechat);
+  const placed = (order: Order) => ({ order, payParams: payParams.sign(order) });
   const markPaid = new MarkPaid(deps);
   const createOrder = new CreateOrder(deps, {
     orderLifetimeMs: config.orderTtlMinutes * 60_000,
@@ -230,8 +239,8 @@ export async function createServiceApp(
 
   const operations: ServiceOperations = {
     listProducts: () => useCases.listProducts.execute(),
-    createOrder: async (input) => ({ order: await useCases.createOrder.execute(input) }),
-    retryPrepay: async (orderNo) => ({ order: await useCases.retryPrepay.execute({ orderNo }) }),
+    createOrder: async (input) => placed(await useCases.createOrder.execute(input)),
+    retryPrepay: async (orderNo) => placed(await useCases.retryPrepay.execute({ orderNo })),
     getOrder: async (orderNo) => (await useCases.getOrder.execute({ orderNo })).order,
     listOrders: (filter) => useCases.listOrders.execute(filter),
     async handlePaymentNotification(apiVersion, headers, rawBody) {
@@ -281,8 +290,11 @@ export async function createServiceApp(
   });
 
   let http: { app: FastifyInstance; streams: OrderEventStreams };
+  let platform: ComposedPlatform | undefined;
   try {
+    platform = composePlatform(config, database, clock, { redisPrefix: options.redisPrefix });
     http = await buildHttpApp({
+      platform: platform?.http,
       operations,
       nativeMode1,
       refunds: refundOperations,
@@ -295,6 +307,7 @@ export async function createServiceApp(
       logger: config.logger,
     });
   } catch (error) {
+    await platform?.close();
     await sharedEvents?.close();
     await database.close();
     throw error;
@@ -310,6 +323,7 @@ export async function createServiceApp(
     metrics,
     jobs,
     events,
+    platform: platform?.platform,
     get url() {
       return url;
     },
@@ -326,6 +340,7 @@ export async function createServiceApp(
         await jobs.stop();
         await sharedEvents?.close();
         await wechat.close();
+        await platform?.close();
         await database.close();
       })();
       return stopped;

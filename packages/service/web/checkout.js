@@ -1,9 +1,10 @@
 // The checkout page: products, a Native QR dialog, and the order's state pushed by SSE
 // (with 1 s polling when SSE is unavailable). Plain browser JavaScript, no build step.
 
+import { api, FINAL, watchOrder } from './order-watch.js';
+
 const simulatorUrl = document.body.dataset.simulatorUrl || '';
 const $ = (id) => document.getElementById(id);
-const FINAL = new Set(['PAID', 'CLOSED', 'REFUNDING', 'PARTIALLY_REFUNDED', 'REFUNDED']);
 
 let apiVersion = 'v3';
 /** The order the dialog shows, and how it is being watched. */
@@ -18,19 +19,6 @@ function element(tag, props = {}, children = []) {
   const node = Object.assign(document.createElement(tag), props);
   for (const child of children) node.append(child);
   return node;
-}
-
-async function api(path, init) {
-  const response = await fetch(path, {
-    ...init,
-    headers: init?.body ? { 'Content-Type': 'application/json' } : undefined,
-  });
-  const body = response.status === 204 ? null : await response.json().catch(() => null);
-  if (!response.ok) {
-    const message = body?.message || `HTTP ${response.status}`;
-    throw new Error(body?.wechatCode ? `${body.wechatCode}: ${message}` : message);
-  }
-  return body;
 }
 
 async function loadProducts() {
@@ -102,7 +90,7 @@ function posterQr(product) {
 
 async function buyProduct(product, button) {
   stopWatching();
-  current = { order: null, stream: null, poll: null, timer: null };
+  current = { order: null, watcher: null, timer: null };
   showDialog({ amountText: product.priceText, description: product.name });
   button.disabled = true;
   try {
@@ -216,48 +204,16 @@ function startCountdown(expiresAt) {
   current.timer = setInterval(tick, 1000);
 }
 
-/** SSE first; if the stream fails before the order is final, poll once a second instead. */
+/** Follows the order (SSE, polling fallback) while this dialog shows it. */
 function watch(orderNo) {
   const watching = current;
-  if (!window.EventSource) return poll(orderNo, watching);
-  const stream = new EventSource(`/api/orders/${encodeURIComponent(orderNo)}/events`);
-  watching.stream = stream;
-  stream.addEventListener('state', (event) => {
-    const data = JSON.parse(event.data);
-    if (FINAL.has(data.state)) {
-      // The stream ends after a final state; fetch once for the transaction id.
-      stream.close();
-      api(`/api/orders/${encodeURIComponent(orderNo)}`)
-        .then((order) => current === watching && render(order))
-        .catch(() => current === watching && render({ state: data.state }));
-    } else if (current === watching && current.order && data.state !== current.order.state) {
-      render({ state: data.state });
-    }
-  });
-  stream.onerror = () => {
-    stream.close();
-    if (current === watching && !(current.order && FINAL.has(current.order.state))) poll(orderNo, watching);
-  };
-}
-
-function poll(orderNo, watching) {
-  if (watching.poll) return;
-  watching.poll = setInterval(async () => {
-    if (current !== watching) return clearInterval(watching.poll);
-    try {
-      render(await api(`/api/orders/${encodeURIComponent(orderNo)}`));
-    } catch {
-      // keep polling: the network may come back
-    }
-  }, 1000);
+  watching.watcher = watchOrder(orderNo, (order) => current === watching && render(order));
 }
 
 function stopWatching(keepOrder) {
   if (!current) return;
-  current.stream?.close();
-  clearInterval(current.poll);
+  current.watcher?.stop();
   clearInterval(current.timer);
-  current.poll = null;
   if (!keepOrder) current = null;
 }
 

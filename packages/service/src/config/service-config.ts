@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { TokenCacheKind } from '../adapters/platform/token-cache-factory.js';
 import type { ApiVersion } from '../domain/index.js';
 
 /**
@@ -26,6 +27,29 @@ export interface WechatCredentials {
   baseUrl?: string;
   /** Used when an order does not ask for a version. */
   apiVersion: ApiVersion;
+  /** MINIPROGRAM orders are paid under this appid (default: `appid`). */
+  miniProgramAppid?: string;
+}
+
+/**
+ * The WeChat platform side (official-account sign-in, JS-SDK, mini-program login). Optional as a
+ * whole: without it the platform routes answer 503 `PLATFORM_NOT_CONFIGURED`.
+ */
+export interface PlatformConfig {
+  /** The official account's AppSecret (`WECHAT_APPSECRET`). */
+  appSecret: string;
+  /** `WECHAT_MINIPROGRAM_APPSECRET`, with `wechat.miniProgramAppid`. */
+  miniProgramSecret?: string;
+  /** `https://api.weixin.qq.com` unless pointed at the simulator. */
+  apiBaseUrl: string;
+  /** `https://open.weixin.qq.com` unless pointed at the simulator. */
+  oauthBaseUrl: string;
+  /** Signs session cookies and mini-program session tokens; at least 32 characters. */
+  sessionSecret: string;
+  /** Hosts whose pages may get a `wx.config` signature. */
+  jssdkDomains: string[];
+  tokenCache: TokenCacheKind;
+  redisUrl?: string;
 }
 
 export interface ServiceConfig {
@@ -41,6 +65,7 @@ export interface ServiceConfig {
   adminToken: string;
   orderTtlMinutes: number;
   wechat: WechatCredentials;
+  platform?: PlatformConfig;
   /** Demo mode: the simulator's base URL, so the checkout page can link to its phone page. */
   simulatorUrl?: string;
   /** Trust `X-Forwarded-For` for the client IP sent to WeChat (behind a reverse proxy). */
@@ -87,6 +112,7 @@ export function loadServiceConfig(env: Env = process.env): ServiceConfig {
       : undefined,
     baseUrl: optional(env, 'WECHATPAY_BASE_URL'),
     apiVersion,
+    miniProgramAppid: optional(env, 'WECHAT_MINIPROGRAM_APPID'),
   };
   const publicUrl = optional(env, 'PUBLIC_URL') ?? `http://127.0.0.1:${port}`;
   return validateServiceConfig({
@@ -98,6 +124,7 @@ export function loadServiceConfig(env: Env = process.env): ServiceConfig {
     adminToken: required(env, 'ADMIN_TOKEN'),
     orderTtlMinutes: integer(env, 'ORDER_TTL_MINUTES', 15, 5, 7 * 24 * 60),
     wechat,
+    platform: platformConfig(env, publicUrl, wechat),
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     logger: env.LOG_LEVEL !== 'silent',
   });
@@ -132,7 +159,76 @@ export function validateServiceConfig(config: ServiceConfig): ServiceConfig {
   if (config.adminToken.length < 16) {
     throw new ServiceConfigError('ADMIN_TOKEN', 'must be at least 16 characters');
   }
+  if (wechat.miniProgramAppid !== undefined && !/^wx[0-9a-zA-Z]+$/.test(wechat.miniProgramAppid)) {
+    throw new ServiceConfigError('WECHAT_MINIPROGRAM_APPID', 'must look like wx…');
+  }
+  if (config.platform) validatePlatform(config.platform, wechat);
   return { ...config, publicUrl: config.publicUrl.replace(/\/+$/, '') };
+}
+
+function platformConfig(env: Env, publicUrl: string, wechat: WechatCredentials): PlatformConfig | undefined {
+  const appSecret = optional(env, 'WECHAT_APPSECRET');
+  if (appSecret === undefined) {
+    const stray = ['WECHAT_MINIPROGRAM_APPSECRET', 'SESSION_SECRET', 'JSSDK_DOMAINS'].find((n) =>
+      optional(env, n),
+    );
+    if (stray) throw new ServiceConfigError('WECHAT_APPSECRET', `is not set, but ${stray} is`);
+    return undefined;
+  }
+  const redisUrl = optional(env, 'REDIS_URL');
+  const tokenCache = (optional(env, 'TOKEN_CACHE') ?? (redisUrl ? 'redis' : 'database')) as TokenCacheKind;
+  const domains = optional(env, 'JSSDK_DOMAINS');
+  return {
+    appSecret,
+    miniProgramSecret: wechat.miniProgramAppid ? required(env, 'WECHAT_MINIPROGRAM_APPSECRET') : undefined,
+    apiBaseUrl: optional(env, 'WECHAT_API_BASE_URL') ?? 'https://api.weixin.qq.com',
+    oauthBaseUrl: optional(env, 'WECHAT_OAUTH_BASE_URL') ?? 'https://open.weixin.qq.com',
+    sessionSecret: required(env, 'SESSION_SECRET'),
+    jssdkDomains: domains
+      ? domains
+          .split(',')
+          .map((d) => d.trim())
+          .filter(Boolean)
+      : [hostOf(publicUrl)],
+    tokenCache,
+    redisUrl,
+  };
+}
+
+function validatePlatform(platform: PlatformConfig, wechat: WechatCredentials): void {
+  if (platform.sessionSecret.length < 32) {
+    throw new ServiceConfigError('SESSION_SECRET', 'must be at least 32 characters');
+  }
+  if (!['database', 'redis', 'memory'].includes(platform.tokenCache)) {
+    throw new ServiceConfigError('TOKEN_CACHE', 'must be database, redis or memory');
+  }
+  if (platform.tokenCache === 'redis' && !platform.redisUrl) {
+    throw new ServiceConfigError('REDIS_URL', 'is required when TOKEN_CACHE=redis');
+  }
+  if (wechat.miniProgramAppid && !platform.miniProgramSecret) {
+    throw new ServiceConfigError('WECHAT_MINIPROGRAM_APPSECRET', 'is not set');
+  }
+  for (const [name, url] of [
+    ['WECHAT_API_BASE_URL', platform.apiBaseUrl],
+    ['WECHAT_OAUTH_BASE_URL', platform.oauthBaseUrl],
+  ] as const) {
+    if (!/^https?:\/\/[^\s/]+/.test(url)) throw new ServiceConfigError(name, 'must be an http(s):// URL');
+  }
+  if (
+    platform.jssdkDomains.length === 0 ||
+    platform.jssdkDomains.some((d) => !/^[a-z0-9.-]+(:\d+)?$/i.test(d))
+  ) {
+    throw new ServiceConfigError('JSSDK_DOMAINS', 'must be a comma-separated list of host names');
+  }
+}
+
+function hostOf(url: string): string {
+  return URL.canParse(url) ? new URL(url).host : url;
+}
+
+/** A random session secret for demo mode: sessions end when the demo stops. */
+export function generateSessionSecret(): string {
+  return randomBytes(32).toString('base64url');
 }
 
 /** A random admin token for demo mode, printed once at start. */

@@ -15,7 +15,14 @@ export type DomainErrorCode =
   | 'ORDER_NOT_REFUNDABLE'
   | 'NOT_AVAILABLE'
   | 'NOTHING_TO_RESEND'
-  | 'INVALID_RANGE';
+  | 'INVALID_RANGE'
+  | 'PLATFORM_NOT_CONFIGURED'
+  | 'URL_NOT_ALLOWED'
+  | 'OAUTH_STATE_INVALID'
+  | 'OAUTH_CODE_INVALID'
+  | 'LOGIN_CODE_INVALID'
+  | 'SESSION_INVALID'
+  | 'OPENID_MISMATCH';
 
 export class DomainError extends Error {
   readonly code: DomainErrorCode;

@@ -3,6 +3,7 @@ export * from './domain-error.js';
 export * from './money.js';
 export * from './order.js';
 export * from './order-state-machine.js';
+export type * from './platform-ports.js';
 export type * from './ports.js';
 export * from './refund.js';
 export type * from './refund-ports.js';

@@ -27,6 +27,13 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   NOT_AVAILABLE: 501,
   NOTHING_TO_RESEND: 409,
   INVALID_RANGE: 400,
+  PLATFORM_NOT_CONFIGURED: 503,
+  URL_NOT_ALLOWED: 400,
+  OAUTH_STATE_INVALID: 400,
+  OAUTH_CODE_INVALID: 401,
+  LOGIN_CODE_INVALID: 401,
+  SESSION_INVALID: 401,
+  OPENID_MISMATCH: 400,
 };
 
 /** Turns any thrown error into a status and a body that reveal nothing internal. */

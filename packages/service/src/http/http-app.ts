@@ -12,8 +12,10 @@ import { orderRoutes } from './routes/order-routes.js';
 import { pageRoutes } from './routes/page-routes.js';
 import { productQrRoutes } from './routes/product-qr-routes.js';
 import { refundRoutes } from './routes/refund-routes.js';
+import { wechatAuthRoutes } from './routes/wechat-auth-routes.js';
 import type { ServiceMetrics } from './service-metrics.js';
 import type { HttpAppOptions } from './service-operations.js';
+import { WechatSessions } from './wechat-sessions.js';
 
 export interface HttpApp {
   app: FastifyInstance;
@@ -30,6 +32,13 @@ const REDACTED = [
   '*.apiV3Key',
   '*.privateKeyPem',
   '*.adminToken',
+  '*.appSecret',
+  '*.miniProgramSecret',
+  '*.sessionSecret',
+  '*.session_key',
+  '*.access_token',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
 ];
 
 /**
@@ -62,7 +71,9 @@ export async function buildHttpApp(options: HttpAppOptions & { metrics: ServiceM
   const streams = new OrderEventStreams(options.events);
   const { operations, metrics } = options;
   metrics.openStreams = () => streams.openCount;
-  await app.register(orderRoutes, { operations, streams });
+  const sessions = options.platform ? new WechatSessions(options.platform) : undefined;
+  await app.register(orderRoutes, { operations, streams, sessions });
+  await app.register(wechatAuthRoutes, { platform: options.platform, sessions });
   await app.register(notifyRoutes, { operations, metrics, refunds: options.refunds });
   await app.register(adminRoutes, {
     operations,

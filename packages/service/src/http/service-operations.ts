@@ -1,10 +1,18 @@
-import type { ApiVersion, CreateOrderInput, EventBus, Order, OrderFilter, Product } from '../domain/index.js';
+import type {
+  ApiVersion,
+  CreateOrderInput,
+  EventBus,
+  Order,
+  OrderFilter,
+  PayParams,
+  Product,
+} from '../domain/index.js';
 import type { AdminOperations } from './admin-operations.js';
 import type { NativeMode1Operations } from './native-mode1-operations.js';
+import type { PlatformHttpOptions } from './platform-operations.js';
 import type { RefundOperations } from './refund-operations.js';
 
-/** Client-side pay parameters (JSAPI / mini-program / App), passed through to the buyer as given. */
-export type PayParams = Record<string, string>;
+export type { PayParams } from '../domain/index.js';
 
 /** An order as the use cases hand it to a route, with what only creation knows. */
 export interface PlacedOrder {
@@ -55,4 +63,6 @@ export interface HttpAppOptions {
   simulatorUrl?: string;
   trustProxy?: boolean;
   logger?: boolean;
+  /** WeChat sign-in, JS-SDK and mini-program login; absent = those routes answer 503. */
+  platform?: PlatformHttpOptions;
 }

@@ -19,5 +19,7 @@ export * from './request-notification-resend.js';
 export * from './request-prepay.js';
 export * from './request-refund.js';
 export * from './retry-prepay.js';
+export * from './sign-in-with-wechat.js';
+export * from './sign-jssdk-config.js';
 export * from './submit-refund.js';
 export * from './use-case-deps.js';

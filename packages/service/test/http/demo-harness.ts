@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { type RunningDemo, startDemo } from '../../src/demo-launcher.js';
+import { type DemoOptions, type RunningDemo, startDemo } from '../../src/demo-launcher.js';
 
 export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -32,7 +32,8 @@ export type TestEngine = 'sqlite' | 'postgres';
  */
 export async function startTestDemo(
   engine: TestEngine = 'sqlite',
-): Promise<RunningDemo & { url: string; cleanup(): Promise<void> }> {
+  options: Pick<DemoOptions, 'apiVersion' | 'tokenCache' | 'redisUrl' | 'redisPrefix'> = {},
+): Promise<RunningDemo & { url: string; schema?: string; cleanup(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'wxpay-service-http-'));
   const schema = engine === 'postgres' ? `http_${randomBytes(6).toString('hex')}` : undefined;
   const demo = await startDemo({
@@ -42,10 +43,12 @@ export async function startTestDemo(
     databaseUrl: schema ? PG_URL : undefined,
     databaseSchema: schema,
     print: () => {},
+    ...options,
   });
   return {
     ...demo,
     url: demo.service.url,
+    schema,
     async cleanup() {
       await demo.stop();
       rmSync(dataDir, { recursive: true, force: true });

@@ -13,6 +13,7 @@ export interface DatabaseSchema {
   jobs: JobsTable;
   refunds: RefundsTable;
   refund_history: RefundHistoryTable;
+  platform_tokens: PlatformTokensTable;
 }
 
 export interface ProductsTable {
@@ -120,3 +121,12 @@ export interface RefundHistoryTable {
 }
 
 export type Dialect = 'sqlite' | 'postgres';
+
+/** Shared access_token / jsapi_ticket entries and their refresh locks (epoch ms). */
+export interface PlatformTokensTable {
+  key: string;
+  value: string | null;
+  expires_at: number | null;
+  lock_owner: string | null;
+  lock_until: number | null;
+}

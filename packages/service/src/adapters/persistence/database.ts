@@ -115,6 +115,9 @@ async function migrateToLatest(
   const migrator = new Migrator({
     db,
     provider: migrationProvider,
+    // Issue-5 migrations land independently (0002 refunds, 0003 platform tokens): a database that
+    // already ran a later one must still accept an earlier one that arrived after it.
+    allowUnorderedMigrations: true,
     ...(migrationTableSchema ? { migrationTableSchema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();

@@ -1,4 +1,5 @@
 export * from './china-time.js';
+export { SdkPayParamsSigner } from './sdk-pay-params-signer.js';
 export { SdkProductQrGateway } from './sdk-product-qr-gateway.js';
 export { SdkRefundGateway } from './sdk-refund-gateway.js';
 export { SdkWechatGateway } from './sdk-wechat-gateway.js';

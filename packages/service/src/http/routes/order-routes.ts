@@ -12,16 +12,19 @@ import type { OrderEventStreams } from '../order-event-stream.js';
 import { orderView, productView } from '../order-view.js';
 import { QR_TYPES, sendQrCode } from '../qr-code-image.js';
 import type { ServiceOperations } from '../service-operations.js';
+import type { WechatSessions } from '../wechat-sessions.js';
 
 export interface OrderRoutesOptions {
   operations: ServiceOperations;
   streams: OrderEventStreams;
+  /** Signed WeChat sessions decide the payer of JSAPI / MINIPROGRAM orders (absent: the body's openid). */
+  sessions?: WechatSessions;
 }
 
 /** The buyer's API: catalogue, orders, their QR codes and their live state. */
 export const orderRoutes: FastifyPluginAsyncTypebox<OrderRoutesOptions> = async (
   app,
-  { operations, streams },
+  { operations, streams, sessions },
 ) => {
   app.get(
     '/api/products',
@@ -40,7 +43,13 @@ export const orderRoutes: FastifyPluginAsyncTypebox<OrderRoutesOptions> = async 
       },
     },
     async (request, reply) => {
-      const placed = await operations.createOrder({ ...request.body, clientIp: request.ip });
+      const { openid, ...body } = request.body;
+      const payer = sessions ? sessions.payerOpenid(request, body.payType, openid) : openid;
+      const placed = await operations.createOrder({
+        ...body,
+        ...(payer === undefined ? {} : { openid: payer }),
+        clientIp: request.ip,
+      });
       return reply.status(201).send(orderView(placed.order, placed.payParams));
     },
   );

@@ -15,6 +15,8 @@ const ASSETS: Record<string, string> = {
   'app.css': 'text/css; charset=utf-8',
   'checkout.js': 'text/javascript; charset=utf-8',
   'admin.js': 'text/javascript; charset=utf-8',
+  'order-watch.js': 'text/javascript; charset=utf-8',
+  'jsapi.js': 'text/javascript; charset=utf-8',
 };
 
 /**
@@ -33,6 +35,7 @@ function chartJsFile(): string {
 export const pageRoutes: FastifyPluginAsync<PageRoutesOptions> = async (app, { simulatorUrl }) => {
   const read = (name: string) => readFileSync(new URL(name, WEB_DIR), 'utf8');
   const checkout = read('checkout.html').replaceAll('{{SIMULATOR_URL}}', escapeAttribute(simulatorUrl ?? ''));
+  const jsapi = read('jsapi.html').replaceAll('{{SIMULATOR_URL}}', escapeAttribute(simulatorUrl ?? ''));
   const admin = read('admin.html');
   const assets = new Map(Object.keys(ASSETS).map((name) => [name, read(name)]));
   // The source map comment would make browsers ask for a file that is not served.
@@ -40,6 +43,7 @@ export const pageRoutes: FastifyPluginAsync<PageRoutesOptions> = async (app, { s
 
   const html = { schema: { hide: true } };
   app.get('/', html, async (_request, reply) => reply.type('text/html; charset=utf-8').send(checkout));
+  app.get('/jsapi', html, async (_request, reply) => reply.type('text/html; charset=utf-8').send(jsapi));
   app.get('/admin', html, async (_request, reply) => reply.type('text/html; charset=utf-8').send(admin));
   app.get('/assets/vendor/chart.umd.js', html, async (_request, reply) =>
     reply

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initialSchema from './0001-initial-schema.js';
 import * as refunds from './0002-refunds.js';
+import * as platformTokens from './0003-platform-tokens.js';
 import * as nativeMode1 from './0004-native-mode1.js';
 import * as adminSearch from './0005-admin-search.js';
 
@@ -13,6 +14,7 @@ export const migrationProvider: MigrationProvider = {
     return {
       '0001-initial-schema': initialSchema,
       '0002-refunds': refunds,
+      '0003-platform-tokens': platformTokens,
       '0004-native-mode1': nativeMode1,
       '0005-admin-search': adminSearch,
     };
