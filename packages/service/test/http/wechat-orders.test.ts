@@ -95,7 +95,7 @@ describe.each(['sqlite', 'postgres'] as TestEngine[])(
           expect(Object.keys(params).sort()).toEqual(PAY_KEYS);
           expect(params.appId).toBe(m().miniProgramAppid);
           expect(payParamsSignatureValid(demo, params)).toBe(true);
-          const prepayId = params.package.slice('prepay_id='.length);
+          const prepayId = String(params.package).slice('prepay_id='.length);
           expect((await paidAtSimulator(prepayId, 'alice')).status).toBe(200);
           await eventually(async () => ((await stateOf(created.body.orderNo)) === 'PAID' ? true : undefined));
         },
