@@ -68,7 +68,6 @@ export type OrderNoParams = Static<typeof OrderNoParamsSchema>;
 
 export const errorResponses = {
   400: ErrorSchema,
-  401: ErrorSchema,
   404: ErrorSchema,
   409: ErrorSchema,
   502: ErrorSchema,

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { DomainError } from '../../domain/index.js';
 import {
   CreateOrderBodySchema,
+  ErrorSchema,
   errorResponses,
   OrderNoParamsSchema,
   OrderSchema,
@@ -39,7 +40,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<OrderRoutesOptions> = async 
         tags: ['checkout'],
         summary: 'Create an order and its WeChat prepay; the amount comes from the product',
         body: CreateOrderBodySchema,
-        response: { 201: OrderSchema, ...errorResponses },
+        response: { 201: OrderSchema, 401: ErrorSchema, ...errorResponses },
       },
     },
     async (request, reply) => {
