@@ -17,6 +17,7 @@ const ASSETS: Record<string, string> = {
   'admin.js': 'text/javascript; charset=utf-8',
   'order-watch.js': 'text/javascript; charset=utf-8',
   'jsapi.js': 'text/javascript; charset=utf-8',
+  'admin-format.js': 'text/javascript; charset=utf-8',
 };
 
 /**
@@ -36,7 +37,8 @@ export const pageRoutes: FastifyPluginAsync<PageRoutesOptions> = async (app, { s
   const read = (name: string) => readFileSync(new URL(name, WEB_DIR), 'utf8');
   const checkout = read('checkout.html').replaceAll('{{SIMULATOR_URL}}', escapeAttribute(simulatorUrl ?? ''));
   const jsapi = read('jsapi.html').replaceAll('{{SIMULATOR_URL}}', escapeAttribute(simulatorUrl ?? ''));
-  const admin = read('admin.html');
+  // Demo mode shows "request resend": only the simulator can be asked to send a notification again.
+  const admin = read('admin.html').replaceAll('{{DEMO}}', simulatorUrl ? 'true' : 'false');
   const assets = new Map(Object.keys(ASSETS).map((name) => [name, read(name)]));
   // The source map comment would make browsers ask for a file that is not served.
   const chartJs = readFileSync(chartJsFile(), 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');

@@ -1,0 +1,144 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ARTIFACTS,
+  hasChromium,
+  launchChromium,
+  warnIfNoChromium,
+} from '../../../../e2e/support/headless-chromium.js';
+import { eventually, json, startTestDemo } from '../http/demo-harness.js';
+
+warnIfNoChromium('admin e2e');
+
+type OrderBody = { orderNo: string; state: string; amount: number; refundedAmount: number };
+
+describe.skipIf(!hasChromium)('admin console in Chromium', () => {
+  let demo: Awaited<ReturnType<typeof startTestDemo>>;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    demo = await startTestDemo();
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.cleanup();
+  });
+
+  const order = async (orderNo: string) => (await json<OrderBody>(`${demo.url}/api/orders/${orderNo}`)).body;
+  const refundsAtWechat = async () =>
+    (await json<{ outRefundNo: string; status: string }[]>(`${demo.simulator.url}/_sim/refunds`)).body;
+
+  it('find a paid order, read its history and notification, refund part of it, see it settle; dashboard chart', async () => {
+    const created = await json<OrderBody>(`${demo.url}/api/orders`, {
+      method: 'POST',
+      body: JSON.stringify({ productId: 'demo-tea', payType: 'NATIVE' }),
+    });
+    const { orderNo } = created.body;
+    await json(`${demo.simulator.url}/_sim/orders/${orderNo}/pay`, {
+      method: 'POST',
+      body: JSON.stringify({ user: 'alice' }),
+    });
+    await eventually(async () => ((await order(orderNo)).state === 'PAID' ? true : undefined));
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${demo.url}/admin`);
+
+    // Yuan → fen in the page's own module: a decimal string, never float arithmetic.
+    // (A string, so the test runner's transform leaves the browser's import() alone.)
+    const parsed = await page.evaluate(`import('/assets/admin-format.js').then((m) =>
+      ['12.30', '0.29', '¥1.1', '7', '1.234', '-1', '1e3', '', '0.07'].map((t) => m.parseYuanToFen(t)))`);
+    expect(parsed).toEqual([1230, 29, 110, 700, null, null, null, null, 7]);
+
+    await page.locator('#token').fill(demo.adminToken);
+    await page.locator('#login button[type=submit]').click();
+    await page.locator('#rows tr[data-order-no]').first().waitFor();
+
+    await page.locator('#q').fill(orderNo.slice(0, -3));
+    await page.locator('#order-filters button[type=submit]').click();
+    const row = page.locator(`#rows tr[data-order-no="${orderNo}"]`);
+    await row.waitFor();
+    expect(
+      await page.locator('#rows tr[data-order-no]').evaluateAll((rows) => rows.length),
+    ).toBeGreaterThanOrEqual(1);
+    await page.screenshot({ path: `${ARTIFACTS}admin-orders.png` });
+
+    await row.click();
+    const drawer = page.locator('#detail');
+    await drawer.waitFor({ state: 'visible' });
+    await expect.poll(() => drawer.getAttribute('data-state')).toBe('PAID');
+    await expect.poll(() => page.locator('#detail-history li').count()).toBe(2);
+    expect(await page.locator('#detail-history').textContent()).toContain('notify-v3');
+    const notification = page.locator('#detail-notifications details.notification');
+    expect(await notification.count()).toBe(1);
+    expect(await notification.getAttribute('data-verified')).toBe('true');
+    await notification.locator('summary').click();
+    expect(await notification.locator('pre.raw').last().textContent()).toContain('"resource"');
+    await page.screenshot({ path: `${ARTIFACTS}admin-detail.png` });
+
+    // Bad amounts: a third decimal is refused in the page; more than was paid by the service.
+    await page.locator('#refund-amount').fill('1.234');
+    await page.locator('#refund-submit').click();
+    await expect.poll(() => page.locator('#detail-error').textContent()).toContain('two decimals');
+    await page.locator('#refund-amount').fill('999');
+    await page.locator('#refund-submit').click();
+    await expect.poll(() => page.locator('#detail-error').textContent()).toContain('REFUND_EXCEEDS_PAID');
+    expect(await refundsAtWechat()).toEqual([]);
+    expect((await order(orderNo)).state).toBe('PAID');
+
+    await page.locator('#refund-amount').fill('12.30');
+    await page.locator('#refund-reason').fill('破损 damaged box');
+    await page.locator('#refund-submit').click();
+    const refundRow = page.locator('#detail-refunds tr[data-refund-no]');
+    await refundRow.waitFor();
+    const refundNo = (await refundRow.getAttribute('data-refund-no'))!;
+    await expect.poll(() => refundRow.getAttribute('data-state')).toBe('PROCESSING');
+    expect(await drawer.getAttribute('data-state')).toBe('REFUNDING');
+    await page.screenshot({ path: `${ARTIFACTS}admin-refund-processing.png` });
+
+    // WeChat settles the refund; the open drawer follows without a reload.
+    const settle = await json(
+      `${demo.simulator.url}/_sim/refunds/${demo.simulator.merchant.mchid}/${refundNo}/settle`,
+      {
+        method: 'POST',
+        body: JSON.stringify({ outcome: 'SUCCESS' }),
+      },
+    );
+    expect([200, 409]).toContain(settle.status);
+    await expect.poll(() => refundRow.getAttribute('data-state'), { timeout: 15_000 }).toBe('SUCCESS');
+    await expect
+      .poll(() => drawer.getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('PARTIALLY_REFUNDED');
+    expect(await refundRow.textContent()).toContain('¥12.30');
+    expect(await order(orderNo)).toMatchObject({ state: 'PARTIALLY_REFUNDED', refundedAmount: 1230 });
+    expect((await refundsAtWechat()).map((r) => r.outRefundNo)).toEqual([refundNo]);
+    await page.screenshot({ path: `${ARTIFACTS}admin-refund-settled.png` });
+
+    await page.locator('#detail-close').click();
+    await page.locator('[data-tab=refunds]').click();
+    await page.locator('#refund-rows tr.clickable').first().waitFor();
+    expect(await page.locator('#refund-rows').textContent()).toContain(refundNo);
+
+    await page.locator('[data-tab=dashboard]').click();
+    const canvas = page.locator('#stats-chart');
+    await canvas.waitFor({ state: 'visible' });
+    await expect.poll(() => canvas.getAttribute('data-paid-orders')).not.toBeNull();
+    type ChartGlobal = { Chart: { getChart(canvas: unknown): { data: { datasets: { data: number[] }[] } } } };
+    const drawn = await canvas.evaluate((element) => {
+      const chart = (globalThis as unknown as ChartGlobal).Chart.getChart(element);
+      const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+      const [amount, paid] = chart.data.datasets;
+      return { amount: sum(amount!.data), paid: sum(paid!.data) };
+    });
+    expect(drawn).toEqual({ amount: created.body.amount / 100, paid: 1 });
+    const box = await canvas.boundingBox();
+    expect(box!.width).toBeGreaterThan(300);
+    await page.screenshot({ path: `${ARTIFACTS}admin-dashboard.png` });
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+});
