@@ -22,7 +22,14 @@ const stores: [string, () => Promise<CachePair>][] = [
     async () => {
       let now = 1_000;
       const cache = new MemoryTokenCache({ now: () => now });
-      return { a: cache, b: cache, lapse: async (ms) => void (now += ms), close: async () => {} };
+      return {
+        a: cache,
+        b: cache,
+        lapse: async (ms) => {
+          now += ms;
+        },
+        close: async () => {},
+      };
     },
   ],
   ...ENGINES.filter((e) => !e.skipReason).map(
@@ -36,7 +43,9 @@ const stores: [string, () => Promise<CachePair>][] = [
           return {
             a: new KyselyTokenCache(database.db, { now: () => now }),
             b: new KyselyTokenCache(other.db, { now: () => now }),
-            lapse: async (ms) => void (now += ms),
+            lapse: async (ms) => {
+              now += ms;
+            },
             close: () => database.destroy(),
           };
         },
