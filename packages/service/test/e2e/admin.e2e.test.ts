@@ -1,3 +1,4 @@
+import { buildV2PaymentNotification } from '@wechatpay-kit/sdk/testing';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -9,6 +10,8 @@ import {
 import { eventually, json, startTestDemo } from '../http/demo-harness.js';
 
 warnIfNoChromium('admin e2e');
+
+const XSS = '<img src=x onerror="window.__xss=1">';
 
 type OrderBody = { orderNo: string; state: string; amount: number; refundedAmount: number };
 
@@ -36,6 +39,24 @@ describe.skipIf(!hasChromium)('admin console in Chromium', () => {
       body: JSON.stringify({ productId: 'demo-tea', payType: 'NATIVE' }),
     });
     const { orderNo } = created.body;
+    // A forgery first (wrong key) whose body carries markup: refused, and shown only as text.
+    const m = demo.simulator.merchant;
+    const forged = buildV2PaymentNotification(
+      {
+        appid: m.appid,
+        mch_id: m.mchid,
+        out_trade_no: orderNo,
+        transaction_id: '4200000000000000000000000666',
+        total_fee: created.body.amount,
+        attach: XSS,
+      },
+      'k'.repeat(32),
+    );
+    await fetch(`${demo.url}/api/notify/v2`, {
+      method: 'POST',
+      body: forged,
+      headers: { 'Content-Type': 'text/xml' },
+    });
     await json(`${demo.simulator.url}/_sim/orders/${orderNo}/pay`, {
       method: 'POST',
       body: JSON.stringify({ user: 'alice' }),
@@ -73,11 +94,18 @@ describe.skipIf(!hasChromium)('admin console in Chromium', () => {
     await expect.poll(() => drawer.getAttribute('data-state')).toBe('PAID');
     await expect.poll(() => page.locator('#detail-history li').count()).toBe(2);
     expect(await page.locator('#detail-history').textContent()).toContain('notify-v3');
-    const notification = page.locator('#detail-notifications details.notification');
-    expect(await notification.count()).toBe(1);
-    expect(await notification.getAttribute('data-verified')).toBe('true');
-    await notification.locator('summary').click();
-    expect(await notification.locator('pre.raw').last().textContent()).toContain('"resource"');
+    const notifications = page.locator('#detail-notifications details.notification');
+    expect(await notifications.count()).toBe(2);
+    const [rejected, genuine] = [notifications.nth(0), notifications.nth(1)];
+    expect(await rejected.getAttribute('data-verified')).toBe('false');
+    expect(await rejected.locator('.outcome').textContent()).toMatch(/^rejected/);
+    await rejected.locator('summary').click();
+    expect(await rejected.locator('pre.raw').last().textContent()).toContain(XSS);
+    expect(await rejected.locator('img').count()).toBe(0);
+    expect(await page.evaluate('window.__xss')).toBeUndefined();
+    expect(await genuine.getAttribute('data-verified')).toBe('true');
+    await genuine.locator('summary').click();
+    expect(await genuine.locator('pre.raw').last().textContent()).toContain('"resource"');
     await page.screenshot({ path: `${ARTIFACTS}admin-detail.png` });
 
     // Bad amounts: a third decimal is refused in the page; more than was paid by the service.
