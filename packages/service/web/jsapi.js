@@ -83,6 +83,7 @@ async function buy(product, button) {
       else if (update.state === 'CLOSED') status(`已关闭 closed · 订单 ${order.orderNo}`, 'closed');
     });
     watcher = following;
+    status(`请在微信中确认支付 confirm the payment in WeChat · 订单 ${order.orderNo}`, 'paying');
     const result = await invokePay(await bridge(), order.payParams);
     const outcome = String(result?.err_msg ?? '')
       .split(':')
