@@ -1,5 +1,6 @@
 import { beforeEach, expect, it } from 'vitest';
 import { KyselyOrderRepository, seedDemoProducts } from '../../src/adapters/persistence/index.js';
+import { rowMapper } from '../../src/adapters/persistence/row-mapper.js';
 import { forEachEngine, manualClock, newOrder } from './test-databases.js';
 
 forEachEngine('KyselyOrderRepository', (database) => {
@@ -193,6 +194,31 @@ forEachEngine('KyselyOrderRepository', (database) => {
       ['NOTPAY', 'PAYERROR'],
       ['PAYERROR', 'PAID'],
     ]);
+  });
+
+  it('never joins or reads into a transaction someone else has open on the connection', async () => {
+    await orders.insertWithJobs(newOrder('J1', clock.now()), []);
+    let pending: [Promise<unknown>, Promise<unknown>] | undefined;
+    await database.db
+      .transaction()
+      .execute(async (trx) => {
+        await trx
+          .insertInto('orders')
+          .values(rowMapper.fromNewOrder(newOrder('J2', clock.now()), 'NOTPAY', clock.now()))
+          .execute();
+        pending = [
+          orders.transition({ orderNo: 'J1', from: ['NOTPAY'], to: 'CLOSED', reason: 'r', source: 's' }),
+          orders.findByOrderNo('J2'),
+        ];
+        throw new Error('roll back');
+      })
+      .catch(() => {});
+    const [closed, uncommitted] = await Promise.all(pending!);
+
+    expect(closed).toMatchObject({ orderNo: 'J1', state: 'CLOSED' });
+    expect(uncommitted).toBeUndefined();
+    expect((await orders.findByOrderNo('J1'))?.state).toBe('CLOSED');
+    expect(await orders.findByOrderNo('J2')).toBeUndefined();
   });
 
   it('refuses a second order with the same transaction id', async () => {

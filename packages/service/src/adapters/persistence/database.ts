@@ -10,6 +10,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import type { DatabaseSchema, Dialect } from './database-schema.js';
+import { registerDirectSqlite } from './direct-sqlite.js';
 import { migrationProvider } from './migrations/migration-provider.js';
 
 export interface DatabaseOptions {
@@ -58,12 +59,10 @@ function openSqlite(dataDir: string | undefined): { db: Kysely<DatabaseSchema>; 
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
-  return {
-    db: new Kysely<DatabaseSchema>({
-      dialect: new SqliteDialect({ database: withStatementCache(database) }),
-    }),
-    dialect: 'sqlite',
-  };
+  const cached = withStatementCache(database);
+  const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: cached }) });
+  registerDirectSqlite(db, database, cached.prepare);
+  return { db, dialect: 'sqlite' };
 }
 
 const MAX_CACHED_STATEMENTS = 256;
@@ -74,7 +73,9 @@ const MAX_CACHED_STATEMENTS = 256;
  * once. better-sqlite3 statements are reusable (nothing here iterates one lazily) and re-prepare
  * themselves after a schema change.
  */
-function withStatementCache(database: SqliteDatabase.Database): SqliteDialectDatabase {
+function withStatementCache(
+  database: SqliteDatabase.Database,
+): SqliteDialectDatabase & { prepare(sql: string): SqliteDatabase.Statement } {
   const statements = new Map<string, SqliteDatabase.Statement>();
   return {
     close: () => database.close(),

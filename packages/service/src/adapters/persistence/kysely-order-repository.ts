@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Order, OrderHistoryEntry } from '../../domain/order.js';
 import { INITIAL_ORDER_STATE } from '../../domain/order-state-machine.js';
 import type {
@@ -10,7 +10,8 @@ import type {
   TransitionRequest,
 } from '../../domain/ports.js';
 import { CompiledQueryCache } from './compiled-query-cache.js';
-import type { DatabaseSchema } from './database-schema.js';
+import type { DatabaseSchema, OrdersTable } from './database-schema.js';
+import { directSqliteOf } from './direct-sqlite.js';
 import { enqueueJobs } from './kysely-job-queue.js';
 import { runTransition } from './kysely-order-transition.js';
 import { rowMapper, toMillis } from './row-mapper.js';
@@ -66,7 +67,8 @@ export class KyselyOrderRepository implements OrderRepository {
     const find = this.#queries.query('find', [orderNo], () =>
       this.#db.selectFrom('orders').selectAll().where('order_no', '=', orderNo),
     );
-    const row = (await this.#db.executeQuery(find)).rows[0];
+    const direct = directSqliteOf(this.#db)?.read(find) as Selectable<OrdersTable>[] | undefined;
+    const row = (direct ?? (await this.#db.executeQuery(find)).rows)[0];
     return row && rowMapper.toOrder(row);
   }
 
