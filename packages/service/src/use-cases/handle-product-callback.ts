@@ -92,7 +92,9 @@ export class HandleProductCallback {
     } catch (error) {
       const declined = declineReason(error);
       if (!declined) {
-        // A racing copy of this very callback loses on the unique key and lands here too.
+        // A copy of this very callback racing this one wins the unique key: answer as a replay.
+        const winner = await this.#deps.orders.findByMode1CallbackKey(key);
+        if (winner) return this.#finish(input, true, 'replayed', winner.orderNo, answerFor(winner));
         this.#deps.logger?.error({ err: String(error) }, 'mode-1 order creation failed');
         return this.#finish(input, true, 'error: order not created', null, {
           kind: 'declined',

@@ -208,6 +208,20 @@ function nativeMode1Suite(engine: TestEngine): void {
     expect(latest).toMatchObject({ outcome: 'replayed', order_no: orders[0]!.order_no, verified: 1 });
   });
 
+  it('two copies of one callback racing: one order, and every answer is signed', async () => {
+    const { fields, xml } = callback();
+    const replies = await Promise.all([post(xml), post(xml), post(xml)]);
+    expect(await orderOfKey(fields)).toHaveLength(1);
+    const [order] = await orderOfKey(fields);
+    for (const reply of replies) {
+      expectSignedByUs(reply);
+      // A loser answers the winner's prepay, or "busy" when the winner has not got it yet.
+      if (reply.result_code === 'SUCCESS') expect(reply.prepay_id).toBe(order!.prepay_id);
+      else expect(reply.err_code_des).toContain('系统繁忙');
+    }
+    expect(replies.some((r) => r.result_code === 'SUCCESS')).toBe(true);
+  });
+
   it('a tampered or forged callback is refused (signed FAIL), creates nothing and is logged as rejected', async () => {
     const count = await orderCount();
     const { xml } = callback({ product_id: 'demo-test-1fen' });
