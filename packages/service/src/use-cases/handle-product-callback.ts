@@ -120,12 +120,17 @@ export class HandleProductCallback {
   /** The order keeps being created after the deadline; its prepay or error is stored when it comes. */
   async #withinBudget(work: Promise<Order>): Promise<Order | 'timeout'> {
     let timer: NodeJS.Timeout | undefined;
+    let late = false;
     const deadline = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), this.#answerWithinMs);
+      timer = setTimeout(() => {
+        late = true;
+        resolve('timeout');
+      }, this.#answerWithinMs);
     });
-    work.catch((error: unknown) =>
-      this.#deps.logger?.warn({ err: String(error) }, 'mode-1 order creation failed after its deadline'),
-    );
+    work.catch((error: unknown) => {
+      if (late)
+        this.#deps.logger?.warn({ err: String(error) }, 'mode-1 order creation failed after its deadline');
+    });
     try {
       return await Promise.race([work, deadline]);
     } finally {
