@@ -1,19 +1,36 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { CLI_PATH } from './run-cli.js';
 
-/** A `wxpay sim` started as a real process, as a developer starts it. */
-export interface SimProcess {
-  /** The URL it printed. */
-  url: string;
+/** A long-running `wxpay` command started as a real process, as a developer starts it. */
+export interface CliProcess {
   child: ChildProcess;
   stdout(): string;
   /** Sends a signal and resolves with the exit code once the process has ended. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `wxpay sim …args` and resolves once it printed its URL (rejects if it exits first). */
-export function startSimProcess(args: string[], env: Record<string, string> = {}): Promise<SimProcess> {
-  const child = spawn(process.execPath, [CLI_PATH, 'sim', ...args], {
+/** A `wxpay sim` process. */
+export interface SimProcess extends CliProcess {
+  /** The URL it printed. */
+  url: string;
+}
+
+/** A `wxpay start` process: the payment service and its simulator. */
+export interface DemoProcess extends CliProcess {
+  serviceUrl: string;
+  simulatorUrl: string;
+}
+
+/**
+ * Starts `wxpay …args` and resolves once its output says it is ready ("Press Ctrl+C"), with what
+ * `read` takes from that output; rejects if it exits first.
+ */
+function startCliProcess<T extends object>(
+  args: string[],
+  env: Record<string, string>,
+  read: (stdout: string) => T | undefined,
+): Promise<T & CliProcess> {
+  const child = spawn(process.execPath, [CLI_PATH, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -26,10 +43,10 @@ export function startSimProcess(args: string[], env: Record<string, string> = {}
     });
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
-      const match = /listening on (https?:\/\/\S+)/.exec(stdout);
-      if (match && stdout.includes('Press Ctrl+C')) {
+      const found = stdout.includes('Press Ctrl+C') ? read(stdout) : undefined;
+      if (found) {
         resolve({
-          url: match[1]!,
+          ...found,
           child,
           stdout: () => stdout,
           stop: async (signal = 'SIGTERM') => {
@@ -40,7 +57,24 @@ export function startSimProcess(args: string[], env: Record<string, string> = {}
       }
     });
     void exited.then((code) =>
-      reject(new Error(`wxpay sim exited with ${code} before listening: ${stderr.trim()}`)),
+      reject(new Error(`wxpay ${args[0]} exited with ${code} before it was ready: ${stderr.trim()}`)),
     );
+  });
+}
+
+/** Starts `wxpay sim …args` and resolves once it printed its URL. */
+export function startSimProcess(args: string[], env: Record<string, string> = {}): Promise<SimProcess> {
+  return startCliProcess(['sim', ...args], env, (stdout) => {
+    const url = /listening on (https?:\/\/\S+)/.exec(stdout)?.[1];
+    return url ? { url } : undefined;
+  });
+}
+
+/** Starts `wxpay start` (service + simulator, embedded defaults) and resolves with both URLs. */
+export function startDemoProcess(env: Record<string, string>): Promise<DemoProcess> {
+  return startCliProcess(['start'], env, (stdout) => {
+    const checkout = /checkout\s+(http:\/\/\S+)/.exec(stdout)?.[1];
+    const phone = /phone page\s+(http:\/\/\S+)\/_sim\/phone/.exec(stdout)?.[1];
+    return checkout && phone ? { serviceUrl: new URL(checkout).origin, simulatorUrl: phone } : undefined;
   });
 }
