@@ -49,86 +49,104 @@ export class HandleRefundNotification {
   }
 
   async execute(input: HandleRefundNotificationInput): Promise<HandleRefundNotificationOutput> {
-    const { refunds, orders, refundGateway, notifications, clock, logger } = this.#deps;
+    const { refundGateway, notifications, clock, logger } = this.#deps;
     const rawBody = typeof input.rawBody === 'string' ? Buffer.from(input.rawBody, 'utf8') : input.rawBody;
-    const done = async (
-      outcome: RefundNotificationOutcome,
-      detail: string,
-      notice: VerifiedRefundNotification | undefined,
-      refund?: Refund,
-    ): Promise<HandleRefundNotificationOutput> => {
-      await notifications.record({
-        apiVersion: input.apiVersion,
-        kind: 'refund',
-        orderNo: refund?.orderNo ?? null,
-        rawBody: rawBody.toString('utf8'),
-        headers: keptHeaders(input.headers),
-        verified: notice !== undefined,
-        outcome: outcome === detail ? outcome : `${outcome}: ${detail}`,
-        receivedAt: clock.now(),
-      });
-      const ack = outcome !== 'rejected' && outcome !== 'retry';
-      return { ack, message: ack ? 'OK' : detail, outcome, refundNo: refund?.refundNo ?? null };
-    };
-
-    let notice: VerifiedRefundNotification;
+    let notice: VerifiedRefundNotification | undefined;
+    let verdict: Verdict;
     try {
       notice = await refundGateway.verifyNotification(input.apiVersion, input.headers, rawBody);
+      verdict = await this.#handle(input.apiVersion, notice);
     } catch (error) {
+      if (notice) throw error;
       const reason = error instanceof DomainError ? error.message : 'notification could not be verified';
       logger?.warn({ apiVersion: input.apiVersion, reason }, 'refund notification rejected');
-      return done('rejected', reason, undefined);
+      verdict = { outcome: 'rejected', detail: reason };
     }
+    const { outcome, detail, refund } = verdict;
+    await notifications.record({
+      apiVersion: input.apiVersion,
+      kind: 'refund',
+      orderNo: refund?.orderNo ?? null,
+      rawBody: rawBody.toString('utf8'),
+      headers: keptHeaders(input.headers),
+      verified: notice !== undefined,
+      outcome: outcome === detail ? outcome : `${outcome}: ${detail}`,
+      receivedAt: clock.now(),
+    });
+    const ack = outcome !== 'rejected' && outcome !== 'retry';
+    return { ack, message: ack ? 'OK' : detail, outcome, refundNo: refund?.refundNo ?? null };
+  }
+
+  /** A verified notification: checked against the refund, confirmed (v2), applied once. */
+  async #handle(apiVersion: ApiVersion, notice: VerifiedRefundNotification): Promise<Verdict> {
+    const { refunds, refundGateway, logger } = this.#deps;
     if (notice.mchid !== refundGateway.mchid) {
-      return done('rejected', 'mchid does not match this merchant', notice);
+      return { outcome: 'rejected', detail: 'mchid does not match this merchant' };
     }
     const refund = await refunds.find(notice.refundNo);
-    if (!refund) return done('rejected', 'unknown out_refund_no', notice);
+    if (!refund) return { outcome: 'rejected', detail: 'unknown out_refund_no' };
     if (refund.orderNo !== notice.orderNo || refund.amountFen !== notice.amountFen) {
       logger?.error(
         { refundNo: refund.refundNo, expectedFen: refund.amountFen, notifiedFen: notice.amountFen },
         'ANOMALY: verified refund notification does not match the refund; left unchanged',
       );
-      return done('rejected', 'out_trade_no or refund amount does not match the refund', notice, refund);
+      return {
+        outcome: 'rejected',
+        detail: 'out_trade_no or refund amount does not match the refund',
+        refund,
+      };
     }
-    if (refund.state === notice.status) return done('duplicate', 'duplicate', notice, refund);
+    if (refund.state === notice.status) return { outcome: 'duplicate', detail: 'duplicate', refund };
 
-    let status: WechatRefundStatus = notice;
-    if (input.apiVersion === 'v2') {
-      const order = await orders.findByOrderNo(refund.orderNo);
-      let confirmed: WechatRefundStatus | undefined;
-      try {
-        confirmed = order && (await refundGateway.query(refund, order));
-      } catch {
-        return done('retry', 'could not confirm the refund with WeChat, please resend', notice, refund);
-      }
-      if (!confirmed) return done('rejected', 'WeChat does not know this refund', notice, refund);
-      if (confirmed.status !== notice.status) {
-        logger?.warn(
-          { refundNo: refund.refundNo, notified: notice.status, queried: confirmed.status },
-          'v2 refund notification differs from WeChat’s answer; applying the answer',
-        );
-      }
-      if (confirmed.status === 'PROCESSING' || confirmed.status === refund.state) {
-        return done('ignored', `WeChat says ${confirmed.status}`, notice, refund);
-      }
-      status = confirmed;
-    }
-
+    const status = apiVersion === 'v2' ? await this.#confirm(refund, notice) : notice;
+    if ('outcome' in status) return status;
     const applied = await this.#apply.execute({
       refundNo: refund.refundNo,
       to: status.status,
       changes: { wechatRefundId: status.wechatRefundId, succeededAt: status.succeededAt },
       reason: `refund notification: ${status.status}`,
-      source: `notify-${input.apiVersion}`,
+      source: `notify-${apiVersion}`,
     });
-    if (applied) return done('applied', 'applied', notice, applied.refund);
+    if (applied) return { outcome: 'applied', detail: 'applied', refund: applied.refund };
     const now = (await refunds.find(refund.refundNo)) ?? refund;
-    if (now.state === status.status) return done('duplicate', 'duplicate', notice, now);
+    if (now.state === status.status) return { outcome: 'duplicate', detail: 'duplicate', refund: now };
     logger?.error(
       { refundNo: refund.refundNo, state: now.state, notified: status.status },
       'ANOMALY: refund notification contradicts a settled refund; left unchanged',
     );
-    return done('anomaly', `refund is ${now.state}, WeChat says ${status.status}`, notice, now);
+    return {
+      outcome: 'anomaly',
+      detail: `refund is ${now.state}, WeChat says ${status.status}`,
+      refund: now,
+    };
   }
+
+  /** What WeChat answers when asked about a refund a v2 notification speaks of (the answer wins). */
+  async #confirm(refund: Refund, notice: VerifiedRefundNotification): Promise<WechatRefundStatus | Verdict> {
+    const { orders, refundGateway, logger } = this.#deps;
+    const order = await orders.findByOrderNo(refund.orderNo);
+    let confirmed: WechatRefundStatus | undefined;
+    try {
+      confirmed = order && (await refundGateway.query(refund, order));
+    } catch {
+      return { outcome: 'retry', detail: 'could not confirm the refund with WeChat, please resend', refund };
+    }
+    if (!confirmed) return { outcome: 'rejected', detail: 'WeChat does not know this refund', refund };
+    if (confirmed.status !== notice.status) {
+      logger?.warn(
+        { refundNo: refund.refundNo, notified: notice.status, queried: confirmed.status },
+        'v2 refund notification differs from WeChat’s answer; applying the answer',
+      );
+    }
+    if (confirmed.status === 'PROCESSING' || confirmed.status === refund.state) {
+      return { outcome: 'ignored', detail: `WeChat says ${confirmed.status}`, refund };
+    }
+    return confirmed;
+  }
+}
+
+interface Verdict {
+  outcome: RefundNotificationOutcome;
+  detail: string;
+  refund?: Refund;
 }

@@ -293,6 +293,15 @@ function refundRecoverySuite(engine: TestEngine): void {
       const processing = await untilRefund(paid.orderNo, 'PROCESSING');
       expect(processing.refundNo).toBe(answer.body.refundNo);
       expect(await simRefunds(answer.body.refundNo)).toHaveLength(1);
+      // Still open: the job queried once and queued its next run, backing off.
+      const pending = await demo.service.database.db
+        .selectFrom('jobs')
+        .select(['payload', 'run_at'])
+        .where('type', '=', 'refund-query')
+        .where('done_at', 'is', null)
+        .execute();
+      const next = pending.map((j) => JSON.parse(j.payload)).find((p) => p.refundNo === answer.body.refundNo);
+      expect(next).toEqual({ refundNo: answer.body.refundNo, attempt: 2 });
       await settle(answer.body.refundNo, 'SUCCESS');
       await untilRefund(paid.orderNo, 'SUCCESS');
       expect(await order(paid.orderNo)).toMatchObject({ state: 'PARTIALLY_REFUNDED', refundedAmount: 500 });

@@ -116,6 +116,41 @@ describe.skipIf(pgSkip !== undefined)('two service instances on one PostgreSQL s
     expect(record.url.startsWith(`${b.url}/`)).toBe(true);
     expect(await orderState(a, orderNo)).toBe('PAID');
   });
+
+  it('refunds requested concurrently on both instances never exceed what was paid', async () => {
+    const created = await createOrder(a);
+    simulator.ctx.trades.pay(simulator.ctx.trades.lookup(created.body.codeUrl!)!, 'alice');
+    const { orderNo } = created.body;
+    await eventually(async () => ((await orderState(a, orderNo)) === 'PAID' ? true : undefined));
+    const paid = (await json<{ amount: number }>(`${a.url}/api/orders/${orderNo}`)).body.amount;
+    const part = Math.floor(paid * 0.3);
+    const answers = await Promise.all(
+      [a, b, a, b, a, b].map((instance) =>
+        json<{ error?: string }>(`${instance.url}/api/orders/${orderNo}/refunds`, {
+          method: 'POST',
+          body: JSON.stringify({ amount: part }),
+          headers: { Authorization: `Bearer ${instance.config.adminToken}` },
+        }),
+      ),
+    );
+    expect(answers.map((x) => x.status).sort()).toEqual([201, 201, 201, 409, 409, 409]);
+    expect(answers.filter((x) => x.status === 409).map((x) => x.body.error)).toEqual(
+      Array(3).fill('REFUND_EXCEEDS_PAID'),
+    );
+    const row = await a.database.db
+      .selectFrom('orders')
+      .select(['refund_reserved_fen', 'state'])
+      .where('order_no', '=', orderNo)
+      .executeTakeFirstOrThrow();
+    expect({ reserved: Number(row.refund_reserved_fen), state: row.state }).toEqual({
+      reserved: 3 * part,
+      state: 'REFUNDING',
+    });
+    const atWechat = simulator.ctx.refunds
+      .list(simulator.merchant.mchid)
+      .filter((r) => r.outTradeNo === orderNo);
+    expect(atWechat).toHaveLength(3);
+  });
 });
 
 describe('a restart in the middle: the new instance resumes the jobs (SQLite file)', () => {
