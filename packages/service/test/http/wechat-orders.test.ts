@@ -1,3 +1,4 @@
+import { MiniProgramPlayer, playMiniProgramPurchase } from '@wechatpay-kit/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, json, postgresSkipReason, startTestDemo, type TestEngine } from './demo-harness.js';
 import { loginCode, miniProgramLogin, payParamsSignatureValid, signInWithOAuth } from './wechat-sign-in.js';
@@ -75,8 +76,20 @@ describe.each(['sqlite', 'postgres'] as TestEngine[])(
           expect(again.body.payParams?.package).toBe(params.package);
           expect(payParamsSignatureValid(demo, again.body.payParams!)).toBe(true);
 
+          // What WeChat's client checks before showing the pay sheet: our params, for bob.
+          const verified = await json(`${demo.simulator.url}/_sim/pay-requests/verify`, {
+            method: 'POST',
+            body: JSON.stringify({ ...params, kind: 'jsapi' }),
+          });
+          expect(verified.status).toBe(200);
+          expect(verified.body).toMatchObject({ payerOpenid: openid('bob', m().appid), apiVersion });
+
           expect(await stateOf(created.body.orderNo)).toBe('NOTPAY');
-          expect((await paidAtSimulator(row.prepay_id!, 'bob')).status).toBe(200);
+          const paid = await json(`${demo.simulator.url}/_sim/pay-requests/pay`, {
+            method: 'POST',
+            body: JSON.stringify({ ...again.body.payParams, kind: 'jsapi' }),
+          });
+          expect(paid.body).toMatchObject({ result: 'ok' });
           await eventually(async () => ((await stateOf(created.body.orderNo)) === 'PAID' ? true : undefined));
         },
       );
@@ -121,6 +134,50 @@ describe.each(['sqlite', 'postgres'] as TestEngine[])(
         },
       );
     }
+
+    it.skipIf(skip)(
+      'the mini-program player: wx.login → login → Bearer order → wx.requestPayment → PAID (v2 and v3)',
+      async () => {
+        for (const apiVersion of ['v2', 'v3'] as const) {
+          const played = await playMiniProgramPurchase({
+            simulatorUrl: demo.simulator.url,
+            serviceUrl: demo.url,
+            user: 'carol',
+            productId: 'demo-test-1fen',
+            apiVersion,
+          });
+          expect(played.errMsg).toBe('requestPayment:ok');
+          await eventually(async () => ((await stateOf(played.orderNo)) === 'PAID' ? true : undefined));
+          const row = await demo.service.database.db
+            .selectFrom('orders')
+            .select(['openid', 'pay_type', 'api_version'])
+            .where('order_no', '=', played.orderNo)
+            .executeTakeFirstOrThrow();
+          expect(row).toEqual({
+            openid: openid('carol', m().miniProgramAppid),
+            pay_type: 'MINIPROGRAM',
+            api_version: apiVersion,
+          });
+        }
+        // Cancelled in the mini-program: the order stays open.
+        const phone = new MiniProgramPlayer({ simulatorUrl: demo.simulator.url });
+        const { code } = await phone.login('bob');
+        const login = await json<{ token: string }>(`${demo.url}/api/miniprogram/login`, {
+          method: 'POST',
+          body: JSON.stringify({ code }),
+        });
+        const created = await order(
+          { payType: 'MINIPROGRAM' },
+          { authorization: `Bearer ${login.body.token}` },
+        );
+        await expect(
+          phone.requestPayment(created.body.payParams!, { action: 'cancel' }),
+        ).rejects.toMatchObject({
+          errMsg: 'requestPayment:fail cancel',
+        });
+        expect(await stateOf(created.body.orderNo)).toBe('NOTPAY');
+      },
+    );
 
     it.skipIf(skip)(
       'a body openid never overrides the session: a different one is refused, nothing is stored',
