@@ -47,6 +47,8 @@ Environment:
         dataDir: io.env.DATA_DIR || 'data',
         databaseUrl: io.env.DATABASE_URL || undefined,
         adminToken: io.env.ADMIN_TOKEN || undefined,
+        redisUrl: io.env.REDIS_URL || undefined,
+        tokenCache: tokenCacheOf(io.env.TOKEN_CACHE),
         logger: io.env.LOG_LEVEL === 'info',
         print: (line) => writeLine(io.stdout, line),
       })
@@ -113,4 +115,9 @@ function parsePort(text: string | undefined, name: string, fallback: number): nu
   if (!/^\d+$/.test(text.trim()) || port > 65535)
     throw new UsageError(`${name} must be a port number 0–65535`);
   return port;
+}
+
+/** `TOKEN_CACHE` for the demo; anything else is refused by the service's own config check. */
+function tokenCacheOf(value: string | undefined): 'database' | 'redis' | 'memory' | undefined {
+  return value ? (value as 'database' | 'redis' | 'memory') : undefined;
 }
