@@ -1,4 +1,8 @@
-import { MiniProgramPlayer, playMiniProgramPurchase } from '@wechatpay-kit/simulator';
+import {
+  type MiniProgramPayParams,
+  MiniProgramPlayer,
+  playMiniProgramPurchase,
+} from '@wechatpay-kit/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, json, postgresSkipReason, startTestDemo, type TestEngine } from './demo-harness.js';
 import { loginCode, miniProgramLogin, payParamsSignatureValid, signInWithOAuth } from './wechat-sign-in.js';
@@ -171,7 +175,9 @@ describe.each(['sqlite', 'postgres'] as TestEngine[])(
           { authorization: `Bearer ${login.body.token}` },
         );
         await expect(
-          phone.requestPayment(created.body.payParams!, { action: 'cancel' }),
+          phone.requestPayment(created.body.payParams as unknown as MiniProgramPayParams, {
+            action: 'cancel',
+          }),
         ).rejects.toMatchObject({
           errMsg: 'requestPayment:fail cancel',
         });
