@@ -43,8 +43,9 @@ export class SessionCodec {
     const dot = token.indexOf('.');
     if (dot <= 0) return undefined;
     const payload = token.slice(0, dot);
-    const given = Buffer.from(token.slice(dot + 1), 'base64url');
-    const expected = Buffer.from(this.#mac(payload), 'base64url');
+    // Compared as text, not decoded: base64url's spare bits would let several spellings pass.
+    const given = Buffer.from(token.slice(dot + 1), 'utf8');
+    const expected = Buffer.from(this.#mac(payload), 'utf8');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
     let parsed: unknown;
     try {
