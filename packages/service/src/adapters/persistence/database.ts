@@ -121,13 +121,27 @@ async function migrateToLatest(
     allowUnorderedMigrations: true,
     ...(migrationTableSchema ? { migrationTableSchema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  let { error, results } = await migrator.migrateToLatest();
+  // Kysely looks for its migration table by listing every table of every schema; a schema dropped
+  // meanwhile by someone else (tests, other tenants) fails that listing. Nothing ran yet: try again.
+  for (
+    let attempt = 1;
+    attempt <= 3 && error && otherSchemaVanished(error, migrationTableSchema);
+    attempt++
+  ) {
+    ({ error, results } = await migrator.migrateToLatest());
+  }
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(
       `database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
+}
+
+function otherSchemaVanished(error: unknown, own: string | undefined): boolean {
+  const vanished = /schema "([^"]+)" does not exist/.exec(error instanceof Error ? error.message : '');
+  return vanished !== null && vanished[1] !== own;
 }
 
 /** Lower-case plain identifiers only: they need no quoting in `search_path`, so nothing can be injected. */
