@@ -346,6 +346,25 @@ function refundRecoverySuite(engine: TestEngine): void {
     });
   });
 
+  it('a notification that overtakes the answer to the refund request is applied, not taken for an anomaly', async () => {
+    // WeChat settles at once: its notification can arrive while the service is still recording PROCESSING.
+    await simPut('/_sim/refunds/behaviour', { settleDelayMs: 0, nextOutcome: 'SUCCESS' });
+    try {
+      for (let i = 0; i < 3; i++) {
+        const { paid } = await refunding('v3');
+        await untilRefund(paid.orderNo, 'SUCCESS');
+        const outcomes = await eventually(async () => {
+          const rows = await received(paid.orderNo);
+          return rows.length > 0 ? rows.map((r) => r.outcome) : undefined;
+        });
+        expect(outcomes[0]).toBe('applied');
+        expect(await order(paid.orderNo)).toMatchObject({ state: 'REFUNDED', refundedAmount: paid.amount });
+      }
+    } finally {
+      await simPut('/_sim/refunds/behaviour', { settleDelayMs: 24 * 3600_000, nextOutcome: 'SUCCESS' });
+    }
+  });
+
   /** Signs `body` as WeChat Pay would now (the simulator's key and clock). */
   function freshV3Headers(body: string): Record<string, string> {
     const signer = demo.simulator.ctx.merchants.keys(demo.simulator.merchant.mchid).v3Signing;

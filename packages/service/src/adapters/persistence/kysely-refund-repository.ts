@@ -18,13 +18,17 @@ import {
   REFUNDABLE_ORDER_STATES,
   RELEASED_REFUND_STATES,
 } from '../../domain/refund-state-machine.js';
-import type { DatabaseSchema, OrdersTable } from './database-schema.js';
+import type { DatabaseSchema, OrdersTable, RefundsTable } from './database-schema.js';
 import { enqueueJobs } from './kysely-job-queue.js';
 import { refundRowMapper } from './refund-row-mapper.js';
 import { rowMapper, toMillis } from './row-mapper.js';
 
 const DEFAULT_LIST_LIMIT = 50;
 const MAX_LIST_LIMIT = 500;
+/** A refund has few states; a writer racing through all of them would need this many re-reads. */
+const MAX_STATE_READS = 4;
+
+type RefundRow = Selectable<RefundsTable>;
 
 type Trx = Transaction<DatabaseSchema>;
 
@@ -119,24 +123,31 @@ export class KyselyRefundRepository implements RefundRepository {
     if (request.from.length === 0) return undefined;
     return this.#db.transaction().execute(async (trx) => {
       const now = this.#clock.now();
-      const current = await trx
-        .selectFrom('refunds')
-        .select(['state', 'order_no', 'amount_fen'])
-        .where('refund_no', '=', request.refundNo)
-        .executeTakeFirst();
-      if (!current || !request.from.includes(current.state as Refund['state'])) return undefined;
-      const row = await trx
-        .updateTable('refunds')
-        .set({
-          ...refundRowMapper.fromChanges(request.changes),
-          state: request.to,
-          updated_at: toMillis(now),
-        })
-        .where('refund_no', '=', request.refundNo)
-        .where('state', '=', current.state)
-        .returningAll()
-        .executeTakeFirst();
-      if (!row) return undefined;
+      // Read, then change only if still in that state. On PostgreSQL another transaction may move the
+      // refund between the two (a notification racing the answer to the refund request): the UPDATE
+      // then matches nothing, and reading again sees the committed state — retry from there.
+      let current: { state: string; order_no: string; amount_fen: number } | undefined;
+      let row: RefundRow | undefined;
+      for (let attempt = 0; attempt < MAX_STATE_READS && !row; attempt++) {
+        current = await trx
+          .selectFrom('refunds')
+          .select(['state', 'order_no', 'amount_fen'])
+          .where('refund_no', '=', request.refundNo)
+          .executeTakeFirst();
+        if (!current || !request.from.includes(current.state as Refund['state'])) return undefined;
+        row = await trx
+          .updateTable('refunds')
+          .set({
+            ...refundRowMapper.fromChanges(request.changes),
+            state: request.to,
+            updated_at: toMillis(now),
+          })
+          .where('refund_no', '=', request.refundNo)
+          .where('state', '=', current.state)
+          .returningAll()
+          .executeTakeFirst();
+      }
+      if (!row || !current) return undefined;
       await trx
         .insertInto('refund_history')
         .values(
