@@ -152,6 +152,12 @@ export async function createServiceApp(
     notifyBaseUrl: config.publicUrl,
     now: () => clock.now().getTime(),
   });
+  // Use cases log ids and codes (anomalies, rejected notifications) through the service logger, once it exists.
+  const logger: UseCaseLogger = {
+    info: (data, message) => log.info(data, message),
+    warn: (data, message) => log.warn(data, message),
+    error: (data, message) => log.error(data, message),
+  };
   const deps: PaymentDeps = {
     orders: meteredOrderRepository(new KyselyOrderRepository(database.db, clock), metrics),
     products: new KyselyProductRepository(database.db),
@@ -161,6 +167,7 @@ export async function createServiceApp(
     events,
     clock,
     fulfil: options.fulfil,
+    logger,
   };
   const payParams = new SdkPayParamsSigner(wechat);
   const placed = (order: Order) => ({ order, payParams: payParams.sign(order) });
@@ -205,12 +212,7 @@ export async function createServiceApp(
     jobs: deps.jobs,
     events,
     clock,
-    // Refund anomalies (ABNORMAL) must reach the operator: the service logger, once it exists.
-    logger: {
-      info: (data, message) => log.info(data, message),
-      warn: (data, message) => log.warn(data, message),
-      error: (data, message) => log.error(data, message),
-    },
+    logger,
   };
   const applyRefund = new ApplyRefundOutcome(refundDeps);
   const submitRefund = new SubmitRefund(refundDeps, applyRefund);
