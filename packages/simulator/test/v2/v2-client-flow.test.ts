@@ -85,6 +85,19 @@ describe('unifiedorder', () => {
     expect(() => payNow('jsapi-1', 'bob')).toThrow(/其他微信用户/);
   });
 
+  it('NATIVE with an openid (mode 1: made for the scanner) cannot be paid by another user', async () => {
+    const openid = sim.ctx.users.openid('alice', sim.merchant.appid);
+    const answer = await client.unifiedOrder({
+      ...order('native-mode1-1'),
+      trade_type: 'NATIVE',
+      product_id: 'SKU-1',
+      openid,
+    });
+    expect(sim.ctx.trades.lookup(answer.prepay_id)).toMatchObject({ tradeType: 'NATIVE', openid });
+    expect(() => payNow('native-mode1-1', 'bob')).toThrow(/其他微信用户/);
+    expect(sim.ctx.trades.lookup(answer.prepay_id)).toMatchObject({ state: 'NOTPAY' });
+  });
+
   it('JSAPI with the openid the user has in another app is PARAM_ERROR', async () => {
     const miniOpenid = sim.ctx.users.openid('alice', sim.merchant.miniProgramAppid);
     const wrong = client.unifiedOrder({ ...order('jsapi-2'), trade_type: 'JSAPI', openid: miniOpenid });

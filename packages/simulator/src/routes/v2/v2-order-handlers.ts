@@ -73,6 +73,9 @@ export function v2OrderHandlers(
             'trade_type JSAPI needs the payer openid (under this appid)',
           );
         checkOpenid(ctx, call.appid, openid);
+      } else if (tradeType === 'NATIVE' && openid) {
+        // Mode 1: the order made for the user who scanned the product QR is theirs alone.
+        checkOpenid(ctx, call.appid, openid);
       }
       const { trade } = ctx.trades.create({
         mchid: call.merchant.mchid,
@@ -85,7 +88,7 @@ export function v2OrderHandlers(
         totalFen,
         currency,
         notifyUrl,
-        openid: tradeType === 'JSAPI' ? openid : undefined,
+        openid: tradeType === 'JSAPI' || tradeType === 'NATIVE' ? openid : undefined,
         productId,
         clientIp,
         timeExpire: timeExpire(ctx, f),
