@@ -1,13 +1,9 @@
 import { buildV2PaymentNotification } from '@wechatpay-kit/sdk/testing';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ARTIFACTS,
-  hasChromium,
-  launchChromium,
-  warnIfNoChromium,
-} from '../../../../e2e/support/headless-chromium.js';
-import { eventually, json, startTestDemo } from '../http/demo-harness.js';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, hasChromium, warnIfNoChromium } from '../../../../e2e/support/headless-chromium.js';
+import { eventually, json } from '../http/demo-harness.js';
+import { type TestDemo, useBrowserDemo } from './support/browser-demo.js';
 
 warnIfNoChromium('admin e2e');
 
@@ -16,17 +12,10 @@ const XSS = '<img src=x onerror="window.__xss=1">';
 type OrderBody = { orderNo: string; state: string; amount: number; refundedAmount: number };
 
 describe.skipIf(!hasChromium)('admin console in Chromium', () => {
-  let demo: Awaited<ReturnType<typeof startTestDemo>>;
+  let demo: TestDemo;
   let browser: Browser;
-
-  beforeAll(async () => {
-    demo = await startTestDemo();
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await demo?.cleanup();
+  useBrowserDemo((started) => {
+    ({ demo, browser } = started);
   });
 
   const order = async (orderNo: string) => (await json<OrderBody>(`${demo.url}/api/orders/${orderNo}`)).body;

@@ -1,27 +1,15 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ARTIFACTS,
-  hasChromium,
-  launchChromium,
-  warnIfNoChromium,
-} from '../../../../e2e/support/headless-chromium.js';
-import { startTestDemo } from '../http/demo-harness.js';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, hasChromium, warnIfNoChromium } from '../../../../e2e/support/headless-chromium.js';
+import { type TestDemo, useBrowserDemo } from './support/browser-demo.js';
 
 warnIfNoChromium('checkout e2e');
 
 describe.skipIf(!hasChromium)('checkout page in Chromium', () => {
-  let demo: Awaited<ReturnType<typeof startTestDemo>>;
+  let demo: TestDemo;
   let browser: Browser;
-
-  beforeAll(async () => {
-    demo = await startTestDemo();
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await demo?.cleanup();
+  useBrowserDemo((started) => {
+    ({ demo, browser } = started);
   });
 
   it('buy, pay on the simulated phone, and the open dialog turns to paid without a reload', async () => {

@@ -1,27 +1,16 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ARTIFACTS,
-  hasChromium,
-  launchChromium,
-  warnIfNoChromium,
-} from '../../../../e2e/support/headless-chromium.js';
-import { json, startTestDemo } from '../http/demo-harness.js';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, hasChromium, warnIfNoChromium } from '../../../../e2e/support/headless-chromium.js';
+import { json } from '../http/demo-harness.js';
+import { type TestDemo, useBrowserDemo } from './support/browser-demo.js';
 
 warnIfNoChromium('JSAPI e2e');
 
 describe.skipIf(!hasChromium)('JSAPI page in Chromium with the simulator’s stand-in WeixinJSBridge', () => {
-  let demo: Awaited<ReturnType<typeof startTestDemo>>;
+  let demo: TestDemo;
   let browser: Browser;
-
-  beforeAll(async () => {
-    demo = await startTestDemo();
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await demo?.cleanup();
+  useBrowserDemo((started) => {
+    ({ demo, browser } = started);
   });
 
   const orderState = async (orderNo: string) =>

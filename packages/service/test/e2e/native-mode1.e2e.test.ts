@@ -1,28 +1,17 @@
 import { v2Verify } from '@wechatpay-kit/sdk';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ARTIFACTS,
-  hasChromium,
-  launchChromium,
-  warnIfNoChromium,
-} from '../../../../e2e/support/headless-chromium.js';
-import { eventually, json, startTestDemo } from '../http/demo-harness.js';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, hasChromium, warnIfNoChromium } from '../../../../e2e/support/headless-chromium.js';
+import { eventually, json } from '../http/demo-harness.js';
+import { type TestDemo, useBrowserDemo } from './support/browser-demo.js';
 
 warnIfNoChromium('Native mode-1 e2e');
 
 describe.skipIf(!hasChromium)('Native mode 1 (poster QR) in Chromium', () => {
-  let demo: Awaited<ReturnType<typeof startTestDemo>>;
+  let demo: TestDemo;
   let browser: Browser;
-
-  beforeAll(async () => {
-    demo = await startTestDemo();
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await demo?.cleanup();
+  useBrowserDemo((started) => {
+    ({ demo, browser } = started);
   });
 
   it("poster QR on the checkout page → scanned on the simulated phone → paid → the scanner's order is PAID", async () => {
