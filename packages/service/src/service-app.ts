@@ -9,7 +9,6 @@ import {
   KyselyOrderRepository,
   KyselyOrderStatistics,
   KyselyProductRepository,
-  KyselyRefundRepository,
   openDatabase,
   seedDemoProducts,
 } from './adapters/persistence/index.js';
@@ -17,7 +16,6 @@ import { SimulatorNotificationResender } from './adapters/simulator/index.js';
 import {
   SdkPayParamsSigner,
   SdkProductQrGateway,
-  SdkRefundGateway,
   SdkWechatGateway,
   WechatClients,
 } from './adapters/wechat/index.js';
@@ -33,16 +31,14 @@ import {
 import type { AdminOperations } from './http/admin-operations.js';
 import { buildHttpApp } from './http/http-app.js';
 import { meteredOrderRepository } from './http/metered-order-repository.js';
-import { meteredRefundRepository } from './http/metered-refund-repository.js';
 import type { NativeMode1Operations } from './http/native-mode1-operations.js';
 import type { OrderEventStreams } from './http/order-event-stream.js';
-import type { RefundOperations } from './http/refund-operations.js';
 import { ServiceMetrics } from './http/service-metrics.js';
 import type { ServiceOperations } from './http/service-operations.js';
 import { JobRunner } from './jobs/index.js';
 import { type ComposedPlatform, composePlatform } from './platform-composition.js';
+import { composeRefunds } from './refund-composition.js';
 import {
-  ApplyRefundOutcome,
   CloseExpiredOrder,
   CreateOrder,
   GetOrder,
@@ -51,19 +47,14 @@ import {
   GetProductQr,
   HandlePaymentNotification,
   HandleProductCallback,
-  HandleRefundNotification,
   ListOrders,
   ListProducts,
   MarkPaid,
   type PaymentDeps,
   REFUND_QUERY_JOB,
   ReconcileOrder,
-  ReconcileRefund,
-  type RefundDeps,
   RequestNotificationResend,
-  RequestRefund,
   RetryPrepay,
-  SubmitRefund,
   silentLogger,
   type UseCaseLogger,
 } from './use-cases/index.js';
@@ -204,40 +195,9 @@ export async function createServiceApp(
       (await useCases.handleProductCallback.execute({ headers, rawBody, serverIp })).reply,
   };
 
-  const refundDeps: RefundDeps = {
-    refunds: meteredRefundRepository(new KyselyRefundRepository(database.db, clock), metrics),
-    orders: deps.orders,
-    refundGateway: new SdkRefundGateway(wechat),
-    notifications: deps.notifications,
-    jobs: deps.jobs,
-    events,
-    clock,
-    logger,
-  };
-  const applyRefund = new ApplyRefundOutcome(refundDeps);
-  const submitRefund = new SubmitRefund(refundDeps, applyRefund);
-  const refundCases = {
-    request: new RequestRefund(refundDeps, submitRefund),
-    reconcile: new ReconcileRefund(refundDeps, submitRefund, applyRefund),
-    notification: new HandleRefundNotification(refundDeps, applyRefund),
-  };
-  const refundOperations: RefundOperations = {
-    requestRefund: (command) => refundCases.request.execute(command),
-    listRefunds: (filter) => refundDeps.refunds.list(filter),
-    async refundsOfOrder(orderNo) {
-      await useCases.getOrder.execute({ orderNo });
-      return refundDeps.refunds.forOrder(orderNo);
-    },
-    async handleRefundNotification(apiVersion, headers, rawBody) {
-      const result = await refundCases.notification.execute({ apiVersion, headers, rawBody });
-      if (result.ack) return { ack: true };
-      return {
-        ack: false,
-        failure: result.outcome === 'retry' ? 'error' : 'rejected',
-        message: result.message,
-      };
-    },
-  };
+  const refunds = composeRefunds(database, wechat, metrics, deps, (orderNo) =>
+    useCases.getOrder.execute({ orderNo }),
+  );
 
   const operations: ServiceOperations = {
     listProducts: () => useCases.listProducts.execute(),
@@ -281,13 +241,7 @@ export async function createServiceApp(
         const attempt = typeof job.payload.attempt === 'number' ? job.payload.attempt : undefined;
         await useCases.reconcile.execute({ orderNo: job.key, attempt });
       },
-      [REFUND_QUERY_JOB]: async (job) => {
-        const { refundNo, attempt } = job.payload;
-        await refundCases.reconcile.execute({
-          refundNo: typeof refundNo === 'string' ? refundNo : job.key,
-          attempt: typeof attempt === 'number' ? attempt : undefined,
-        });
-      },
+      [REFUND_QUERY_JOB]: (job) => refunds.runRefundQuery(job),
     },
   });
 
@@ -299,7 +253,7 @@ export async function createServiceApp(
       platform: platform?.http,
       operations,
       nativeMode1,
-      refunds: refundOperations,
+      refunds: refunds.operations,
       admin,
       events,
       metrics,

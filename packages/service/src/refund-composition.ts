@@ -1,0 +1,73 @@
+import type { Database } from './adapters/persistence/index.js';
+import { KyselyRefundRepository } from './adapters/persistence/index.js';
+import { SdkRefundGateway, type WechatClients } from './adapters/wechat/index.js';
+import { meteredRefundRepository } from './http/metered-refund-repository.js';
+import type { RefundOperations } from './http/refund-operations.js';
+import type { ServiceMetrics } from './http/service-metrics.js';
+import type { Job } from './jobs/index.js';
+import {
+  ApplyRefundOutcome,
+  HandleRefundNotification,
+  type PaymentDeps,
+  ReconcileRefund,
+  type RefundDeps,
+  RequestRefund,
+  SubmitRefund,
+} from './use-cases/index.js';
+
+export interface ComposedRefunds {
+  /** What the refund routes call. */
+  operations: RefundOperations;
+  /** The `refund-query` job's handler. */
+  runRefundQuery(job: Job): Promise<void>;
+}
+
+/**
+ * The refunds part of the composition root: the refund repository and gateway over the shared
+ * database and SDK clients, and the use cases behind the refund routes and the refund-query job.
+ */
+export function composeRefunds(
+  database: Database,
+  wechat: WechatClients,
+  metrics: ServiceMetrics,
+  payments: Pick<PaymentDeps, 'orders' | 'notifications' | 'jobs' | 'events' | 'clock' | 'logger'>,
+  /** Throws `ORDER_NOT_FOUND` for an unknown order. */
+  assertOrderExists: (orderNo: string) => Promise<unknown>,
+): ComposedRefunds {
+  const deps: RefundDeps = {
+    ...payments,
+    refunds: meteredRefundRepository(new KyselyRefundRepository(database.db, payments.clock), metrics),
+    refundGateway: new SdkRefundGateway(wechat),
+  };
+  const apply = new ApplyRefundOutcome(deps);
+  const submit = new SubmitRefund(deps, apply);
+  const request = new RequestRefund(deps, submit);
+  const reconcile = new ReconcileRefund(deps, submit, apply);
+  const notification = new HandleRefundNotification(deps, apply);
+  return {
+    operations: {
+      requestRefund: (command) => request.execute(command),
+      listRefunds: (filter) => deps.refunds.list(filter),
+      async refundsOfOrder(orderNo) {
+        await assertOrderExists(orderNo);
+        return deps.refunds.forOrder(orderNo);
+      },
+      async handleRefundNotification(apiVersion, headers, rawBody) {
+        const result = await notification.execute({ apiVersion, headers, rawBody });
+        if (result.ack) return { ack: true };
+        return {
+          ack: false,
+          failure: result.outcome === 'retry' ? 'error' : 'rejected',
+          message: result.message,
+        };
+      },
+    },
+    async runRefundQuery(job) {
+      const { refundNo, attempt } = job.payload;
+      await reconcile.execute({
+        refundNo: typeof refundNo === 'string' ? refundNo : job.key,
+        attempt: typeof attempt === 'number' ? attempt : undefined,
+      });
+    },
+  };
+}
