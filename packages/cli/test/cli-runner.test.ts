@@ -64,10 +64,11 @@ describe('wxpay dispatcher', () => {
         WECHATPAY_MCHID: '1900000109',
         WECHATPAY_APPID: 'wx8888888888888888',
         WECHATPAY_API_KEY: 'SECRET-IN-ENV',
+        ADMIN_TOKEN: 'a-long-enough-admin-token',
       },
     });
     expect(run.code).toBe(1);
-    expect(run.errorLines).toEqual(['wxpay: configuration: WECHATPAY_APIV3_KEY: is not set']);
+    expect(run.errorLines).toEqual(['wxpay: configuration: WECHATPAY_API_KEY: must be 32 characters']);
     expect(run.stderr).not.toContain('SECRET-IN-ENV');
   });
 });

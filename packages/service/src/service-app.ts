@@ -135,11 +135,14 @@ export async function createServiceApp(
   // One set of SDK clients (keys parsed once, pooled connections) for every WeChat adapter.
   const wechat = new WechatClients({
     ...config.wechat,
-    verification: {
-      mode: 'public-key',
-      publicKeyId: config.wechat.publicKeyId,
-      publicKeyPem: config.wechat.publicKeyPem,
-    },
+    verification:
+      config.wechat.publicKeyId && config.wechat.publicKeyPem
+        ? {
+            mode: 'public-key',
+            publicKeyId: config.wechat.publicKeyId,
+            publicKeyPem: config.wechat.publicKeyPem,
+          }
+        : undefined,
     notifyBaseUrl: config.publicUrl,
     now: () => clock.now().getTime(),
   });

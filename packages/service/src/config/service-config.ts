@@ -5,22 +5,23 @@ import type { TokenCacheKind } from '../adapters/platform/token-cache-factory.js
 import type { ApiVersion } from '../domain/index.js';
 
 /**
- * The WeChat Pay merchant the service sells as. Both API versions are configured, since orders
- * choose theirs; secrets stay in memory and are never logged.
+ * The WeChat Pay merchant the service sells as: API v2, API v3 or both (orders choose theirs).
+ * Secrets stay in memory and are never logged.
  */
 export interface WechatCredentials {
   mchid: string;
   appid: string;
-  /** v2 API key (MD5 / HMAC-SHA256 signing), 32 characters. */
-  apiKey: string;
-  /** APIv3 key (notification decryption), 32 bytes. */
-  apiV3Key: string;
-  /** Merchant API certificate serial number and private key (v3 request signing). */
-  serialNo: string;
-  privateKeyPem: string;
-  /** WeChat Pay public key mode (merchants created since late 2024). */
-  publicKeyId: string;
-  publicKeyPem: string;
+  /** v2 API key (MD5 / HMAC-SHA256 signing), 32 characters; absent = no API v2. */
+  apiKey?: string;
+  /** APIv3 key (notification decryption), 32 bytes; absent = no API v3. */
+  apiV3Key?: string;
+  /** Merchant API certificate serial number (v3 request signing). */
+  serialNo?: string;
+  /** Merchant API private key: v3 request signing, and the key of the v2 refund client certificate. */
+  privateKeyPem?: string;
+  /** WeChat Pay public key mode (merchants created since late 2024), for v3. */
+  publicKeyId?: string;
+  publicKeyPem?: string;
   /** The merchant API certificate (PEM): the client certificate of v2 refunds (`/secapi`). */
   certificatePem?: string;
   /** `https://api.mch.weixin.qq.com` unless pointed at the simulator. */
@@ -94,24 +95,23 @@ type Env = Readonly<Record<string, string | undefined>>;
  */
 export function loadServiceConfig(env: Env = process.env): ServiceConfig {
   const port = integer(env, 'PORT', 3000, 0, 65_535);
-  const apiVersion = (env.WECHATPAY_API_VERSION ?? 'v3').trim();
-  if (apiVersion !== 'v2' && apiVersion !== 'v3') {
-    throw new ServiceConfigError('WECHATPAY_API_VERSION', 'must be v2 or v3');
-  }
+  // API v3 is configured by its key; then everything v3 signs and verifies with is required.
+  const v3 = optional(env, 'WECHATPAY_APIV3_KEY') !== undefined;
+  const privateKeyPath = v3 || optional(env, 'WECHATPAY_PRIVATE_KEY_PATH') !== undefined;
   const wechat: WechatCredentials = {
     mchid: required(env, 'WECHATPAY_MCHID'),
     appid: required(env, 'WECHATPAY_APPID'),
-    apiKey: required(env, 'WECHATPAY_API_KEY'),
-    apiV3Key: required(env, 'WECHATPAY_APIV3_KEY'),
-    serialNo: required(env, 'WECHATPAY_SERIAL_NO'),
-    privateKeyPem: pemFile(env, 'WECHATPAY_PRIVATE_KEY_PATH', 'PRIVATE KEY'),
-    publicKeyId: required(env, 'WECHATPAY_PUBLIC_KEY_ID'),
-    publicKeyPem: pemFile(env, 'WECHATPAY_PUBLIC_KEY_PATH', 'PUBLIC KEY'),
+    apiKey: optional(env, 'WECHATPAY_API_KEY'),
+    apiV3Key: optional(env, 'WECHATPAY_APIV3_KEY'),
+    serialNo: v3 ? required(env, 'WECHATPAY_SERIAL_NO') : undefined,
+    privateKeyPem: privateKeyPath ? pemFile(env, 'WECHATPAY_PRIVATE_KEY_PATH', 'PRIVATE KEY') : undefined,
+    publicKeyId: v3 ? required(env, 'WECHATPAY_PUBLIC_KEY_ID') : undefined,
+    publicKeyPem: v3 ? pemFile(env, 'WECHATPAY_PUBLIC_KEY_PATH', 'PUBLIC KEY') : undefined,
     certificatePem: optional(env, 'WECHATPAY_CERT_PATH')
       ? pemFile(env, 'WECHATPAY_CERT_PATH', 'CERTIFICATE')
       : undefined,
     baseUrl: optional(env, 'WECHATPAY_BASE_URL'),
-    apiVersion,
+    apiVersion: apiVersionOf(env, v3),
     miniProgramAppid: optional(env, 'WECHAT_MINIPROGRAM_APPID'),
   };
   const publicUrl = optional(env, 'PUBLIC_URL') ?? `http://127.0.0.1:${port}`;
@@ -140,15 +140,34 @@ export function validateServiceConfig(config: ServiceConfig): ServiceConfig {
   if (!/^wx[0-9a-zA-Z]+$/.test(wechat.appid)) {
     throw new ServiceConfigError('WECHATPAY_APPID', 'must look like wx…');
   }
-  if (wechat.apiKey.length !== 32) throw new ServiceConfigError('WECHATPAY_API_KEY', 'must be 32 characters');
-  if (Buffer.byteLength(wechat.apiV3Key) !== 32) {
-    throw new ServiceConfigError('WECHATPAY_APIV3_KEY', 'must be 32 bytes');
+  if (wechat.apiKey === undefined && wechat.apiV3Key === undefined) {
+    throw new ServiceConfigError(
+      'WECHATPAY_API_KEY',
+      'is not set (nor WECHATPAY_APIV3_KEY): configure API v2, v3 or both',
+    );
   }
-  if (!/^[0-9A-Fa-f]+$/.test(wechat.serialNo)) {
-    throw new ServiceConfigError('WECHATPAY_SERIAL_NO', 'must be the hexadecimal certificate serial');
+  if (wechat.apiKey !== undefined && wechat.apiKey.length !== 32) {
+    throw new ServiceConfigError('WECHATPAY_API_KEY', 'must be 32 characters');
   }
-  if (!wechat.publicKeyId.startsWith('PUB_KEY_ID_')) {
-    throw new ServiceConfigError('WECHATPAY_PUBLIC_KEY_ID', 'must start with PUB_KEY_ID_');
+  if (wechat.apiV3Key !== undefined) {
+    if (Buffer.byteLength(wechat.apiV3Key) !== 32) {
+      throw new ServiceConfigError('WECHATPAY_APIV3_KEY', 'must be 32 bytes');
+    }
+    if (!/^[0-9A-Fa-f]+$/.test(wechat.serialNo ?? '')) {
+      throw new ServiceConfigError('WECHATPAY_SERIAL_NO', 'must be the hexadecimal certificate serial');
+    }
+    if (!wechat.privateKeyPem) throw new ServiceConfigError('WECHATPAY_PRIVATE_KEY_PATH', 'is not set');
+    if (!wechat.publicKeyId?.startsWith('PUB_KEY_ID_')) {
+      throw new ServiceConfigError('WECHATPAY_PUBLIC_KEY_ID', 'must start with PUB_KEY_ID_');
+    }
+    if (!wechat.publicKeyPem) throw new ServiceConfigError('WECHATPAY_PUBLIC_KEY_PATH', 'is not set');
+  }
+  const configured = wechat.apiVersion === 'v2' ? wechat.apiKey : wechat.apiV3Key;
+  if (configured === undefined) {
+    throw new ServiceConfigError(
+      'WECHATPAY_API_VERSION',
+      `is ${wechat.apiVersion}, but ${wechat.apiVersion === 'v2' ? 'WECHATPAY_API_KEY' : 'WECHATPAY_APIV3_KEY'} is not set`,
+    );
   }
   if (wechat.baseUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(wechat.baseUrl)) {
     throw new ServiceConfigError('WECHATPAY_BASE_URL', 'must be an http(s):// URL');
@@ -234,6 +253,14 @@ export function generateSessionSecret(): string {
 /** A random admin token for demo mode, printed once at start. */
 export function generateAdminToken(): string {
   return randomBytes(18).toString('base64url');
+}
+
+/** `WECHATPAY_API_VERSION`, by default v3 when API v3 is configured, else v2. */
+function apiVersionOf(env: Env, v3: boolean): ApiVersion {
+  const value = optional(env, 'WECHATPAY_API_VERSION') ?? (v3 ? 'v3' : 'v2');
+  if (value !== 'v2' && value !== 'v3')
+    throw new ServiceConfigError('WECHATPAY_API_VERSION', 'must be v2 or v3');
+  return value;
 }
 
 function optional(env: Env, name: string): string | undefined {

@@ -147,6 +147,8 @@ export interface WechatGateway {
   /** Every appid payments may be made under (official account, mini-program…); just `appid` when absent. */
   readonly appids?: readonly string[];
   readonly mchid: string;
+  /** The API versions the merchant is configured for; absent = both. */
+  readonly apiVersions?: readonly ApiVersion[];
   createPrepay(order: Order): Promise<{ codeUrl?: string; prepayId?: string; h5Url?: string }>;
   query(order: Pick<Order, 'orderNo' | 'apiVersion'>): Promise<WechatTradeStatus>;
   /** Closes at WeChat; `ALREADY_PAID` when WeChat says the order was paid meanwhile. */

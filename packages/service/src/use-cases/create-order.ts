@@ -65,6 +65,15 @@ export class CreateOrder {
       throw new DomainError('OPENID_REQUIRED', `${input.payType} orders need the payer's openid`);
     }
 
+    const apiVersion = input.apiVersion ?? this.#defaultApiVersion;
+    const configured = this.#deps.gateway.apiVersions;
+    if (configured && !configured.includes(apiVersion)) {
+      throw new DomainError(
+        'API_VERSION_NOT_CONFIGURED',
+        `this merchant is not configured for API ${apiVersion}`,
+      );
+    }
+
     const product = await this.#deps.products.find(input.productId);
     if (!product) throw new DomainError('PRODUCT_NOT_FOUND', `no product ${input.productId}`);
     if (!product.active) {
@@ -97,7 +106,7 @@ export class CreateOrder {
         description: product.name,
         amountFen,
         payType: input.payType,
-        apiVersion: input.apiVersion ?? this.#defaultApiVersion,
+        apiVersion,
         openid: input.openid ?? null,
         clientIp: input.clientIp,
         mode1CallbackKey: input.mode1CallbackKey,

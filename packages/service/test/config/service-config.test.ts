@@ -64,6 +64,11 @@ describe('loadServiceConfig', () => {
     ['ORDER_TTL_MINUTES', { ORDER_TTL_MINUTES: '2' }],
     ['ADMIN_TOKEN', { ADMIN_TOKEN: 'short' }],
     ['PUBLIC_URL', { PUBLIC_URL: 'ftp://shop' }],
+    ['WECHATPAY_API_KEY', { WECHATPAY_API_KEY: undefined, WECHATPAY_APIV3_KEY: undefined }],
+    ['WECHATPAY_SERIAL_NO', { WECHATPAY_SERIAL_NO: undefined }],
+    ['WECHATPAY_PUBLIC_KEY_ID', { WECHATPAY_PUBLIC_KEY_ID: undefined }],
+    ['WECHATPAY_API_VERSION', { WECHATPAY_API_VERSION: 'v3', WECHATPAY_APIV3_KEY: undefined }],
+    ['WECHATPAY_API_VERSION', { WECHATPAY_API_VERSION: 'v2', WECHATPAY_API_KEY: undefined }],
   ])('names %s when it is wrong, without printing a secret', (variable, overrides) => {
     const error = failure(overrides);
     expect(error.variable).toBe(variable);
@@ -71,5 +76,25 @@ describe('loadServiceConfig', () => {
     for (const secret of [SECRET_V2, SECRET_V3, `${SECRET_V3}x`, 'short-secret']) {
       expect(error.message).not.toContain(secret);
     }
+  });
+
+  it('takes a v2-only merchant: no v3 key, serial or public key needed; v2 by default', () => {
+    const config = loadServiceConfig({
+      ...env,
+      WECHATPAY_APIV3_KEY: undefined,
+      WECHATPAY_SERIAL_NO: undefined,
+      WECHATPAY_PUBLIC_KEY_ID: undefined,
+      WECHATPAY_PUBLIC_KEY_PATH: undefined,
+      WECHATPAY_PRIVATE_KEY_PATH: undefined,
+    });
+    expect(config.wechat).toMatchObject({ apiVersion: 'v2', apiKey: SECRET_V2 });
+    expect(config.wechat.apiV3Key).toBeUndefined();
+    expect(config.wechat.privateKeyPem).toBeUndefined();
+  });
+
+  it('takes a v3-only merchant: no v2 API key needed', () => {
+    const config = loadServiceConfig({ ...env, WECHATPAY_API_KEY: undefined });
+    expect(config.wechat).toMatchObject({ apiVersion: 'v3', apiV3Key: SECRET_V3 });
+    expect(config.wechat.apiKey).toBeUndefined();
   });
 });

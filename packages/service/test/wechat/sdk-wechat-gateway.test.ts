@@ -291,7 +291,7 @@ describe('SdkWechatGateway against the simulator', () => {
   });
 
   function assertNoSecret(text: string): void {
-    for (const secret of [config.apiKey, config.apiV3Key, config.privateKeyPem.slice(40, 100)]) {
+    for (const secret of [config.apiKey, config.apiV3Key, config.privateKeyPem!.slice(40, 100)]) {
       expect(text).not.toContain(secret);
     }
   }

@@ -17,12 +17,13 @@ import type { WechatClients } from './wechat-clients.js';
  */
 export class SdkPayParamsSigner implements PayParamsSigner {
   readonly #clients: WechatClients;
-  readonly #privateKey: KeyObject;
+  readonly #privateKey: KeyObject | undefined;
   readonly #now: () => number;
 
   constructor(clients: WechatClients) {
     this.#clients = clients;
-    this.#privateKey = createPrivateKey(clients.config.privateKeyPem);
+    const pem = clients.config.privateKeyPem;
+    this.#privateKey = pem ? createPrivateKey(pem) : undefined;
     this.#now = clients.config.now ?? Date.now;
   }
 
@@ -44,12 +45,12 @@ export class SdkPayParamsSigner implements PayParamsSigner {
                 now,
               }),
             }
-          : { ...jsapiPayParamsV3({ appId: appid, prepayId, privateKey: this.#privateKey, now: () => now }) };
+          : { ...jsapiPayParamsV3({ appId: appid, prepayId, privateKey: this.#rsaKey, now: () => now }) };
       case 'APP': {
         const app = { appid, partnerid: this.#clients.mchid, prepayid: prepayId };
         return order.apiVersion === 'v2'
           ? { ...appPayParamsV2({ ...app, apiKey: this.#apiKey, signType: this.#signType(order), now }) }
-          : { ...appPayParamsV3({ ...app, privateKey: this.#privateKey, now: () => now }) };
+          : { ...appPayParamsV3({ ...app, privateKey: this.#rsaKey, now: () => now }) };
       }
       default:
         return undefined;
@@ -57,7 +58,13 @@ export class SdkPayParamsSigner implements PayParamsSigner {
   }
 
   get #apiKey(): string {
-    return this.#clients.config.apiKey;
+    return this.#clients.apiKey;
+  }
+
+  /** v3 orders exist only when v3 is configured, and v3 needs the private key. */
+  get #rsaKey(): KeyObject {
+    if (!this.#privateKey) throw new Error('API v3 pay parameters need the merchant private key');
+    return this.#privateKey;
   }
 
   #signType(order: Order): V2SignType {

@@ -20,27 +20,27 @@ const MAX_ANSWER_TEXT = 128;
 export class SdkProductQrGateway implements ProductQrGateway {
   readonly appid: string;
   readonly mchid: string;
-  readonly #apiKey: string;
+  readonly #clients: WechatClients;
   readonly #now: () => number;
 
   constructor(clients: WechatClients) {
     this.appid = clients.appid;
     this.mchid = clients.mchid;
-    this.#apiKey = clients.config.apiKey;
+    this.#clients = clients;
     this.#now = clients.config.now ?? Date.now;
   }
 
   bizPayUrl(productId: string): string {
     return buildBizPayUrl(
       { appid: this.appid, mch_id: this.mchid, product_id: productId },
-      this.#apiKey,
+      this.#clients.apiKey,
       this.#now(),
     );
   }
 
   verifyScan(rawBody: Buffer): ProductScan {
     try {
-      const callback = parseProductCallback(rawBody, this.#apiKey);
+      const callback = parseProductCallback(rawBody, this.#clients.apiKey);
       return {
         appid: callback.appid,
         mchid: callback.mch_id,
@@ -65,16 +65,16 @@ export class SdkProductQrGateway implements ProductQrGateway {
     const ours = { appid: this.appid, mch_id: this.mchid };
     switch (answer.kind) {
       case 'prepay':
-        return buildProductCallbackReply({ ...ours, prepay_id: answer.prepayId }, this.#apiKey);
+        return buildProductCallbackReply({ ...ours, prepay_id: answer.prepayId }, this.#clients.apiKey);
       case 'declined':
         return buildProductCallbackReply(
           { ...ours, err_code_des: answer.message.slice(0, MAX_ANSWER_TEXT) },
-          this.#apiKey,
+          this.#clients.apiKey,
         );
       case 'refused':
         return buildProductCallbackReply(
           { ...ours, return_code: 'FAIL', return_msg: answer.message.slice(0, MAX_ANSWER_TEXT) },
-          this.#apiKey,
+          this.#clients.apiKey,
         );
     }
   }

@@ -135,7 +135,7 @@ export class SdkRefundGateway implements RefundGateway {
   }
 
   #verifyV2(rawBody: Buffer): VerifiedRefundNotification {
-    const n = parseV2RefundNotification(rawBody, this.#clients.config.apiKey);
+    const n = parseV2RefundNotification(rawBody, this.#clients.apiKey);
     return {
       apiVersion: 'v2',
       mchid: n.mch_id,

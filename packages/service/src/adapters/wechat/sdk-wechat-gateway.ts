@@ -38,12 +38,10 @@ export class SdkWechatGateway implements WechatGateway {
   readonly appid: string;
   readonly appids: readonly string[];
   readonly mchid: string;
+  readonly apiVersions: readonly ApiVersion[];
   /** The SDK clients, shared with the other WeChat adapters (refunds, pay parameters, mode 1). */
   readonly clients: WechatClients;
   readonly #miniProgramAppid: string;
-  readonly #v2: V2Client;
-  readonly #v3: WechatClients['v3'];
-  readonly #apiKey: string;
   readonly #notifyBaseUrl: string;
 
   /** Builds its own {@link WechatClients} from a config, or shares ones already built. */
@@ -54,10 +52,8 @@ export class SdkWechatGateway implements WechatGateway {
     this.#miniProgramAppid = clients.miniProgramAppid;
     this.appids = clients.appids;
     this.mchid = clients.mchid;
-    this.#apiKey = clients.config.apiKey;
+    this.apiVersions = clients.apiVersions;
     this.#notifyBaseUrl = clients.notifyBaseUrl;
-    this.#v2 = clients.v2;
-    this.#v3 = clients.v3;
   }
 
   async createPrepay(order: Order): Promise<Prepay> {
@@ -85,7 +81,7 @@ export class SdkWechatGateway implements WechatGateway {
   async close(order: OrderRef): Promise<'CLOSED' | 'ALREADY_PAID'> {
     try {
       if (order.apiVersion === 'v2') await this.#v2For(order).closeOrder(order.orderNo);
-      else await this.#v3.transactions.close(order.orderNo);
+      else await this.clients.v3.transactions.close(order.orderNo);
       return 'CLOSED';
     } catch (error) {
       if (isOrderNotFound(error)) return 'CLOSED';
@@ -137,7 +133,7 @@ export class SdkWechatGateway implements WechatGateway {
     };
     switch (order.payType) {
       case 'NATIVE': {
-        const r = await this.#v2.unifiedOrder({
+        const r = await this.clients.v2.unifiedOrder({
           ...common,
           trade_type: 'NATIVE',
           product_id: order.productId,
@@ -159,11 +155,11 @@ export class SdkWechatGateway implements WechatGateway {
         const scene = JSON.stringify({
           h5_info: { type: 'Wap', wap_url: this.#notifyBaseUrl, wap_name: 'shop' },
         });
-        const r = await this.#v2.unifiedOrder({ ...common, trade_type: 'MWEB', scene_info: scene });
+        const r = await this.clients.v2.unifiedOrder({ ...common, trade_type: 'MWEB', scene_info: scene });
         return { h5Url: r.mweb_url, prepayId: r.prepay_id };
       }
       case 'APP': {
-        const r = await this.#v2.unifiedOrder({ ...common, trade_type: 'APP' });
+        const r = await this.clients.v2.unifiedOrder({ ...common, trade_type: 'APP' });
         return { prepayId: r.prepay_id };
       }
     }
@@ -178,7 +174,7 @@ export class SdkWechatGateway implements WechatGateway {
       notify_url: `${this.#notifyBaseUrl}/api/notify/v3`,
       amount: { total: order.amountFen, currency: 'CNY' as const },
     };
-    const tx = this.#v3.transactions;
+    const tx = this.clients.v3.transactions;
     switch (order.payType) {
       case 'NATIVE':
         return { codeUrl: (await tx.native(common)).code_url };
@@ -206,18 +202,18 @@ export class SdkWechatGateway implements WechatGateway {
   }
 
   async #queryV3(orderNo: string): Promise<WechatTradeStatus> {
-    return statusFromV3Transaction(await this.#v3.transactions.queryByOutTradeNo(orderNo));
+    return statusFromV3Transaction(await this.clients.v3.transactions.queryByOutTradeNo(orderNo));
   }
 
   #verifyV2(rawBody: Buffer): VerifiedPayment {
-    return paymentFromV2Notification(parseV2PaymentNotification(rawBody, this.#apiKey));
+    return paymentFromV2Notification(parseV2PaymentNotification(rawBody, this.clients.apiKey));
   }
 
   async #verifyV3(
     headers: Record<string, string | string[] | undefined>,
     rawBody: Buffer,
   ): Promise<VerifiedPayment> {
-    const n = await this.#v3.notifications.parse(headers, rawBody);
+    const n = await this.clients.v3.notifications.parse(headers, rawBody);
     if (n.event_type !== 'TRANSACTION.SUCCESS') {
       throw new DomainError('NOTIFICATION_REJECTED', `v3 ${n.event_type} is not a payment notification`, {
         reason: 'not-a-payment',

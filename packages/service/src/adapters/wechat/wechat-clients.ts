@@ -1,5 +1,5 @@
 import { V2Client, V3Client, type V3Verification } from '@wechatpay-kit/sdk';
-import type { PayType } from '../../domain/index.js';
+import { type ApiVersion, DomainError, type PayType } from '../../domain/index.js';
 
 /** One merchant's WeChat Pay credentials and where to reach WeChat (or the simulator). */
 export interface WechatMerchantConfig {
@@ -8,16 +8,18 @@ export interface WechatMerchantConfig {
   /** MINIPROGRAM orders are created under this appid (the payer's openid belongs to it). */
   miniProgramAppid?: string;
   mchid: string;
-  /** API v2 key (32 characters). */
-  apiKey: string;
-  apiV3Key: string;
+  /** API v2 key (32 characters); without it the merchant has no API v2. */
+  apiKey?: string;
+  /** APIv3 key; with `serialNo`, `privateKeyPem` and `verification` it gives the merchant API v3. */
+  apiV3Key?: string;
   /** Serial of the merchant API certificate. */
-  serialNo: string;
-  privateKeyPem: string;
+  serialNo?: string;
+  /** The merchant API private key: v3 request signing, and the key of v2's client certificate. */
+  privateKeyPem?: string;
   /** The merchant API certificate: the client certificate of v2 `/secapi/…` calls (refunds). */
   certificatePem?: string;
   /** How WeChat Pay's v3 signatures are checked: the WeChat Pay public key, or downloaded certificates. */
-  verification:
+  verification?:
     | { mode: 'public-key'; publicKeyId: string; publicKeyPem: string }
     | { mode: 'certificates'; pinnedPem?: string[] };
   /** Default `https://api.mch.weixin.qq.com`. */
@@ -42,10 +44,11 @@ export class WechatClients {
   readonly mchid: string;
   /** `notifyBaseUrl` without a trailing slash. */
   readonly notifyBaseUrl: string;
-  readonly v2: V2Client;
-  /** v2 signs the appid into every request: a mini-program needs its own client (same key, own pool). */
-  readonly v2MiniProgram: V2Client;
-  readonly v3: V3Client;
+  /** The API versions this merchant is configured for. */
+  readonly apiVersions: readonly ApiVersion[];
+  readonly #v2: V2Client | undefined;
+  readonly #v2MiniProgram: V2Client | undefined;
+  readonly #v3: V3Client | undefined;
 
   constructor(config: WechatMerchantConfig) {
     this.config = config;
@@ -54,29 +57,58 @@ export class WechatClients {
     this.appids = [...new Set([config.appid, this.miniProgramAppid])];
     this.mchid = config.mchid;
     this.notifyBaseUrl = config.notifyBaseUrl.replace(/\/+$/, '');
-    const v2Options = {
-      mchid: config.mchid,
-      apiKey: config.apiKey,
-      baseUrl: config.baseUrl,
-      timeoutMs: config.timeoutMs,
-      // The client certificate of `/secapi` (refunds): the merchant API certificate and its key.
-      tls: config.certificatePem ? { cert: config.certificatePem, key: config.privateKeyPem } : undefined,
-    };
-    this.v2 = new V2Client({ ...v2Options, appid: config.appid });
-    this.v2MiniProgram =
-      this.miniProgramAppid === config.appid
-        ? this.v2
-        : new V2Client({ ...v2Options, appid: this.miniProgramAppid });
-    this.v3 = new V3Client({
-      mchid: config.mchid,
-      serialNo: config.serialNo,
-      privateKey: config.privateKeyPem,
-      apiV3Key: config.apiV3Key,
-      verification: v3Verification(config.verification),
-      baseUrl: config.baseUrl,
-      timeoutMs: config.timeoutMs,
-      now: config.now,
-    });
+    const { apiKey, apiV3Key, serialNo, privateKeyPem, verification } = config;
+    if (apiKey) {
+      const v2Options = {
+        mchid: config.mchid,
+        apiKey,
+        baseUrl: config.baseUrl,
+        timeoutMs: config.timeoutMs,
+        // The client certificate of `/secapi` (refunds): the merchant API certificate and its key.
+        tls:
+          config.certificatePem && privateKeyPem
+            ? { cert: config.certificatePem, key: privateKeyPem }
+            : undefined,
+      };
+      this.#v2 = new V2Client({ ...v2Options, appid: config.appid });
+      // v2 signs the appid into every request: a mini-program needs its own client (same key, own pool).
+      this.#v2MiniProgram =
+        this.miniProgramAppid === config.appid
+          ? this.#v2
+          : new V2Client({ ...v2Options, appid: this.miniProgramAppid });
+    }
+    if (apiV3Key && serialNo && privateKeyPem && verification) {
+      this.#v3 = new V3Client({
+        mchid: config.mchid,
+        serialNo,
+        privateKey: privateKeyPem,
+        apiV3Key,
+        verification: v3Verification(verification),
+        baseUrl: config.baseUrl,
+        timeoutMs: config.timeoutMs,
+        now: config.now,
+      });
+    }
+    this.apiVersions = [...(this.#v2 ? ['v2' as const] : []), ...(this.#v3 ? ['v3' as const] : [])];
+  }
+
+  /** The API v2 client (official account's appid); throws when the merchant has no API v2. */
+  get v2(): V2Client {
+    return this.#v2 ?? notConfigured('v2');
+  }
+
+  /** The API v2 client signing with the mini-program's appid. */
+  get v2MiniProgram(): V2Client {
+    return this.#v2MiniProgram ?? notConfigured('v2');
+  }
+
+  get v3(): V3Client {
+    return this.#v3 ?? notConfigured('v3');
+  }
+
+  /** The API v2 key (v2 signatures, `req_info`, mode-1 URLs); throws when the merchant has no API v2. */
+  get apiKey(): string {
+    return this.config.apiKey ?? notConfigured('v2');
   }
 
   /** The appid an order of `payType` is paid under. */
@@ -91,11 +123,19 @@ export class WechatClients {
 
   /** Releases the HTTP connection pools. */
   async close(): Promise<void> {
-    await Promise.all([this.v2.close(), this.v2MiniProgram.close(), this.v3.close()]);
+    await Promise.all([this.#v2?.close(), this.#v2MiniProgram?.close(), this.#v3?.close()]);
   }
 }
 
-function v3Verification(v: WechatMerchantConfig['verification']): V3Verification {
+function notConfigured(apiVersion: ApiVersion): never {
+  throw new DomainError(
+    'API_VERSION_NOT_CONFIGURED',
+    `this merchant is not configured for API ${apiVersion}`,
+    { apiVersion },
+  );
+}
+
+function v3Verification(v: NonNullable<WechatMerchantConfig['verification']>): V3Verification {
   return v.mode === 'public-key'
     ? { mode: 'public-key', publicKeyId: v.publicKeyId, publicKey: v.publicKeyPem }
     : { mode: 'certificates', pinned: v.pinnedPem };
