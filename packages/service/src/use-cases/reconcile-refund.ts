@@ -14,7 +14,7 @@ export type ReconcileRefundOutcome =
   | 'UPDATED'
   /** Nothing new; the next query is queued. */
   | 'RESCHEDULED'
-  /** Final or ABNORMAL (left to a person): no more queries. */
+  /** Final, or ABNORMAL for longer than it is watched: no more queries. */
   | 'SETTLED'
   | 'ANOMALY';
 
@@ -27,9 +27,18 @@ export type ReconcileRefundDeps = Pick<
 export const REFUND_QUERY_DELAYS_MS = [60_000, 120_000, 300_000, 600_000, 1_800_000, 3_600_000] as const;
 
 /**
+ * An ABNORMAL refund is settled by a person in the merchant platform (re-routing the money), and
+ * WeChat then notifies SUCCESS or CLOSED. In case that notification is lost, it is queried every
+ * `ABNORMAL_QUERY_EVERY_MS` for `ABNORMAL_WATCH_MS` after the refund was made.
+ */
+export const ABNORMAL_QUERY_EVERY_MS = 6 * 3_600_000;
+export const ABNORMAL_WATCH_MS = 14 * 24 * 3_600_000;
+
+/**
  * The `refund-query` job, the fallback for a lost WeChat answer or notification: a PENDING refund
  * is (re)submitted with its same number, a PROCESSING one is queried and its outcome applied. It
- * backs off while the refund stays open; an ABNORMAL refund stops it — it is surfaced for a person.
+ * backs off while the refund stays open; an ABNORMAL refund is surfaced for a person and then only
+ * watched, slowly, for the outcome of their work.
  */
 export class ReconcileRefund {
   readonly #deps: ReconcileRefundDeps;
@@ -45,7 +54,7 @@ export class ReconcileRefund {
   async execute(input: ReconcileRefundInput): Promise<{ outcome: ReconcileRefundOutcome; refund?: Refund }> {
     const { refunds, orders, refundGateway, logger } = this.#deps;
     const refund = await refunds.find(input.refundNo);
-    if (!refund || FINAL_REFUND_STATES.includes(refund.state) || refund.state === 'ABNORMAL') {
+    if (!refund || FINAL_REFUND_STATES.includes(refund.state) || this.#watchEnded(refund)) {
       return { outcome: 'SETTLED', refund };
     }
     const order = await orders.findByOrderNo(refund.orderNo);
@@ -80,7 +89,23 @@ export class ReconcileRefund {
     const now = await refunds.find(refund.refundNo);
     if (now && (now.state === 'PENDING' || now.state === 'PROCESSING'))
       await this.#reschedule(refund, input.attempt);
+    else if (now?.state === 'ABNORMAL' && !this.#watchEnded(now)) await this.#watch(now, input.attempt);
     return { outcome, refund: now };
+  }
+
+  /** Schedules the next slow query of an ABNORMAL refund (see {@link ABNORMAL_QUERY_EVERY_MS}). */
+  async #watch(refund: Refund, attempt = 1): Promise<void> {
+    const runAt = new Date(this.#deps.clock.now().getTime() + ABNORMAL_QUERY_EVERY_MS);
+    await this.#deps.jobs.enqueue(
+      refundQueryJob(refund.refundNo, runAt, Math.max(1, Math.floor(attempt)) + 1),
+    );
+  }
+
+  #watchEnded(refund: Refund): boolean {
+    return (
+      refund.state === 'ABNORMAL' &&
+      this.#deps.clock.now().getTime() - refund.createdAt.getTime() > ABNORMAL_WATCH_MS
+    );
   }
 
   async #reschedule(refund: Refund, attempt = 1): Promise<void> {

@@ -272,6 +272,26 @@ function refundRecoverySuite(engine: TestEngine): void {
     expect(list.body.map((r) => r.refundNo)).toContain(refundNo);
   });
 
+  it('an ABNORMAL refund stays watched: once re-routed at WeChat, a slow query settles it even without a notification', async () => {
+    const { paid, refundNo } = await refunding('v3');
+    await settle(refundNo, 'ABNORMAL');
+    await untilRefund(paid.orderNo, 'ABNORMAL');
+    await runRefundQueries();
+    expect(await refund(paid.orderNo)).toMatchObject({ state: 'ABNORMAL' });
+
+    demo.simulator.ctx.faults.setNotifyFaults({ dropProbability: 1 });
+    try {
+      expect((await settle(refundNo, 'SUCCESS')).status).toBe(200);
+      expect(await simRefunds(refundNo)).toMatchObject([{ status: 'SUCCESS' }]);
+      demo.simulator.ctx.clock.advance(6 * 3_600_000 + 1_000);
+      await demo.service.jobs.runDueOnce();
+      await untilRefund(paid.orderNo, 'SUCCESS');
+      expect(await order(paid.orderNo)).toMatchObject({ state: 'REFUNDED', refundedAmount: paid.amount });
+    } finally {
+      demo.simulator.ctx.faults.setNotifyFaults({ dropProbability: 0 });
+    }
+  });
+
   it('a CLOSED refund gives its money back to the order', async () => {
     const { paid, refundNo } = await refunding('v2');
     await settle(refundNo, 'CLOSED');

@@ -48,7 +48,7 @@ export function refundControlRoutes(app: FastifyInstance, ctx: SimContext): void
     const refund = ctx.refunds.find(mchid, outRefundNo);
     if (!refund) throw notFound(`refund ${outRefundNo} of merchant ${mchid}`);
     const outcome = ControlInput.body(request).choice('outcome', OUTCOMES);
-    if (refund.status !== 'PROCESSING') {
+    if (refund.status !== 'PROCESSING' && !(refund.status === 'ABNORMAL' && outcome !== 'ABNORMAL')) {
       throw new ControlError(409, 'REFUND_SETTLED', `refund ${outRefundNo} already ended ${refund.status}`);
     }
     return refundView(ctx.refunds.settle(refund, outcome));

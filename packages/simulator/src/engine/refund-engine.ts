@@ -115,9 +115,14 @@ export class RefundEngine {
       .sort((a, b) => b.createdAt - a.createdAt);
   }
 
-  /** Ends a PROCESSING refund now (also used by the control API to force an outcome). */
+  /**
+   * Ends a PROCESSING refund now (also used by the control API to force an outcome), or ends an
+   * ABNORMAL one as SUCCESS / CLOSED — what happens at WeChat once the merchant re-routes the money
+   * (or gives up) in the merchant platform.
+   */
   settle(refund: RefundRecord, outcome = refund.outcome ?? 'SUCCESS'): RefundRecord {
-    if (refund.status !== 'PROCESSING') return refund;
+    const reRouted = refund.status === 'ABNORMAL' && outcome !== 'ABNORMAL';
+    if (refund.status !== 'PROCESSING' && !reRouted) return refund;
     refund.status = outcome;
     if (outcome === 'SUCCESS') refund.successAt = this.#clock.now();
     if (outcome === 'CLOSED') {
