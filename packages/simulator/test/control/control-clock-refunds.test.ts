@@ -81,9 +81,17 @@ describe('control API: clock, refunds, notification log', () => {
     const event = await suite.merchant.next('REFUND.ABNORMAL', no);
     expect(event.resource).toMatchObject({ out_refund_no: `${no}R1`, refund_status: 'ABNORMAL' });
 
-    const again = await suite.call('POST', path, { outcome: 'SUCCESS' });
+    // ABNORMAL is not final: the merchant re-routes the money, and WeChat then reports SUCCESS.
+    expect((await suite.call('POST', path, { outcome: 'ABNORMAL' })).status).toBe(409);
+    const reRouted = await suite.call('POST', path, { outcome: 'SUCCESS' });
+    expect(reRouted.status).toBe(200);
+    expect(reRouted.body.status).toBe('SUCCESS');
+    const success = await suite.merchant.next('REFUND.SUCCESS', no);
+    expect(success.resource).toMatchObject({ out_refund_no: `${no}R1`, refund_status: 'SUCCESS' });
+
+    const again = await suite.call('POST', path, { outcome: 'CLOSED' });
     expect(again.status).toBe(409);
-    expect(again.body).toEqual({ error: 'REFUND_SETTLED', message: `refund ${no}R1 already ended ABNORMAL` });
+    expect(again.body).toEqual({ error: 'REFUND_SETTLED', message: `refund ${no}R1 already ended SUCCESS` });
     expect((await suite.call('POST', `/refunds/${suite.sim.merchant.mchid}/NOPE/settle`, {})).status).toBe(
       404,
     );
