@@ -2,8 +2,8 @@ import { buildV2PaymentNotification } from '@wechatpay-kit/sdk/testing';
 import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { ARTIFACTS, hasChromium, warnIfNoChromium } from '../../../../e2e/support/headless-chromium.js';
-import { eventually, json } from '../http/demo-harness.js';
-import { type TestDemo, useBrowserDemo } from './support/browser-demo.js';
+import { eventually, json, type TestDemo } from '../http/demo-harness.js';
+import { useBrowserDemo } from './support/browser-demo.js';
 
 warnIfNoChromium('admin e2e');
 

@@ -1,7 +1,8 @@
 import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { ARTIFACTS, hasChromium, warnIfNoChromium } from '../../../../e2e/support/headless-chromium.js';
-import { type TestDemo, useBrowserDemo } from './support/browser-demo.js';
+import type { TestDemo } from '../http/demo-harness.js';
+import { useBrowserDemo } from './support/browser-demo.js';
 
 warnIfNoChromium('checkout e2e');
 

@@ -1,8 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { ARTIFACTS, hasChromium, warnIfNoChromium } from '../../../../e2e/support/headless-chromium.js';
-import { json } from '../http/demo-harness.js';
-import { type TestDemo, useBrowserDemo } from './support/browser-demo.js';
+import { json, type TestDemo } from '../http/demo-harness.js';
+import { useBrowserDemo } from './support/browser-demo.js';
 
 warnIfNoChromium('JSAPI e2e');
 

@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildV2PaymentNotification } from '@wechatpay-kit/sdk/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createServiceApp } from '../../src/service-app.js';
-import { eventually, json, postgresSkipReason, startTestDemo, type TestEngine } from './demo-harness.js';
+import { eventually, json, startTestDemo, type TestDemo, type TestEngine } from './demo-harness.js';
+import { describeOnEngines, useTestDemo } from './engine-suites.js';
 
 type AdminOrder = {
   orderNo: string;
@@ -24,24 +25,12 @@ type Detail = {
 };
 type Bucket = { start: string; paidAmount: number; paidOrders: number; createdOrders: number };
 
-const pgSkip = await postgresSkipReason();
-
-describe('admin console API on SQLite', () => {
-  adminConsoleSuite('sqlite');
-});
-
-describe.skipIf(pgSkip !== undefined)('admin console API on PostgreSQL', () => {
-  adminConsoleSuite('postgres');
-});
+describeOnEngines('admin console API', adminConsoleSuite);
 
 function adminConsoleSuite(engine: TestEngine): void {
-  let demo: Awaited<ReturnType<typeof startTestDemo>>;
-
-  beforeAll(async () => {
-    demo = await startTestDemo(engine);
-  });
-  afterAll(async () => {
-    await demo?.cleanup();
+  let demo: TestDemo;
+  useTestDemo(engine, (started) => {
+    demo = started;
   });
 
   const admin = <T>(path: string, init: RequestInit = {}) =>

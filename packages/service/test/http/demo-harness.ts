@@ -26,6 +26,9 @@ export async function postgresSkipReason(): Promise<string | undefined> {
 
 export type TestEngine = 'sqlite' | 'postgres';
 
+/** A running demo from {@link startTestDemo}. */
+export type TestDemo = Awaited<ReturnType<typeof startTestDemo>>;
+
 /**
  * The real service and simulator in-process, on free ports, with a throw-away database: SQLite in a
  * temp dir, or a fresh PostgreSQL schema dropped afterwards.

@@ -1,13 +1,7 @@
 import { buildBizPayUrl, buildV2Xml, nonceStr, parseV2Xml, v2Sign, v2Verify } from '@wechatpay-kit/sdk';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  eventually,
-  json,
-  postgresSkipReason,
-  readEvents,
-  startTestDemo,
-  type TestEngine,
-} from './demo-harness.js';
+import { afterEach, expect, it } from 'vitest';
+import { eventually, json, readEvents, type TestDemo, type TestEngine } from './demo-harness.js';
+import { describeOnEngines, useTestDemo } from './engine-suites.js';
 
 type OrderBody = {
   orderNo: string;
@@ -18,24 +12,12 @@ type OrderBody = {
   wechatError?: { code: string; message: string };
 };
 
-const pgSkip = await postgresSkipReason();
-
-describe('Native mode 1 (product QR) on SQLite', () => {
-  nativeMode1Suite('sqlite');
-});
-
-describe.skipIf(pgSkip !== undefined)('Native mode 1 (product QR) on PostgreSQL', () => {
-  nativeMode1Suite('postgres');
-});
+describeOnEngines('Native mode 1 (product QR)', nativeMode1Suite);
 
 function nativeMode1Suite(engine: TestEngine): void {
-  let demo: Awaited<ReturnType<typeof startTestDemo>>;
-
-  beforeAll(async () => {
-    demo = await startTestDemo(engine);
-  });
-  afterAll(async () => {
-    await demo?.cleanup();
+  let demo: TestDemo;
+  useTestDemo(engine, (started) => {
+    demo = started;
   });
   afterEach(() => {
     demo.simulator.ctx.faults.setApiFaults([]);

@@ -1,12 +1,12 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { buildV2PaymentNotification, buildV3Notification } from '@wechatpay-kit/sdk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, startTestDemo } from './demo-harness.js';
+import { json, startTestDemo, type TestDemo } from './demo-harness.js';
 
 type OrderBody = { orderNo: string; state: string; amount: number };
 
 describe('notifications that must not change an order', () => {
-  let demo: Awaited<ReturnType<typeof startTestDemo>>;
+  let demo: TestDemo;
   let order: OrderBody;
 
   beforeAll(async () => {
@@ -131,7 +131,7 @@ describe('notifications that must not change an order', () => {
 });
 
 describe('admin, health, metrics and docs', () => {
-  let demo: Awaited<ReturnType<typeof startTestDemo>>;
+  let demo: TestDemo;
 
   beforeAll(async () => {
     demo = await startTestDemo();

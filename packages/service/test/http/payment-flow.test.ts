@@ -1,33 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  eventually,
-  json,
-  postgresSkipReason,
-  readEvents,
-  startTestDemo,
-  type TestEngine,
-} from './demo-harness.js';
+import { expect, it } from 'vitest';
+import { eventually, json, readEvents, type TestDemo, type TestEngine } from './demo-harness.js';
+import { describeOnEngines, useTestDemo } from './engine-suites.js';
 
 type OrderBody = { orderNo: string; state: string; amount: number; codeUrl?: string; transactionId?: string };
 
-const pgSkip = await postgresSkipReason();
-
-describe('payment service over HTTP on SQLite: create, pay at the simulator, notified, pushed', () => {
-  paymentFlowSuite('sqlite');
-});
-
-describe.skipIf(pgSkip !== undefined)('payment service over HTTP on PostgreSQL', () => {
-  paymentFlowSuite('postgres');
-});
+describeOnEngines(
+  'payment service over HTTP (create, pay at the simulator, notified, pushed)',
+  paymentFlowSuite,
+);
 
 function paymentFlowSuite(engine: TestEngine): void {
-  let demo: Awaited<ReturnType<typeof startTestDemo>>;
-
-  beforeAll(async () => {
-    demo = await startTestDemo(engine);
-  });
-  afterAll(async () => {
-    await demo?.cleanup();
+  let demo: TestDemo;
+  useTestDemo(engine, (started) => {
+    demo = started;
   });
 
   const create = (body: Record<string, unknown>) =>

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, json, postgresSkipReason, startTestDemo, type TestEngine } from './demo-harness.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { eventually, json, startTestDemo, type TestDemo, type TestEngine } from './demo-harness.js';
+import { describeOnEngines } from './engine-suites.js';
 
 type OrderBody = { orderNo: string; state: string; amount: number; refundedAmount: number; codeUrl?: string };
 type RefundBody = {
@@ -14,18 +15,10 @@ type RefundBody = {
 };
 type SimRefund = { outRefundNo: string; refundFen: number; status: string };
 
-const pgSkip = await postgresSkipReason();
-
-describe('refunds over HTTP on SQLite', () => {
-  refundFlowSuite('sqlite');
-});
-
-describe.skipIf(pgSkip !== undefined)('refunds over HTTP on PostgreSQL', () => {
-  refundFlowSuite('postgres');
-});
+describeOnEngines('refunds over HTTP', refundFlowSuite);
 
 function refundFlowSuite(engine: TestEngine): void {
-  let demo: Awaited<ReturnType<typeof startTestDemo>>;
+  let demo: TestDemo;
   let admin: Record<string, string>;
 
   beforeAll(async () => {

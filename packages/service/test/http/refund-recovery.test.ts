@@ -1,6 +1,7 @@
 import { buildV2RefundNotification, signV3Response } from '@wechatpay-kit/sdk/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, json, postgresSkipReason, startTestDemo, type TestEngine } from './demo-harness.js';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { eventually, json, startTestDemo, type TestDemo, type TestEngine } from './demo-harness.js';
+import { describeOnEngines } from './engine-suites.js';
 
 type OrderBody = { orderNo: string; state: string; amount: number; refundedAmount: number; codeUrl?: string };
 type RefundBody = {
@@ -12,22 +13,14 @@ type RefundBody = {
   errorMessage?: string;
 };
 
-const pgSkip = await postgresSkipReason();
-
-describe('refund notifications and the refund-query job on SQLite', () => {
-  refundRecoverySuite('sqlite');
-});
-
-describe.skipIf(pgSkip !== undefined)('refund notifications and the refund-query job on PostgreSQL', () => {
-  refundRecoverySuite('postgres');
-});
+describeOnEngines('refund notifications and the refund-query job', refundRecoverySuite);
 
 /**
  * What must not break a refund: forged, tampered and replayed notifications, a notification that
  * never arrives, an ABNORMAL outcome, and WeChat failing while the refund is created.
  */
 function refundRecoverySuite(engine: TestEngine): void {
-  let demo: Awaited<ReturnType<typeof startTestDemo>>;
+  let demo: TestDemo;
   let admin: Record<string, string>;
 
   beforeAll(async () => {

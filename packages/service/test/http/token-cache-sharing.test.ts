@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServiceApp, type ServiceApp } from '../../src/service-app.js';
-import { json, postgresSkipReason, startTestDemo, type TestEngine } from './demo-harness.js';
+import { json, postgresSkipReason, startTestDemo, type TestDemo, type TestEngine } from './demo-harness.js';
 import { platformUsage } from './wechat-sign-in.js';
 
 const skipPostgres = await postgresSkipReason();
@@ -20,7 +20,7 @@ const setups: [string, TestEngine, 'database' | 'redis'][] = [
 describe.each(setups)('two service instances sharing the %s', (_title, engine, tokenCache) => {
   const skip = engine === 'postgres' && !!skipPostgres;
   const redisPrefix = `test:${randomBytes(6).toString('hex')}:`;
-  let demo: Awaited<ReturnType<typeof startTestDemo>>;
+  let demo: TestDemo;
   let second: ServiceApp;
   let urls: string[];
 

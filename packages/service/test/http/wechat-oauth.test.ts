@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, postgresSkipReason, startTestDemo, type TestEngine } from './demo-harness.js';
+import { json, postgresSkipReason, startTestDemo, type TestDemo, type TestEngine } from './demo-harness.js';
 import { authorizeAs, cookieFrom, platformUsage, signInWithOAuth, startOAuth } from './wechat-sign-in.js';
 
 const skipPostgres = await postgresSkipReason();
@@ -7,7 +7,7 @@ const skipPostgres = await postgresSkipReason();
 describe.each(['sqlite', 'postgres'] as TestEngine[])(
   'WeChat sign-in and JS-SDK over HTTP (%s)',
   (engine) => {
-    let demo: Awaited<ReturnType<typeof startTestDemo>>;
+    let demo: TestDemo;
     const openidOf = (user: string) => demo.simulator.ctx.users.openid(user, demo.simulator.merchant.appid);
 
     beforeAll(async () => {

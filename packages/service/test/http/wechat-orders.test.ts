@@ -4,7 +4,14 @@ import {
   playMiniProgramPurchase,
 } from '@wechatpay-kit/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, json, postgresSkipReason, startTestDemo, type TestEngine } from './demo-harness.js';
+import {
+  eventually,
+  json,
+  postgresSkipReason,
+  startTestDemo,
+  type TestDemo,
+  type TestEngine,
+} from './demo-harness.js';
 import { loginCode, miniProgramLogin, payParamsSignatureValid, signInWithOAuth } from './wechat-sign-in.js';
 
 const skipPostgres = await postgresSkipReason();
@@ -25,7 +32,7 @@ describe.each(['sqlite', 'postgres'] as TestEngine[])(
   'JSAPI and mini-program orders over HTTP (%s)',
   (engine) => {
     const skip = engine === 'postgres' && !!skipPostgres;
-    let demo: Awaited<ReturnType<typeof startTestDemo>>;
+    let demo: TestDemo;
     const m = () => demo.simulator.merchant;
     const openid = (user: string, appid: string) => demo.simulator.ctx.users.openid(user, appid);
     const order = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>

@@ -1,9 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { launchChromium } from '../../../../../e2e/support/headless-chromium.js';
-import { startTestDemo } from '../../http/demo-harness.js';
-
-export type TestDemo = Awaited<ReturnType<typeof startTestDemo>>;
+import { startTestDemo, type TestDemo } from '../../http/demo-harness.js';
 
 /**
  * The demo (service + simulator on SQLite, free ports) and a headless Chromium for one browser
