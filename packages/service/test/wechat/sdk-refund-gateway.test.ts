@@ -8,6 +8,7 @@ import {
 } from '../../src/adapters/wechat/index.js';
 import type { ApiVersion, Order, Refund } from '../../src/domain/index.js';
 import { newOrderNo } from '../../src/use-cases/index.js';
+import { simulatedMerchantConfig } from './simulated-merchant.js';
 
 /**
  * The refund adapter against the simulator: the merchant certificate in the config is what lets v2
@@ -21,20 +22,10 @@ describe('SdkRefundGateway against the simulator', () => {
 
   beforeAll(async () => {
     sim = await startSimulator({ port: 0 });
-    const m = sim.merchant;
-    config = {
-      appid: m.appid,
-      mchid: m.mchid,
-      apiKey: m.apiKey,
-      apiV3Key: m.apiV3Key,
-      serialNo: m.serialNo,
-      privateKeyPem: m.privateKeyPem,
-      certificatePem: m.certificatePem,
-      verification: { mode: 'public-key', publicKeyId: m.publicKeyId, publicKeyPem: m.publicKeyPem },
-      baseUrl: sim.url,
+    config = simulatedMerchantConfig(sim, {
+      certificatePem: sim.merchant.certificatePem,
       notifyBaseUrl: 'http://127.0.0.1:9/shop',
-      now: () => sim.ctx.clock.now(),
-    };
+    });
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close()));

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SdkWechatGateway, type WechatMerchantConfig } from '../../src/adapters/wechat/index.js';
 import { type ApiVersion, DomainError, type Order, type PayType } from '../../src/domain/index.js';
 import { newOrderNo } from '../../src/use-cases/index.js';
+import { simulatedMerchantConfig } from './simulated-merchant.js';
 
 const MINUTE = 60_000;
 
@@ -16,19 +17,7 @@ describe('SdkWechatGateway against the simulator', () => {
 
   beforeAll(async () => {
     sim = await startSimulator({ port: 0 });
-    const m = sim.merchant;
-    config = {
-      appid: m.appid,
-      mchid: m.mchid,
-      apiKey: m.apiKey,
-      apiV3Key: m.apiV3Key,
-      serialNo: m.serialNo,
-      privateKeyPem: m.privateKeyPem,
-      verification: { mode: 'public-key', publicKeyId: m.publicKeyId, publicKeyPem: m.publicKeyPem },
-      baseUrl: sim.url,
-      notifyBaseUrl: 'http://127.0.0.1:9/shop/',
-      now: simNow,
-    };
+    config = simulatedMerchantConfig(sim);
     gateway = new SdkWechatGateway(config);
   });
   afterAll(async () => {
