@@ -47,10 +47,11 @@ const tasks = {
   },
 
   /** WeChat's TRANSACTION.SUCCESS callbacks, signed and encrypted ahead of time (not timed). */
-  buildNotifications({ orders }) {
+  buildNotifications({ orders, set }) {
     const m = sim.merchant;
     const successTime = new Date(Date.now() + 8 * 3600_000).toISOString().replace(/\.\d+Z$/, '+08:00');
-    this.built = orders.map((o, i) =>
+    this.built ??= {};
+    this.built[set] = orders.map((o, i) =>
       buildV3Notification({
         event_type: 'TRANSACTION.SUCCESS',
         apiV3Key: m.apiV3Key,
@@ -59,7 +60,7 @@ const tasks = {
           appid: m.appid,
           mchid: m.mchid,
           out_trade_no: o.orderNo,
-          transaction_id: `42000${String(Date.now()).slice(-10)}${String(i).padStart(13, '0')}`,
+          transaction_id: `4200${set === 'warm' ? 1 : 0}${String(Date.now()).slice(-10)}${String(i).padStart(13, '0')}`,
           trade_type: 'NATIVE',
           trade_state: 'SUCCESS',
           trade_state_desc: '支付成功',
@@ -71,12 +72,12 @@ const tasks = {
         },
       }),
     );
-    return { built: this.built.length, bodyBytes: this.built[0]?.body.length ?? 0 };
+    return { built: this.built[set].length, bodyBytes: this.built[set][0]?.body.length ?? 0 };
   },
 
-  /** Sends the prebuilt callbacks to the service as fast as `concurrency` connections allow. */
-  async sendNotifications({ serviceUrl, concurrency }) {
-    const built = this.built ?? [];
+  /** Sends one prebuilt set of callbacks to the service as fast as `concurrency` connections allow. */
+  async sendNotifications({ serviceUrl, concurrency, set }) {
+    const built = this.built?.[set] ?? [];
     let next = 0;
     return runLoad({
       url: serviceUrl,
@@ -92,7 +93,7 @@ const tasks = {
 
   /** The first prebuilt callback, `count` times, to `url` + `path`: the same bytes to a bare route. */
   async sendCopies({ url, path, count, concurrency }) {
-    const n = this.built[0];
+    const n = this.built.measured[0];
     return runLoad({
       url,
       count,
