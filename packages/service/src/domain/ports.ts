@@ -39,6 +39,11 @@ export interface TransitionRequest {
   /** The update only happens while the order is in one of these states (conditional UPDATE). */
   from: readonly OrderState[];
   to: OrderState;
+  /**
+   * The update also only happens if the order costs exactly this: a payment notification's amount,
+   * checked by the same conditional UPDATE, so applying a payment needs no read before it.
+   */
+  amountFen?: number;
   /** Columns set together with the state. */
   changes?: Partial<Pick<Order, 'transactionId' | 'paidAt' | 'closedAt' | 'fulfilledAt' | 'refundedFen'>>;
   reason: string;

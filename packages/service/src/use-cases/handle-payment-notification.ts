@@ -1,6 +1,7 @@
 import {
   type ApiVersion,
   DomainError,
+  type Order,
   type ReceivedNotification,
   type VerifiedPayment,
 } from '../domain/index.js';
@@ -113,32 +114,39 @@ export class HandlePaymentNotification {
       );
       return done('rejected', 'appid or mchid does not match this merchant', payment);
     }
-    const order = await orders.findByOrderNo(payment.orderNo);
-    if (!order) return done('rejected', 'unknown out_trade_no', payment);
-    if (payment.amountFen !== order.amountFen) {
+    // The amount is checked against the order by the conditional UPDATE itself; only a notification
+    // that changed nothing needs the order read to tell why.
+    const refused = (order: Order | undefined) => {
+      if (!order) return done('rejected', 'unknown out_trade_no', payment);
+      if (payment.amountFen === order.amountFen) return undefined;
       logger?.error(
         { orderNo: order.orderNo, expectedFen: order.amountFen, notifiedFen: payment.amountFen },
         'ANOMALY: signed notification with a wrong amount; order left unchanged',
       );
       return done('rejected', `amount ${payment.amountFen} does not match the order`, payment);
+    };
+    if (payment.tradeState !== 'SUCCESS') {
+      const order = await orders.findByOrderNo(payment.orderNo);
+      return refused(order) ?? done('ignored', `trade_state ${payment.tradeState}`, payment);
     }
-    if (payment.tradeState !== 'SUCCESS')
-      return done('ignored', `trade_state ${payment.tradeState}`, payment);
 
     const paidAt = Number.isNaN(payment.paidAt.getTime()) ? this.#deps.clock.now() : payment.paidAt;
     const result = await this.#markPaid.execute({
-      orderNo: order.orderNo,
+      orderNo: payment.orderNo,
       transactionId: payment.transactionId || null,
       paidAt,
+      amountFen: payment.amountFen,
       source: `notify-${input.apiVersion}`,
       reason: `payment notification, transaction ${payment.transactionId}`,
       // Logged with the change it causes; had another writer won, it is logged below instead.
       notification: logEntry('applied', 'applied', payment),
     });
     if (result.applied) return answer('applied', 'applied', payment, result.fulfilment);
+    const refusal = refused(result.order);
+    if (refusal) return refusal;
     if (result.order?.state === 'CLOSED') {
       logger?.error(
-        { orderNo: order.orderNo, transactionId: payment.transactionId },
+        { orderNo: payment.orderNo, transactionId: payment.transactionId },
         'ANOMALY: WeChat reports a payment for an order closed here; refund or reopen by hand',
       );
       return done('anomaly', 'paid at WeChat but closed here', payment);

@@ -8,6 +8,8 @@ export interface MarkPaidInput {
   /** `notify-v2`, `notify-v3`, `job:close-expired`, `job:reconcile`. */
   source: string;
   reason: string;
+  /** What the payer paid, when a notification says: the order becomes PAID only if it costs that. */
+  amountFen?: number;
   /** The notification that reported the payment, logged in the transition's transaction if it wins. */
   notification?: ReceivedNotification;
 }
@@ -49,6 +51,7 @@ export class MarkPaid {
       orderNo: input.orderNo,
       from: OPEN_STATES,
       to: 'PAID',
+      ...(input.amountFen !== undefined ? { amountFen: input.amountFen } : {}),
       changes: {
         transactionId: input.transactionId,
         paidAt: input.paidAt,

@@ -126,6 +126,26 @@ forEachEngine('KyselyOrderRepository', (database) => {
     expect(history[1]?.at).toEqual(paidAt);
   });
 
+  it('with an amount, transitions only an order that costs exactly that', async () => {
+    await orders.insertWithJobs(newOrder('A1', clock.now()), []);
+    const { amountFen } = (await orders.findByOrderNo('A1'))!;
+    const pay = (amount: number) =>
+      orders.transition({
+        orderNo: 'A1',
+        from: ['NOTPAY'],
+        to: 'PAID',
+        amountFen: amount,
+        changes: { transactionId: `TX-A1-${amount}`, paidAt: clock.now() },
+        reason: 'notification',
+        source: 'notify-v3',
+      });
+
+    expect(await pay(amountFen + 1)).toBeUndefined();
+    expect(await orders.findByOrderNo('A1')).toMatchObject({ state: 'NOTPAY', transactionId: null });
+    expect(await orders.history('A1')).toHaveLength(1);
+    expect(await pay(amountFen)).toMatchObject({ state: 'PAID', transactionId: `TX-A1-${amountFen}` });
+  });
+
   it('lets exactly one of two racing transitions win, with one history row', async () => {
     for (let i = 0; i < 10; i++) {
       const orderNo = `RACE${i}`;

@@ -1,8 +1,9 @@
 import type SqliteDatabase from 'better-sqlite3';
-import type { CompiledQuery } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
+import type { DatabaseSchema } from './database-schema.js';
+import { type RunStatement, SqliteGroupCommit } from './sqlite-group-commit.js';
 
-/** Runs one compiled statement: the rows of a reader, nothing for a writer. */
-export type RunStatement = (query: CompiledQuery) => unknown[];
+export type { RunStatement } from './sqlite-group-commit.js';
 
 /**
  * The SQLite connection behind a Kysely handle, for the few hot paths where Kysely's per-query and
@@ -10,13 +11,15 @@ export type RunStatement = (query: CompiledQuery) => unknown[];
  * transaction of three statements). better-sqlite3 is synchronous, so work done here cannot
  * interleave with anything else in the process.
  *
- * The one state that outlives a Kysely call is an open transaction (Kysely awaits between its
- * statements): while one is open, `transaction` and `read` decline with `undefined` and the caller
- * takes the Kysely path, so nothing ever joins or peeks into someone else's transaction.
+ * Writes are group-committed ({@link SqliteGroupCommit}) and wait their turn on the connection like
+ * any Kysely query, so they never join or interleave with a transaction Kysely has open (Kysely
+ * awaits between its statements). A read runs at once, or declines with `undefined` while such a
+ * transaction is open, and the caller takes the Kysely path: nothing ever peeks into someone else's
+ * transaction.
  */
 export interface DirectSqlite {
-  /** Runs `work` as one transaction (rolled back if it throws), or `undefined` if one is open. */
-  transaction<T>(work: (run: RunStatement) => T): { value: T } | undefined;
+  /** Runs `work` as one all-or-nothing unit of the next group commit; settles once committed. */
+  write<T>(work: (run: RunStatement) => T): Promise<T>;
   /** Runs one reader outside any transaction, or `undefined` if a transaction is open. */
   read(query: CompiledQuery): unknown[] | undefined;
 }
@@ -24,8 +27,8 @@ export interface DirectSqlite {
 const registry = new WeakMap<object, DirectSqlite>();
 
 /** Registers the connection of a Kysely handle; `prepare` is the handle's statement cache. */
-export function registerDirectSqlite(
-  db: object,
+export function registerDirectSqlite<DB>(
+  db: Kysely<DB>,
   database: SqliteDatabase.Database,
   prepare: (sql: string) => SqliteDatabase.Statement,
 ): void {
@@ -35,18 +38,40 @@ export function registerDirectSqlite(
     statement.run(query.parameters as unknown[]);
     return [];
   };
+  const group = new SqliteGroupCommit(database, run, (work) => db.connection().execute(work));
   registry.set(db, {
-    transaction(work) {
-      if (database.inTransaction) return undefined;
-      return { value: database.transaction(() => work(run))() };
-    },
-    read(query) {
-      return database.inTransaction ? undefined : run(query);
-    },
+    write: (work) => group.submit(work),
+    read: (query) => (database.inTransaction ? undefined : run(query)),
   });
 }
 
 /** The direct path of a SQLite Kysely handle opened by `openDatabase`; `undefined` on PostgreSQL. */
 export function directSqliteOf(db: object): DirectSqlite | undefined {
   return registry.get(db);
+}
+
+/**
+ * Runs `lead` and then, only if it returned a row, `followers`, all in one transaction, and gives
+ * back that row: a conditional `UPDATE … RETURNING` or an `INSERT … RETURNING` with the rows that
+ * must be written with it. On SQLite the statements run directly, group-committed; on other
+ * engines in a Kysely transaction.
+ */
+export async function writeInOneTransaction<Row>(
+  db: Kysely<DatabaseSchema>,
+  lead: CompiledQuery,
+  followers: readonly CompiledQuery[],
+): Promise<Row | undefined> {
+  const direct = directSqliteOf(db);
+  if (direct) {
+    return direct.write((run) => {
+      const row = run(lead)[0] as Row | undefined;
+      if (row) for (const statement of followers) run(statement);
+      return row;
+    });
+  }
+  return db.transaction().execute(async (trx) => {
+    const row = (await trx.executeQuery(lead)).rows[0] as Row | undefined;
+    if (row) for (const statement of followers) await trx.executeQuery(statement);
+    return row;
+  });
 }

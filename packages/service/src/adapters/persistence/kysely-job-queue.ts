@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { CompiledQuery, Kysely, Transaction } from 'kysely';
 import type { Clock, JobQueue, NewJob } from '../../domain/ports.js';
 import { CompiledQueryCache } from './compiled-query-cache.js';
 import type { DatabaseSchema } from './database-schema.js';
@@ -18,7 +18,18 @@ export async function enqueueJobs(
   now: Date,
   queries: CompiledQueryCache = new CompiledQueryCache(),
 ): Promise<void> {
-  if (jobs.length === 0) return;
+  const insert = compileEnqueueJobs(executor, jobs, now, queries);
+  if (insert) await executor.executeQuery(insert);
+}
+
+/** The statement {@link enqueueJobs} runs, for a caller that runs it itself; none for no jobs. */
+export function compileEnqueueJobs(
+  executor: DatabaseExecutor,
+  jobs: readonly NewJob[],
+  now: Date,
+  queries: CompiledQueryCache,
+): CompiledQuery | undefined {
+  if (jobs.length === 0) return undefined;
   const createdAt = toMillis(now);
   const rows = jobs.map((job) => ({
     type: job.type,
@@ -28,13 +39,12 @@ export async function enqueueJobs(
     created_at: createdAt,
     payload: JSON.stringify(job.payload ?? {}),
   }));
-  const insert = queries.query(`enqueue:${rows.length}`, rows.flatMap(Object.values), () =>
+  return queries.query(`enqueue:${rows.length}`, rows.flatMap(Object.values), () =>
     executor
       .insertInto('jobs')
       .values(rows)
       .onConflict((oc) => oc.columns(['type', 'key']).where('done_at', 'is', null).doNothing()),
   );
-  await executor.executeQuery(insert);
 }
 
 /** The {@link JobQueue} port for work scheduled outside an order transaction (e.g. a reconcile). */

@@ -11,8 +11,8 @@ import type {
 } from '../../domain/ports.js';
 import { CompiledQueryCache } from './compiled-query-cache.js';
 import type { DatabaseSchema, OrdersTable } from './database-schema.js';
-import { directSqliteOf } from './direct-sqlite.js';
-import { enqueueJobs } from './kysely-job-queue.js';
+import { directSqliteOf, writeInOneTransaction } from './direct-sqlite.js';
+import { compileEnqueueJobs } from './kysely-job-queue.js';
 import { runTransition } from './kysely-order-transition.js';
 import { rowMapper, toMillis } from './row-mapper.js';
 
@@ -45,22 +45,22 @@ export class KyselyOrderRepository implements OrderRepository {
       source: 'api',
       at: order.createdAt,
     });
-    return this.#db.transaction().execute(async (trx) => {
-      const insertOrder = this.#queries.query(
-        `insert-order:${Object.keys(orderRow)}`,
-        Object.values(orderRow),
-        () => trx.insertInto('orders').values(orderRow).returningAll(),
-      );
-      const row = (await trx.executeQuery(insertOrder)).rows[0];
-      if (!row) throw new Error(`order ${order.orderNo} was not inserted`);
-      await trx.executeQuery(
-        this.#queries.query('insert-history', Object.values(historyRow), () =>
-          trx.insertInto('order_history').values(historyRow),
-        ),
-      );
-      await enqueueJobs(trx, jobs, now, this.#queries);
-      return rowMapper.toOrder(row);
-    });
+    const insertOrder = this.#queries.query(
+      `insert-order:${Object.keys(orderRow)}`,
+      Object.values(orderRow),
+      () => this.#db.insertInto('orders').values(orderRow).returningAll(),
+    );
+    const insertHistory = this.#queries.query('insert-history', Object.values(historyRow), () =>
+      this.#db.insertInto('order_history').values(historyRow),
+    );
+    const insertJobs = compileEnqueueJobs(this.#db, jobs, now, this.#queries);
+    const row = await writeInOneTransaction<Selectable<OrdersTable>>(
+      this.#db,
+      insertOrder,
+      insertJobs ? [insertHistory, insertJobs] : [insertHistory],
+    );
+    if (!row) throw new Error(`order ${order.orderNo} was not inserted`);
+    return rowMapper.toOrder(row);
   }
 
   async findByOrderNo(orderNo: string): Promise<Order | undefined> {
@@ -105,7 +105,9 @@ export class KyselyOrderRepository implements OrderRepository {
     const update = this.#queries.query(`prepay:${Object.keys(set)}`, [...Object.values(set), orderNo], () =>
       this.#db.updateTable('orders').set(set).where('order_no', '=', orderNo),
     );
-    await this.#db.executeQuery(update);
+    const direct = directSqliteOf(this.#db);
+    if (direct) await direct.write((run) => run(update));
+    else await this.#db.executeQuery(update);
   }
 
   async markFulfilled(orderNo: string, at: Date): Promise<boolean> {

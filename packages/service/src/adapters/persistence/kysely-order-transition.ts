@@ -3,7 +3,7 @@ import type { Order, OrderState } from '../../domain/order.js';
 import type { TransitionRequest } from '../../domain/ports.js';
 import type { CompiledQueryCache } from './compiled-query-cache.js';
 import type { DatabaseSchema, OrdersTable } from './database-schema.js';
-import { directSqliteOf } from './direct-sqlite.js';
+import { writeInOneTransaction } from './direct-sqlite.js';
 import { rowMapper, toMillis } from './row-mapper.js';
 
 /**
@@ -11,7 +11,7 @@ import { rowMapper, toMillis } from './row-mapper.js';
  * `UPDATE … WHERE state IN (…) RETURNING *`, the history row, and the notification that caused it
  * when there is one. Of two racing writers exactly one sees its UPDATE change the row; the other
  * writes nothing. Each statement shape is compiled once ({@link CompiledQueryCache}), and on SQLite
- * the transaction runs directly on the connection when it can ({@link DirectSqlite}): payment
+ * the transaction runs directly on the connection, group-committed ({@link DirectSqlite}): payment
  * notifications run this for every order.
  */
 export async function runTransition(
@@ -26,15 +26,22 @@ export async function runTransition(
     state: request.to,
     updated_at: toMillis(now),
   };
+  const { amountFen } = request;
   const update = queries.query(
-    `transition:${Object.keys(set).join()}:${request.from.length}`,
-    [...Object.values(set), request.orderNo, ...request.from],
+    `transition:${Object.keys(set).join()}:${request.from.length}:${amountFen !== undefined}`,
+    [
+      ...Object.values(set),
+      request.orderNo,
+      ...request.from,
+      ...(amountFen !== undefined ? [amountFen] : []),
+    ],
     () =>
       db
         .updateTable('orders')
         .set(set)
         .where('order_no', '=', request.orderNo)
         .where('state', 'in', [...request.from])
+        .$if(amountFen !== undefined, (q) => q.where('amount_fen', '=', amountFen!))
         .returningAll(),
   );
   const history = {
@@ -66,23 +73,9 @@ export async function runTransition(
       db.insertInto('notifications_received').values(notification),
     );
 
-  // SQLite with no transaction open: the three statements run synchronously, without Kysely.
-  const direct = directSqliteOf(db)?.transaction((run) => {
-    const row = run(update)[0] as Selectable<OrdersTable> | undefined;
-    if (!row) return undefined;
-    run(insertHistory);
-    if (insertNotification) run(insertNotification);
-    return row;
-  });
-  if (direct) return direct.value && rowMapper.toOrder(direct.value);
-
-  return db.transaction().execute(async (trx) => {
-    const row = (await trx.executeQuery(update)).rows[0];
-    if (!row) return undefined;
-    await trx.executeQuery(insertHistory);
-    if (insertNotification) await trx.executeQuery(insertNotification);
-    return rowMapper.toOrder(row);
-  });
+  const followers = insertNotification ? [insertHistory, insertNotification] : [insertHistory];
+  const row = await writeInOneTransaction<Selectable<OrdersTable>>(db, update, followers);
+  return row && rowMapper.toOrder(row);
 }
 
 function latestState(orderNo: string) {
