@@ -54,7 +54,7 @@ describe('SqliteGroupCommit', () => {
     expect(committed()).toEqual(['a', 'b']);
   });
 
-  it('rolls back only the unit that throws; the rest of its batch commits', async () => {
+  it('stores nothing of a unit that throws; the rest of its batch commits', async () => {
     const outcomes = await Promise.allSettled([
       group.submit((run) => insert(run, 'a')),
       group.submit((run) => {
@@ -62,11 +62,24 @@ describe('SqliteGroupCommit', () => {
         insert(run, 'a'); // duplicate key: this unit fails after one of its writes
       }),
       group.submit((run) => insert(run, 'c')),
+      group.submit((run) => insert(run, 'c')), // a second failure in the same batch
+      group.submit((run) => {
+        insert(run, 'd');
+        return run(query('select count(*) as n from notes'));
+      }),
     ]);
 
-    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(outcomes.map((o) => o.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+    ]);
     expect(String((outcomes[1] as PromiseRejectedResult).reason)).toMatch(/UNIQUE/);
-    expect(committed()).toEqual(['a', 'c']);
+    expect(String((outcomes[3] as PromiseRejectedResult).reason)).toMatch(/UNIQUE/);
+    expect((outcomes[4] as PromiseFulfilledResult<unknown>).value).toEqual([{ n: 3 }]);
+    expect(committed()).toEqual(['a', 'c', 'd']);
   });
 
   it('rejects the whole batch, storing nothing, when the commit cannot happen', async () => {

@@ -17,47 +17,68 @@ interface Pending {
 
 /**
  * Group commit: the write transactions asked for during one turn of the event loop are committed
- * together, as one SQLite transaction in which each runs in its own savepoint.
+ * together, as one SQLite transaction.
  *
  * Why: on SQLite most of a short write transaction's cost is its commit — appending every page it
  * dirtied to the WAL, one `pwrite` a page, plus the file locks. Thirty payment notifications that
  * arrive together touch the same few pages of `orders`, `order_history` and their indexes, so
  * committing them at once writes those pages once instead of thirty times.
  *
- * What each caller still gets: its work is all-or-nothing (a throw rolls back its savepoint and
- * rejects its promise, the others commit), and its promise settles only after the commit, so an
+ * What each caller still gets: its work is all-or-nothing (a throw rejects its promise and stores
+ * none of its writes; the others commit), and its promise settles only after the commit, so an
  * acknowledged write is durable and visible. If the commit itself fails, every caller of the batch
  * is rejected and nothing of it is stored. Latency grows by at most one turn of the loop.
  */
 export class SqliteGroupCommit {
-  readonly #run: RunStatement;
   readonly #withConnection: WithConnection;
-  readonly #inSavepoint: (work: Pending['work']) => unknown;
-  readonly #inTransaction: (batch: Pending[]) => Outcome[];
+  readonly #together: (batch: Pending[]) => unknown[];
   #queue: Pending[] = [];
   #scheduled = false;
+  /** While a batch runs: the index of the unit whose work is running, else -1. */
+  #running = -1;
 
   constructor(database: SqliteDatabase.Database, run: RunStatement, withConnection: WithConnection) {
-    this.#run = run;
     this.#withConnection = withConnection;
-    // Called inside a transaction, a better-sqlite3 transaction function runs as a savepoint.
-    this.#inSavepoint = database.transaction((work: Pending['work']) => work(run));
-    const runAll = database.transaction((batch: Pending[]) =>
-      batch.map((pending) => {
-        if (batch.length === 1) return { value: pending.work(this.#run) };
-        try {
-          return { value: this.#inSavepoint(pending.work) };
-        } catch (error) {
-          return { error };
-        }
-      }),
-    );
+    const together = database.transaction((batch: Pending[]) => {
+      const values = batch.map((pending, i) => {
+        this.#running = i;
+        return pending.work(run);
+      });
+      this.#running = -1;
+      return values;
+    });
     // IMMEDIATE takes the write lock up front: a deferred transaction that starts by reading could
     // find another process's commit in the way when it upgrades, and fail with SQLITE_BUSY.
-    this.#inTransaction = (batch) => runAll.immediate(batch);
+    this.#together = (batch) => {
+      this.#running = -1;
+      return together.immediate(batch);
+    };
   }
 
-  /** Runs `work` (synchronous statements only) in the next group commit; settles after it. */
+  /**
+   * Runs the batch as one transaction. No savepoints (they cost a sub-journal per unit): if a unit
+   * throws, the transaction is rolled back, that unit gets its error, and the rest run again without
+   * it — which is why a unit must do nothing but run statements. If BEGIN or COMMIT fails, every
+   * unit gets that error and nothing is stored.
+   */
+  #inTransaction(batch: Pending[]): Outcome[] {
+    let failed: number;
+    let failure: unknown;
+    try {
+      return this.#together(batch).map((value) => ({ value }));
+    } catch (error) {
+      failed = this.#running;
+      failure = error;
+    }
+    if (failed < 0) return batch.map(() => ({ error: failure }));
+    const rest = this.#inTransaction(batch.filter((_, i) => i !== failed));
+    return batch.map((_, i) => (i === failed ? { error: failure } : rest[i < failed ? i : i - 1]!));
+  }
+
+  /**
+   * Runs `work` in the next group commit and settles after it. `work` must be synchronous and do
+   * nothing but run statements: it may be run again if another unit of its batch fails.
+   */
   submit<T>(work: (run: RunStatement) => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
