@@ -81,13 +81,16 @@ export interface OrderRepository {
    * transaction. Returns the updated order, or `undefined` when another writer got there first.
    */
   transition(request: TransitionRequest): Promise<Order | undefined>;
-  /** Stores the prepay WeChat returned (code_url / prepay_id / h5_url) or the error it gave. */
+  /**
+   * Stores the prepay WeChat returned (code_url / prepay_id / h5_url) or the error it gave, and
+   * returns the order as stored (`undefined` if there is no such order).
+   */
   recordPrepay(
     orderNo: string,
     prepay:
       | { codeUrl?: string; prepayId?: string; h5Url?: string }
       | { errorCode: string; errorMessage: string },
-  ): Promise<void>;
+  ): Promise<Order | undefined>;
   /** Marks the goods delivered exactly once: `UPDATE … SET fulfilled_at WHERE fulfilled_at IS NULL`. */
   markFulfilled(orderNo: string, at: Date): Promise<boolean>;
   /** The order a Native mode-1 scan callback created, by its {@link NewOrder.mode1CallbackKey}. */

@@ -10,9 +10,10 @@ export async function requestPrepay(
   deps: Pick<PaymentDeps, 'orders' | 'gateway' | 'logger'>,
   order: Order,
 ): Promise<Order> {
+  let stored: Order | undefined;
   try {
     const prepay = await deps.gateway.createPrepay(order);
-    await deps.orders.recordPrepay(order.orderNo, prepay);
+    stored = await deps.orders.recordPrepay(order.orderNo, prepay);
   } catch (error) {
     const errorCode = errorCodeOf(error);
     const errorMessage = error instanceof Error ? error.message : 'unexpected failure';
@@ -20,9 +21,8 @@ export async function requestPrepay(
       { orderNo: order.orderNo, errorCode },
       'WeChat prepay failed; the order stays open for a retry',
     );
-    await deps.orders.recordPrepay(order.orderNo, { errorCode, errorMessage });
+    stored = await deps.orders.recordPrepay(order.orderNo, { errorCode, errorMessage });
   }
-  const stored = await deps.orders.findByOrderNo(order.orderNo);
   if (!stored)
     throw new DomainError('ORDER_NOT_FOUND', `order ${order.orderNo} vanished while creating its prepay`);
   return stored;

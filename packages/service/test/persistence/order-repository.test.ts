@@ -304,13 +304,16 @@ forEachEngine('KyselyOrderRepository', (database) => {
       wechatErrorMessage: '系统繁忙',
       codeUrl: null,
     });
-    await orders.recordPrepay('P1', { codeUrl: 'weixin://wxpay/bizpayurl?pr=abc' });
-    expect(await orders.findByOrderNo('P1')).toMatchObject({
+    const stored = await orders.recordPrepay('P1', { codeUrl: 'weixin://wxpay/bizpayurl?pr=abc' });
+    expect(stored).toMatchObject({
+      orderNo: 'P1',
       codeUrl: 'weixin://wxpay/bizpayurl?pr=abc',
       prepayId: null,
       wechatErrorCode: null,
       wechatErrorMessage: null,
     });
+    expect(await orders.findByOrderNo('P1')).toEqual(stored);
+    expect(await orders.recordPrepay('nope', { codeUrl: 'weixin://wxpay/bizpayurl?pr=x' })).toBeUndefined();
   });
 
   it('marks an order fulfilled exactly once, even when asked concurrently', async () => {

@@ -75,3 +75,9 @@ export async function writeInOneTransaction<Row>(
     return row;
   });
 }
+
+/** Runs a reader: directly on SQLite when no transaction is open there, otherwise through Kysely. */
+export async function readRows<Row>(db: Kysely<DatabaseSchema>, query: CompiledQuery): Promise<Row[]> {
+  const direct = directSqliteOf(db)?.read(query);
+  return (direct ?? (await db.executeQuery(query)).rows) as Row[];
+}

@@ -11,7 +11,7 @@ import type {
 } from '../../domain/ports.js';
 import { CompiledQueryCache } from './compiled-query-cache.js';
 import type { DatabaseSchema, OrdersTable } from './database-schema.js';
-import { directSqliteOf, writeInOneTransaction } from './direct-sqlite.js';
+import { readRows, writeInOneTransaction } from './direct-sqlite.js';
 import { compileEnqueueJobs } from './kysely-job-queue.js';
 import { runTransition } from './kysely-order-transition.js';
 import { rowMapper, toMillis } from './row-mapper.js';
@@ -67,8 +67,7 @@ export class KyselyOrderRepository implements OrderRepository {
     const find = this.#queries.query('find', [orderNo], () =>
       this.#db.selectFrom('orders').selectAll().where('order_no', '=', orderNo),
     );
-    const direct = directSqliteOf(this.#db)?.read(find) as Selectable<OrdersTable>[] | undefined;
-    const row = (direct ?? (await this.#db.executeQuery(find)).rows)[0];
+    const [row] = await readRows<Selectable<OrdersTable>>(this.#db, find);
     return row && rowMapper.toOrder(row);
   }
 
@@ -90,7 +89,7 @@ export class KyselyOrderRepository implements OrderRepository {
     prepay:
       | { codeUrl?: string; prepayId?: string; h5Url?: string }
       | { errorCode: string; errorMessage: string },
-  ): Promise<void> {
+  ): Promise<Order | undefined> {
     const changes =
       'errorCode' in prepay
         ? { wechat_error_code: prepay.errorCode, wechat_error_message: prepay.errorMessage }
@@ -103,11 +102,10 @@ export class KyselyOrderRepository implements OrderRepository {
           };
     const set = { ...changes, updated_at: toMillis(this.#clock.now()) };
     const update = this.#queries.query(`prepay:${Object.keys(set)}`, [...Object.values(set), orderNo], () =>
-      this.#db.updateTable('orders').set(set).where('order_no', '=', orderNo),
+      this.#db.updateTable('orders').set(set).where('order_no', '=', orderNo).returningAll(),
     );
-    const direct = directSqliteOf(this.#db);
-    if (direct) await direct.write((run) => run(update));
-    else await this.#db.executeQuery(update);
+    const row = await writeInOneTransaction<Selectable<OrdersTable>>(this.#db, update, []);
+    return row && rowMapper.toOrder(row);
   }
 
   async markFulfilled(orderNo: string, at: Date): Promise<boolean> {

@@ -1,8 +1,9 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Product } from '../../domain/order.js';
 import type { ProductRepository } from '../../domain/ports.js';
 import { CompiledQueryCache } from './compiled-query-cache.js';
-import type { DatabaseSchema } from './database-schema.js';
+import type { DatabaseSchema, ProductsTable } from './database-schema.js';
+import { readRows } from './direct-sqlite.js';
 import { rowMapper } from './row-mapper.js';
 
 /** The catalogue. `list` shows what can be bought; `find` also returns inactive products so the use case can say why. */
@@ -29,7 +30,7 @@ export class KyselyProductRepository implements ProductRepository {
     const find = this.#queries.query('find', [id], () =>
       this.#db.selectFrom('products').selectAll().where('id', '=', id),
     );
-    const row = (await this.#db.executeQuery(find)).rows[0];
+    const [row] = await readRows<Selectable<ProductsTable>>(this.#db, find);
     return row && rowMapper.toProduct(row);
   }
 }
