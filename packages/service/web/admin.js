@@ -242,7 +242,8 @@ function renderDetail({ order, history, notifications, refunds }) {
     ['发货 Fulfilled', formatTime(order.fulfilledAt)],
     ['关闭 Closed', formatTime(order.closedAt)],
     ['微信支付单号 Transaction', order.transactionId || '—'],
-    ['openid', order.openid || '—'],
+    ['下单 openid (ordered for)', order.openid || '—'],
+    ['付款 openid (paid by)', order.payerOpenid || '—'],
   ];
   if (order.wechatError)
     fields.push(['微信错误 WeChat error', `${order.wechatError.code}: ${order.wechatError.message}`]);

@@ -32,7 +32,10 @@ export interface Order {
   state: OrderState;
   payType: PayType;
   apiVersion: ApiVersion;
+  /** The payer the order was made for (JSAPI, mini-program, mode 1); null for Native, H5 and APP. */
   openid: string | null;
+  /** Who paid, as WeChat reported it with the payment; null until then. */
+  payerOpenid: string | null;
   clientIp: string;
   codeUrl: string | null;
   prepayId: string | null;

@@ -14,6 +14,7 @@ export interface NewOrder
     | 'closedAt'
     | 'fulfilledAt'
     | 'transactionId'
+    | 'payerOpenid'
     | 'refundedFen'
     | 'codeUrl'
     | 'prepayId'
@@ -45,7 +46,9 @@ export interface TransitionRequest {
    */
   amountFen?: number;
   /** Columns set together with the state. */
-  changes?: Partial<Pick<Order, 'transactionId' | 'paidAt' | 'closedAt' | 'fulfilledAt' | 'refundedFen'>>;
+  changes?: Partial<
+    Pick<Order, 'transactionId' | 'payerOpenid' | 'paidAt' | 'closedAt' | 'fulfilledAt' | 'refundedFen'>
+  >;
   reason: string;
   source: string;
   /**

@@ -37,7 +37,12 @@ export type AdminOrdersQuery = Static<typeof AdminOrdersQuerySchema>;
 export const AdminOrderSchema = Type.Composite([
   OrderSchema,
   Type.Object({
-    openid: Type.Optional(Type.String()),
+    openid: Type.Optional(
+      Type.String({ description: 'the payer the order was made for (JSAPI, mini-program, mode 1)' }),
+    ),
+    payerOpenid: Type.Optional(
+      Type.String({ description: 'who paid, as WeChat reported it with the payment' }),
+    ),
     fulfilledAt: Type.Optional(Type.String({ format: 'date-time' })),
   }),
 ]);

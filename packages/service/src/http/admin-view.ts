@@ -14,6 +14,7 @@ export const adminView = {
     return {
       ...orderView(order),
       openid: order.openid ?? undefined,
+      payerOpenid: order.payerOpenid ?? undefined,
       fulfilledAt: order.fulfilledAt?.toISOString(),
     };
   },

@@ -100,6 +100,7 @@ export class CloseExpiredOrder {
     const result = await this.#markPaid.execute({
       orderNo: order.orderNo,
       transactionId: status.transactionId ?? null,
+      payerOpenid: status.payerOpenid,
       paidAt: status.paidAt ?? this.#deps.clock.now(),
       source: 'job:close-expired',
       reason: `found paid at WeChat (${status.tradeState}) when closing on timeout`,

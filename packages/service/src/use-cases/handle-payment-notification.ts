@@ -134,6 +134,7 @@ export class HandlePaymentNotification {
     const result = await this.#markPaid.execute({
       orderNo: payment.orderNo,
       transactionId: payment.transactionId || null,
+      payerOpenid: payment.payerOpenid,
       paidAt,
       amountFen: payment.amountFen,
       source: `notify-${input.apiVersion}`,

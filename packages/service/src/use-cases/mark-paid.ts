@@ -4,6 +4,8 @@ import { followUpJob, OPEN_STATES, type PaymentDeps } from './use-case-deps.js';
 export interface MarkPaidInput {
   orderNo: string;
   transactionId: string | null;
+  /** Who paid, when WeChat said. */
+  payerOpenid?: string | undefined;
   paidAt: Date;
   /** `notify-v2`, `notify-v3`, `job:close-expired`, `job:reconcile`. */
   source: string;
@@ -54,6 +56,7 @@ export class MarkPaid {
       ...(input.amountFen !== undefined ? { amountFen: input.amountFen } : {}),
       changes: {
         transactionId: input.transactionId,
+        ...(input.payerOpenid ? { payerOpenid: input.payerOpenid } : {}),
         paidAt: input.paidAt,
         ...(deliveredNow ? { fulfilledAt: clock.now() } : {}),
       },

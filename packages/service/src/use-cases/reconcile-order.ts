@@ -115,6 +115,7 @@ export class ReconcileOrder {
     const result = await this.#markPaid.execute({
       orderNo: order.orderNo,
       transactionId: status.transactionId ?? null,
+      payerOpenid: status.payerOpenid,
       paidAt: status.paidAt ?? this.#deps.clock.now(),
       source,
       reason: `found paid at WeChat (${status.tradeState}) by query`,

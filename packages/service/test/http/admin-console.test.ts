@@ -17,6 +17,7 @@ type AdminOrder = {
   paidAt?: string;
   transactionId?: string;
   openid?: string;
+  payerOpenid?: string;
 };
 type Detail = {
   order: AdminOrder;
@@ -53,8 +54,8 @@ function adminConsoleSuite(engine: TestEngine): void {
   };
   const stateOf = async (orderNo: string) =>
     (await admin<Detail>(`/api/admin/orders/${orderNo}`)).body.order.state;
-  const payAtWechat = async (orderNo: string) => {
-    const paid = await sim(`/orders/${orderNo}/pay`, 'POST', { user: 'alice' });
+  const payAtWechat = async (orderNo: string, user = 'alice') => {
+    const paid = await sim(`/orders/${orderNo}/pay`, 'POST', { user });
     expect(paid.status).toBe(200);
   };
   const search = async (query: string) => {
@@ -100,6 +101,15 @@ function adminConsoleSuite(engine: TestEngine): void {
     expect(numbers(await search(`q=${paid.transactionId}`))).toEqual([jsapi.orderNo]);
     expect(numbers(await search(`q=${encodeURIComponent(openid)}`))).toEqual([jsapi.orderNo]);
     expect(numbers(await search(`q=${v2.orderNo}`))).toEqual([v2.orderNo]);
+    // A Native order carries no openid until WeChat reports who paid it.
+    const bob = demo.simulator.ctx.users.openid('bob', demo.simulator.merchant.appid);
+    expect(await search(`q=${encodeURIComponent(bob)}`)).toEqual([]);
+    await payAtWechat(v2.orderNo, 'bob');
+    await eventually(async () => ((await stateOf(v2.orderNo)) === 'PAID' ? true : undefined));
+    const paidByBob = await search(`q=${encodeURIComponent(bob)}`);
+    expect(paidByBob.map((o) => [o.orderNo, o.openid, o.payerOpenid])).toEqual([
+      [v2.orderNo, undefined, bob],
+    ]);
     // A prefix matches; the same characters elsewhere in the number do not.
     const prefixHits = await search(`q=${v2.orderNo.slice(0, -2)}`);
     expect(numbers(prefixHits)).toContain(v2.orderNo);

@@ -97,9 +97,10 @@ describe('order use-case rules (SQLite, simulator)', () => {
     hookFailures = 1;
     h.sim.ctx.faults.setNotifyFaults({ dropProbability: 1 });
     const order = await create({ apiVersion: 'v3' });
-    h.pay(order);
+    h.pay(order, 'bob');
     const found = await h.reconcile.execute({ orderNo: order.orderNo, attempt: 1 });
     expect(found.outcome).toBe('PAID');
+    expect(found.order?.payerOpenid).toBe(h.sim.ctx.users.openid('bob', h.sim.merchant.appid));
     await h.waitFor(
       async () => (await h.jobs(order.orderNo)).some((j) => j.payload.fulfil === true),
       'retry job',

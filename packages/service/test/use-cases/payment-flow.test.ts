@@ -72,6 +72,9 @@ for (const { engine, skip } of ENGINES) {
           const paid = await h.order(order.orderNo);
           expect(paid.transactionId).toBe(h.sim.ctx.trades.lookup(order.orderNo)!.transactionId);
           expect(paid.paidAt).not.toBeNull();
+          // A Native order is made for nobody; the notification says who paid.
+          expect(order.payerOpenid).toBeNull();
+          expect(paid.payerOpenid).toBe(h.sim.ctx.users.openid('alice', h.sim.merchant.appid));
           await h.waitFor(async () => (await h.order(order.orderNo)).fulfilledAt !== null, 'fulfilment');
           expect(fulfilments.get(order.orderNo)).toBe(1);
           expect(h.events.filter((e) => e.orderNo === order.orderNo).map((e) => e.state)).toEqual(['PAID']);

@@ -50,6 +50,7 @@ describe('SdkRefundGateway against the simulator', () => {
       payType: 'NATIVE',
       apiVersion,
       openid: null,
+      payerOpenid: null,
       clientIp: '127.0.0.1',
       codeUrl: null,
       prepayId: null,

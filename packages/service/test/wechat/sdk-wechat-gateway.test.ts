@@ -37,6 +37,7 @@ describe('SdkWechatGateway against the simulator', () => {
       payType,
       apiVersion,
       openid: null,
+      payerOpenid: null,
       clientIp: '127.0.0.1',
       codeUrl: null,
       prepayId: null,

@@ -53,6 +53,8 @@ export interface OrdersTable {
   updated_at: number;
   /** Native mode 1: the scan callback (openid / product / nonce) that created the order; unique. */
   mode1_callback_key: string | null;
+  /** Who paid, as WeChat reported it; null until paid (and for orders paid before 0006). */
+  payer_openid: Generated<string | null>;
 }
 
 export interface OrderHistoryTable {

@@ -145,6 +145,7 @@ export class KyselyOrderRepository implements OrderRepository {
           eb(sql<string>`substr(order_no, 1, ${search.length})`, '=', search),
           eb('transaction_id', '=', search),
           eb('openid', '=', search),
+          eb('payer_openid', '=', search),
         ]),
       );
     }

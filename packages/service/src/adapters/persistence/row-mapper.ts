@@ -53,6 +53,7 @@ export const rowMapper = {
       payType: row.pay_type as PayType,
       apiVersion: row.api_version as ApiVersion,
       openid: row.openid,
+      payerOpenid: row.payer_openid,
       clientIp: row.client_ip,
       codeUrl: row.code_url,
       prepayId: row.prepay_id,
@@ -93,6 +94,7 @@ export const rowMapper = {
   fromTransitionChanges(changes: TransitionRequest['changes'] = {}): Updateable<OrdersTable> {
     const row: Updateable<OrdersTable> = {};
     if (changes.transactionId !== undefined) row.transaction_id = changes.transactionId;
+    if (changes.payerOpenid !== undefined) row.payer_openid = changes.payerOpenid;
     if (changes.paidAt !== undefined) row.paid_at = toNullableMillis(changes.paidAt);
     if (changes.closedAt !== undefined) row.closed_at = toNullableMillis(changes.closedAt);
     if (changes.fulfilledAt !== undefined) row.fulfilled_at = toNullableMillis(changes.fulfilledAt);

@@ -4,6 +4,7 @@ import * as refunds from './0002-refunds.js';
 import * as platformTokens from './0003-platform-tokens.js';
 import * as nativeMode1 from './0004-native-mode1.js';
 import * as adminSearch from './0005-admin-search.js';
+import * as payerOpenid from './0006-payer-openid.js';
 
 /**
  * The migrations, imported statically rather than read from a folder at run time, so they work the
@@ -17,6 +18,7 @@ export const migrationProvider: MigrationProvider = {
       '0003-platform-tokens': platformTokens,
       '0004-native-mode1': nativeMode1,
       '0005-admin-search': adminSearch,
+      '0006-payer-openid': payerOpenid,
     };
   },
 };
