@@ -18,6 +18,10 @@ const ASSETS: Record<string, string> = {
   'order-watch.js': 'text/javascript; charset=utf-8',
   'jsapi.js': 'text/javascript; charset=utf-8',
   'admin-format.js': 'text/javascript; charset=utf-8',
+  'admin-dom.js': 'text/javascript; charset=utf-8',
+  'admin-lists.js': 'text/javascript; charset=utf-8',
+  'admin-detail.js': 'text/javascript; charset=utf-8',
+  'admin-dashboard.js': 'text/javascript; charset=utf-8',
 };
 
 /**

@@ -1,0 +1,249 @@
+// An order's detail drawer: fields, refunds, history, every notification received (raw body and
+// headers as text), and the buttons: query WeChat now, request a resend (demo), refund.
+
+import { $, api, badge, el, showError } from './admin-dom.js';
+import { formatFen, formatTime, parseYuanToFen } from './admin-format.js';
+
+const DEMO = document.body.dataset.demo === 'true';
+
+let detailOrderNo;
+let detailTimer;
+let lastDetail;
+
+export async function openDetail(orderNo) {
+  detailOrderNo = orderNo;
+  $('detail-error').hidden = true;
+  $('detail-notice').hidden = true;
+  $('refund-form').reset();
+  $('resend').hidden = !DEMO;
+  if (!$('detail').open) $('detail').showModal();
+  await refreshDetail();
+}
+
+async function refreshDetail() {
+  clearTimeout(detailTimer);
+  const orderNo = detailOrderNo;
+  let detail;
+  try {
+    detail = await api(`/api/admin/orders/${encodeURIComponent(orderNo)}`);
+  } catch (error) {
+    showError($('detail-error'), error);
+    return;
+  }
+  if (orderNo !== detailOrderNo) return;
+  lastDetail = detail;
+  renderDetail(detail);
+  // While money is moving, follow it without a reload.
+  const moving =
+    detail.order.state === 'REFUNDING' ||
+    (detail.refunds || []).some((r) => r.state === 'PENDING' || r.state === 'PROCESSING');
+  if (moving && $('detail').open) detailTimer = setTimeout(refreshDetail, 1500);
+}
+
+function renderDetail({ order, history, notifications, refunds }) {
+  $('detail').dataset.state = order.state;
+  $('detail-title').textContent = `订单 Order ${order.orderNo}`;
+  const refundable = order.amount - (order.refundedAmount || 0);
+  const fields = [
+    ['状态 State', badge(order.state)],
+    ['商品 Item', `${order.description} ×${order.quantity}`],
+    ['金额 Amount', order.amountText],
+    ['已退款 Refunded', formatFen(order.refundedAmount || 0)],
+    ['方式 Pay type', `${order.payType} · API ${order.apiVersion}`],
+    ['创建 Created', formatTime(order.createdAt)],
+    ['过期 Expires', formatTime(order.expiresAt)],
+    ['支付 Paid', formatTime(order.paidAt)],
+    ['发货 Fulfilled', formatTime(order.fulfilledAt)],
+    ['关闭 Closed', formatTime(order.closedAt)],
+    ['微信支付单号 Transaction', order.transactionId || '—'],
+    ['下单 openid (ordered for)', order.openid || '—'],
+    ['付款 openid (paid by)', order.payerOpenid || '—'],
+  ];
+  if (order.wechatError)
+    fields.push(['微信错误 WeChat error', `${order.wechatError.code}: ${order.wechatError.message}`]);
+  $('detail-fields').replaceChildren(
+    ...fields.flatMap(([label, value]) => [el('dt', {}, label), el('dd', {}, value)]),
+  );
+
+  const canRefund = ['PAID', 'PARTIALLY_REFUNDED', 'REFUNDING'].includes(order.state) && refundable > 0;
+  $('refund-form').hidden = !canRefund;
+  $('refund-amount').placeholder = `≤ ${formatFen(refundable).slice(1)}`;
+
+  const refundList = refunds || [];
+  $('detail-refunds').replaceChildren(
+    refundList.length === 0
+      ? el('div', { className: 'muted' }, '无 None')
+      : el(
+          'table',
+          { className: 'compact' },
+          el(
+            'thead',
+            {},
+            el(
+              'tr',
+              {},
+              ...['退款单号 Refund', '金额 Amount', '状态 State', '原因 Reason', '时间 Time'].map((h) =>
+                el('th', {}, h),
+              ),
+            ),
+          ),
+          el(
+            'tbody',
+            {},
+            ...refundList.map((refund) =>
+              el(
+                'tr',
+                {
+                  className: refund.state === 'ABNORMAL' ? 'abnormal' : null,
+                  dataset: { refundNo: refund.refundNo, state: refund.state },
+                },
+                el('td', { className: 'mono' }, refund.refundNo),
+                el('td', { className: 'num' }, refund.amountText),
+                el(
+                  'td',
+                  {},
+                  badge(refund.state),
+                  refund.errorMessage ? el('div', { className: 'error-text' }, refund.errorMessage) : null,
+                ),
+                el('td', {}, refund.reason || '—'),
+                el('td', {}, formatTime(refund.succeededAt || refund.updatedAt)),
+              ),
+            ),
+          ),
+        ),
+  );
+
+  $('detail-history').replaceChildren(
+    ...history.map((entry) =>
+      el(
+        'li',
+        {},
+        el('span', { className: 'when' }, formatTime(entry.at)),
+        ' ',
+        entry.fromState ? badge(entry.fromState) : null,
+        entry.fromState ? ' → ' : null,
+        badge(entry.toState),
+        el('div', { className: 'why' }, `${entry.reason} · ${entry.source}`),
+      ),
+    ),
+  );
+
+  $('detail-notifications').replaceChildren(
+    ...(notifications.length === 0
+      ? [el('div', { className: 'muted' }, '尚未收到 None received')]
+      : notifications.map((n) =>
+          el(
+            'details',
+            {
+              className: `notification ${n.verified ? 'verified' : 'unverified'}`,
+              dataset: { verified: String(n.verified) },
+            },
+            el(
+              'summary',
+              {},
+              el(
+                'span',
+                { className: 'mark', title: n.verified ? 'signature verified' : 'NOT verified' },
+                n.verified ? '✓' : '✗',
+              ),
+              ` ${formatTime(n.receivedAt)} · ${n.kind} · ${n.apiVersion} · `,
+              el('span', { className: 'outcome' }, n.outcome),
+            ),
+            el('div', { className: 'muted small' }, '请求头 Headers'),
+            el(
+              'pre',
+              { className: 'raw' },
+              Object.entries(n.headers)
+                .map(([k, v]) => `${k}: ${v}`)
+                .join('\n') || '—',
+            ),
+            el('div', { className: 'muted small' }, '原始报文 Raw body'),
+            el('pre', { className: 'raw' }, n.rawBody),
+          ),
+        )),
+  );
+}
+
+function showNotice(text) {
+  $('detail-error').hidden = true;
+  $('detail-notice').hidden = false;
+  $('detail-notice').textContent = text;
+}
+
+async function queryNow() {
+  const button = $('query-now');
+  button.disabled = true;
+  try {
+    const result = await api(`/api/admin/orders/${encodeURIComponent(detailOrderNo)}/query`, {
+      method: 'POST',
+    });
+    showNotice(`微信 WeChat: ${result.tradeState} → ${result.outcome} (order ${result.order.state})`);
+    await refreshDetail();
+  } catch (error) {
+    showError($('detail-error'), error);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function requestResend() {
+  const button = $('resend');
+  button.disabled = true;
+  try {
+    const r = await api(`/api/admin/orders/${encodeURIComponent(detailOrderNo)}/notifications/resend`, {
+      method: 'POST',
+    });
+    showNotice(
+      `已重发 Resent ${r.notificationId}: ${r.acked ? 'ACKed' : 'not ACKed'}${r.httpStatus ? ` (HTTP ${r.httpStatus})` : ''}${r.error ? ` — ${r.error}` : ''}`,
+    );
+    await refreshDetail();
+  } catch (error) {
+    showError($('detail-error'), error);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function submitRefund(event) {
+  event.preventDefault();
+  const fen = parseYuanToFen($('refund-amount').value);
+  if (fen === null || fen <= 0) {
+    showError(
+      $('detail-error'),
+      new Error('金额格式不对 Enter an amount in yuan, e.g. 12.30 (at most two decimals).'),
+    );
+    return;
+  }
+  const order = lastDetail?.order;
+  const button = $('refund-submit');
+  button.disabled = true;
+  try {
+    const body = { amount: fen };
+    const reason = $('refund-reason').value.trim();
+    if (reason) body.reason = reason;
+    const refund = await api(`/api/orders/${encodeURIComponent(order.orderNo)}/refunds`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+    });
+    showNotice(`退款已提交 Refund ${refund.refundNo} of ${refund.amountText}: ${refund.state}`);
+    $('refund-form').reset();
+    await refreshDetail();
+  } catch (error) {
+    showError($('detail-error'), error);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+/** Wires the drawer's buttons; `onClose` refreshes whatever list the drawer was opened from. */
+export function wireDetail(onClose) {
+  $('detail-close').addEventListener('click', () => $('detail').close());
+  $('detail').addEventListener('close', () => {
+    clearTimeout(detailTimer);
+    detailOrderNo = undefined;
+    onClose();
+  });
+  $('query-now').addEventListener('click', queryNow);
+  $('resend').addEventListener('click', requestResend);
+  $('refund-form').addEventListener('submit', submitRefund);
+}

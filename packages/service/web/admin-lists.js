@@ -1,0 +1,125 @@
+// The orders tab (filters, search, keyset pages) and the refunds tab; a row opens the detail drawer.
+
+import { openDetail } from './admin-detail.js';
+import { $, api, badge, el, renderMessageRow, showConsole } from './admin-dom.js';
+import { chinaDayStart, formatTime } from './admin-format.js';
+
+const PAGE_SIZE = 20;
+
+/** Cursors of the pages before the current one (keyset paging: `before` = last order number). */
+const pages = [];
+let cursor;
+
+function orderQuery() {
+  const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
+  const q = $('q').value.trim();
+  if (q) params.set('q', q);
+  if ($('state-filter').value) params.set('state', $('state-filter').value);
+  if ($('paytype-filter').value) params.set('payType', $('paytype-filter').value);
+  if ($('version-filter').value) params.set('apiVersion', $('version-filter').value);
+  const from = $('from').value && chinaDayStart($('from').value);
+  const to = $('to').value && chinaDayStart($('to').value, 1);
+  if (from) params.set('from', from);
+  if (to) params.set('to', to);
+  if (cursor) params.set('before', cursor);
+  return params;
+}
+
+export async function loadOrders() {
+  let orders;
+  try {
+    orders = await api(`/api/admin/orders?${orderQuery()}`);
+  } catch (error) {
+    if (error.status !== 401) renderMessageRow($('rows'), 9, `加载失败 ${error.code}: ${error.message}`);
+    return;
+  }
+  showConsole();
+  const rows = orders.map((order) =>
+    el(
+      'tr',
+      {
+        className: 'clickable',
+        dataset: { orderNo: order.orderNo },
+        onclick: () => openDetail(order.orderNo),
+      },
+      el('td', { className: 'mono' }, order.orderNo),
+      el('td', {}, order.description + (order.quantity > 1 ? ` ×${order.quantity}` : '')),
+      el('td', { className: 'num' }, order.amountText),
+      el(
+        'td',
+        { title: order.wechatError ? `${order.wechatError.code}: ${order.wechatError.message}` : null },
+        badge(order.state),
+      ),
+      el('td', {}, order.payType),
+      el('td', {}, order.apiVersion),
+      el('td', {}, formatTime(order.createdAt)),
+      el('td', {}, formatTime(order.paidAt)),
+      el('td', { className: 'mono' }, order.transactionId || '—'),
+    ),
+  );
+  if (rows.length === 0) renderMessageRow($('rows'), 9, '没有订单 No orders');
+  else $('rows').replaceChildren(...rows);
+  $('newer').disabled = pages.length === 0;
+  $('older').disabled = orders.length < PAGE_SIZE;
+  $('older').dataset.next = orders.length ? orders[orders.length - 1].orderNo : '';
+  $('page-info').textContent = `第 ${pages.length + 1} 页 Page ${pages.length + 1}`;
+}
+
+function searchFromFirstPage() {
+  pages.length = 0;
+  cursor = undefined;
+  loadOrders();
+}
+
+export async function loadRefunds() {
+  const state = $('refund-state-filter').value;
+  let refunds;
+  try {
+    refunds = await api(`/api/admin/refunds?limit=200${state ? `&state=${encodeURIComponent(state)}` : ''}`);
+  } catch (error) {
+    if (error.status !== 401)
+      renderMessageRow($('refund-rows'), 8, `加载失败 ${error.code}: ${error.message}`);
+    return;
+  }
+  const rows = refunds.map((refund) =>
+    el(
+      'tr',
+      {
+        className: `clickable${refund.state === 'ABNORMAL' ? ' abnormal' : ''}`,
+        onclick: () => openDetail(refund.orderNo),
+      },
+      el('td', { className: 'mono' }, refund.refundNo),
+      el('td', { className: 'mono' }, refund.orderNo),
+      el('td', { className: 'num' }, refund.amountText),
+      el('td', {}, badge(refund.state)),
+      el('td', {}, refund.reason || '—'),
+      el('td', {}, formatTime(refund.createdAt)),
+      el('td', {}, formatTime(refund.updatedAt)),
+      el('td', {}, refund.errorMessage ? `${refund.errorCode || ''} ${refund.errorMessage}` : '—'),
+    ),
+  );
+  if (rows.length === 0) renderMessageRow($('refund-rows'), 8, '没有退款 No refunds');
+  else $('refund-rows').replaceChildren(...rows);
+}
+
+export function wireLists() {
+  $('order-filters').addEventListener('submit', (event) => {
+    event.preventDefault();
+    searchFromFirstPage();
+  });
+  for (const id of ['state-filter', 'paytype-filter', 'version-filter', 'from', 'to']) {
+    $(id).addEventListener('change', searchFromFirstPage);
+  }
+  $('refresh').addEventListener('click', loadOrders);
+  $('older').addEventListener('click', () => {
+    pages.push(cursor);
+    cursor = $('older').dataset.next;
+    loadOrders();
+  });
+  $('newer').addEventListener('click', () => {
+    cursor = pages.pop();
+    loadOrders();
+  });
+  $('refund-state-filter').addEventListener('change', loadRefunds);
+  $('refunds-refresh').addEventListener('click', loadRefunds);
+}
