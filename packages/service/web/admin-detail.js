@@ -170,41 +170,40 @@ function showNotice(text) {
   $('detail-notice').textContent = text;
 }
 
-async function queryNow() {
-  const button = $('query-now');
+/**
+ * Runs one of the drawer's actions with its button disabled meanwhile: `work` returns the notice to
+ * show, then the drawer is refreshed; a failure is shown instead.
+ */
+async function act(buttonId, work) {
+  const button = $(buttonId);
   button.disabled = true;
   try {
+    showNotice(await work());
+    await refreshDetail();
+  } catch (error) {
+    showError($('detail-error'), error);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+const queryNow = () =>
+  act('query-now', async () => {
     const result = await api(`/api/admin/orders/${encodeURIComponent(detailOrderNo)}/query`, {
       method: 'POST',
     });
-    showNotice(`微信 WeChat: ${result.tradeState} → ${result.outcome} (order ${result.order.state})`);
-    await refreshDetail();
-  } catch (error) {
-    showError($('detail-error'), error);
-  } finally {
-    button.disabled = false;
-  }
-}
+    return `微信 WeChat: ${result.tradeState} → ${result.outcome} (order ${result.order.state})`;
+  });
 
-async function requestResend() {
-  const button = $('resend');
-  button.disabled = true;
-  try {
+const requestResend = () =>
+  act('resend', async () => {
     const r = await api(`/api/admin/orders/${encodeURIComponent(detailOrderNo)}/notifications/resend`, {
       method: 'POST',
     });
-    showNotice(
-      `已重发 Resent ${r.notificationId}: ${r.acked ? 'ACKed' : 'not ACKed'}${r.httpStatus ? ` (HTTP ${r.httpStatus})` : ''}${r.error ? ` — ${r.error}` : ''}`,
-    );
-    await refreshDetail();
-  } catch (error) {
-    showError($('detail-error'), error);
-  } finally {
-    button.disabled = false;
-  }
-}
+    return `已重发 Resent ${r.notificationId}: ${r.acked ? 'ACKed' : 'not ACKed'}${r.httpStatus ? ` (HTTP ${r.httpStatus})` : ''}${r.error ? ` — ${r.error}` : ''}`;
+  });
 
-async function submitRefund(event) {
+function submitRefund(event) {
   event.preventDefault();
   const fen = parseYuanToFen($('refund-amount').value);
   if (fen === null || fen <= 0) {
@@ -215,9 +214,7 @@ async function submitRefund(event) {
     return;
   }
   const order = lastDetail?.order;
-  const button = $('refund-submit');
-  button.disabled = true;
-  try {
+  return act('refund-submit', async () => {
     const body = { amount: fen };
     const reason = $('refund-reason').value.trim();
     if (reason) body.reason = reason;
@@ -225,14 +222,9 @@ async function submitRefund(event) {
       method: 'POST',
       body: JSON.stringify(body),
     });
-    showNotice(`退款已提交 Refund ${refund.refundNo} of ${refund.amountText}: ${refund.state}`);
     $('refund-form').reset();
-    await refreshDetail();
-  } catch (error) {
-    showError($('detail-error'), error);
-  } finally {
-    button.disabled = false;
-  }
+    return `退款已提交 Refund ${refund.refundNo} of ${refund.amountText}: ${refund.state}`;
+  });
 }
 
 /** Wires the drawer's buttons; `onClose` refreshes whatever list the drawer was opened from. */
