@@ -125,7 +125,8 @@ export class HandlePaymentNotification {
       );
       return done('rejected', `amount ${payment.amountFen} does not match the order`, payment);
     };
-    if (payment.tradeState !== 'SUCCESS') {
+    // Not a payment, or no usable amount (nothing to bind into the UPDATE): read, and tell why.
+    if (payment.tradeState !== 'SUCCESS' || !Number.isSafeInteger(payment.amountFen)) {
       const order = await orders.findByOrderNo(payment.orderNo);
       return refused(order) ?? done('ignored', `trade_state ${payment.tradeState}`, payment);
     }

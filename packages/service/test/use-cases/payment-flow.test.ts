@@ -154,6 +154,15 @@ for (const { engine, skip } of ENGINES) {
           expect(log).toHaveLength(1);
           expect(log[0]).toMatchObject({ verified: true, kind: 'payment' });
           expect(log[0]!.outcome).toMatch(/^rejected: amount/);
+          if (version === 'v3') {
+            // Not a whole number of fen: refused the same way (and never bound into the UPDATE).
+            const fractional = signedNotification(order, txId(), order.amountFen + 0.5);
+            expect(await h.handleNotification.execute({ apiVersion: version, ...fractional })).toMatchObject({
+              ack: false,
+              outcome: 'rejected',
+            });
+            expect((await h.order(order.orderNo)).state).toBe('NOTPAY');
+          }
 
           const genuine = signedNotification(order, txId(), order.amountFen);
           expect((await h.handleNotification.execute({ apiVersion: version, ...genuine })).outcome).toBe(

@@ -54,7 +54,7 @@ export function directSqliteOf(db: object): DirectSqlite | undefined {
  * Runs `lead` and then, only if it returned a row, `followers`, all in one transaction, and gives
  * back that row: a conditional `UPDATE … RETURNING` or an `INSERT … RETURNING` with the rows that
  * must be written with it. On SQLite the statements run directly, group-committed; on other
- * engines in a Kysely transaction.
+ * engines in a Kysely transaction (a lone statement needs none).
  */
 export async function writeInOneTransaction<Row>(
   db: Kysely<DatabaseSchema>,
@@ -69,6 +69,7 @@ export async function writeInOneTransaction<Row>(
       return row;
     });
   }
+  if (followers.length === 0) return (await db.executeQuery(lead)).rows[0] as Row | undefined;
   return db.transaction().execute(async (trx) => {
     const row = (await trx.executeQuery(lead)).rows[0] as Row | undefined;
     if (row) for (const statement of followers) await trx.executeQuery(statement);
