@@ -8,7 +8,7 @@ import {
 } from '../../src/adapters/wechat/index.js';
 import type { ApiVersion, Order, Refund } from '../../src/domain/index.js';
 import { newOrderNo } from '../../src/use-cases/index.js';
-import { simulatedMerchantConfig } from './simulated-merchant.js';
+import { simulatedMerchantConfig, simulatedOrder } from './simulated-merchant.js';
 
 /**
  * The refund adapter against the simulator: the merchant certificate in the config is what lets v2
@@ -39,32 +39,7 @@ describe('SdkRefundGateway against the simulator', () => {
   }
 
   async function paidOrder(payments: SdkWechatGateway, apiVersion: ApiVersion): Promise<Order> {
-    const createdAt = new Date(sim.ctx.clock.now());
-    const order: Order = {
-      orderNo: newOrderNo(createdAt),
-      productId: 'demo-coffee',
-      quantity: 1,
-      description: '拿铁咖啡',
-      amountFen: 990,
-      state: 'PAID',
-      payType: 'NATIVE',
-      apiVersion,
-      openid: null,
-      payerOpenid: null,
-      clientIp: '127.0.0.1',
-      codeUrl: null,
-      prepayId: null,
-      h5Url: null,
-      transactionId: null,
-      wechatErrorCode: null,
-      wechatErrorMessage: null,
-      createdAt,
-      expiresAt: new Date(createdAt.getTime() + 15 * 60_000),
-      paidAt: null,
-      closedAt: null,
-      fulfilledAt: null,
-      refundedFen: 0,
-    };
+    const order = simulatedOrder(sim, apiVersion, { state: 'PAID' });
     const { codeUrl } = await payments.createPrepay(order);
     sim.ctx.trades.pay(sim.ctx.trades.lookup(codeUrl!)!, 'alice');
     return order;

@@ -4,10 +4,7 @@ import { type RunningSimulator, startSimulator } from '@wechatpay-kit/simulator'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SdkWechatGateway, type WechatMerchantConfig } from '../../src/adapters/wechat/index.js';
 import { type ApiVersion, DomainError, type Order, type PayType } from '../../src/domain/index.js';
-import { newOrderNo } from '../../src/use-cases/index.js';
-import { simulatedMerchantConfig } from './simulated-merchant.js';
-
-const MINUTE = 60_000;
+import { simulatedMerchantConfig, simulatedOrder } from './simulated-merchant.js';
 
 describe('SdkWechatGateway against the simulator', () => {
   let sim: RunningSimulator;
@@ -26,33 +23,7 @@ describe('SdkWechatGateway against the simulator', () => {
   });
 
   function order(apiVersion: ApiVersion, payType: PayType = 'NATIVE', extra: Partial<Order> = {}): Order {
-    const createdAt = new Date(simNow());
-    return {
-      orderNo: newOrderNo(createdAt),
-      productId: 'demo-coffee',
-      quantity: 1,
-      description: '拿铁咖啡',
-      amountFen: 990,
-      state: 'NOTPAY',
-      payType,
-      apiVersion,
-      openid: null,
-      payerOpenid: null,
-      clientIp: '127.0.0.1',
-      codeUrl: null,
-      prepayId: null,
-      h5Url: null,
-      transactionId: null,
-      wechatErrorCode: null,
-      wechatErrorMessage: null,
-      createdAt,
-      expiresAt: new Date(createdAt.getTime() + 15 * MINUTE),
-      paidAt: null,
-      closedAt: null,
-      fulfilledAt: null,
-      refundedFen: 0,
-      ...extra,
-    };
+    return simulatedOrder(sim, apiVersion, { payType, ...extra });
   }
 
   async function rejection(promise: Promise<unknown>): Promise<DomainError> {
