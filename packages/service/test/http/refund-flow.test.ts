@@ -1,18 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { eventually, json, startTestDemo, type TestDemo, type TestEngine } from './demo-harness.js';
+import { eventually, json, type TestDemo, type TestEngine } from './demo-harness.js';
 import { describeOnEngines } from './engine-suites.js';
+import { type OrderBody, type RefundBody, startRefundDemo } from './refund-demo.js';
 
-type OrderBody = { orderNo: string; state: string; amount: number; refundedAmount: number; codeUrl?: string };
-type RefundBody = {
-  refundNo: string;
-  orderNo: string;
-  amount: number;
-  state: string;
-  apiVersion: string;
-  wechatRefundId?: string;
-  errorCode?: string;
-  errorMessage?: string;
-};
 type SimRefund = { outRefundNo: string; refundFen: number; status: string };
 
 describeOnEngines('refunds over HTTP', refundFlowSuite);
@@ -22,13 +12,7 @@ function refundFlowSuite(engine: TestEngine): void {
   let admin: Record<string, string>;
 
   beforeAll(async () => {
-    demo = await startTestDemo(engine);
-    admin = { Authorization: `Bearer ${demo.adminToken}` };
-    // Refunds stay PROCESSING at the simulator until a test settles them.
-    await json(`${demo.simulator.url}/_sim/refunds/behaviour`, {
-      method: 'PUT',
-      body: JSON.stringify({ settleDelayMs: 24 * 3600_000, nextOutcome: 'SUCCESS' }),
-    });
+    ({ demo, admin } = await startRefundDemo(engine));
   });
   afterAll(async () => {
     await demo?.cleanup();

@@ -1,17 +1,8 @@
 import { buildV2RefundNotification, signV3Response } from '@wechatpay-kit/sdk/testing';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { eventually, json, startTestDemo, type TestDemo, type TestEngine } from './demo-harness.js';
+import { eventually, json, type TestDemo, type TestEngine } from './demo-harness.js';
 import { describeOnEngines } from './engine-suites.js';
-
-type OrderBody = { orderNo: string; state: string; amount: number; refundedAmount: number; codeUrl?: string };
-type RefundBody = {
-  refundNo: string;
-  orderNo: string;
-  amount: number;
-  state: string;
-  errorCode?: string;
-  errorMessage?: string;
-};
+import { type OrderBody, type RefundBody, startRefundDemo } from './refund-demo.js';
 
 describeOnEngines('refund notifications and the refund-query job', refundRecoverySuite);
 
@@ -24,9 +15,7 @@ function refundRecoverySuite(engine: TestEngine): void {
   let admin: Record<string, string>;
 
   beforeAll(async () => {
-    demo = await startTestDemo(engine);
-    admin = { Authorization: `Bearer ${demo.adminToken}` };
-    await simPut('/_sim/refunds/behaviour', { settleDelayMs: 24 * 3600_000, nextOutcome: 'SUCCESS' });
+    ({ demo, admin } = await startRefundDemo(engine));
   });
   afterEach(async () => {
     await fetch(`${demo.simulator.url}/_sim/faults`, { method: 'DELETE' });
