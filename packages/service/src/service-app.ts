@@ -35,10 +35,11 @@ import type { NativeMode1Operations } from './http/native-mode1-operations.js';
 import type { OrderEventStreams } from './http/order-event-stream.js';
 import { ServiceMetrics } from './http/service-metrics.js';
 import type { ServiceOperations } from './http/service-operations.js';
-import { JobRunner } from './jobs/index.js';
+import { backoffByType, JobRunner } from './jobs/index.js';
 import { type ComposedPlatform, composePlatform } from './platform-composition.js';
 import { composeRefunds } from './refund-composition.js';
 import {
+  CLOSE_RETRY_MAX_MS,
   CloseExpiredOrder,
   CreateOrder,
   GetOrder,
@@ -236,6 +237,8 @@ export async function createServiceApp(
     clock,
     workerId: `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`,
     pollIntervalMs: options.jobPollIntervalMs,
+    concurrency: config.jobConcurrency,
+    backoff: backoffByType({ 'close-expired': CLOSE_RETRY_MAX_MS }),
     handlers: {
       'close-expired': async (job) => {
         await useCases.closeExpired.execute({ orderNo: job.key });

@@ -65,6 +65,10 @@ export interface ServiceConfig {
   /** Bearer token for `/api/admin/*`. */
   adminToken: string;
   orderTtlMinutes: number;
+  /** Longest a buyer waits for WeChat's prepay when creating an order, retries included (default 5 s). */
+  prepayDeadlineMs?: number;
+  /** Most durable jobs one instance runs at once (default 10). */
+  jobConcurrency?: number;
   wechat: WechatCredentials;
   platform?: PlatformConfig;
   /** Demo mode: the simulator's base URL, so the checkout page can link to its phone page. */
@@ -123,6 +127,8 @@ export function loadServiceConfig(env: Env = process.env): ServiceConfig {
     publicUrl,
     adminToken: required(env, 'ADMIN_TOKEN'),
     orderTtlMinutes: integer(env, 'ORDER_TTL_MINUTES', 15, 5, 7 * 24 * 60),
+    prepayDeadlineMs: integer(env, 'PREPAY_DEADLINE_MS', 5_000, 500, 60_000),
+    jobConcurrency: integer(env, 'JOB_CONCURRENCY', 10, 1, 200),
     wechat,
     platform: platformConfig(env, publicUrl, wechat),
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',

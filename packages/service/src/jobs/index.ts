@@ -1,4 +1,6 @@
 export {
+  backoffByType,
+  cappedBackoff,
   exponentialBackoff,
   type Job,
   type JobHandler,

@@ -22,15 +22,20 @@ export interface JobRunnerOptions {
   handlers: Record<string, JobHandler>;
   /** Written into `locked_by`; unique per process. */
   workerId: string;
+  /** How often an idle runner looks for due jobs, default 500 ms. */
   pollIntervalMs?: number;
-  batchSize?: number;
+  /**
+   * Most jobs running at once in this runner, default 10. Free slots are filled as soon as a job
+   * ends, so one slow job never holds up the others.
+   */
+  concurrency?: number;
   /** After this long a claimed job counts as abandoned (its worker died) and is claimed again. */
   lockMs?: number;
   clock: Clock;
   /** Give up after this many failed attempts; retries forever when absent. */
   maxAttempts?: number;
-  /** Delay before the next attempt, given the number of failed attempts so far (≥ 1). */
-  backoff?: (attempts: number) => number;
+  /** Delay before the next attempt, given the failed attempts so far (≥ 1) and the job. */
+  backoff?: (attempts: number, job: Job) => number;
   /** Told about every failed attempt (for logs and metrics); gets the job and the error message. */
   onFailure?: (job: Job, message: string) => void;
   /** Told when claiming failed (database unreachable); polling goes on at the next interval. */
@@ -41,7 +46,23 @@ const MAX_ERROR_LENGTH = 1000;
 
 /** 5 s, 10 s, 20 s … capped at 10 minutes. */
 export function exponentialBackoff(attempts: number): number {
-  return Math.min(5_000 * 2 ** Math.max(0, attempts - 1), 600_000);
+  return cappedBackoff(600_000)(attempts);
+}
+
+/** 5 s, 10 s, 20 s … never more than `capMs`: for work that must happen soon after WeChat recovers. */
+export function cappedBackoff(capMs: number): (attempts: number) => number {
+  return (attempts) => Math.min(5_000 * 2 ** Math.max(0, Math.min(attempts, 31) - 1), capMs);
+}
+
+/**
+ * {@link exponentialBackoff}, with a lower cap for the job types named in `caps` (type → ms): how
+ * long a job of that type may wait, at most, after the moment WeChat starts answering again.
+ */
+export function backoffByType(
+  caps: Readonly<Record<string, number>>,
+): (attempts: number, job: Job) => number {
+  const capped = new Map(Object.entries(caps).map(([type, cap]) => [type, cappedBackoff(cap)]));
+  return (attempts, job) => (capped.get(job.type) ?? exponentialBackoff)(attempts);
 }
 
 /**
@@ -49,63 +70,98 @@ export function exponentialBackoff(attempts: number): number {
  * in one statement (with `FOR UPDATE SKIP LOCKED` on PostgreSQL so many instances share the work
  * without waiting on each other); a job whose lock expired — its worker died — is simply claimed
  * again, which is how scheduled work survives restarts. Handlers must therefore be idempotent.
+ *
+ * Claiming is continuous: up to `concurrency` jobs run at once, and every job that ends frees its
+ * slot for the next due job at once, rather than a batch waiting for its slowest member.
  */
 export class JobRunner {
   readonly #options: Required<Omit<JobRunnerOptions, 'maxAttempts' | 'onFailure' | 'onPollError'>> &
     Pick<JobRunnerOptions, 'maxAttempts' | 'onFailure' | 'onPollError'>;
   #timer: NodeJS.Timeout | undefined;
   #running = false;
-  #current: Promise<unknown> = Promise.resolve();
+  #claiming: Promise<void> | undefined;
+  readonly #active = new Set<Promise<void>>();
 
   constructor(options: JobRunnerOptions) {
+    const concurrency = options.concurrency ?? 10;
+    if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
+      throw new Error('concurrency must be a whole number of at least 1');
+    }
     this.#options = {
       ...options,
       pollIntervalMs: options.pollIntervalMs ?? 500,
-      batchSize: options.batchSize ?? 10,
+      concurrency,
       lockMs: options.lockMs ?? 30_000,
       backoff: options.backoff ?? exponentialBackoff,
     };
+  }
+
+  /** How many jobs this runner is running now. */
+  get active(): number {
+    return this.#active.size;
   }
 
   /** Polls until {@link stop}; a failing poll (database briefly down) is retried on the next tick. */
   start(): void {
     if (this.#running) return;
     this.#running = true;
-    this.#schedule(0);
+    this.#fill();
   }
 
-  /** Stops polling and waits for the jobs already running, so none is cut off mid-way. */
+  /** Stops claiming and waits for the jobs already running, so none is cut off mid-way. */
   async stop(): Promise<void> {
     this.#running = false;
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    await this.#current;
+    await this.#claiming;
+    await Promise.all(this.#active);
   }
 
-  /** Claims the jobs due now and runs them; resolves with how many ran. */
+  /** Claims the jobs due now (up to `concurrency`) and runs them; resolves with how many ran. */
   async runDueOnce(): Promise<number> {
-    const jobs = await this.#claim();
+    const jobs = await this.#claim(this.#options.concurrency);
     await Promise.all(jobs.map((job) => this.#run(job)));
     return jobs.length;
   }
 
-  #schedule(delayMs: number): void {
-    this.#timer = setTimeout(() => {
-      this.#current = this.runDueOnce()
-        .catch((error: unknown) => {
+  /** Claims as many due jobs as there are free slots; polls again later only when fewer were due. */
+  #fill(): void {
+    if (!this.#running || this.#claiming) return;
+    const free = this.#options.concurrency - this.#active.size;
+    if (free <= 0) return; // the next job to end calls this again
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#claiming = this.#claim(free)
+      .then(
+        (jobs) => {
+          for (const job of jobs) this.#launch(job);
+          return jobs.length === free;
+        },
+        (error: unknown) => {
           this.#options.onPollError?.(error);
-          return 0;
-        })
-        .then((ran) => {
-          // A full batch suggests more are due: go again at once instead of waiting a poll interval.
-          if (this.#running)
-            this.#schedule(ran >= this.#options.batchSize ? 0 : this.#options.pollIntervalMs);
-        });
-    }, delayMs);
+          return false;
+        },
+      )
+      .then((maybeMore) => {
+        this.#claiming = undefined;
+        if (!this.#running) return;
+        if (maybeMore) this.#fill();
+        else this.#timer = setTimeout(() => this.#fill(), this.#options.pollIntervalMs);
+      });
   }
 
-  async #claim(): Promise<Job[]> {
-    const { db, dialect, handlers, workerId, batchSize, lockMs, clock } = this.#options;
+  #launch(job: Job): void {
+    const running: Promise<void> = this.#run(job)
+      .catch((error: unknown) => this.#options.onPollError?.(error))
+      .finally(() => {
+        this.#active.delete(running);
+        this.#fill();
+      });
+    this.#active.add(running);
+  }
+
+  async #claim(limit: number): Promise<Job[]> {
+    const { db, dialect, handlers, workerId, lockMs, clock } = this.#options;
     const types = Object.keys(handlers);
     if (types.length === 0) return [];
     const now = clock.now().getTime();
@@ -117,7 +173,7 @@ export class JobRunner {
       .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
       .where('type', 'in', types)
       .orderBy('run_at')
-      .limit(batchSize);
+      .limit(limit);
     const rows = await db
       .updateTable('jobs')
       .set({ locked_by: workerId, locked_until: now + lockMs })
@@ -144,7 +200,7 @@ export class JobRunner {
           attempts,
           last_error: message,
           locked_until: null,
-          run_at: givingUp ? sql<number>`run_at` : now + backoff(attempts),
+          run_at: givingUp ? sql<number>`run_at` : now + backoff(attempts, job),
           done_at: givingUp ? now : null,
           failed_at: givingUp ? now : null,
         })

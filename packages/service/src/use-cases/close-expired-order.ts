@@ -36,6 +36,13 @@ export type CloseExpiredOrderDeps = Pick<
 >;
 
 /**
+ * The longest a failed close waits before its next attempt (5 s, 10 s, 20 s, then every 30 s):
+ * once WeChat answers again, an expired order is closed within about this long, however long
+ * WeChat was down — instead of the 10-minute cap of other jobs.
+ */
+export const CLOSE_RETRY_MAX_MS = 30_000;
+
+/**
  * The `close-expired` job. WeChat is asked before anything is closed, and closed there before here:
  * once WeChat has closed the order nobody can pay it, so closing it locally afterwards is safe. A
  * payment that slips in between (WeChat answers "already paid") turns into PAID. The local close is

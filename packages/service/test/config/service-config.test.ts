@@ -39,10 +39,21 @@ describe('loadServiceConfig', () => {
 
   it('reads a complete environment with the documented defaults', () => {
     const config = loadServiceConfig(env);
-    expect(config).toMatchObject({ port: 3000, orderTtlMinutes: 15, publicUrl: 'http://127.0.0.1:3000' });
+    expect(config).toMatchObject({
+      port: 3000,
+      orderTtlMinutes: 15,
+      publicUrl: 'http://127.0.0.1:3000',
+      prepayDeadlineMs: 5_000,
+      jobConcurrency: 10,
+    });
     expect(config.wechat.apiVersion).toBe('v3');
     expect(config.wechat.privateKeyPem).toContain('BEGIN PRIVATE KEY');
     expect(config.wechat.certificatePem).toBeUndefined();
+  });
+
+  it('reads the prepay deadline and the job concurrency', () => {
+    const config = loadServiceConfig({ ...env, PREPAY_DEADLINE_MS: '2500', JOB_CONCURRENCY: '4' });
+    expect(config).toMatchObject({ prepayDeadlineMs: 2_500, jobConcurrency: 4 });
   });
 
   it('reads the merchant certificate for v2 refunds from WECHATPAY_CERT_PATH', () => {
@@ -63,6 +74,9 @@ describe('loadServiceConfig', () => {
     ['PORT', { PORT: '70000' }],
     ['ORDER_TTL_MINUTES', { ORDER_TTL_MINUTES: '2' }],
     ['ADMIN_TOKEN', { ADMIN_TOKEN: 'short' }],
+    ['PREPAY_DEADLINE_MS', { PREPAY_DEADLINE_MS: '100' }],
+    ['PREPAY_DEADLINE_MS', { PREPAY_DEADLINE_MS: '3s' }],
+    ['JOB_CONCURRENCY', { JOB_CONCURRENCY: '0' }],
     ['PUBLIC_URL', { PUBLIC_URL: 'ftp://shop' }],
     ['WECHATPAY_API_KEY', { WECHATPAY_API_KEY: undefined, WECHATPAY_APIV3_KEY: undefined }],
     ['WECHATPAY_SERIAL_NO', { WECHATPAY_SERIAL_NO: undefined }],

@@ -1,6 +1,13 @@
+import { sql } from 'kysely';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { KyselyJobQueue } from '../../src/adapters/persistence/index.js';
-import { exponentialBackoff, type Job, JobRunner, type JobRunnerOptions } from '../../src/jobs/index.js';
+import {
+  cappedBackoff,
+  exponentialBackoff,
+  type Job,
+  JobRunner,
+  type JobRunnerOptions,
+} from '../../src/jobs/index.js';
 import { forEachEngine, manualClock } from '../persistence/test-databases.js';
 
 function deferred<T = void>() {
@@ -11,11 +18,27 @@ function deferred<T = void>() {
   return { promise, resolve };
 }
 
+/** Polls `check` every few ms until it holds; fails after 5 s. */
+async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 1000; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
 describe('exponentialBackoff', () => {
   it('starts at 5 s, doubles, and stops growing at 10 minutes', () => {
     expect([1, 2, 3, 4].map(exponentialBackoff)).toEqual([5_000, 10_000, 20_000, 40_000]);
     expect(exponentialBackoff(8)).toBe(600_000);
     expect(exponentialBackoff(50)).toBe(600_000);
+  });
+
+  it('can be capped lower, for work that must follow soon after WeChat recovers', () => {
+    const close = cappedBackoff(30_000);
+    expect([1, 2, 3, 4, 5, 40, 5_000].map(close)).toEqual([
+      5_000, 10_000, 20_000, 30_000, 30_000, 30_000, 30_000,
+    ]);
   });
 });
 
@@ -216,7 +239,7 @@ forEachEngine('JobRunner', (database, engine) => {
           handlers: { reconcile: handler('a') },
           workerId: 'a',
           clock,
-          batchSize: 5,
+          concurrency: 5,
         }),
         new JobRunner({
           db: other.db,
@@ -224,7 +247,7 @@ forEachEngine('JobRunner', (database, engine) => {
           handlers: { reconcile: handler('b') },
           workerId: 'b',
           clock,
-          batchSize: 5,
+          concurrency: 5,
         }),
       ];
       await Promise.all(
@@ -237,9 +260,148 @@ forEachEngine('JobRunner', (database, engine) => {
       expect([...runs.values()].every((n) => n === 1)).toBe(true);
       const rows = await database.db.selectFrom('jobs').select(['done_at', 'locked_by']).execute();
       expect(rows.every((r) => r.done_at !== null)).toBe(true);
-      console.info(
-        `SKIP LOCKED race: worker a ran ${byWorker.get('a') ?? 0}, worker b ran ${byWorker.get('b') ?? 0}`,
-      );
+      expect((byWorker.get('a') ?? 0) + (byWorker.get('b') ?? 0)).toBe(50);
     },
   );
+
+  it.runIf(engine.name === 'postgres')(
+    'skips jobs another instance is claiming instead of waiting for them (SKIP LOCKED)',
+    async () => {
+      for (let i = 0; i < 10; i++)
+        await queue.enqueue({ type: 'reconcile', key: `L${i}`, runAt: clock.now() });
+      const other = await database.openAgain();
+      const locked = deferred<number>();
+      const release = deferred();
+      // Another instance in the middle of its claim: it holds the row locks of L0–L4.
+      const holder = other.db.transaction().execute(async (trx) => {
+        const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx);
+        await trx
+          .selectFrom('jobs')
+          .select('id')
+          .where('key', 'in', ['L0', 'L1', 'L2', 'L3', 'L4'])
+          .forUpdate()
+          .execute();
+        locked.resolve(rows[0]!.pid);
+        await release.promise;
+      });
+      const holderPid = await locked.promise;
+      const ran: string[] = [];
+      const jobs = runner({ reconcile: async (job) => void ran.push(job.key) });
+      let claimed: number | undefined;
+      const claiming = jobs.runDueOnce().then((n) => {
+        claimed = n;
+      });
+      let waited = false;
+      await until(async () => {
+        if (claimed !== undefined) return true;
+        const { rows } = await sql<{ n: string }>`select count(*) as n from pg_stat_activity
+          where ${holderPid} = any(pg_blocking_pids(pid))`.execute(database.db);
+        waited = Number(rows[0]!.n) > 0;
+        return waited;
+      }, 'the claim to finish or to wait');
+      release.resolve();
+      await Promise.all([claiming, holder]);
+
+      expect(waited).toBe(false);
+      expect(claimed).toBe(5);
+      expect(ran.sort()).toEqual(['L5', 'L6', 'L7', 'L8', 'L9']);
+    },
+  );
+
+  it('keeps a running job locked: another worker cannot claim it until the lock expires', async () => {
+    await queue.enqueue({ type: 'close-expired', key: 'LONG', runAt: clock.now() });
+    const started = deferred();
+    const release = deferred();
+    const runs: string[] = [];
+    const a = runner(
+      {
+        'close-expired': async () => {
+          runs.push('a');
+          started.resolve();
+          await release.promise;
+        },
+      },
+      { lockMs: 30_000 },
+    );
+    const b = runner({ 'close-expired': async () => void runs.push('b') }, { workerId: 'worker-b' });
+    const running = a.runDueOnce();
+    await started.promise;
+
+    clock.advance(29_999);
+    expect(await b.runDueOnce()).toBe(0);
+    expect(await jobRow('LONG')).toMatchObject({ locked_by: 'worker-a', done_at: null });
+    expect(runs).toEqual(['a']);
+
+    // Past its lock the job counts as abandoned (worker a presumed dead) and worker b takes it over.
+    clock.advance(2);
+    expect(await b.runDueOnce()).toBe(1);
+    expect(runs).toEqual(['a', 'b']);
+    release.resolve();
+    await running;
+  });
+
+  it('fills a free slot at once: one slow job does not hold up the trivial ones behind it', async () => {
+    await queue.enqueue({ type: 'close-expired', key: 'SLOW', runAt: new Date(clock.now().getTime() - 1) });
+    for (let i = 0; i < 10; i++)
+      await queue.enqueue({ type: 'close-expired', key: `Q${i}`, runAt: clock.now() });
+    const release = deferred();
+    const done: string[] = [];
+    const jobs = runner(
+      {
+        'close-expired': async (job) => {
+          if (job.key === 'SLOW') await release.promise;
+          done.push(job.key);
+        },
+      },
+      { concurrency: 3, pollIntervalMs: 5 },
+    );
+    jobs.start();
+    await until(() => done.length === 10, 'the ten quick jobs');
+    expect(done).not.toContain('SLOW');
+    await until(() => jobs.active === 1, 'only the slow job left running');
+    release.resolve();
+    await until(() => done.includes('SLOW'), 'the slow job');
+    await jobs.stop();
+  });
+
+  it('never runs more than `concurrency` jobs at once', async () => {
+    for (let i = 0; i < 5; i++) await queue.enqueue({ type: 'reconcile', key: `C${i}`, runAt: clock.now() });
+    const releases: Array<() => void> = [];
+    let running = 0;
+    let most = 0;
+    const jobs = runner(
+      {
+        reconcile: () =>
+          new Promise<void>((resolve) => {
+            running++;
+            most = Math.max(most, running);
+            releases.push(() => {
+              running--;
+              resolve();
+            });
+          }),
+      },
+      { concurrency: 2, pollIntervalMs: 5 },
+    );
+    jobs.start();
+    await until(() => releases.length === 2, 'two jobs to start');
+    await new Promise((r) => setTimeout(r, 100)); // many poll intervals: room for a wrong third claim
+    expect(releases).toHaveLength(2);
+    const lockedNow = await database.db
+      .selectFrom('jobs')
+      .select('key')
+      .where('locked_by', '=', 'worker-a')
+      .where('done_at', 'is', null)
+      .execute();
+    expect(lockedNow).toHaveLength(2);
+
+    releases[0]!();
+    await until(() => releases.length === 3, 'the third job to start in the freed slot');
+    for (let i = 1; i < 5; i++) {
+      await until(() => releases.length > i, `job ${i + 1}`);
+      releases[i]!();
+    }
+    await jobs.stop();
+    expect(most).toBe(2);
+  });
 });
