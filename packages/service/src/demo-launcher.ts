@@ -156,6 +156,7 @@ export function simulatorCredentials(
     baseUrl: merchant.baseUrl,
     apiVersion,
     miniProgramAppid: merchant.miniProgramAppid,
+    appAppid: merchant.appAppid,
   };
 }
 

@@ -15,6 +15,8 @@ export interface SimMerchantConfig {
   appSecret: string;
   miniProgramAppid: string;
   miniProgramSecret: string;
+  /** The open-platform mobile App's appid: APP orders are made and signed under it. */
+  appAppid: string;
   apiKey: string;
   apiV3Key: string;
   serialNo: string;
@@ -30,6 +32,7 @@ export interface SimMerchantConfig {
 export function merchantConfig(record: MerchantRecord, baseUrl: string): SimMerchantConfig {
   const official = record.apps.find((a) => a.kind === 'official-account') ?? record.apps[0]!;
   const mini = record.apps.find((a) => a.kind === 'mini-program') ?? official;
+  const mobileApp = record.apps.find((a) => a.kind === 'app') ?? official;
   return {
     baseUrl,
     mchid: record.mchid,
@@ -39,6 +42,7 @@ export function merchantConfig(record: MerchantRecord, baseUrl: string): SimMerc
     appSecret: official.secret,
     miniProgramAppid: mini.appid,
     miniProgramSecret: mini.secret,
+    appAppid: mobileApp.appid,
     apiKey: record.apiKey,
     apiV3Key: record.apiV3Key,
     serialNo: record.merchantSerialNo,

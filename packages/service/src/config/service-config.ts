@@ -30,6 +30,8 @@ export interface WechatCredentials {
   apiVersion: ApiVersion;
   /** MINIPROGRAM orders are paid under this appid (default: `appid`). */
   miniProgramAppid?: string;
+  /** `WECHATPAY_APP_APPID`: APP orders are made and signed under the mobile App's appid (default: `appid`). */
+  appAppid?: string;
 }
 
 /**
@@ -117,6 +119,7 @@ export function loadServiceConfig(env: Env = process.env): ServiceConfig {
     baseUrl: optional(env, 'WECHATPAY_BASE_URL'),
     apiVersion: apiVersionOf(env, v3),
     miniProgramAppid: optional(env, 'WECHAT_MINIPROGRAM_APPID'),
+    appAppid: optional(env, 'WECHATPAY_APP_APPID'),
   };
   const publicUrl = optional(env, 'PUBLIC_URL') ?? `http://127.0.0.1:${port}`;
   return validateServiceConfig({
@@ -186,6 +189,9 @@ export function validateServiceConfig(config: ServiceConfig): ServiceConfig {
   }
   if (wechat.miniProgramAppid !== undefined && !/^wx[0-9a-zA-Z]+$/.test(wechat.miniProgramAppid)) {
     throw new ServiceConfigError('WECHAT_MINIPROGRAM_APPID', 'must look like wx…');
+  }
+  if (wechat.appAppid !== undefined && !/^wx[0-9a-zA-Z]+$/.test(wechat.appAppid)) {
+    throw new ServiceConfigError('WECHATPAY_APP_APPID', 'must look like wx…');
   }
   if (config.platform) validatePlatform(config.platform, wechat);
   return { ...config, publicUrl: config.publicUrl.replace(/\/+$/, '') };

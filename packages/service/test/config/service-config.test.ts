@@ -56,6 +56,13 @@ describe('loadServiceConfig', () => {
     expect(config).toMatchObject({ prepayDeadlineMs: 2_500, jobConcurrency: 4 });
   });
 
+  it('reads the mobile App appid of APP orders from WECHATPAY_APP_APPID (none by default)', () => {
+    expect(loadServiceConfig(env).wechat.appAppid).toBeUndefined();
+    expect(loadServiceConfig({ ...env, WECHATPAY_APP_APPID: 'wx0c0c03a1b2c3d4e5' }).wechat.appAppid).toBe(
+      'wx0c0c03a1b2c3d4e5',
+    );
+  });
+
   it('reads the merchant certificate for v2 refunds from WECHATPAY_CERT_PATH', () => {
     const certPath = join(dir, 'apiclient_cert.pem');
     writeFileSync(certPath, '-----BEGIN CERTIFICATE-----\nMIID\n-----END CERTIFICATE-----\n');
@@ -83,6 +90,7 @@ describe('loadServiceConfig', () => {
     ['WECHATPAY_PUBLIC_KEY_ID', { WECHATPAY_PUBLIC_KEY_ID: undefined }],
     ['WECHATPAY_API_VERSION', { WECHATPAY_API_VERSION: 'v3', WECHATPAY_APIV3_KEY: undefined }],
     ['WECHATPAY_API_VERSION', { WECHATPAY_API_VERSION: 'v2', WECHATPAY_API_KEY: undefined }],
+    ['WECHATPAY_APP_APPID', { WECHATPAY_APP_APPID: 'not-an-appid' }],
   ])('names %s when it is wrong, without printing a secret', (variable, overrides) => {
     const error = failure(overrides);
     expect(error.variable).toBe(variable);

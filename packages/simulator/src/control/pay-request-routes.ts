@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type AppPayRequest, AppPayRequestVerifier } from '../engine/app-pay-request-verifier.js';
 import {
   type PayRequest,
   PayRequestError,
@@ -60,6 +61,11 @@ const CORS_HEADERS = {
  */
 export async function payRequestRoutes(app: FastifyInstance, ctx: SimContext): Promise<void> {
   const verifier = new PayRequestVerifier(ctx);
+  const appVerifier = new AppPayRequestVerifier(ctx);
+  const verify = (input: ControlInput): VerifiedPayRequest => {
+    const request = readPayRequest(input);
+    return request.kind === 'app' ? appVerifier.verify(request) : verifier.verify(request);
+  };
 
   app.setErrorHandler(replyPayRequestError);
   app.addHook('onSend', async (request, reply, payload) => {
@@ -82,13 +88,13 @@ export async function payRequestRoutes(app: FastifyInstance, ctx: SimContext): P
   }
 
   app.post('/pay-requests/verify', async (request) =>
-    payRequestView(ctx, verifier.verify(readPayRequest(ControlInput.body(request)))),
+    payRequestView(ctx, verify(ControlInput.body(request))),
   );
 
   app.post('/pay-requests/pay', async (request): Promise<PayRequestOutcome> => {
     const input = ControlInput.body(request);
     const action = input.choice('action', PAY_ACTIONS) ?? 'pay';
-    const verified = verifier.verify(readPayRequest(input));
+    const verified = verify(input);
     const { trade } = verified;
     let result: PayRequestOutcome['result'] = 'ok';
     let message: string | undefined;
@@ -113,8 +119,22 @@ export async function payRequestRoutes(app: FastifyInstance, ctx: SimContext): P
   });
 }
 
-function readPayRequest(input: ControlInput): PayRequest {
-  const kind = input.choice('kind', ['jsapi', 'miniprogram'] as const) ?? 'jsapi';
+/** JSAPI / mini-program parameters, or (`kind: 'app'`) those an App hands to WeChat's SDK. */
+function readPayRequest(input: ControlInput): PayRequest | (AppPayRequest & { kind: 'app' }) {
+  const kind = input.choice('kind', ['jsapi', 'miniprogram', 'app'] as const) ?? 'jsapi';
+  if (kind === 'app') {
+    const names = [
+      'appid',
+      'partnerid',
+      'prepayid',
+      'package',
+      'noncestr',
+      'timestamp',
+      'sign',
+      'user',
+    ] as const;
+    return { kind, ...Object.fromEntries(names.map((name) => [name, input.string(name)])) };
+  }
   return {
     kind,
     appId: kind === 'miniprogram' ? (input.string('appid') ?? input.string('appId')) : input.string('appId'),
@@ -137,7 +157,7 @@ function payRequestView(ctx: SimContext, verified: VerifiedPayRequest): PayReque
     amountFen: trade.totalFen,
     appid: trade.appid,
     apiVersion: trade.apiVersion,
-    payerOpenid: trade.openid ?? '',
+    payerOpenid: trade.openid ?? ctx.users.openid(verified.payerUserId, trade.appid),
     payerNickname: ctx.users.get(verified.payerUserId)?.nickname ?? verified.payerUserId,
   };
 }

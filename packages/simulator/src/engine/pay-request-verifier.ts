@@ -39,6 +39,8 @@ export type PayRequestErrorCode =
   | 'PREPAY_NOT_FOUND'
   | 'PREPAY_EXPIRED'
   | 'NOT_JSAPI_ORDER'
+  | 'NOT_APP_ORDER'
+  | 'PARTNER_MISMATCH'
   | 'APPID_MISMATCH'
   | 'SIGN_TYPE_MISMATCH'
   | 'SIGN_ERROR'
@@ -59,7 +61,7 @@ export class PayRequestError extends Error {
 
 const REQUIRED = ['timeStamp', 'nonceStr', 'package', 'signType', 'paySign'] as const;
 const V2_SIGN_TYPES: readonly string[] = ['MD5', 'HMAC-SHA256'];
-const APP_KIND_NAMES: Record<SimApp['kind'], string> = {
+export const APP_KIND_NAMES: Record<SimApp['kind'], string> = {
   'official-account': '公众号',
   'mini-program': '小程序',
   app: 'App',
@@ -97,7 +99,7 @@ export class PayRequestVerifier {
     const appId = request.appId ?? trade.appid;
     checkApp(request.kind, appId, trade, merchant);
     this.#checkSignature(trade, { ...params, appId }, merchant.apiKey);
-    this.#checkAlive(trade);
+    assertPayable(trade, this.#clock.now());
     return { trade, merchantName: merchant.name, payerUserId: this.#payerOf(trade) };
   }
 
@@ -126,19 +128,6 @@ export class PayRequestVerifier {
       );
     }
     return payer.id;
-  }
-
-  #checkAlive(trade: TradeRecord): void {
-    if (trade.state === 'SUCCESS' || trade.state === 'REFUND') {
-      throw new PayRequestError('ORDER_PAID', '该订单已支付，请勿重复支付');
-    }
-    if (trade.state === 'CLOSED' || trade.state === 'REVOKED') {
-      throw new PayRequestError('ORDER_CLOSED', '该订单已关闭，请重新下单');
-    }
-    const now = this.#clock.now();
-    if (now >= trade.createdAt + PREPAY_LIFETIME_MS || now >= trade.expiresAt) {
-      throw new PayRequestError('PREPAY_EXPIRED', 'prepay_id 已失效（有效期 2 小时），请重新下单');
-    }
   }
 
   #checkSignature(trade: TradeRecord, params: PayParams & { appId: string }, apiKey: string): void {
@@ -207,5 +196,18 @@ function checkApp(kind: PayRequestKind, appId: string, trade: TradeRecord, merch
       'APPID_MISMATCH',
       `appid ${trade.appid} 是${APP_KIND_NAMES[app.kind]}，不能在${APP_KIND_NAMES[wanted]}中调起支付`,
     );
+  }
+}
+
+/** Not paid, not closed, prepay younger than 2 h and the order not past its `time_expire`. */
+export function assertPayable(trade: TradeRecord, now: number): void {
+  if (trade.state === 'SUCCESS' || trade.state === 'REFUND') {
+    throw new PayRequestError('ORDER_PAID', '该订单已支付，请勿重复支付');
+  }
+  if (trade.state === 'CLOSED' || trade.state === 'REVOKED') {
+    throw new PayRequestError('ORDER_CLOSED', '该订单已关闭，请重新下单');
+  }
+  if (now >= trade.createdAt + PREPAY_LIFETIME_MS || now >= trade.expiresAt) {
+    throw new PayRequestError('PREPAY_EXPIRED', 'prepay_id 已失效（有效期 2 小时），请重新下单');
   }
 }

@@ -24,7 +24,7 @@ import {
 } from './wechat-trade-mapper.js';
 
 type Prepay = { codeUrl?: string; prepayId?: string; h5Url?: string };
-/** `payType` picks the mini-program's appid for v2 calls (v2 signs the appid into every request). */
+/** `payType` picks the mini-program's or the App's appid for v2 calls (v2 signs the appid into every request). */
 type OrderRef = Pick<Order, 'orderNo' | 'apiVersion'> & Partial<Pick<Order, 'payType'>>;
 
 const PAID_STATES = new Set(['SUCCESS', 'REFUND']);
@@ -159,7 +159,7 @@ export class SdkWechatGateway implements WechatGateway {
         return { h5Url: r.mweb_url, prepayId: r.prepay_id };
       }
       case 'APP': {
-        const r = await this.clients.v2.unifiedOrder({ ...common, trade_type: 'APP' });
+        const r = await this.#v2For(order).unifiedOrder({ ...common, trade_type: 'APP' });
         return { prepayId: r.prepay_id };
       }
     }
@@ -189,7 +189,7 @@ export class SdkWechatGateway implements WechatGateway {
         return { h5Url: (await tx.h5({ ...common, scene_info })).h5_url };
       }
       case 'APP':
-        return { prepayId: (await tx.app(common)).prepay_id };
+        return { prepayId: (await tx.app({ ...common, appid: this.clients.appAppid })).prepay_id };
     }
   }
 

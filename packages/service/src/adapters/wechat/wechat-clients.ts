@@ -3,10 +3,15 @@ import { type ApiVersion, DomainError, type PayType } from '../../domain/index.j
 
 /** One merchant's WeChat Pay credentials and where to reach WeChat (or the simulator). */
 export interface WechatMerchantConfig {
-  /** The official account (Native, JSAPI, H5, App orders). */
+  /** The official account (Native, JSAPI, H5 orders). */
   appid: string;
   /** MINIPROGRAM orders are created under this appid (the payer's openid belongs to it). */
   miniProgramAppid?: string;
+  /**
+   * APP orders are created and signed under this appid: the open-platform mobile App's, the one
+   * WeChat's App SDK is registered with (an official account's appid cannot open the App SDK).
+   */
+  appAppid?: string;
   mchid: string;
   /** API v2 key (32 characters); without it the merchant has no API v2. */
   apiKey?: string;
@@ -39,6 +44,8 @@ export class WechatClients {
   readonly config: Readonly<WechatMerchantConfig>;
   readonly appid: string;
   readonly miniProgramAppid: string;
+  /** The mobile App's appid (APP orders); the official account's when none is configured. */
+  readonly appAppid: string;
   /** Every appid payments may be made under. */
   readonly appids: readonly string[];
   readonly mchid: string;
@@ -48,13 +55,15 @@ export class WechatClients {
   readonly apiVersions: readonly ApiVersion[];
   readonly #v2: V2Client | undefined;
   readonly #v2MiniProgram: V2Client | undefined;
+  readonly #v2App: V2Client | undefined;
   readonly #v3: V3Client | undefined;
 
   constructor(config: WechatMerchantConfig) {
     this.config = config;
     this.appid = config.appid;
     this.miniProgramAppid = config.miniProgramAppid ?? config.appid;
-    this.appids = [...new Set([config.appid, this.miniProgramAppid])];
+    this.appAppid = config.appAppid ?? config.appid;
+    this.appids = [...new Set([config.appid, this.miniProgramAppid, this.appAppid])];
     this.mchid = config.mchid;
     this.notifyBaseUrl = config.notifyBaseUrl.replace(/\/+$/, '');
     const { apiKey, apiV3Key, serialNo, privateKeyPem, verification } = config;
@@ -71,11 +80,11 @@ export class WechatClients {
             : undefined,
       };
       this.#v2 = new V2Client({ ...v2Options, appid: config.appid });
-      // v2 signs the appid into every request: a mini-program needs its own client (same key, own pool).
-      this.#v2MiniProgram =
-        this.miniProgramAppid === config.appid
-          ? this.#v2
-          : new V2Client({ ...v2Options, appid: this.miniProgramAppid });
+      // v2 signs the appid into every request: a mini-program or an App needs its own client (same key, own pool).
+      const v2Of = (appid: string) =>
+        appid === config.appid ? this.#v2 : new V2Client({ ...v2Options, appid });
+      this.#v2MiniProgram = v2Of(this.miniProgramAppid);
+      this.#v2App = v2Of(this.appAppid);
     }
     if (apiV3Key && serialNo && privateKeyPem && verification) {
       this.#v3 = new V3Client({
@@ -113,17 +122,21 @@ export class WechatClients {
 
   /** The appid an order of `payType` is paid under. */
   appidFor(payType: PayType | undefined): string {
-    return payType === 'MINIPROGRAM' ? this.miniProgramAppid : this.appid;
+    if (payType === 'MINIPROGRAM') return this.miniProgramAppid;
+    return payType === 'APP' ? this.appAppid : this.appid;
   }
 
   /** The v2 client whose appid an order of `payType` is signed with. */
   v2For(payType: PayType | undefined): V2Client {
-    return payType === 'MINIPROGRAM' ? this.v2MiniProgram : this.v2;
+    if (payType === 'MINIPROGRAM') return this.v2MiniProgram;
+    if (payType === 'APP') return this.#v2App ?? notConfigured('v2');
+    return this.v2;
   }
 
   /** Releases the HTTP connection pools. */
   async close(): Promise<void> {
-    await Promise.all([this.#v2?.close(), this.#v2MiniProgram?.close(), this.#v3?.close()]);
+    const v2 = new Set([this.#v2, this.#v2MiniProgram, this.#v2App]);
+    await Promise.all([...[...v2].map((client) => client?.close()), this.#v3?.close()]);
   }
 }
 
