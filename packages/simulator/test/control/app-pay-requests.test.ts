@@ -24,7 +24,7 @@ describe('App pay requests', () => {
     await v2App?.close();
   });
 
-  const post = async (action: 'verify' | 'pay', body: Record<string, unknown>) => {
+  const post = async (action: 'verify' | 'pay', body: object) => {
     const res = await fetch(`${suite.sim.url}/_sim/pay-requests/${action}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
