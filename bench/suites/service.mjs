@@ -339,6 +339,8 @@ async function startService(m, dataDir) {
     adminToken: 'bench-admin-token-not-secret-0000',
     orderTtlMinutes: 15,
     logger: false,
+    // One load generator is one client: the per-client order limit would measure itself.
+    limits: { orders: { max: 0, windowMs: 60_000 } },
     wechat: simulatorCredentials(m, 'v3'),
   });
   const service = await createServiceApp(config);

@@ -38,6 +38,11 @@ export interface DemoOptions {
   sessionSecret?: string;
   /** API version of orders that name none, default v3. */
   apiVersion?: WechatCredentials['apiVersion'];
+  /** Rate limits and retention (default: the service's defaults). */
+  limits?: ServiceConfig['limits'];
+  metricsToken?: string;
+  /** Behind a reverse proxy: the client is the one `X-Forwarded-For` names. */
+  trustProxy?: boolean;
 }
 
 export interface RunningDemo {
@@ -79,6 +84,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       orderTtlMinutes: 15,
       simulatorUrl: simulator.url,
       logger: options.logger ?? false,
+      limits: options.limits,
+      metricsToken: options.metricsToken,
+      trustProxy: options.trustProxy,
       wechat: simulatorCredentials(m, options.apiVersion),
       platform: simulatorPlatform(m, simulator.url, `${host}:${port}`, options),
     });

@@ -19,6 +19,7 @@ import {
   SdkWechatGateway,
   WechatClients,
 } from './adapters/wechat/index.js';
+import { resolveAbuseLimits } from './config/abuse-limits-config.js';
 import type { ServiceConfig } from './config/service-config.js';
 import {
   assertValidRefundMachine,
@@ -267,6 +268,9 @@ export async function createServiceApp(
       simulatorUrl: config.simulatorUrl,
       trustProxy: config.trustProxy,
       logger: config.logger,
+      limits: resolveAbuseLimits(config.limits),
+      metricsToken: config.metricsToken,
+      publicUrl: config.publicUrl,
     });
   } catch (error) {
     await platform?.close();

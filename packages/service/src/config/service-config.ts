@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { TokenCacheKind } from '../adapters/platform/token-cache-factory.js';
 import type { ApiVersion } from '../domain/index.js';
+import { type AbuseLimits, parseRateLimit, type RateLimit } from './abuse-limits-config.js';
 
 /**
  * The WeChat Pay merchant the service sells as: API v2, API v3 or both (orders choose theirs).
@@ -79,6 +80,10 @@ export interface ServiceConfig {
   trustProxy?: boolean;
   /** pino logging (off in tests). */
   logger?: boolean;
+  /** Rate limits and unverified-notification retention; what is left out takes the defaults. */
+  limits?: Partial<AbuseLimits>;
+  /** When set, `/metrics` needs `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string;
 }
 
 /** A setting is missing or malformed; the message names the variable and never its value. */
@@ -136,6 +141,13 @@ export function loadServiceConfig(env: Env = process.env): ServiceConfig {
     platform: platformConfig(env, publicUrl, wechat),
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     logger: env.LOG_LEVEL !== 'silent',
+    limits: {
+      orders: rateLimit(env, 'RATE_LIMIT_ORDERS'),
+      authFailures: rateLimit(env, 'RATE_LIMIT_AUTH_FAILURES'),
+      notifyFailures: rateLimit(env, 'RATE_LIMIT_NOTIFY_FAILURES'),
+      unverifiedRetentionDays: integer(env, 'UNVERIFIED_NOTIFICATION_RETENTION_DAYS', 30, 1, 3650),
+    },
+    metricsToken: optional(env, 'METRICS_TOKEN'),
   });
 }
 
@@ -186,6 +198,9 @@ export function validateServiceConfig(config: ServiceConfig): ServiceConfig {
   }
   if (config.adminToken.length < 16) {
     throw new ServiceConfigError('ADMIN_TOKEN', 'must be at least 16 characters');
+  }
+  if (config.metricsToken !== undefined && config.metricsToken.length < 16) {
+    throw new ServiceConfigError('METRICS_TOKEN', 'must be at least 16 characters');
   }
   if (wechat.miniProgramAppid !== undefined && !/^wx[0-9a-zA-Z]+$/.test(wechat.miniProgramAppid)) {
     throw new ServiceConfigError('WECHAT_MINIPROGRAM_APPID', 'must look like wx…');
@@ -294,6 +309,14 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
     throw new ServiceConfigError(name, `must be an integer from ${min} to ${max}`);
   }
   return value;
+}
+
+function rateLimit(env: Env, name: string): RateLimit | undefined {
+  const raw = optional(env, name);
+  if (raw === undefined) return undefined;
+  const limit = parseRateLimit(raw);
+  if (!limit) throw new ServiceConfigError(name, 'must be COUNT/PERIOD such as 60/1m, 10/15m, 5/30s, or off');
+  return limit;
 }
 
 function pemFile(env: Env, name: string, kind: string): string {

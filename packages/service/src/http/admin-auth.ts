@@ -1,20 +1,34 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ClientRateLimiter } from './client-rate-limiter.js';
 
 /**
- * An `onRequest` hook that lets through only `Authorization: Bearer <adminToken>`. Every back-office
- * route (admin API, refunds) registers it, so there is one place that decides who is an admin.
+ * An `onRequest` hook that lets through only `Authorization: Bearer <token>`. Every back-office
+ * route (admin API, refunds) and a token-protected `/metrics` register it, so there is one place
+ * that decides who gets in. With `failures`, a client that failed too often is answered 429 with
+ * `Retry-After` before its token is even looked at — so guessing cannot go on, and a right guess
+ * during the wait is no different from a wrong one.
  */
-export function adminAuthHook(adminToken: string) {
-  const expected = digest(adminToken);
+export function adminAuthHook(token: string, failures?: ClientRateLimiter) {
+  const expected = digest(token);
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const wait = failures?.retryAfter(request.ip);
+    if (wait !== undefined) {
+      await reply
+        .status(429)
+        .header('Retry-After', String(wait))
+        .send({ error: 'TOO_MANY_REQUESTS', message: `too many failed sign-ins; retry in ${wait} s` });
+      return;
+    }
     const match = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '');
     // Hashing first gives equal lengths, so the comparison time says nothing about the token.
     if (!match || !timingSafeEqual(digest(match[1]!.trim()), expected)) {
+      // Only a token that was tried and wrong is a guess; a request without one cannot succeed.
+      if (match) failures?.hit(request.ip);
       await reply
         .status(401)
         .header('WWW-Authenticate', 'Bearer')
-        .send({ error: 'UNAUTHORIZED', message: 'a valid admin token is required' });
+        .send({ error: 'UNAUTHORIZED', message: 'a valid token is required' });
     }
   };
 }

@@ -2,6 +2,8 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { resolveAbuseLimits } from '../config/abuse-limits-config.js';
+import { ClientRateLimiter } from './client-rate-limiter.js';
 import { errorHandler } from './error-mapper.js';
 import { OrderEventStreams } from './order-event-stream.js';
 import { adminRoutes } from './routes/admin-routes.js';
@@ -13,6 +15,7 @@ import { pageRoutes } from './routes/page-routes.js';
 import { productQrRoutes } from './routes/product-qr-routes.js';
 import { refundRoutes } from './routes/refund-routes.js';
 import { wechatAuthRoutes } from './routes/wechat-auth-routes.js';
+import { addSecurityHeaders } from './security-headers.js';
 import type { ServiceMetrics } from './service-metrics.js';
 import type { HttpAppOptions } from './service-operations.js';
 import { WechatSessions } from './wechat-sessions.js';
@@ -56,6 +59,7 @@ export async function buildHttpApp(options: HttpAppOptions & { metrics: ServiceM
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setErrorHandler(errorHandler);
+  addSecurityHeaders(app, { simulatorUrl: options.simulatorUrl, publicUrl: options.publicUrl });
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({ error: 'NOT_FOUND', message: `no route for ${request.method} ${request.url}` }),
   );
@@ -72,7 +76,18 @@ export async function buildHttpApp(options: HttpAppOptions & { metrics: ServiceM
   const { operations, metrics } = options;
   metrics.openStreams = () => streams.openCount;
   const sessions = options.platform ? new WechatSessions(options.platform) : undefined;
-  await app.register(orderRoutes, { operations, streams, sessions });
+  const limits = options.limits ?? resolveAbuseLimits();
+  const limiter = (limit: 'orders' | 'authFailures' | 'notifyFailures') =>
+    new ClientRateLimiter(limits[limit], { maxClients: limits.maxClients });
+  // One failure count per client for every token-protected route, so guesses add up wherever sent.
+  const authFailures = limiter('authFailures');
+  await app.register(orderRoutes, {
+    operations,
+    streams,
+    sessions,
+    orderLimiter: limiter('orders'),
+    onLimited: () => metrics.rateLimited.inc({ limit: 'orders' }),
+  });
   await app.register(wechatAuthRoutes, { platform: options.platform, sessions });
   await app.register(notifyRoutes, { operations, metrics, refunds: options.refunds });
   await app.register(adminRoutes, {
@@ -80,11 +95,13 @@ export async function buildHttpApp(options: HttpAppOptions & { metrics: ServiceM
     admin: options.admin,
     refunds: options.refunds,
     adminToken: options.adminToken,
+    authFailures,
   });
   if (options.refunds) {
-    await app.register(refundRoutes, { refunds: options.refunds, adminToken: options.adminToken });
+    const { refunds } = options;
+    await app.register(refundRoutes, { refunds, adminToken: options.adminToken, authFailures });
   }
-  await app.register(opsRoutes, { operations, metrics });
+  await app.register(opsRoutes, { operations, metrics, metricsToken: options.metricsToken, authFailures });
   if (options.nativeMode1) {
     await app.register(productQrRoutes, { nativeMode1: options.nativeMode1 });
     await app.register(nativeCallbackRoutes, { nativeMode1: options.nativeMode1 });

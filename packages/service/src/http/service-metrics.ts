@@ -13,6 +13,8 @@ export class ServiceMetrics {
   readonly notificationSeconds: Histogram<'api_version' | 'outcome'>;
   /** Refunds entering each state (PENDING when requested); ABNORMAL ones need a person. */
   readonly refunds: Counter<'state'>;
+  /** Requests refused with 429, by limit (`orders`, `auth`, `notify`). */
+  readonly rateLimited: Counter<'limit'>;
   /** Read when scraped; the HTTP app points it at its open SSE streams. */
   openStreams: () => number = () => 0;
 
@@ -47,6 +49,12 @@ export class ServiceMetrics {
       name: 'wxpay_refunds_total',
       help: 'Refunds that entered a state (counted once, when the conditional update won)',
       labelNames: ['state'],
+      registers,
+    });
+    this.rateLimited = new Counter({
+      name: 'wxpay_rate_limited_total',
+      help: 'Requests answered 429 by a rate limit',
+      labelNames: ['limit'],
       registers,
     });
     const metrics = this;

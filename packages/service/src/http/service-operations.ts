@@ -1,3 +1,4 @@
+import type { AbuseLimits } from '../config/abuse-limits-config.js';
 import type {
   ApiVersion,
   CreateOrderInput,
@@ -65,4 +66,10 @@ export interface HttpAppOptions {
   logger?: boolean;
   /** WeChat sign-in, JS-SDK and mini-program login; absent = those routes answer 503. */
   platform?: PlatformHttpOptions;
+  /** Rate limits per client; absent = the defaults. */
+  limits?: AbuseLimits;
+  /** `/metrics` behind this bearer token when set. */
+  metricsToken?: string;
+  /** An https URL turns on `Strict-Transport-Security`. */
+  publicUrl?: string;
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { resolveAbuseLimits } from '../../src/config/abuse-limits-config.js';
 import { loadServiceConfig, ServiceConfigError } from '../../src/config/service-config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wxpay-config-'));
@@ -118,5 +119,30 @@ describe('loadServiceConfig', () => {
     const config = loadServiceConfig({ ...env, WECHATPAY_API_KEY: undefined });
     expect(config.wechat).toMatchObject({ apiVersion: 'v3', apiV3Key: SECRET_V3 });
     expect(config.wechat.apiKey).toBeUndefined();
+  });
+
+  it('reads the rate limits, the retention and METRICS_TOKEN; unset ones keep the defaults', () => {
+    const config = loadServiceConfig({
+      ...env,
+      RATE_LIMIT_ORDERS: '30/1m',
+      RATE_LIMIT_NOTIFY_FAILURES: 'off',
+      UNVERIFIED_NOTIFICATION_RETENTION_DAYS: '7',
+      METRICS_TOKEN: 'a-metrics-scrape-token',
+    });
+    expect(resolveAbuseLimits(config.limits)).toEqual({
+      orders: { max: 30, windowMs: 60_000 },
+      authFailures: { max: 10, windowMs: 900_000 },
+      notifyFailures: { max: 0, windowMs: 60_000 },
+      maxClients: 10_000,
+      unverifiedRetentionDays: 7,
+    });
+    expect(config.metricsToken).toBe('a-metrics-scrape-token');
+    expect(failure({ RATE_LIMIT_AUTH_FAILURES: '10 per minute' }).variable).toBe('RATE_LIMIT_AUTH_FAILURES');
+    expect(failure({ UNVERIFIED_NOTIFICATION_RETENTION_DAYS: '0' }).variable).toBe(
+      'UNVERIFIED_NOTIFICATION_RETENTION_DAYS',
+    );
+    const short = failure({ METRICS_TOKEN: 'short-secret' });
+    expect(short.variable).toBe('METRICS_TOKEN');
+    expect(short.message).not.toContain('short-secret');
   });
 });

@@ -35,7 +35,10 @@ export type TestDemo = Awaited<ReturnType<typeof startTestDemo>>;
  */
 export async function startTestDemo(
   engine: TestEngine = 'sqlite',
-  options: Pick<DemoOptions, 'apiVersion' | 'tokenCache' | 'redisUrl' | 'redisPrefix'> = {},
+  options: Pick<
+    DemoOptions,
+    'apiVersion' | 'tokenCache' | 'redisUrl' | 'redisPrefix' | 'limits' | 'metricsToken' | 'trustProxy'
+  > = {},
 ): Promise<RunningDemo & { url: string; schema?: string; cleanup(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'wxpay-service-http-'));
   const schema = engine === 'postgres' ? `http_${randomBytes(6).toString('hex')}` : undefined;

@@ -6,6 +6,7 @@ import { adminAuthHook } from '../admin-auth.js';
 import type { AdminOperations } from '../admin-operations.js';
 import { adminView } from '../admin-view.js';
 import { ErrorSchema } from '../api-schemas.js';
+import type { ClientRateLimiter } from '../client-rate-limiter.js';
 import type { RefundOperations } from '../refund-operations.js';
 import type { ServiceOperations } from '../service-operations.js';
 import { adminConsoleRoutes } from './admin-console-routes.js';
@@ -17,11 +18,13 @@ export interface AdminRoutesOptions {
   /** Lets the order detail list refunds. */
   refunds?: RefundOperations;
   adminToken: string;
+  /** Failed authentications per client. */
+  authFailures?: ClientRateLimiter;
 }
 
 /** The merchant's back office, behind `Authorization: Bearer <ADMIN_TOKEN>`. */
 export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async (app, options) => {
-  app.addHook('onRequest', adminAuthHook(options.adminToken));
+  app.addHook('onRequest', adminAuthHook(options.adminToken, options.authFailures));
 
   app.get(
     '/api/admin/orders',

@@ -1,11 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { adminAuthHook } from '../admin-auth.js';
+import type { ClientRateLimiter } from '../client-rate-limiter.js';
 import type { ServiceMetrics } from '../service-metrics.js';
 import type { ServiceOperations } from '../service-operations.js';
 
 export interface OpsRoutesOptions {
   operations: ServiceOperations;
   metrics: ServiceMetrics;
+  /** `/metrics` needs `Authorization: Bearer <metricsToken>` when set. */
+  metricsToken?: string;
+  authFailures?: ClientRateLimiter;
 }
 
 const HealthSchema = Type.Object({ status: Type.String(), database: Type.String() });
@@ -13,7 +18,7 @@ const HealthSchema = Type.Object({ status: Type.String(), database: Type.String(
 /** For load balancers and Prometheus. */
 export const opsRoutes: FastifyPluginAsyncTypebox<OpsRoutesOptions> = async (
   app,
-  { operations, metrics },
+  { operations, metrics, metricsToken, authFailures },
 ) => {
   app.get(
     '/health',
@@ -26,7 +31,12 @@ export const opsRoutes: FastifyPluginAsyncTypebox<OpsRoutesOptions> = async (
     },
   );
 
-  app.get('/metrics', { schema: { tags: ['ops'], produces: ['text/plain'] } }, async (_request, reply) =>
-    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+  const guarded = metricsToken ? { onRequest: adminAuthHook(metricsToken, authFailures) } : {};
+  const security = metricsToken ? [{ bearer: [] }] : undefined;
+  app.get(
+    '/metrics',
+    { ...guarded, schema: { tags: ['ops'], produces: ['text/plain'], security } },
+    async (_request, reply) =>
+      reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
 };

@@ -9,9 +9,11 @@ import {
   OrderSchema,
   ProductSchema,
 } from '../api-schemas.js';
+import type { ClientRateLimiter } from '../client-rate-limiter.js';
 import type { OrderEventStreams } from '../order-event-stream.js';
 import { orderView, productView } from '../order-view.js';
 import { QR_TYPES, sendQrCode } from '../qr-code-image.js';
+import { rateLimitHook } from '../rate-limit-hook.js';
 import type { ServiceOperations } from '../service-operations.js';
 import type { WechatSessions } from '../wechat-sessions.js';
 
@@ -20,13 +22,18 @@ export interface OrderRoutesOptions {
   streams: OrderEventStreams;
   /** Signed WeChat sessions decide the payer of JSAPI / MINIPROGRAM orders (absent: the body's openid). */
   sessions?: WechatSessions;
+  /** Orders (and prepay retries) per client; each asks WeChat for a prepay. */
+  orderLimiter?: ClientRateLimiter;
+  onLimited?: () => void;
 }
 
 /** The buyer's API: catalogue, orders, their QR codes and their live state. */
 export const orderRoutes: FastifyPluginAsyncTypebox<OrderRoutesOptions> = async (
   app,
-  { operations, streams, sessions },
+  { operations, streams, sessions, orderLimiter, onLimited },
 ) => {
+  const limited = orderLimiter ? { onRequest: rateLimitHook(orderLimiter, 'orders', onLimited) } : {};
+
   app.get(
     '/api/products',
     { schema: { tags: ['checkout'], response: { 200: Type.Array(ProductSchema) } } },
@@ -36,11 +43,12 @@ export const orderRoutes: FastifyPluginAsyncTypebox<OrderRoutesOptions> = async 
   app.post(
     '/api/orders',
     {
+      ...limited,
       schema: {
         tags: ['checkout'],
         summary: 'Create an order and its WeChat prepay; the amount comes from the product',
         body: CreateOrderBodySchema,
-        response: { 201: OrderSchema, 401: ErrorSchema, ...errorResponses },
+        response: { 201: OrderSchema, 401: ErrorSchema, 429: ErrorSchema, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -70,11 +78,12 @@ export const orderRoutes: FastifyPluginAsyncTypebox<OrderRoutesOptions> = async 
   app.post(
     '/api/orders/:orderNo/prepay',
     {
+      ...limited,
       schema: {
         tags: ['checkout'],
         summary: 'Ask WeChat again for the prepay (same out_trade_no) after it failed',
         params: OrderNoParamsSchema,
-        response: { 200: OrderSchema, ...errorResponses },
+        response: { 200: OrderSchema, 429: ErrorSchema, ...errorResponses },
       },
     },
     async (request) => {

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { adminAuthHook } from '../admin-auth.js';
 import { ErrorSchema, OrderNoParamsSchema } from '../api-schemas.js';
+import type { ClientRateLimiter } from '../client-rate-limiter.js';
 import type { RefundOperations } from '../refund-operations.js';
 import { AdminRefundsQuerySchema, RefundSchema, RequestRefundBodySchema } from '../refund-schemas.js';
 import { refundView } from '../refund-view.js';
@@ -9,6 +10,8 @@ import { refundView } from '../refund-view.js';
 export interface RefundRoutesOptions {
   refunds: RefundOperations;
   adminToken: string;
+  /** Failed authentications per client (shared with the admin API). */
+  authFailures?: ClientRateLimiter;
 }
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
@@ -16,9 +19,9 @@ const errors = { 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema, 409: Erro
 /** Refunds, back office only (`Authorization: Bearer <ADMIN_TOKEN>`). */
 export const refundRoutes: FastifyPluginAsyncTypebox<RefundRoutesOptions> = async (
   app,
-  { refunds, adminToken },
+  { refunds, adminToken, authFailures },
 ) => {
-  app.addHook('onRequest', adminAuthHook(adminToken));
+  app.addHook('onRequest', adminAuthHook(adminToken, authFailures));
   const security = [{ bearer: [] }];
 
   app.post(
