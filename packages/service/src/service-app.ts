@@ -26,6 +26,7 @@ import {
   assertValidStateMachine,
   type Clock,
   type EventBus,
+  FULFIL_JOB,
   type FulfilmentHook,
   type Order,
 } from './domain/index.js';
@@ -43,6 +44,7 @@ import {
   CLOSE_RETRY_MAX_MS,
   CloseExpiredOrder,
   CreateOrder,
+  FulfilOrder,
   GetOrder,
   GetOrderDetail,
   GetOrderStats,
@@ -64,8 +66,13 @@ import {
 export interface ServiceAppOptions {
   /** The clock for orders, jobs and v3 signatures; the demo passes the simulator's movable clock. */
   clock?: Clock;
-  /** The merchant's reaction to a paid order (deliver the goods); fired once per order. */
+  /**
+   * The merchant's reaction to a paid order (deliver the goods): called at least once per paid
+   * order, through a durable job written with the payment, so it must be idempotent by order number.
+   */
   fulfil?: FulfilmentHook;
+  /** How long after a payment its delivery is retried if the first attempt failed or its process died (60 s). */
+  fulfilmentRetryMs?: number;
   /** PostgreSQL schema (tests isolate themselves in one). */
   databaseSchema?: string;
   /** Job polling interval; tests shorten it. */
@@ -167,7 +174,7 @@ export async function createServiceApp(
   };
   const payParams = new SdkPayParamsSigner(wechat);
   const placed = (order: Order) => ({ order, payParams: payParams.sign(order) });
-  const markPaid = new MarkPaid(deps);
+  const markPaid = new MarkPaid(deps, { fulfilmentRetryMs: options.fulfilmentRetryMs });
   const createOrder = new CreateOrder(deps, {
     orderLifetimeMs: config.orderTtlMinutes * 60_000,
     defaultApiVersion: config.wechat.apiVersion,
@@ -182,6 +189,7 @@ export async function createServiceApp(
     handleNotification: new HandlePaymentNotification(deps, markPaid),
     closeExpired: new CloseExpiredOrder(deps, markPaid),
     reconcile: new ReconcileOrder(deps, markPaid),
+    fulfilOrder: new FulfilOrder(deps),
     orderDetail: new GetOrderDetail(deps),
     orderStats: new GetOrderStats({ clock, statistics: new KyselyOrderStatistics(database.db) }),
     // Only the simulator can be asked to resend; WeChat Pay has no such API.
@@ -249,6 +257,9 @@ export async function createServiceApp(
         await useCases.reconcile.execute({ orderNo: job.key, attempt });
       },
       [REFUND_QUERY_JOB]: (job) => refunds.runRefundQuery(job),
+      [FULFIL_JOB]: async (job) => {
+        await useCases.fulfilOrder.execute({ orderNo: job.key });
+      },
     },
   });
 

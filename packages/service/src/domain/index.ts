@@ -5,6 +5,7 @@ export * from './order.js';
 export * from './order-state-machine.js';
 export type * from './platform-ports.js';
 export type * from './ports.js';
+export { FULFIL_JOB } from './ports.js';
 export * from './refund.js';
 export type * from './refund-ports.js';
 export * from './refund-state-machine.js';

@@ -26,9 +26,12 @@ export interface NewOrder
   mode1CallbackKey?: string;
 }
 
+/** The job that delivers a paid order (runs the {@link FulfilmentHook}); its key is the order number. */
+export const FULFIL_JOB = 'fulfil';
+
 /** A durable job, written in the same transaction as what it is about. */
 export interface NewJob {
-  type: 'close-expired' | 'reconcile' | (string & {});
+  type: 'close-expired' | 'reconcile' | typeof FULFIL_JOB | (string & {});
   /** Usually the orderNo. */
   key: string;
   runAt: Date;
@@ -56,6 +59,12 @@ export interface TransitionRequest {
    * the notification that caused a change and the change itself are then stored by one commit.
    */
   notification?: ReceivedNotification;
+  /**
+   * Jobs written in the same transaction, only if this transition wins (an outbox): the work a
+   * state change promises — the delivery of a paid order — can then never be lost to a crash
+   * between the commit and the work.
+   */
+  jobs?: readonly NewJob[];
 }
 
 export interface OrderFilter {
@@ -94,7 +103,10 @@ export interface OrderRepository {
       | { codeUrl?: string; prepayId?: string; h5Url?: string }
       | { errorCode: string; errorMessage: string },
   ): Promise<Order | undefined>;
-  /** Marks the goods delivered exactly once: `UPDATE … SET fulfilled_at WHERE fulfilled_at IS NULL`. */
+  /**
+   * Marks the goods delivered exactly once — `UPDATE … SET fulfilled_at WHERE fulfilled_at IS NULL` —
+   * and completes the order's pending `fulfil` job in the same transaction. `false` if it already was.
+   */
   markFulfilled(orderNo: string, at: Date): Promise<boolean>;
   /** The order a Native mode-1 scan callback created, by its {@link NewOrder.mode1CallbackKey}. */
   findByMode1CallbackKey(key: string): Promise<Order | undefined>;
@@ -184,7 +196,13 @@ export interface EventBus {
   subscribe(orderNo: string, listener: (event: OrderEvent) => void): () => void;
 }
 
-/** The merchant's own reaction to a paid order (deliver goods), fired once per order. */
+/**
+ * The merchant's own reaction to a paid order (deliver the goods). Called **at least once** per paid
+ * order: a durable `fulfil` job is written in the transaction that makes the order PAID, so a crash
+ * before the delivery is recorded, a failing hook or a hook slower than the retry delay means it is
+ * called again (possibly by another instance). It must therefore be idempotent, keyed on
+ * `order.orderNo`; it has succeeded once it resolves, and a throw or rejection asks for a retry.
+ */
 export type FulfilmentHook = (order: Order) => Promise<void> | void;
 
 export interface Clock {

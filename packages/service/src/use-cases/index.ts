@@ -1,6 +1,7 @@
 export * from './apply-refund-outcome.js';
 export * from './close-expired-order.js';
 export * from './create-order.js';
+export * from './fulfil-order.js';
 export * from './get-order.js';
 export * from './get-order-detail.js';
 export * from './get-order-stats.js';

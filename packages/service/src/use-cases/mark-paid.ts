@@ -1,5 +1,6 @@
-import type { Order, ReceivedNotification } from '../domain/index.js';
-import { followUpJob, OPEN_STATES, type PaymentDeps } from './use-case-deps.js';
+import { FULFIL_JOB, type Order, type ReceivedNotification } from '../domain/index.js';
+import { FulfilOrder } from './fulfil-order.js';
+import { OPEN_STATES, type PaymentDeps } from './use-case-deps.js';
 
 export interface MarkPaidInput {
   orderNo: string;
@@ -25,30 +26,49 @@ export interface MarkPaidOutput {
   fulfilment: Promise<void>;
 }
 
-export type MarkPaidDeps = Pick<PaymentDeps, 'orders' | 'events' | 'jobs' | 'clock' | 'fulfil' | 'logger'>;
+export type MarkPaidDeps = Pick<PaymentDeps, 'orders' | 'events' | 'clock' | 'fulfil' | 'logger'>;
 
-const FULFILMENT_RETRY_MS = 60_000;
+export interface MarkPaidOptions {
+  /**
+   * When the delivery job of a paid order comes due, default 60 s after the payment. The process
+   * that took the payment delivers at once; the job is what delivers instead if that failed or the
+   * process died first. A hook slower than this may be called twice.
+   */
+  fulfilmentRetryMs?: number;
+}
+
+const DEFAULT_FULFILMENT_RETRY_MS = 60_000;
 
 /**
  * The one place an order becomes PAID — whether a notification, the reconcile query or the timeout
  * close found out. The conditional transition lets exactly one caller win; only the winner publishes
- * the event and runs the fulfilment hook, so goods are delivered once however many duplicates race.
+ * the event and delivers, so goods are delivered once however many duplicates race.
  *
- * The hook runs before `fulfilled_at` is set: if it fails (or the process dies meanwhile) the order
- * stays PAID with `fulfilled_at` null, and a `reconcile` job retries it through {@link MarkPaid.fulfil}.
- * A hook must therefore tolerate being re-run after a crash (key it on the order number).
+ * Delivery is an outbox: the `fulfil` job is written by the same transaction as PAID, so every paid
+ * order is delivered at least once whatever fails after the commit. The winner then runs the hook at
+ * once ({@link FulfilOrder.deliver}); if the hook fails or the process dies before `fulfilled_at` is
+ * recorded, the job runs it later, on any instance. The hook must tolerate being re-run (key it on
+ * the order number).
  */
 export class MarkPaid {
   readonly #deps: MarkPaidDeps;
+  readonly #fulfilOrder: FulfilOrder;
+  readonly #retryMs: number;
 
-  constructor(deps: MarkPaidDeps) {
+  constructor(deps: MarkPaidDeps, options: MarkPaidOptions = {}) {
     this.#deps = deps;
+    this.#fulfilOrder = new FulfilOrder(deps);
+    this.#retryMs = options.fulfilmentRetryMs ?? DEFAULT_FULFILMENT_RETRY_MS;
+    if (!Number.isSafeInteger(this.#retryMs) || this.#retryMs < 0) {
+      throw new Error('fulfilmentRetryMs must be a whole number of milliseconds');
+    }
   }
 
   async execute(input: MarkPaidInput): Promise<MarkPaidOutput> {
     const { orders, events, clock } = this.#deps;
     // Without a hook there is nothing to deliver: the order is fulfilled by the same UPDATE.
     const deliveredNow = this.#deps.fulfil === undefined;
+    const now = clock.now();
     const paid = await orders.transition({
       orderNo: input.orderNo,
       from: OPEN_STATES,
@@ -58,11 +78,23 @@ export class MarkPaid {
         transactionId: input.transactionId,
         ...(input.payerOpenid ? { payerOpenid: input.payerOpenid } : {}),
         paidAt: input.paidAt,
-        ...(deliveredNow ? { fulfilledAt: clock.now() } : {}),
+        ...(deliveredNow ? { fulfilledAt: now } : {}),
       },
       reason: input.reason,
       source: input.source,
       ...(input.notification ? { notification: input.notification } : {}),
+      ...(deliveredNow
+        ? {}
+        : {
+            jobs: [
+              {
+                type: FULFIL_JOB,
+                key: input.orderNo,
+                runAt: new Date(now.getTime() + this.#retryMs),
+                payload: { orderNo: input.orderNo },
+              },
+            ],
+          }),
     });
     if (!paid) {
       return {
@@ -72,29 +104,17 @@ export class MarkPaid {
       };
     }
     events.publish({ orderNo: paid.orderNo, state: 'PAID', at: clock.now() });
-    return { applied: true, order: paid, fulfilment: deliveredNow ? Promise.resolve() : this.fulfil(paid) };
+    return { applied: true, order: paid, fulfilment: deliveredNow ? Promise.resolve() : this.#deliver(paid) };
   }
 
-  /** Runs the hook for a paid, undelivered order and records the delivery; failures schedule a retry. */
-  async fulfil(order: Order): Promise<void> {
-    const { orders, jobs, clock, logger } = this.#deps;
+  async #deliver(order: Order): Promise<void> {
     try {
-      await this.#deps.fulfil?.(order);
-      await orders.markFulfilled(order.orderNo, clock.now());
+      await this.#fulfilOrder.deliver(order);
     } catch (error) {
-      logger?.error(
+      this.#deps.logger?.error(
         { orderNo: order.orderNo, err: error instanceof Error ? error.message : String(error) },
-        'fulfilment failed; a reconcile job will retry it',
+        'fulfilment failed; its fulfil job will retry it',
       );
-      const runAt = new Date(clock.now().getTime() + FULFILMENT_RETRY_MS);
-      await jobs
-        .enqueue(followUpJob('reconcile', order.orderNo, runAt, { fulfil: true }))
-        .catch((enqueueError: unknown) =>
-          logger?.error(
-            { orderNo: order.orderNo, err: String(enqueueError) },
-            'could not schedule the fulfilment retry',
-          ),
-        );
     }
   }
 }

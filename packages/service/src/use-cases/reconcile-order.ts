@@ -16,8 +16,6 @@ export type ReconcileOrderOutcome =
   | 'RESCHEDULED'
   /** Still unpaid, and the next check would come after expiry: the close job takes over. */
   | 'LEFT_TO_CLOSE'
-  /** A paid order whose fulfilment had failed: it was run again. */
-  | 'FULFILMENT_RETRIED'
   /** Nothing to do (gone, paid and delivered, closed, expired). */
   | 'SETTLED'
   /** A manual query found nothing to change. */
@@ -44,8 +42,7 @@ export const RECONCILE_DELAYS_MS = [60_000, 120_000, 300_000, 600_000] as const;
 /**
  * The `reconcile` job, the query fallback: while an order is open, ask WeChat whether it was paid,
  * so a notification that never arrived cannot leave a paid order unpaid. It backs off (1, 2, 5,
- * 10 min…) until the order expires, where {@link CloseExpiredOrder} does the last check. It also
- * re-runs the fulfilment of a PAID order whose hook failed.
+ * 10 min…) until the order expires, where {@link CloseExpiredOrder} does the last check.
  */
 export class ReconcileOrder {
   readonly #deps: ReconcileOrderDeps;
@@ -60,10 +57,6 @@ export class ReconcileOrder {
     const { orders, gateway, jobs, clock } = this.#deps;
     const order = await orders.findByOrderNo(orderNoOfJobKey(input.orderNo));
     if (!order) return { outcome: 'SETTLED', order };
-    if (order.state === 'PAID' && order.fulfilledAt === null) {
-      await this.#markPaid.fulfil(order);
-      return { outcome: 'FULFILMENT_RETRIED', order: await orders.findByOrderNo(order.orderNo) };
-    }
     const now = clock.now();
     if (!isOpen(order) || now >= order.expiresAt) {
       return { outcome: 'SETTLED', order };

@@ -216,6 +216,38 @@ forEachEngine('KyselyOrderRepository', (database) => {
     ]);
   });
 
+  it('writes the jobs a change promises in its transaction: only for the winner, never the change without them', async () => {
+    await orders.insertWithJobs(newOrder('F1', clock.now()), []);
+    const pay = (runAt: Date) =>
+      orders.transition({
+        orderNo: 'F1',
+        from: ['NOTPAY', 'PAYERROR'],
+        to: 'PAID',
+        changes: { transactionId: '4200000010', paidAt: clock.now() },
+        reason: 'notification',
+        source: 'notify-v3',
+        jobs: [{ type: 'fulfil', key: 'F1', runAt, payload: { orderNo: 'F1' } }],
+      });
+    // A job that cannot be written takes the state change down with it.
+    await expect(pay(new Date(Number.NaN))).rejects.toThrow();
+    expect((await orders.findByOrderNo('F1'))?.state).toBe('NOTPAY');
+    expect(await orders.history('F1')).toHaveLength(1);
+    expect(await pendingJobs('F1')).toEqual([]);
+
+    const runAt = new Date(clock.now().getTime() + 60_000);
+    const results = await Promise.all([pay(runAt), pay(runAt), pay(runAt)]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const jobs = await pendingJobs('F1');
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]).toMatchObject({ type: 'fulfil', run_at: runAt.getTime(), payload: '{"orderNo":"F1"}' });
+
+    // The delivery is recorded once, and completes the job in the same transaction.
+    expect(await orders.markFulfilled('F1', clock.now())).toBe(true);
+    expect(await pendingJobs('F1')).toEqual([]);
+    expect(await orders.markFulfilled('F1', clock.now())).toBe(false);
+    expect((await orders.findByOrderNo('F1'))?.fulfilledAt).toEqual(clock.now());
+  });
+
   it('never joins or reads into a transaction someone else has open on the connection', async () => {
     await orders.insertWithJobs(newOrder('J1', clock.now()), []);
     let pending: [Promise<unknown>, Promise<unknown>] | undefined;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError, type Order } from '../../src/domain/index.js';
-import { MarkPaid } from '../../src/use-cases/index.js';
+import { JobRunner } from '../../src/jobs/index.js';
+import { FulfilOrder, MarkPaid } from '../../src/use-cases/index.js';
 import { PaymentHarness } from './support/payment-harness.js';
 
 /** Rules of the use cases that do not depend on the API version or the database engine. */
@@ -93,7 +94,7 @@ describe('order use-case rules (SQLite, simulator)', () => {
     for (const n of numbers) expect(n).toMatch(/^20261122200000[0-9A-Za-z]{10}$/);
   });
 
-  it('a failed fulfilment leaves the order PAID and undelivered; reconcile runs it again, once', async () => {
+  it('a failed fulfilment leaves the order PAID and undelivered; the fulfil job written with PAID runs it again, once', async () => {
     hookFailures = 1;
     h.sim.ctx.faults.setNotifyFaults({ dropProbability: 1 });
     const order = await create({ apiVersion: 'v3' });
@@ -101,21 +102,54 @@ describe('order use-case rules (SQLite, simulator)', () => {
     const found = await h.reconcile.execute({ orderNo: order.orderNo, attempt: 1 });
     expect(found.outcome).toBe('PAID');
     expect(found.order?.payerOpenid).toBe(h.sim.ctx.users.openid('bob', h.sim.merchant.appid));
-    await h.waitFor(
-      async () => (await h.jobs(order.orderNo)).some((j) => j.payload.fulfil === true),
-      'retry job',
-    );
+    await h.waitFor(() => hookCalls.includes(order.orderNo), 'the first, failing delivery');
     const paid = await h.order(order.orderNo);
     expect(paid.state).toBe('PAID');
     expect(paid.fulfilledAt).toBeNull();
+    const [job] = (await h.jobs(order.orderNo)).filter((j) => j.type === 'fulfil');
+    expect(job?.key).toBe(order.orderNo);
+    expect(job!.runAt).toBeGreaterThan(h.deps.clock.now().getTime() + 50_000); // the retry waits a minute
 
-    const retried = await h.reconcile.execute({ orderNo: order.orderNo });
-    expect(retried.outcome).toBe('FULFILMENT_RETRIED');
-    expect(retried.order?.fulfilledAt).not.toBeNull();
+    const runner = new JobRunner({
+      db: h.database.db,
+      dialect: h.database.dialect,
+      clock: h.deps.clock,
+      workerId: 'rules-worker',
+      handlers: { fulfil: async (j) => void (await new FulfilOrder(h.deps).execute({ orderNo: j.key })) },
+    });
+    expect(await runner.runDueOnce()).toBe(0);
+    h.sim.ctx.clock.advance(60_000);
+    expect(await runner.runDueOnce()).toBe(1);
+    expect((await h.order(order.orderNo)).fulfilledAt).not.toBeNull();
     expect(hookCalls.filter((n) => n === order.orderNo)).toHaveLength(2);
-    expect((await h.reconcile.execute({ orderNo: order.orderNo })).outcome).toBe('SETTLED');
+    h.sim.ctx.clock.advance(3_600_000);
+    expect(await runner.runDueOnce()).toBe(0);
+    expect(await h.reconcile.execute({ orderNo: order.orderNo })).toMatchObject({ outcome: 'SETTLED' });
     expect(hookCalls.filter((n) => n === order.orderNo)).toHaveLength(2);
     h.sim.ctx.faults.setNotifyFaults({ dropProbability: 0 });
+  });
+
+  it('the payment writes the fulfil job in its own transaction; the delivery completes it', async () => {
+    const order = await create({ apiVersion: 'v2' });
+    const result = await h.markPaid.execute({
+      orderNo: order.orderNo,
+      transactionId: null,
+      paidAt: new Date(),
+      source: 'test',
+      reason: 't',
+    });
+    expect(result.applied).toBe(true);
+    await result.fulfilment;
+    const rows = await h.database.db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('type', '=', 'fulfil')
+      .where('key', '=', order.orderNo)
+      .execute();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.done_at).not.toBeNull();
+    expect((await h.order(order.orderNo)).fulfilledAt).not.toBeNull();
+    expect(hookCalls.filter((n) => n === order.orderNo)).toHaveLength(1);
   });
 
   it('without a fulfilment hook, the change to PAID also records the delivery', async () => {
@@ -134,9 +168,7 @@ describe('order use-case rules (SQLite, simulator)', () => {
     const paid = await h.order(order.orderNo);
     expect(paid.state).toBe('PAID');
     expect(paid.fulfilledAt).not.toBeNull();
-    expect(await h.jobs(order.orderNo)).not.toContainEqual(
-      expect.objectContaining({ payload: expect.objectContaining({ fulfil: true }) }),
-    );
+    expect((await h.jobs(order.orderNo)).map((j) => j.type)).not.toContain('fulfil');
     expect((await markPaid.execute(input)).applied).toBe(false);
     expect(hookCalls).not.toContain(order.orderNo);
   });

@@ -1,13 +1,14 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Order, OrderHistoryEntry } from '../../domain/order.js';
 import { INITIAL_ORDER_STATE } from '../../domain/order-state-machine.js';
-import type {
-  Clock,
-  NewJob,
-  NewOrder,
-  OrderFilter,
-  OrderRepository,
-  TransitionRequest,
+import {
+  type Clock,
+  FULFIL_JOB,
+  type NewJob,
+  type NewOrder,
+  type OrderFilter,
+  type OrderRepository,
+  type TransitionRequest,
 } from '../../domain/ports.js';
 import { CompiledQueryCache } from './compiled-query-cache.js';
 import type { DatabaseSchema, OrdersTable } from './database-schema.js';
@@ -109,13 +110,24 @@ export class KyselyOrderRepository implements OrderRepository {
   }
 
   async markFulfilled(orderNo: string, at: Date): Promise<boolean> {
-    const result = await this.#db
-      .updateTable('orders')
-      .set({ fulfilled_at: toMillis(at), updated_at: toMillis(this.#clock.now()) })
-      .where('order_no', '=', orderNo)
-      .where('fulfilled_at', 'is', null)
-      .executeTakeFirst();
-    return result.numUpdatedRows > 0n;
+    const now = toMillis(this.#clock.now());
+    const update = this.#queries.query('fulfilled', [toMillis(at), now, orderNo], () =>
+      this.#db
+        .updateTable('orders')
+        .set({ fulfilled_at: toMillis(at), updated_at: now })
+        .where('order_no', '=', orderNo)
+        .where('fulfilled_at', 'is', null)
+        .returning('order_no'),
+    );
+    const completeJob = this.#queries.query('fulfil-job-done', [now, null, FULFIL_JOB, orderNo], () =>
+      this.#db
+        .updateTable('jobs')
+        .set({ done_at: now, locked_until: null })
+        .where('type', '=', FULFIL_JOB)
+        .where('key', '=', orderNo)
+        .where('done_at', 'is', null),
+    );
+    return (await writeInOneTransaction(this.#db, update, [completeJob])) !== undefined;
   }
 
   async history(orderNo: string): Promise<OrderHistoryEntry[]> {

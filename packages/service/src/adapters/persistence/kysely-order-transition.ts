@@ -4,12 +4,13 @@ import type { TransitionRequest } from '../../domain/ports.js';
 import type { CompiledQueryCache } from './compiled-query-cache.js';
 import type { DatabaseSchema, OrdersTable } from './database-schema.js';
 import { writeInOneTransaction } from './direct-sqlite.js';
+import { compileEnqueueJobs } from './kysely-job-queue.js';
 import { rowMapper, toMillis } from './row-mapper.js';
 
 /**
- * One state change in one transaction of at most three statements: the conditional
- * `UPDATE … WHERE state IN (…) RETURNING *`, the history row, and the notification that caused it
- * when there is one. Of two racing writers exactly one sees its UPDATE change the row; the other
+ * One state change in one transaction of at most four statements: the conditional
+ * `UPDATE … WHERE state IN (…) RETURNING *`, the history row, the notification that caused it
+ * when there is one, and the jobs the change promises (the delivery of a paid order). Of two racing writers exactly one sees its UPDATE change the row; the other
  * writes nothing. Each statement shape is compiled once ({@link CompiledQueryCache}), and on SQLite
  * the transaction runs directly on the connection, group-committed ({@link DirectSqlite}): payment
  * notifications run this for every order.
@@ -74,6 +75,8 @@ export async function runTransition(
     );
 
   const followers = insertNotification ? [insertHistory, insertNotification] : [insertHistory];
+  const insertJobs = request.jobs && compileEnqueueJobs(db, request.jobs, now, queries);
+  if (insertJobs) followers.push(insertJobs);
   const row = await writeInOneTransaction<Selectable<OrdersTable>>(db, update, followers);
   return row && rowMapper.toOrder(row);
 }

@@ -1,0 +1,160 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type RunningSimulator, startSimulator } from '@wechatpay-kit/simulator';
+import pg from 'pg';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type Database, openDatabase } from '../../src/adapters/persistence/index.js';
+import { json, PG_URL } from './demo-harness.js';
+import { describeOnEngines } from './engine-suites.js';
+
+const CHILD = fileURLToPath(new URL('./support/fulfilment-child.mjs', import.meta.url));
+
+/** A service process and the lines it printed. */
+class ServiceProcess {
+  readonly lines: string[] = [];
+  readonly #child: ChildProcess;
+  readonly #exited: Promise<void>;
+
+  constructor(setupPath: string, mode: 'hang' | 'deliver') {
+    this.#child = spawn(process.execPath, [CHILD, setupPath, mode], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let buffer = '';
+    this.#child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      buffer += chunk;
+      const lines = buffer.split('\n');
+      buffer = lines.pop()!;
+      this.lines.push(...lines);
+    });
+    this.#child.stderr!.setEncoding('utf8').on('data', (chunk: string) => process.stderr.write(chunk));
+    this.#exited = new Promise((resolve) => this.#child.once('exit', () => resolve()));
+  }
+
+  /** Waits for a printed line starting with `prefix`; fails after 15 s or if the process exits. */
+  async line(prefix: string): Promise<string> {
+    let exited = false;
+    void this.#exited.then(() => {
+      exited = true;
+    });
+    for (let i = 0; i < 750; i++) {
+      const found = this.lines.find((l) => l.startsWith(prefix));
+      if (found) return found;
+      if (exited) throw new Error(`the service exited before printing "${prefix}"`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error(`the service never printed "${prefix}"; it printed ${JSON.stringify(this.lines)}`);
+  }
+
+  async kill(signal: NodeJS.Signals): Promise<void> {
+    this.#child.kill(signal);
+    await this.#exited;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+describeOnEngines(
+  'a paid order is delivered after the process dies between PAID and its delivery',
+  (engine) => {
+    let sim: RunningSimulator;
+    let dataDir: string;
+    let setupPath: string;
+    const schema = engine === 'postgres' ? `crash_${randomBytes(6).toString('hex')}` : undefined;
+    const open = (): Promise<Database> =>
+      engine === 'postgres' ? openDatabase({ url: PG_URL, schema }) : openDatabase({ dataDir });
+
+    beforeAll(async () => {
+      sim = await startSimulator({ port: 0 });
+      dataDir = mkdtempSync(join(tmpdir(), 'wxpay-fulfil-crash-'));
+      setupPath = join(dataDir, 'setup.json');
+      writeFileSync(
+        setupPath,
+        JSON.stringify({
+          port: await freePort(),
+          dataDir,
+          databaseUrl: engine === 'postgres' ? PG_URL : undefined,
+          schema,
+          adminToken: randomBytes(16).toString('hex'),
+          merchant: sim.merchant,
+          fulfilmentRetryMs: 1_000,
+        }),
+      );
+    });
+    afterAll(async () => {
+      await sim?.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+      if (schema) {
+        const admin = new pg.Client({ connectionString: PG_URL });
+        await admin.connect();
+        await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).finally(() => admin.end());
+      }
+    });
+
+    it('kill -9 while the hook runs; the restarted service runs it from the job written with PAID', async () => {
+      const first = new ServiceProcess(setupPath, 'hang');
+      const url = (await first.line('listening ')).slice('listening '.length);
+      const created = await json<{ orderNo: string; codeUrl: string }>(`${url}/api/orders`, {
+        method: 'POST',
+        body: JSON.stringify({ productId: 'demo-coffee', payType: 'NATIVE', apiVersion: 'v3' }),
+      });
+      expect(created.status).toBe(201);
+      const { orderNo, codeUrl } = created.body;
+      sim.ctx.trades.pay(sim.ctx.trades.lookup(codeUrl)!, 'alice');
+      await first.line(`fulfilling ${orderNo}`);
+      await first.kill('SIGKILL');
+
+      const database = await open();
+      try {
+        const order = await database.db
+          .selectFrom('orders')
+          .select(['state', 'fulfilled_at'])
+          .where('order_no', '=', orderNo)
+          .executeTakeFirstOrThrow();
+        expect(order).toEqual({ state: 'PAID', fulfilled_at: null });
+      } finally {
+        await database.close();
+      }
+
+      const second = new ServiceProcess(setupPath, 'deliver');
+      try {
+        await second.line('listening ');
+        await second.line(`delivered ${orderNo}`);
+        const { body } = await json<{ state: string }>(`${url}/api/orders/${orderNo}`);
+        expect(body.state).toBe('PAID');
+        const after = await open();
+        try {
+          const row = await after.db
+            .selectFrom('orders')
+            .select('fulfilled_at')
+            .where('order_no', '=', orderNo)
+            .executeTakeFirstOrThrow();
+          expect(row.fulfilled_at).not.toBeNull();
+          const jobs = await after.db
+            .selectFrom('jobs')
+            .select('done_at')
+            .where('type', '=', 'fulfil')
+            .where('key', '=', orderNo)
+            .execute();
+          expect(jobs).toHaveLength(1);
+          expect(jobs[0]!.done_at).not.toBeNull();
+        } finally {
+          await after.close();
+        }
+        expect(second.lines.filter((l) => l === `delivered ${orderNo}`)).toHaveLength(1);
+      } finally {
+        await second.kill('SIGTERM');
+      }
+    });
+  },
+);

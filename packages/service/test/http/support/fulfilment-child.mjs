@@ -1,0 +1,38 @@
+// The payment service as its own process, for the crash test: `node fulfilment-child.mjs SETUP.json MODE`.
+// MODE `hang`: the fulfilment hook announces itself and never returns (the process is then killed);
+// MODE `deliver`: it announces each delivery. Runs the built service (dist/), exactly as deployed.
+import { readFileSync } from 'node:fs';
+import { createServiceApp, simulatorCredentials, validateServiceConfig } from '../../../dist/index.js';
+
+const [setupPath, mode] = process.argv.slice(2);
+const setup = JSON.parse(readFileSync(setupPath, 'utf8'));
+const say = (line) => process.stdout.write(`${line}\n`);
+
+const config = validateServiceConfig({
+  port: setup.port,
+  host: '127.0.0.1',
+  dataDir: setup.dataDir,
+  databaseUrl: setup.databaseUrl,
+  publicUrl: `http://127.0.0.1:${setup.port}`,
+  adminToken: setup.adminToken,
+  orderTtlMinutes: 15,
+  logger: false,
+  wechat: simulatorCredentials(setup.merchant),
+});
+const service = await createServiceApp(config, {
+  databaseSchema: setup.schema,
+  jobPollIntervalMs: 50,
+  fulfilmentRetryMs: setup.fulfilmentRetryMs,
+  fulfil: (order) => {
+    if (mode === 'hang') {
+      say(`fulfilling ${order.orderNo}`);
+      return new Promise(() => {});
+    }
+    say(`delivered ${order.orderNo}`);
+  },
+});
+await service.start();
+say(`listening ${service.url}`);
+process.on('SIGTERM', () => {
+  void service.stop().then(() => process.exit(0));
+});
