@@ -81,6 +81,8 @@ export interface ServiceAppOptions {
   logger?: UseCaseLogger;
   /** Redis key prefix of the token cache (tests isolate themselves with one). */
   redisPrefix?: string;
+  /** Where the HTTP app's log lines go instead of standard output; turns logging on. */
+  logStream?: NodeJS.WritableStream;
 }
 
 export interface ServiceApp {
@@ -279,6 +281,7 @@ export async function createServiceApp(
       simulatorUrl: config.simulatorUrl,
       trustProxy: config.trustProxy,
       logger: config.logger,
+      logStream: options.logStream,
       limits: resolveAbuseLimits(config.limits),
       metricsToken: config.metricsToken,
       publicUrl: config.publicUrl,

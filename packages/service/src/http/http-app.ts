@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { resolveAbuseLimits } from '../config/abuse-limits-config.js';
 import { ClientRateLimiter } from './client-rate-limiter.js';
 import { errorHandler } from './error-mapper.js';
+import { redactingLoggerOptions } from './log-redaction.js';
 import { OrderEventStreams } from './order-event-stream.js';
 import { adminRoutes } from './routes/admin-routes.js';
 import { nativeCallbackRoutes } from './routes/native-callback-routes.js';
@@ -26,31 +27,13 @@ export interface HttpApp {
   streams: OrderEventStreams;
 }
 
-/** Never logged, wherever they appear in a request. */
-const REDACTED = [
-  'req.headers.authorization',
-  'req.headers["wechatpay-signature"]',
-  'headers.authorization',
-  '*.apiKey',
-  '*.apiV3Key',
-  '*.privateKeyPem',
-  '*.adminToken',
-  '*.appSecret',
-  '*.miniProgramSecret',
-  '*.sessionSecret',
-  '*.session_key',
-  '*.access_token',
-  'req.headers.cookie',
-  'res.headers["set-cookie"]',
-];
-
 /**
  * The Fastify app: every route, the OpenAPI docs, one error mapper. Builds nothing of the
  * application itself — it is handed the operations (use cases) and the event bus.
  */
 export async function buildHttpApp(options: HttpAppOptions & { metrics: ServiceMetrics }): Promise<HttpApp> {
   const app = Fastify({
-    logger: options.logger ? { level: 'info', redact: { paths: REDACTED, censor: '[redacted]' } } : false,
+    logger: options.logger || options.logStream ? redactingLoggerOptions(options.logStream) : false,
     trustProxy: options.trustProxy ?? false,
     bodyLimit: 64 * 1024,
     forceCloseConnections: true,

@@ -70,6 +70,8 @@ export interface HttpAppOptions {
   limits?: AbuseLimits;
   /** `/metrics` behind this bearer token when set. */
   metricsToken?: string;
+  /** Where log lines go instead of standard output (turns logging on). */
+  logStream?: NodeJS.WritableStream;
   /** An https URL turns on `Strict-Transport-Security`. */
   publicUrl?: string;
 }
