@@ -1,6 +1,16 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    // Third-party clients live in their own install (see peers/package.json) so their bins never
+    // take `wxpay` in node_modules/.bin; the compatibility tests import them by their own names.
+    alias: {
+      'wechatpay-axios-plugin': fileURLToPath(
+        new URL('./peers/node_modules/wechatpay-axios-plugin/index.js', import.meta.url),
+      ),
+    },
+  },
   test: {
     include: ['packages/*/test/**/*.test.ts'],
     testTimeout: 20_000,

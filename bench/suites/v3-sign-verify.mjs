@@ -7,11 +7,11 @@
  */
 import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import jsrsasign from 'jsrsasign';
-import axiosPlugin from 'wechatpay-axios-plugin';
 import WxPay from 'wechatpay-node-v3';
 import { V3RequestSigner } from '../../packages/sdk/dist/v3/request-signer.js';
 import { V3ResponseVerifier } from '../../packages/sdk/dist/v3/response-verifier.js';
 import { StaticKeyStore } from '../../packages/sdk/dist/v3/verification-keys.js';
+import axiosPlugin from '../../peers/node_modules/wechatpay-axios-plugin/index.js';
 import { fixtures } from '../lib/fixtures.mjs';
 import { pairedRatio } from '../lib/measure.mjs';
 
