@@ -336,7 +336,7 @@ function refundRecoverySuite(engine: TestEngine): void {
       .execute();
     const answer = await requestRefund(paid.orderNo, 1);
     expect(answer.status).toBe(201);
-    expect(answer.body).toMatchObject({ state: 'FAILED', errorCode: 'NOT_ENOUGH' });
+    expect(answer.body).toMatchObject({ state: 'FAILED', errorCode: 'INVALID_REQUEST' });
     const row = await demo.service.database.db
       .selectFrom('orders')
       .select(['refund_reserved_fen', 'state'])

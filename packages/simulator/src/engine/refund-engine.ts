@@ -71,10 +71,18 @@ export class RefundEngine {
       throw new SimError('REFUND_AMOUNT_INVALID', '退款金额必须为正整数（分）');
     }
     if (input.totalFen !== trade.totalFen) {
-      throw new SimError('REFUND_AMOUNT_INVALID', '订单金额与原订单不一致');
+      throw new SimError(
+        'REFUND_TOTAL_MISMATCH',
+        `订单金额 ${input.totalFen} 分与原订单 ${trade.totalFen} 分不一致`,
+      );
     }
-    if (trade.refundedFen + input.refundFen > trade.totalFen) {
-      throw new SimError('NOT_ENOUGH', '退款金额超过订单可退金额');
+    const left = trade.totalFen - trade.refundedFen;
+    if (left <= 0) throw new SimError('ORDER_FULLY_REFUNDED', '订单已全额退款');
+    if (input.refundFen > left) {
+      throw new SimError(
+        'REFUND_EXCEEDS_PAID',
+        `申请退款金额 ${input.refundFen} 分超过订单可退金额 ${left} 分（已退 ${trade.refundedFen} / ${trade.totalFen} 分）`,
+      );
     }
     const now = this.#clock.now();
     const refund: RefundRecord = {

@@ -13,6 +13,12 @@ export type SimErrorCode =
   | 'TRADE_STATE_ERROR'
   | 'REFUND_NOT_EXIST'
   | 'REFUND_AMOUNT_INVALID'
+  /** `total` is not what the order was paid: the request names another order or is stale. */
+  | 'REFUND_TOTAL_MISMATCH'
+  /** The refund adds up, with the earlier ones, to more than was paid. */
+  | 'REFUND_EXCEEDS_PAID'
+  /** Nothing is left to refund. */
+  | 'ORDER_FULLY_REFUNDED'
   | 'REFUND_NO_USED'
   | 'PARAM_ERROR';
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ShortUrlBook } from '../../src/routes/short-url-book.js';
 import { type RunningSimulator, startSimulator } from '../../src/simulator-server.js';
 import { v2ClientFor } from './v2-client-for.js';
-import { beijingToday, nativeOrder, rawPost, signedBody } from './v2-test-kit.js';
+import { beijingToday, expectReturnFail, nativeOrder, rawPost, signedBody } from './v2-test-kit.js';
 
 let sim: RunningSimulator;
 let client: V2Client;
@@ -199,7 +199,7 @@ describe('orderquery and closeorder', () => {
 });
 
 describe('refund and refundquery', () => {
-  it('partial refunds add up to the total; one fen more is NOTENOUGH', async () => {
+  it('partial refunds add up to the total; one fen more is ERROR 订单已全额退款', async () => {
     await client.unifiedOrder({ ...order('refund-1', 100), trade_type: 'NATIVE', product_id: 'SKU-1' });
     const paid = payNow('refund-1');
     const first = await client.refund({
@@ -235,7 +235,7 @@ describe('refund and refundquery', () => {
       total_fee: 100,
       refund_fee: 1,
     });
-    await expect(over).rejects.toMatchObject({ code: 'NOTENOUGH' });
+    await expect(over).rejects.toMatchObject({ code: 'ERROR', raw: { err_code_des: '订单已全额退款' } });
     expect((await client.orderQuery({ out_trade_no: 'refund-1' })).trade_state).toBe('REFUND');
   });
 
@@ -321,7 +321,7 @@ describe('downloadbill', () => {
     expect(bill.rows.filter((r) => r.业务类型 === '交易')).toHaveLength(4);
     expect(bill.summary.收入金额).toBeTruthy();
     const md5 = await rawPost(path, signedBody(sim, fields));
-    expect(md5.fields).toMatchObject({ return_code: 'FAIL', err_code: 'PARAM_ERROR' });
+    expectReturnFail(md5, 'PARAM_ERROR');
     const fees = await rawPost(
       path,
       signedBody(sim, { ...fields, account_type: 'Fees' }, { signType: 'HMAC-SHA256' }),
@@ -382,7 +382,7 @@ describe('sandbox', () => {
       `${sim.url}/sandboxnew/pay/orderquery`,
       signedBody(sim, { out_trade_no: 'sandbox-1' }),
     );
-    expect(withRealKey.fields).toMatchObject({ return_code: 'FAIL', err_code: 'SIGNERROR' });
+    expectReturnFail(withRealKey, 'SIGNERROR', '签名错误');
     const withSandboxKey = await rawPost(
       `${sim.url}/sandboxnew/pay/orderquery`,
       signedBody(sim, { out_trade_no: 'sandbox-1' }, { key: sandboxKey }),
@@ -439,10 +439,6 @@ describe('time_expire', () => {
       `${sim.url}/pay/unifiedorder`,
       signedBody(sim, nativeOrder('expire-3', { time_expire: '20201301000000' })),
     );
-    expect(raw.fields).toMatchObject({
-      return_code: 'FAIL',
-      err_code: 'PARAM_ERROR',
-      return_msg: 'time_expire参数格式错误',
-    });
+    expectReturnFail(raw, 'PARAM_ERROR', 'time_expire参数格式错误');
   });
 });

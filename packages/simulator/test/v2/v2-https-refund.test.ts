@@ -119,7 +119,10 @@ describe('refund over mutual TLS', () => {
       total_fee: 100,
       refund_fee: 10,
     });
-    await expect(refused).rejects.toMatchObject({ code: 'CERT_MCHID_NOT_MATCH', returnCode: 'FAIL' });
+    await expect(refused).rejects.toMatchObject({
+      returnCode: 'FAIL',
+      raw: { return_code: 'FAIL', return_msg: '证书与商户号不匹配' },
+    });
     await client.close();
     expect(sim.ctx.refunds.find(sim.merchant.mchid, 'tls-r4')).toBeUndefined();
   });

@@ -184,7 +184,7 @@ describe('business refusals are signed with the request sign type', () => {
     expect(again.fields.err_code_des).toBe('201 商户订单号重复');
   });
 
-  it('ORDERPAID, ORDERCLOSED, ORDERNOTEXIST, REFUNDNOTEXIST, NOTENOUGH', async () => {
+  it('ORDERPAID, ORDERCLOSED, ORDERNOTEXIST, REFUNDNOTEXIST and the refund refusals', async () => {
     await rawPost(url('/pay/unifiedorder'), signedBody(sim, nativeOrder('biz-paid')));
     sim.ctx.trades.pay(sim.ctx.trades.find(sim.merchant.mchid, { outTradeNo: 'biz-paid' })!, 'alice');
     expectResultFail(
@@ -233,12 +233,28 @@ describe('business refusals are signed with the request sign type', () => {
     expect((await rawPost(url('/secapi/pay/refund'), refund('biz-r1', 60))).fields.result_code).toBe(
       'SUCCESS',
     );
-    expectResultFail(sim, await rawPost(url('/secapi/pay/refund'), refund('biz-r2', 41)), 'NOTENOUGH');
-    expectResultFail(
-      sim,
-      await rawPost(url('/secapi/pay/refund'), refund('biz-r1', 10)),
-      'REFUND_FEE_MISMATCH',
+    const over = await rawPost(url('/secapi/pay/refund'), refund('biz-r2', 41));
+    expectResultFail(sim, over, 'INVALID_REQUEST');
+    expect(over.fields.err_code_des).toBe('refund_fee大于可退金额');
+    const otherFee = await rawPost(url('/secapi/pay/refund'), refund('biz-r1', 10));
+    expectResultFail(sim, otherFee, 'REFUND_FEE_MISMATCH');
+    expect(otherFee.fields.err_code_des).toBe('订单金额或退款金额与之前请求不一致，请核实后再试');
+    const wrongTotal = await rawPost(
+      url('/secapi/pay/refund'),
+      signedBody(sim, { out_trade_no: 'biz-paid', out_refund_no: 'biz-r5', total_fee: 99, refund_fee: 1 }),
     );
+    expectResultFail(sim, wrongTotal, 'REFUND_FEE_MISMATCH');
+    expect(wrongTotal.fields.err_code_des).toBe('订单金额或退款金额与之前请求不一致，请核实后再试');
+    expect((await rawPost(url('/secapi/pay/refund'), refund('biz-r6', 40))).fields.result_code).toBe(
+      'SUCCESS',
+    );
+    const full = await rawPost(url('/secapi/pay/refund'), refund('biz-r7', 1));
+    expectResultFail(sim, full, 'ERROR');
+    expect(full.fields.err_code_des).toBe('订单已全额退款');
+    expect(sim.ctx.refunds.ofTrade(sim.merchant.mchid, 'biz-paid').map((r) => r.outRefundNo)).toEqual([
+      'biz-r1',
+      'biz-r6',
+    ]);
     expectReturnFail(
       await rawPost(url('/secapi/pay/refund'), refund('biz-r3', 101)),
       'PARAM_ERROR',

@@ -68,22 +68,25 @@ describe.each<V3SigningMode>(['public-key', 'certificates'])('v3 refunds (%s mod
     expect(changed).toMatchObject({ status: 400, code: 'INVALID_REQUEST' });
   });
 
-  it('refuses more than what is left: 403 NOT_ENOUGH', async () => {
+  it('refuses more than what is left (400 INVALID_REQUEST, not the balance code NOT_ENOUGH)', async () => {
     const { outTradeNo } = await paidOrder();
-    await suite.wxpay.refunds.create({
-      out_trade_no: outTradeNo,
-      out_refund_no: uniqueNo('R'),
-      amount: { refund: 800, total: 1000 },
-    });
-    const error = await apiError(
+    const refund = (fen: number) =>
       suite.wxpay.refunds.create({
         out_trade_no: outTradeNo,
         out_refund_no: uniqueNo('R'),
-        amount: { refund: 201, total: 1000 },
-      }),
-    );
-    expect(error).toMatchObject({ status: 403, code: 'NOT_ENOUGH' });
-    expect((error.detail as { issue: string }).issue).toContain('可退金额');
+        amount: { refund: fen, total: 1000 },
+      });
+    await refund(800);
+    const over = await apiError(refund(201));
+    expect(over).toMatchObject({
+      status: 400,
+      code: 'INVALID_REQUEST',
+      raw: { message: '申请退款金额超过订单可退金额' },
+    });
+    expect((over.detail as { issue: string }).issue).toContain('可退金额 200 分');
+    await refund(200);
+    const full = await apiError(refund(1));
+    expect(full).toMatchObject({ status: 400, code: 'INVALID_REQUEST', raw: { message: '订单已全额退款' } });
   });
 
   it('refuses refunds of unpaid and unknown orders, and a wrong total', async () => {
@@ -116,7 +119,11 @@ describe.each<V3SigningMode>(['public-key', 'certificates'])('v3 refunds (%s mod
         amount: { refund: 1, total: 600 },
       }),
     );
-    expect(wrongTotal).toMatchObject({ status: 400, code: 'PARAM_ERROR' });
+    expect(wrongTotal).toMatchObject({
+      status: 400,
+      code: 'INVALID_REQUEST',
+      raw: { message: '订单金额与原订单不一致' },
+    });
   });
 
   it('answers 404 RESOURCE_NOT_EXISTS for an unknown out_refund_no', async () => {

@@ -21,6 +21,7 @@ import {
   V2ResultFailure,
   V2ReturnFailure,
   type V2Signer,
+  v2FailHint,
   v2FailureOf,
   v2FailXml,
   v2SignedXml,
@@ -211,7 +212,8 @@ export class V2Gateway {
       return sendXml(reply, v2SignedXml(signer, { failure }));
     }
     if (failure instanceof V2ReturnFailure) {
-      if (failure.hint) reply.header('x-sim-hint', asciiHint(failure.hint));
+      const hint = v2FailHint(failure);
+      if (hint) reply.header('x-sim-hint', asciiHint(hint));
       return sendXml(reply, v2FailXml(failure));
     }
     throw error;

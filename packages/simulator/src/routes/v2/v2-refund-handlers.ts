@@ -7,7 +7,7 @@ import type { TradeRef } from '../../engine/trade-engine.js';
 import type { SimContext } from '../../sim-context.js';
 import { fen, oneOf, optional, outRefundNo, outTradeNo, required } from './v2-field-rules.js';
 import type { V2Call, V2Handler } from './v2-gateway.js';
-import { V2HttpRefusal, V2ResultFailure, V2ReturnFailure } from './v2-replies.js';
+import { V2_REFUND_FEE_MISMATCH, V2HttpRefusal, V2ResultFailure, V2ReturnFailure } from './v2-replies.js';
 
 /** refundquery lists at most this many refunds per page (`offset` pages on). */
 const REFUNDS_PER_PAGE = 10;
@@ -74,15 +74,8 @@ export function v2RefundHandlers(ctx: SimContext): {
       if (earlier && earlier.outTradeNo === order.outTradeNo && earlier.refundFen !== refundFen) {
         throw new V2ResultFailure(
           'REFUND_FEE_MISMATCH',
-          '同一个out_refund_no退款金额要一致',
+          V2_REFUND_FEE_MISMATCH,
           `out_refund_no ${refundNo} already refunded ${earlier.refundFen} fen`,
-        );
-      }
-      if (!earlier && order.refundedFen + refundFen > order.totalFen) {
-        throw new V2ResultFailure(
-          'NOTENOUGH',
-          '退款金额超过订单可退金额',
-          `${order.totalFen - order.refundedFen} of ${order.totalFen} fen are left to refund; asked ${refundFen}`,
         );
       }
       const { refund } = ctx.refunds.create({

@@ -4,8 +4,9 @@ import type { SimError, SimErrorCode } from '../../engine/sim-error.js';
 /**
  * `return_code=FAIL`: the call itself was refused (method, body, XML, sign, unknown merchant, missing
  * or malformed parameter), so nothing is signed — the caller may not even be the merchant. WeChat
- * gives only `return_msg`; the simulator adds the matching official `err_code` so a client can branch
- * on it, and `hint` (sent as the `X-Sim-Hint` header) says precisely what was wrong.
+ * answers with `return_code` and `return_msg` only, and so does the simulator: merchant code that
+ * branched on an `err_code` here would never match in production. The matching official code
+ * (`errCode`) and what precisely was wrong (`hint`) go to the `X-Sim-Hint` header instead.
  */
 export class V2ReturnFailure extends Error {
   readonly returnMsg: string;
@@ -65,12 +66,13 @@ export const V2_RETURN_MSG = {
 } as const;
 
 export function v2FailXml(failure: V2ReturnFailure): string {
-  return buildV2Xml({
-    return_code: 'FAIL',
-    return_msg: failure.returnMsg,
-    err_code: failure.errCode,
-    ...failure.extra,
-  });
+  return buildV2Xml({ return_code: 'FAIL', return_msg: failure.returnMsg, ...failure.extra });
+}
+
+/** The `X-Sim-Hint` of a communication-level refusal: the official code it stands for, then why. */
+export function v2FailHint(failure: V2ReturnFailure): string | undefined {
+  if (!failure.errCode) return failure.hint;
+  return failure.hint ? `${failure.errCode}: ${failure.hint}` : failure.errCode;
 }
 
 /** Who an answer is signed for: the request's appid, merchant, key and sign type. */
@@ -104,6 +106,13 @@ export function v2SignedXml(
   return buildV2Xml({ ...fields, sign: v2Sign(fields, signer.signKey, signer.signType) });
 }
 
+/** WeChat's words for a total_fee or refund_fee that differs from the order or an earlier request. */
+export const V2_REFUND_FEE_MISMATCH = '订单金额或退款金额与之前请求不一致，请核实后再试';
+
+/**
+ * `NOTENOUGH` is the merchant's balance being too low, never a refund above what is left: that is
+ * `INVALID_REQUEST` (refund_fee大于可退金额), or `ERROR` 订单已全额退款 when nothing is left.
+ */
 const SIM_ERROR_TO_V2: Record<SimErrorCode, [string, string | undefined]> = {
   ORDER_NOT_EXIST: ['ORDERNOTEXIST', 'order not exist'],
   OUT_TRADE_NO_USED: ['INVALID_REQUEST', '201 商户订单号重复'],
@@ -115,6 +124,9 @@ const SIM_ERROR_TO_V2: Record<SimErrorCode, [string, string | undefined]> = {
   TRADE_STATE_ERROR: ['TRADE_STATE_ERROR', undefined],
   REFUND_NOT_EXIST: ['REFUNDNOTEXIST', '退款订单查询失败'],
   REFUND_AMOUNT_INVALID: ['PARAM_ERROR', undefined],
+  REFUND_TOTAL_MISMATCH: ['REFUND_FEE_MISMATCH', V2_REFUND_FEE_MISMATCH],
+  REFUND_EXCEEDS_PAID: ['INVALID_REQUEST', 'refund_fee大于可退金额'],
+  ORDER_FULLY_REFUNDED: ['ERROR', '订单已全额退款'],
   REFUND_NO_USED: ['INVALID_REQUEST', undefined],
   PARAM_ERROR: ['PARAM_ERROR', undefined],
 };

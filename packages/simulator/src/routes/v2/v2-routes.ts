@@ -7,7 +7,7 @@ import { required } from './v2-field-rules.js';
 import { V2Gateway, type V2Handler } from './v2-gateway.js';
 import { v2OrderHandlers } from './v2-order-handlers.js';
 import { v2RefundHandlers } from './v2-refund-handlers.js';
-import { asciiHint, V2_RETURN_MSG, V2ReturnFailure, v2FailXml } from './v2-replies.js';
+import { asciiHint, V2_RETURN_MSG, V2ReturnFailure, v2FailHint, v2FailXml } from './v2-replies.js';
 
 type Screen = (request: FastifyRequest, reply: FastifyReply) => void;
 
@@ -72,7 +72,7 @@ function v2ErrorHandler(error: FastifyError, request: FastifyRequest, reply: Fas
     : new V2ReturnFailure('系统繁忙,请稍后再试', 'SYSTEMERROR', `simulator error: ${error.message}`);
   return reply
     .code(tooLarge ? 200 : 500)
-    .header('x-sim-hint', asciiHint(failure.hint ?? ''))
+    .header('x-sim-hint', asciiHint(v2FailHint(failure) ?? ''))
     .type('text/xml; charset=utf-8')
     .send(v2FailXml(failure));
 }

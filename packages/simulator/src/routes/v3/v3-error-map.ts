@@ -27,6 +27,9 @@ const TRANSACTION_REFUSALS: Record<SimErrorCode, V3Refusal> = {
   TRADE_STATE_ERROR: { status: 400, code: 'INVALID_REQUEST' },
   REFUND_NOT_EXIST: { status: 404, code: 'RESOURCE_NOT_EXISTS', message: '退款单不存在' },
   REFUND_AMOUNT_INVALID: { status: 400, code: 'PARAM_ERROR' },
+  REFUND_TOTAL_MISMATCH: { status: 400, code: 'INVALID_REQUEST', message: '订单金额与原订单不一致' },
+  REFUND_EXCEEDS_PAID: { status: 400, code: 'INVALID_REQUEST', message: '申请退款金额超过订单可退金额' },
+  ORDER_FULLY_REFUNDED: { status: 400, code: 'INVALID_REQUEST', message: '订单已全额退款' },
   REFUND_NO_USED: { status: 400, code: 'INVALID_REQUEST' },
   PARAM_ERROR: { status: 400, code: 'PARAM_ERROR' },
 };
