@@ -120,6 +120,14 @@ describe('v3 request authentication', () => {
     expect(detail.issue).toContain(sim.merchant.serialNo);
   });
 
+  it('accepts the merchant serial in lower-case hex, as WeChat does', async () => {
+    const serialNo = sim.merchant.serialNo.toLowerCase();
+    expect(serialNo).not.toBe(sim.merchant.serialNo);
+    const answer = await get(queryUrl, signedHeaders(sim, { method: 'GET', signedUrl: queryUrl, serialNo }));
+    expect(answer.status).toBe(404);
+    expect(answer.json()).toMatchObject({ code: 'ORDER_NOT_EXIST' });
+  });
+
   it('refuses a timestamp 5 minutes or more away from the simulated clock', async () => {
     const stale = Math.floor(sim.ctx.clock.now() / 1000) - 300;
     const old = await get(

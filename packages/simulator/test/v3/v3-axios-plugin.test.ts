@@ -57,6 +57,17 @@ describe('wechatpay-axios-plugin, public-key mode', () => {
     await orderLifecycle(sim, pluginFor(sim, { [sim.merchant.publicKeyId]: sim.merchant.publicKeyPem }));
   });
 
+  it('works with the merchant serial written in lower case, as many users configure it', async () => {
+    const wxpay = new Wechatpay({
+      mchid: sim.merchant.mchid,
+      serial: sim.merchant.serialNo.toLowerCase(),
+      privateKey: sim.merchant.privateKeyPem,
+      certs: { [sim.merchant.publicKeyId]: sim.merchant.publicKeyPem },
+      baseURL: `${sim.url}/`,
+    });
+    await orderLifecycle(sim, wxpay);
+  });
+
   it('refuses our answers when configured with a key that is not the merchant’s', async () => {
     const wrong = pluginFor(sim, { [sim.merchant.publicKeyId]: sim.merchant.certificatePem });
     const error = await wrong

@@ -38,17 +38,13 @@ export function authenticateV3(request: FastifyRequest, ctx: SimContext): V3Call
       issue: `no merchant ${auth.mchid} exists in this simulator (create one with POST /_sim/merchants)`,
     });
   }
-  if (auth.serial_no !== merchant.merchantSerialNo) {
-    const caseOnly = auth.serial_no.toUpperCase() === merchant.merchantSerialNo.toUpperCase();
+  // Hex digits in any case name the same serial: popular clients send them lower-case and WeChat accepts it.
+  if (auth.serial_no.toUpperCase() !== merchant.merchantSerialNo.toUpperCase()) {
     throw new V3Error(401, 'SIGN_ERROR', '商户证书序列号有误。', {
       field: 'serial_no',
       value: auth.serial_no,
       location: 'authorization',
-      issue:
-        `serial_no ${auth.serial_no} does not match the merchant API certificate ${merchant.merchantSerialNo}` +
-        (caseOnly
-          ? ' (serials are upper-case hex)'
-          : ' (use the serial of apiclient_cert.pem, not of a platform certificate)'),
+      issue: `serial_no ${auth.serial_no} does not match the merchant API certificate ${merchant.merchantSerialNo} (use the serial of apiclient_cert.pem, not of a platform certificate; any letter case is fine)`,
     });
   }
   const now = ctx.clock.now();
