@@ -16,6 +16,7 @@ import { merchantConfig, type SimMerchantConfig } from './merchant-config.js';
 import { NotificationDispatcher } from './notifier/notification-dispatcher.js';
 import { LocalCa } from './pki/local-ca.js';
 import { generateMerchantCredentials } from './pki/merchant-credentials.js';
+import { RequestOriginGuard } from './request-origin-guard.js';
 import { buildSimApp } from './sim-app.js';
 import type { SimContext } from './sim-context.js';
 
@@ -29,6 +30,11 @@ export interface SimulatorOptions {
   https?: boolean | { hosts?: string[] };
   /** How browsers and merchants reach the simulator, when not `http(s)://host:port`. */
   publicUrl?: string;
+  /**
+   * More host names the simulator answers to. Requests naming any other host (DNS rebinding) are
+   * refused; loopback, WeChat's API hosts, `publicUrl`'s host and the listen address always work.
+   */
+  allowedHosts?: string[];
   /** The demo merchant created on first start; supplied keys or fixed ids make tests deterministic. */
   demoMerchant?: NewMerchant;
   /** Fastify's logger (off by default). */
@@ -119,8 +125,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       rejectUnauthorized: false,
     };
   }
-  const app = buildSimApp(ctx, { logger: options.logger ?? false, ...(tls ? { https: tls } : {}) });
-  await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+  const listenHost = options.host ?? '127.0.0.1';
+  const guard = new RequestOriginGuard({
+    listenHost,
+    publicUrl: options.publicUrl,
+    hosts: [
+      ...(typeof options.https === 'object' ? (options.https.hosts ?? []) : []),
+      ...(options.allowedHosts ?? []),
+    ],
+  });
+  const app = buildSimApp(ctx, { logger: options.logger ?? false, ...(tls ? { https: tls } : {}) }, guard);
+  await app.listen({ port: options.port ?? 0, host: listenHost });
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `${tls ? 'https' : 'http'}://${host}:${address.port}`;
