@@ -38,6 +38,8 @@ export interface DemoOptions {
   sessionSecret?: string;
   /** API version of orders that name none, default v3. */
   apiVersion?: WechatCredentials['apiVersion'];
+  /** Longest a buyer waits for the prepay (default 5 s). */
+  prepayDeadlineMs?: number;
   /** Rate limits and retention (default: the service's defaults). */
   limits?: ServiceConfig['limits'];
   metricsToken?: string;
@@ -82,6 +84,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       publicUrl: `http://${host}:${port}`,
       adminToken,
       orderTtlMinutes: 15,
+      prepayDeadlineMs: options.prepayDeadlineMs,
       simulatorUrl: simulator.url,
       logger: options.logger ?? false,
       limits: options.limits,

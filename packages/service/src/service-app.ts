@@ -180,11 +180,12 @@ export async function createServiceApp(
   const createOrder = new CreateOrder(deps, {
     orderLifetimeMs: config.orderTtlMinutes * 60_000,
     defaultApiVersion: config.wechat.apiVersion,
+    prepayDeadlineMs: config.prepayDeadlineMs,
   });
   const productQr = new SdkProductQrGateway(wechat);
   const useCases = {
     createOrder,
-    retryPrepay: new RetryPrepay(deps),
+    retryPrepay: new RetryPrepay(deps, { prepayDeadlineMs: config.prepayDeadlineMs }),
     getOrder: new GetOrder(deps),
     listOrders: new ListOrders(deps),
     listProducts: new ListProducts(deps),

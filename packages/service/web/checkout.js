@@ -101,7 +101,10 @@ async function buyProduct(product, button) {
     render(order);
     watch(order.orderNo);
   } catch (error) {
-    showError(error.message, null);
+    // WeChat too slow: the order exists; the retry button asks again with the same out_trade_no.
+    const orderNo = error.retryable ? error.orderNo : null;
+    showError(error.message, orderNo);
+    if (orderNo) watch(orderNo);
   } finally {
     button.disabled = false;
   }

@@ -16,6 +16,8 @@ export async function api(path, init) {
     const error = new Error(body?.wechatCode ? `${body.wechatCode}: ${message}` : message);
     error.status = response.status;
     error.code = body?.error;
+    error.orderNo = body?.orderNo;
+    error.retryable = body?.retryable === true;
     throw error;
   }
   return body;

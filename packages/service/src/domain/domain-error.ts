@@ -9,6 +9,8 @@ export type DomainErrorCode =
   | 'PAY_TYPE_UNSUPPORTED'
   | 'API_VERSION_NOT_CONFIGURED'
   | 'WECHAT_UNAVAILABLE'
+  /** WeChat did not answer in time; the same request may be retried (`details.orderNo` names the order). */
+  | 'WECHAT_TIMEOUT'
   | 'NOTIFICATION_REJECTED'
   | 'REFUND_EXCEEDS_PAID'
   | 'REFUND_CONFLICT'

@@ -7,6 +7,8 @@ export const ErrorSchema = Type.Object(
     error: Type.String(),
     message: Type.String(),
     wechatCode: Type.Optional(Type.String()),
+    orderNo: Type.Optional(Type.String()),
+    retryable: Type.Optional(Type.Boolean()),
   },
   { $id: 'Error' },
 );

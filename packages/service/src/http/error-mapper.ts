@@ -8,6 +8,10 @@ export interface ErrorBody {
   message: string;
   /** WeChat's own code when WeChat refused (`ORDERPAID`, `SYSTEMERROR`…). */
   wechatCode?: string;
+  /** The order the failure is about, when it was stored anyway (retry with its number). */
+  orderNo?: string;
+  /** `true` when the same request may simply be sent again. */
+  retryable?: boolean;
 }
 
 const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
@@ -20,6 +24,7 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   PAY_TYPE_UNSUPPORTED: 400,
   API_VERSION_NOT_CONFIGURED: 400,
   WECHAT_UNAVAILABLE: 502,
+  WECHAT_TIMEOUT: 503,
   NOTIFICATION_REJECTED: 400,
   REFUND_EXCEEDS_PAID: 409,
   REFUND_CONFLICT: 409,
@@ -40,10 +45,16 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
 /** Turns any thrown error into a status and a body that reveal nothing internal. */
 export function mapError(error: unknown): { status: number; body: ErrorBody } {
   if (error instanceof DomainError) {
-    const wechatCode = typeof error.details.wechatCode === 'string' ? error.details.wechatCode : undefined;
+    const { wechatCode, orderNo, retryable } = error.details;
     return {
       status: DOMAIN_STATUS[error.code],
-      body: { error: error.code, message: error.message, wechatCode },
+      body: {
+        error: error.code,
+        message: error.message,
+        ...(typeof wechatCode === 'string' ? { wechatCode } : {}),
+        ...(typeof orderNo === 'string' ? { orderNo } : {}),
+        ...(retryable === true ? { retryable } : {}),
+      },
     };
   }
   if (error instanceof WechatPayApiError) {

@@ -25,7 +25,15 @@ export interface CreateOrderOptions {
   defaultApiVersion?: ApiVersion;
   /** First query-fallback of a still-unpaid order, default 60 s after creation. */
   firstReconcileAfterMs?: number;
+  /**
+   * Longest the buyer waits for WeChat's prepay, the SDK's retries included, default 5 s. Past it
+   * the order is kept with the error `PREPAY_TIMEOUT` and `WECHAT_TIMEOUT` (retryable) is thrown.
+   */
+  prepayDeadlineMs?: number;
 }
+
+/** Default {@link CreateOrderOptions.prepayDeadlineMs}. */
+export const DEFAULT_PREPAY_DEADLINE_MS = 5_000;
 
 const MIN_LIFETIME_MS = 5 * 60_000;
 const PAY_TYPES: readonly PayType[] = ['NATIVE', 'JSAPI', 'MINIPROGRAM', 'H5', 'APP'];
@@ -35,13 +43,16 @@ const MAX_QUANTITY = 99;
  * Creates an order and its WeChat prepay. The order and the jobs that will close it on time and
  * reconcile it by query are written in one transaction before WeChat is called, so no order can be
  * left without its timeout, whatever fails next. A WeChat failure is stored on the order (still
- * NOTPAY) rather than thrown: the buyer sees why, and {@link RetryPrepay} can try again.
+ * NOTPAY) rather than thrown: the buyer sees why, and {@link RetryPrepay} can try again. A WeChat
+ * slower than the prepay deadline is the one exception: the order is stored the same way, and the
+ * buyer gets a retryable `WECHAT_TIMEOUT` at once instead of waiting out every SDK retry.
  */
 export class CreateOrder {
   readonly #deps: CreateOrderDeps;
   readonly #lifetimeMs: number;
   readonly #defaultApiVersion: ApiVersion;
   readonly #firstReconcileMs: number;
+  readonly #prepayDeadlineMs: number;
 
   constructor(deps: CreateOrderDeps, options: CreateOrderOptions = {}) {
     this.#deps = deps;
@@ -51,6 +62,7 @@ export class CreateOrder {
     }
     this.#defaultApiVersion = options.defaultApiVersion ?? 'v3';
     this.#firstReconcileMs = options.firstReconcileAfterMs ?? 60_000;
+    this.#prepayDeadlineMs = validDeadline(options.prepayDeadlineMs);
   }
 
   async execute(input: CreateOrderInput): Promise<CreateOrderOutput> {
@@ -115,6 +127,15 @@ export class CreateOrder {
       },
       jobs,
     );
-    return requestPrepay(this.#deps, order);
+    return requestPrepay(this.#deps, order, this.#prepayDeadlineMs);
   }
+}
+
+/** The prepay deadline option, checked: a whole number of milliseconds, at least 1. */
+export function validDeadline(deadlineMs: number | undefined): number {
+  const value = deadlineMs ?? DEFAULT_PREPAY_DEADLINE_MS;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new Error('prepayDeadlineMs must be a whole number of milliseconds');
+  }
+  return value;
 }

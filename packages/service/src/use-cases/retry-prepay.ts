@@ -1,4 +1,5 @@
 import { DomainError, type Order } from '../domain/index.js';
+import { validDeadline } from './create-order.js';
 import { requestPrepay } from './request-prepay.js';
 import type { PaymentDeps } from './use-case-deps.js';
 
@@ -17,9 +18,12 @@ export type RetryPrepayDeps = Pick<PaymentDeps, 'orders' | 'gateway' | 'clock' |
  */
 export class RetryPrepay {
   readonly #deps: RetryPrepayDeps;
+  readonly #deadlineMs: number;
 
-  constructor(deps: RetryPrepayDeps) {
+  /** `prepayDeadlineMs`: as for {@link CreateOrder}, default 5 s. */
+  constructor(deps: RetryPrepayDeps, options: { prepayDeadlineMs?: number } = {}) {
     this.#deps = deps;
+    this.#deadlineMs = validDeadline(options.prepayDeadlineMs);
   }
 
   async execute(input: RetryPrepayInput): Promise<RetryPrepayOutput> {
@@ -41,6 +45,6 @@ export class RetryPrepay {
     }
     const hasPrepay = order.codeUrl !== null || order.prepayId !== null || order.h5Url !== null;
     if (hasPrepay && order.wechatErrorCode === null) return order;
-    return requestPrepay(this.#deps, order);
+    return requestPrepay(this.#deps, order, this.#deadlineMs);
   }
 }

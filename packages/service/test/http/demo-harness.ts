@@ -37,7 +37,14 @@ export async function startTestDemo(
   engine: TestEngine = 'sqlite',
   options: Pick<
     DemoOptions,
-    'apiVersion' | 'tokenCache' | 'redisUrl' | 'redisPrefix' | 'limits' | 'metricsToken' | 'trustProxy'
+    | 'apiVersion'
+    | 'tokenCache'
+    | 'redisUrl'
+    | 'redisPrefix'
+    | 'limits'
+    | 'metricsToken'
+    | 'trustProxy'
+    | 'prepayDeadlineMs'
   > = {},
 ): Promise<RunningDemo & { url: string; schema?: string; cleanup(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'wxpay-service-http-'));

@@ -48,7 +48,13 @@ export const orderRoutes: FastifyPluginAsyncTypebox<OrderRoutesOptions> = async 
         tags: ['checkout'],
         summary: 'Create an order and its WeChat prepay; the amount comes from the product',
         body: CreateOrderBodySchema,
-        response: { 201: OrderSchema, 401: ErrorSchema, 429: ErrorSchema, ...errorResponses },
+        response: {
+          201: OrderSchema,
+          401: ErrorSchema,
+          429: ErrorSchema,
+          503: ErrorSchema,
+          ...errorResponses,
+        },
       },
     },
     async (request, reply) => {
@@ -83,7 +89,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<OrderRoutesOptions> = async 
         tags: ['checkout'],
         summary: 'Ask WeChat again for the prepay (same out_trade_no) after it failed',
         params: OrderNoParamsSchema,
-        response: { 200: OrderSchema, 429: ErrorSchema, ...errorResponses },
+        response: { 200: OrderSchema, 429: ErrorSchema, 503: ErrorSchema, ...errorResponses },
       },
     },
     async (request) => {
