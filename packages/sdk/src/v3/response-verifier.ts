@@ -47,11 +47,12 @@ export class V3ResponseVerifier {
     const nonce = header(headers, 'wechatpay-nonce');
     const signature = header(headers, 'wechatpay-signature');
     const serial = header(headers, 'wechatpay-serial');
+    // An empty header proves as little as an absent one, and is reported the same way.
     const missing = [
-      timestampText === undefined && 'Wechatpay-Timestamp',
-      nonce === undefined && 'Wechatpay-Nonce',
-      signature === undefined && 'Wechatpay-Signature',
-      serial === undefined && 'Wechatpay-Serial',
+      !timestampText && 'Wechatpay-Timestamp',
+      !nonce && 'Wechatpay-Nonce',
+      !signature && 'Wechatpay-Signature',
+      !serial && 'Wechatpay-Serial',
     ].filter(Boolean);
     if (missing.length > 0) {
       throw new WechatPaySignatureError('missing-header', `missing header ${missing.join(', ')}`, {

@@ -108,6 +108,22 @@ describe('V3ResponseVerifier', () => {
     },
   );
 
+  it.each(['Wechatpay-Timestamp', 'Wechatpay-Nonce', 'Wechatpay-Signature', 'Wechatpay-Serial'])(
+    'refuses an answer whose %s is empty, as missing',
+    (name) => {
+      const err = failure(verifier, { ...signed(body), [name]: '' }, body);
+      expect(err.reason).toBe('missing-header');
+      expect(err.message).toContain(name);
+    },
+  );
+
+  it('refuses a Wechatpay-Signature that decodes to no bytes at all', () => {
+    for (const signature of ['====', '!!!!', ' ']) {
+      const err = failure(verifier, { ...signed(body), 'Wechatpay-Signature': signature }, body);
+      expect(err.reason, JSON.stringify(signature)).toBe('bad-signature');
+    }
+  });
+
   it('refuses an unknown serial and lists the known ones', () => {
     const err = failure(verifier, signed(body, undefined, '5157F09EFDC096DE15EBE81A47057A7232F1B8E1'), body);
     expect(err.reason).toBe('unknown-serial');

@@ -1,8 +1,10 @@
 /**
- * A payment notification signed with this merchant's own keys but naming another `mch_id` / `mchid`
- * or an appid that is not ours must not pay anything. For v2 the API key signs whatever fields it is
- * given, so this check is the only guard; for v3 it stops a resource decrypted with our key but meant
- * for someone else. Real HTTP into the service, real signatures, on both engines.
+ * Payment notifications that look genuine but must not pay anything, each checked directly through
+ * real HTTP into the service, with real signatures, on both engines:
+ * - signed with this merchant's own keys but naming another `mch_id` / `mchid` or an appid that is
+ *   not ours. For v2 the API key signs whatever fields it is given, so the use case's merchant check
+ *   is the only guard; for v3 it stops a resource decrypted with our key but meant for someone else;
+ * - with an empty signature (v3 `Wechatpay-Signature`, v2 `sign`), everything else genuine.
  */
 import { buildV2PaymentNotification, buildV3Notification } from '@wechatpay-kit/sdk/testing';
 import { expect, it } from 'vitest';
@@ -20,7 +22,7 @@ let seq = 0;
 const transactionId = () =>
   `4200000000202612${String(Date.now()).slice(-8)}${String(++seq).padStart(4, '0')}`;
 
-describeOnEngines('a signed payment notification for another merchant', (engine) => {
+describeOnEngines('payment notifications that must not pay', (engine) => {
   let demo: TestDemo;
   useTestDemo(engine, (started) => {
     demo = started;
@@ -126,4 +128,28 @@ describeOnEngines('a signed payment notification for another merchant', (engine)
       expect((await detail(order.orderNo)).order.state).toBe('PAID');
     });
   }
+
+  it('v3 with an empty Wechatpay-Signature is refused as unverified, the order stays NOTPAY', async () => {
+    const order = await createOrder('v3');
+    const m = demo.simulator.merchant;
+    const sent = notification('v3', order, { appid: m.appid, mchid: m.mchid });
+    const answer = await deliver('v3', { ...sent, headers: { ...sent.headers, 'Wechatpay-Signature': '' } });
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.text)).toMatchObject({ code: 'FAIL' });
+    expect(answer.text).toContain('missing-header');
+    expect((await detail(order.orderNo)).order.state).toBe('NOTPAY');
+  });
+
+  it('v2 with an empty <sign> is refused as unverified, the order stays NOTPAY', async () => {
+    const order = await createOrder('v2');
+    const m = demo.simulator.merchant;
+    const sent = notification('v2', order, { appid: m.appid, mchid: m.mchid });
+    const emptied = sent.body.replace(/<sign>.*?<\/sign>/, '<sign><![CDATA[]]></sign>');
+    expect(emptied).toContain('<sign><![CDATA[]]></sign>');
+    const answer = await deliver('v2', { ...sent, body: emptied });
+    expect(answer.text).toContain('<return_code><![CDATA[FAIL]]></return_code>');
+    const { order: after, notifications } = await detail(order.orderNo);
+    expect(after.state).toBe('NOTPAY');
+    expect(notifications.map((n) => Boolean(n.verified))).toEqual([false]);
+  });
 });
