@@ -50,7 +50,15 @@ export interface DemoOptions {
 export interface RunningDemo {
   service: ServiceApp;
   simulator: RunningSimulator;
-  urls: { checkout: string; jsapi: string; admin: string; docs: string; phone: string; console: string };
+  urls: {
+    checkout: string;
+    jsapi: string;
+    h5: string;
+    admin: string;
+    docs: string;
+    phone: string;
+    console: string;
+  };
   adminToken: string;
   stop(): Promise<void>;
 }
@@ -100,11 +108,16 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       fulfil: (order) => print(`delivered ${order.description} for order ${order.orderNo}`),
     });
     const url = await service.start();
-    // Native mode 1: WeChat asks this URL for an order when a product QR is scanned.
-    simulator.ctx.merchants.update(m.mchid, { nativeCallbackUrl: `${config.publicUrl}/api/native/callback` });
+    // Native mode 1: WeChat asks this URL for an order when a product QR is scanned; H5 pay opens
+    // only from pages on the merchant's H5 pay domain — the service's.
+    simulator.ctx.merchants.update(m.mchid, {
+      nativeCallbackUrl: `${config.publicUrl}/api/native/callback`,
+      h5Domains: [new URL(config.publicUrl).hostname],
+    });
     const urls = {
       checkout: `${url}/`,
       jsapi: `${url}/jsapi`,
+      h5: `${url}/h5`,
       admin: `${url}/admin`,
       docs: `${url}/docs`,
       phone: `${simulator.url}/_sim/phone`,
@@ -113,6 +126,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     print(`wechatpay-kit demo is running (WeChat Pay simulator merchant ${m.mchid})`);
     print(`  checkout     ${urls.checkout}`);
     print(`  JSAPI page   ${urls.jsapi}   (in WeChat: sign in, pay with the stand-in bridge)`);
+    print(`  H5 page      ${urls.h5}   (a phone's browser: pay in the simulated WeChat, come back)`);
     print(`  admin        ${urls.admin}   token: ${adminToken}`);
     print(`  API docs     ${urls.docs}`);
     print(`  phone page   ${urls.phone}`);

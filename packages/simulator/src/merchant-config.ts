@@ -1,3 +1,4 @@
+import { h5DomainsOf } from './engine/merchant-registry.js';
 import type { MerchantRecord } from './engine/sim-records.js';
 
 /**
@@ -27,6 +28,8 @@ export interface SimMerchantConfig {
   platformSerialNo: string;
   platformCertificatePem: string;
   v3SigningMode: MerchantRecord['v3SigningMode'];
+  /** H5 pay domains: pages on these hosts (or their subdomains) may open the H5 cashier. */
+  h5Domains: string[];
 }
 
 export function merchantConfig(record: MerchantRecord, baseUrl: string): SimMerchantConfig {
@@ -53,5 +56,6 @@ export function merchantConfig(record: MerchantRecord, baseUrl: string): SimMerc
     platformSerialNo: record.platformSerialNo,
     platformCertificatePem: record.platformCertificatePem,
     v3SigningMode: record.v3SigningMode,
+    h5Domains: h5DomainsOf(record),
   };
 }

@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { controlRoutes } from './control/control-routes.js';
 import { phonePageRoutes } from './control/phone-page-routes.js';
 import type { RequestOriginGuard } from './request-origin-guard.js';
+import { h5CashierRoutes } from './routes/h5/h5-cashier-routes.js';
 import { platformRoutes } from './routes/platform/platform-routes.js';
 import { v2Routes } from './routes/v2/v2-routes.js';
 import { v3Routes } from './routes/v3/v3-routes.js';
@@ -30,5 +31,6 @@ export function buildSimApp(
   platformRoutes(app, ctx);
   controlRoutes(app, ctx);
   phonePageRoutes(app, ctx);
+  h5CashierRoutes(app, ctx);
   return app;
 }

@@ -72,12 +72,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const merchants = new MerchantRegistry(store, issue, () => clock.now());
   const users = new UserDirectory(store);
   let publicUrl = options.publicUrl ?? '';
-  const trades = new TradeEngine(
-    store,
-    clock,
-    users,
-    (prepayId) => `${publicUrl}/_sim/phone?prepay_id=${prepayId}`,
-  );
+  const trades = new TradeEngine(store, clock, users);
   const refunds = new RefundEngine(store, trades, clock, scheduler);
   const ctx: SimContext = {
     clock,

@@ -111,6 +111,18 @@ export class ControlInput {
     return new ControlInput(value as JsonObject, `${this.#where} "${name}" field`);
   }
 
+  /** An array of strings, each checked like {@link string}. */
+  strings(name: string, check?: { pattern: RegExp; hint: string }): string[] | undefined {
+    const value = this.#values[name];
+    if (value === undefined || value === null) return undefined;
+    if (!Array.isArray(value)) throw this.#wrong(name, 'an array of strings');
+    return value.map((item, i) => {
+      if (typeof item !== 'string') throw this.#wrong(`${name}[${i}]`, 'a string');
+      if (check && !check.pattern.test(item)) throw this.#wrong(`${name}[${i}]`, check.hint);
+      return item;
+    });
+  }
+
   /** An array of objects, each read with the same rules. */
   objects(name: string): ControlInput[] | undefined {
     const value = this.#values[name];

@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import { h5DomainsOf } from '../engine/merchant-registry.js';
 import type { MerchantRecord } from '../engine/sim-records.js';
 import { merchantConfig } from '../merchant-config.js';
 import type { SimContext } from '../sim-context.js';
 import { badRequest, ControlError, notFound } from './control-error.js';
 import { ControlInput } from './control-input.js';
-import { CALLBACK_URL, readNewMerchant, SIGNING_MODES } from './merchant-input.js';
+import { CALLBACK_URL, H5_DOMAIN, readNewMerchant, SIGNING_MODES } from './merchant-input.js';
 
 /** A merchant without its secrets: what a table or a log may show. */
 export interface MerchantSummary {
@@ -16,14 +17,15 @@ export interface MerchantSummary {
   platformSerialNo: string;
   v3SigningMode: MerchantRecord['v3SigningMode'];
   nativeCallbackUrl?: string;
+  h5Domains: string[];
   createdAt: number;
 }
 
-const PATCHABLE = ['v3SigningMode', 'nativeCallbackUrl'];
+const PATCHABLE = ['v3SigningMode', 'nativeCallbackUrl', 'h5Domains'];
 
 /**
  * `/_sim/merchants`: list, create (generated or supplied keys), read the full configuration a
- * client needs, and switch the settings a test flips (v3 signing mode, mode-1 callback URL).
+ * client needs, and switch the settings a test flips (v3 signing mode, mode-1 callback URL, H5 domains).
  */
 export function merchantControlRoutes(app: FastifyInstance, ctx: SimContext): void {
   const merchantOf = (mchid: string) => {
@@ -72,6 +74,8 @@ export function merchantControlRoutes(app: FastifyInstance, ctx: SimContext): vo
       // null or "" clears it: product QR scans then fail as with a merchant who never set one up
       patch.nativeCallbackUrl = input.string('nativeCallbackUrl', CALLBACK_URL);
     }
+    const h5Domains = input.strings('h5Domains', H5_DOMAIN);
+    if (h5Domains) patch.h5Domains = h5Domains.map((d) => d.toLowerCase());
     return summary(ctx.merchants.update(mchid, patch));
   });
 }
@@ -86,6 +90,7 @@ function summary(merchant: MerchantRecord): MerchantSummary {
     platformSerialNo: merchant.platformSerialNo,
     v3SigningMode: merchant.v3SigningMode,
     nativeCallbackUrl: merchant.nativeCallbackUrl,
+    h5Domains: h5DomainsOf(merchant),
     createdAt: merchant.createdAt,
   };
 }

@@ -10,6 +10,12 @@ const MCHID = { pattern: /^\d{8,12}$/, hint: '8–12 digits, like 1900000109' };
 const KEY32 = { pattern: /^[\x21-\x7e]{32}$/, hint: '32 printable ASCII characters' };
 const APPID = { pattern: /^wx[0-9a-zA-Z]{16}$/, hint: '"wx" and 16 letters or digits' };
 const PUBLIC_KEY_ID = { pattern: /^PUB_KEY_ID_\w+$/, hint: 'an id starting with PUB_KEY_ID_' };
+/** An H5 pay domain as the merchant platform takes it: a host name (or IPv4), no scheme, port or path. */
+export const H5_DOMAIN = {
+  pattern:
+    /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/,
+  hint: 'a host name such as shop.example.com (no scheme, port or path)',
+};
 export const CALLBACK_URL = { pattern: /^https?:\/\/[^\s]+$/, hint: 'an http:// or https:// URL' };
 
 /**
@@ -25,6 +31,7 @@ export function readNewMerchant(input: ControlInput): NewMerchant {
     apiV3Key: input.string('apiV3Key', KEY32),
     v3SigningMode: input.choice('v3SigningMode', SIGNING_MODES),
     nativeCallbackUrl: input.string('nativeCallbackUrl', CALLBACK_URL),
+    h5Domains: input.strings('h5Domains', H5_DOMAIN)?.map((d) => d.toLowerCase()),
     apps: input.objects('apps')?.map(readApp),
     credentials: credentials && readCredentials(credentials),
   };

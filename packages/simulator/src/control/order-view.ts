@@ -1,4 +1,5 @@
 import type { RefundRecord, TradeRecord } from '../engine/sim-records.js';
+import { checkmwebUrl } from '../routes/h5/checkmweb-url.js';
 import type { SimContext } from '../sim-context.js';
 
 /** An order as the phone page, the console and `wxpay sim pay` show it. */
@@ -95,7 +96,7 @@ export function orderView(ctx: SimContext, trade: TradeRecord): OrderView {
     expired: (trade.state === 'NOTPAY' || trade.state === 'USERPAYING') && now >= trade.expiresAt,
     prepayId: trade.prepayId,
     codeUrl: trade.codeUrl,
-    h5Url: trade.h5Url,
+    h5Url: checkmwebUrl(ctx.publicUrl(), trade),
     productId: trade.productId,
     notifyUrl: trade.notifyUrl,
     openid: trade.openid,

@@ -3,6 +3,7 @@ import type { SimContext } from '../sim-context.js';
 import { COMMON_SCRIPT } from './pages/common-script.js';
 import { CONSOLE_PAGE_HTML } from './pages/console-page-html.js';
 import { CONSOLE_PAGE_SCRIPT } from './pages/console-page-script.js';
+import { H5_CASHIER_SCRIPT } from './pages/h5-cashier-script.js';
 import { PAGE_STYLE } from './pages/page-style.js';
 import { PHONE_PAGE_HTML } from './pages/phone-page-html.js';
 import { PHONE_PAGE_SCRIPT } from './pages/phone-page-script.js';
@@ -12,13 +13,14 @@ const ASSETS: Record<string, { type: string; body: string }> = {
   'common.js': { type: 'text/javascript; charset=utf-8', body: COMMON_SCRIPT },
   'phone.js': { type: 'text/javascript; charset=utf-8', body: PHONE_PAGE_SCRIPT },
   'console.js': { type: 'text/javascript; charset=utf-8', body: CONSOLE_PAGE_SCRIPT },
+  'h5-cashier.js': { type: 'text/javascript; charset=utf-8', body: H5_CASHIER_SCRIPT },
 };
 
 /**
  * The pages pay and inspect from a browser — everything served from the simulator itself (no
  * CDN: it works offline), same-origin only by Content-Security-Policy.
  */
-const SECURITY_HEADERS = {
+export const PAGE_SECURITY_HEADERS = {
   'Content-Security-Policy':
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
   'X-Content-Type-Options': 'nosniff',
@@ -34,7 +36,7 @@ const SECURITY_HEADERS = {
  */
 export function phonePageRoutes(app: FastifyInstance, _ctx: SimContext): void {
   const page = (reply: FastifyReply, html: string) =>
-    reply.headers(SECURITY_HEADERS).type('text/html; charset=utf-8').send(html);
+    reply.headers(PAGE_SECURITY_HEADERS).type('text/html; charset=utf-8').send(html);
 
   app.get('/_sim/phone', async (_request, reply) => page(reply, PHONE_PAGE_HTML));
   app.get('/_sim/console', async (_request, reply) => page(reply, CONSOLE_PAGE_HTML));
@@ -44,6 +46,6 @@ export function phonePageRoutes(app: FastifyInstance, _ctx: SimContext): void {
     const asset = Object.hasOwn(ASSETS, request.params.name) ? ASSETS[request.params.name] : undefined;
     if (!asset)
       return reply.code(404).send({ error: 'NOT_FOUND', message: `no asset ${request.params.name}` });
-    return reply.headers(SECURITY_HEADERS).type(asset.type).send(asset.body);
+    return reply.headers(PAGE_SECURITY_HEADERS).type(asset.type).send(asset.body);
   });
 }

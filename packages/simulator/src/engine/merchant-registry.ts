@@ -20,6 +20,8 @@ export interface NewMerchant {
   apiV3Key?: string;
   v3SigningMode?: V3SigningMode;
   nativeCallbackUrl?: string;
+  /** H5 pay domains; default the loopback names, where a developer's service runs. */
+  h5Domains?: string[];
   /** Supply keys instead of generating them. */
   credentials?: MerchantCredentials;
 }
@@ -113,6 +115,7 @@ export class MerchantRegistry {
       publicKeyPrivatePem: credentials.publicKey.privateKeyPem,
       v3SigningMode: input.v3SigningMode ?? 'public-key',
       nativeCallbackUrl: input.nativeCallbackUrl,
+      h5Domains: input.h5Domains ?? [...DEFAULT_H5_DOMAINS],
       createdAt: this.#now(),
     };
     if (record.apiKey.length !== 32 || record.apiV3Key.length !== 32) {
@@ -121,10 +124,12 @@ export class MerchantRegistry {
     return this.#merchants.set(record);
   }
 
-  /** Changes settings of a merchant (signing mode, mode-1 callback URL). */
+  /** Changes settings of a merchant (signing mode, mode-1 callback URL, H5 domains). */
   update(
     mchid: string,
-    patch: Partial<Pick<MerchantRecord, 'v3SigningMode' | 'nativeCallbackUrl' | 'sandboxSignKey'>>,
+    patch: Partial<
+      Pick<MerchantRecord, 'v3SigningMode' | 'nativeCallbackUrl' | 'sandboxSignKey' | 'h5Domains'>
+    >,
   ): MerchantRecord {
     const record = this.#merchants.get(mchid);
     if (!record) throw new Error(`unknown merchant ${mchid}`);
@@ -139,6 +144,14 @@ export class MerchantRegistry {
       if (!this.#merchants.get(String(n))) return String(n);
     }
   }
+}
+
+/** Where a developer's own service runs: what a new merchant's H5 pay domains are until set. */
+const DEFAULT_H5_DOMAINS = ['127.0.0.1', 'localhost'];
+
+/** The merchant's H5 pay domains (those of merchants saved before they existed: the defaults). */
+export function h5DomainsOf(merchant: MerchantRecord): string[] {
+  return merchant.h5Domains ?? [...DEFAULT_H5_DOMAINS];
 }
 
 function randomKey(): string {

@@ -26,6 +26,11 @@ export function newCodeUrl(): string {
   return `weixin://wxpay/bizpayurl?pr=${randomBytes(6).toString('base64url').slice(0, 7)}`;
 }
 
+/** The numeric `package` of an H5 cashier URL (`checkmweb?prepay_id=…&package=…`), 10 digits. */
+export function newH5Package(): string {
+  return `${1 + randomInt(9)}${digits(9)}`;
+}
+
 /** 29 digits, `50…`, like WeChat's refund ids. */
 export function newRefundId(now: number): string {
   return `50${digits(5)}${beijingCompact(now).slice(0, 8)}${digits(14)}`;

@@ -35,6 +35,11 @@ export interface MerchantRecord {
   v3SigningMode: V3SigningMode;
   /** Native mode 1: where a scanned product QR is reported (v2 XML). */
   nativeCallbackUrl?: string;
+  /**
+   * H5 pay domains (商户平台 › H5支付域名): the H5 cashier opens only from pages on these hosts or
+   * their subdomains. Absent on merchants saved before it existed: loopback names then.
+   */
+  h5Domains?: string[];
   /** Sandbox (`/sandboxnew/`) key, issued by `getsignkey`. */
   sandboxSignKey?: string;
   createdAt: number;
@@ -73,7 +78,8 @@ export interface TradeRecord {
   signType?: 'MD5' | 'HMAC-SHA256';
   prepayId: string;
   codeUrl?: string;
-  h5Url?: string;
+  /** MWEB: the `package` of its cashier URL (see `h5/checkmweb-url.ts`); the URL's host is the caller's. */
+  h5Package?: string;
   createdAt: number;
   /** Unpaid after this the order is closed (`time_expire`, default 2 h). */
   expiresAt: number;

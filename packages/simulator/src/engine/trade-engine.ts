@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SimClock } from './sim-clock.js';
 import { SimError } from './sim-error.js';
-import { newCodeUrl, newPrepayId, newTransactionId } from './sim-ids.js';
+import { newCodeUrl, newH5Package, newPrepayId, newTransactionId } from './sim-ids.js';
 import type { ApiVersion, TradeRecord, TradeState, TradeType } from './sim-records.js';
 import type { Collection, StateStore } from './state-store.js';
 import type { UserDirectory } from './user-directory.js';
@@ -54,14 +54,12 @@ export class TradeEngine {
   readonly #byCodeUrl = new Map<string, TradeRecord>();
   readonly #clock: SimClock;
   readonly #users: UserDirectory;
-  readonly #h5Url: (prepayId: string) => string;
   readonly #paidListeners: PaidListener[] = [];
 
-  constructor(store: StateStore, clock: SimClock, users: UserDirectory, h5Url: (prepayId: string) => string) {
+  constructor(store: StateStore, clock: SimClock, users: UserDirectory) {
     this.#trades = store.collection<TradeRecord>('trades', (t) => tradeKey(t.mchid, t.outTradeNo));
     this.#clock = clock;
     this.#users = users;
-    this.#h5Url = h5Url;
   }
 
   /** Rebuilds the lookup indexes after the store was loaded. */
@@ -114,7 +112,7 @@ export class TradeEngine {
       signType: input.signType,
       prepayId,
       codeUrl: input.tradeType === 'NATIVE' ? newCodeUrl() : undefined,
-      h5Url: input.tradeType === 'MWEB' ? this.#h5Url(prepayId) : undefined,
+      h5Package: input.tradeType === 'MWEB' ? newH5Package() : undefined,
       createdAt: now,
       expiresAt: input.timeExpire ?? now + PREPAY_LIFETIME_MS,
       state: 'NOTPAY',

@@ -116,7 +116,7 @@ describe('unifiedorder', () => {
     expect(sim.ctx.trades.lookup(answer.prepay_id)?.appid).toBe(app.appid);
   });
 
-  it('MWEB answers the phone-page mweb_url of the order', async () => {
+  it("MWEB answers an mweb_url shaped as WeChat's cashier URL, on the host the client called", async () => {
     const answer = await client.unifiedOrder({
       ...order('mweb-1'),
       trade_type: 'MWEB',
@@ -125,8 +125,18 @@ describe('unifiedorder', () => {
       }),
     });
     const trade = sim.ctx.trades.lookup(answer.prepay_id)!;
-    expect(answer.mweb_url).toBe(trade.h5Url);
-    expect(answer.mweb_url).toBe(`${sim.url}/_sim/phone?prepay_id=${answer.prepay_id}`);
+    expect(trade.h5Package).toMatch(/^[1-9]\d{9}$/);
+    expect(answer.mweb_url).toBe(
+      `${sim.url}/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=${answer.prepay_id}&package=${trade.h5Package}`,
+    );
+    const byName = v2ClientFor(sim, { baseUrl: sim.url.replace('127.0.0.1', 'localhost') });
+    const again = await byName.unifiedOrder({ ...order('mweb-2'), trade_type: 'MWEB' });
+    await byName.close();
+    expect(again.mweb_url).toMatch(
+      new RegExp(
+        `^http://localhost:${new URL(sim.url).port}/cgi-bin/mmpayweb-bin/checkmweb\\?prepay_id=${again.prepay_id}&package=\\d{10}$`,
+      ),
+    );
   });
 
   it('HMAC-SHA256 requests are answered signed with HMAC-SHA256', async () => {

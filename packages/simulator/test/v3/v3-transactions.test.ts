@@ -61,7 +61,9 @@ describe.each<V3SigningMode>(['public-key', 'certificates'])('v3 transactions (%
       ...nativeOrder(suite.sim),
       scene_info: { payer_client_ip: '203.0.113.7', h5_info: { type: 'Wap' } },
     });
-    expect(h5.h5_url).toContain(`${suite.sim.url}/_sim/phone?prepay_id=`);
+    expect(h5.h5_url).toMatch(
+      new RegExp(`^${suite.sim.url}/cgi-bin/mmpayweb-bin/checkmweb\\?prepay_id=wx\\w+&package=\\d{10}$`),
+    );
     const h5Trade = suite.sim.ctx.trades.lookup(new URL(h5.h5_url).searchParams.get('prepay_id')!);
     expect(h5Trade?.tradeType).toBe('MWEB');
     expect(h5Trade?.clientIp).toBe('203.0.113.7');

@@ -156,7 +156,7 @@ export class SdkWechatGateway implements WechatGateway {
           h5_info: { type: 'Wap', wap_url: this.#notifyBaseUrl, wap_name: 'shop' },
         });
         const r = await this.clients.v2.unifiedOrder({ ...common, trade_type: 'MWEB', scene_info: scene });
-        return { h5Url: r.mweb_url, prepayId: r.prepay_id };
+        return { h5Url: this.#withReturn(r.mweb_url, order), prepayId: r.prepay_id };
       }
       case 'APP': {
         const r = await this.#v2For(order).unifiedOrder({ ...common, trade_type: 'APP' });
@@ -186,11 +186,22 @@ export class SdkWechatGateway implements WechatGateway {
       }
       case 'H5': {
         const scene_info = { payer_client_ip: order.clientIp, h5_info: { type: 'Wap' } };
-        return { h5Url: (await tx.h5({ ...common, scene_info })).h5_url };
+        return { h5Url: this.#withReturn((await tx.h5({ ...common, scene_info })).h5_url, order) };
       }
       case 'APP':
         return { prepayId: (await tx.app({ ...common, appid: this.clients.appAppid })).prepay_id };
     }
+  }
+
+  /**
+   * WeChat's H5 cashier sends the browser back to `redirect_url` (URL-encoded, appended by the
+   * merchant) once the payer paid or cancelled in WeChat: here the shopper's order page, which asks
+   * the server whether it was paid — the return itself proves nothing.
+   */
+  #withReturn(h5Url: string | undefined, order: Order): string | undefined {
+    if (!h5Url) return undefined;
+    const back = `${this.#notifyBaseUrl}/h5/orders/${encodeURIComponent(order.orderNo)}`;
+    return `${h5Url}${h5Url.includes('?') ? '&' : '?'}redirect_url=${encodeURIComponent(back)}`;
   }
 
   async #queryV2(order: OrderRef): Promise<WechatTradeStatus> {

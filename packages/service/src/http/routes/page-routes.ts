@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
+import { OrderNoParamsSchema } from '../api-schemas.js';
 
 export interface PageRoutesOptions {
   /** Demo mode: the simulator's base URL, handed to the checkout page for its phone-page link. */
@@ -17,6 +18,8 @@ const ASSETS: Record<string, string> = {
   'admin.js': 'text/javascript; charset=utf-8',
   'order-watch.js': 'text/javascript; charset=utf-8',
   'jsapi.js': 'text/javascript; charset=utf-8',
+  'h5.js': 'text/javascript; charset=utf-8',
+  'h5-order.js': 'text/javascript; charset=utf-8',
   'admin-format.js': 'text/javascript; charset=utf-8',
   'admin-dom.js': 'text/javascript; charset=utf-8',
   'admin-lists.js': 'text/javascript; charset=utf-8',
@@ -34,13 +37,15 @@ function chartJsFile(): string {
 }
 
 /**
- * The checkout and admin pages: static files read once at start, plain HTML/CSS/JS with no build
+ * The checkout, JSAPI, H5 and admin pages: static files read once at start, plain HTML/CSS/JS with no build
  * step and nothing from a CDN, so they work right after `npm install && npm start`.
  */
 export const pageRoutes: FastifyPluginAsync<PageRoutesOptions> = async (app, { simulatorUrl }) => {
   const read = (name: string) => readFileSync(new URL(name, WEB_DIR), 'utf8');
   const checkout = read('checkout.html').replaceAll('{{SIMULATOR_URL}}', escapeAttribute(simulatorUrl ?? ''));
   const jsapi = read('jsapi.html').replaceAll('{{SIMULATOR_URL}}', escapeAttribute(simulatorUrl ?? ''));
+  const h5 = read('h5.html');
+  const h5Order = read('h5-order.html');
   // Demo mode shows "request resend": only the simulator can be asked to send a notification again.
   const admin = read('admin.html').replaceAll('{{DEMO}}', simulatorUrl ? 'true' : 'false');
   const assets = new Map(Object.keys(ASSETS).map((name) => [name, read(name)]));
@@ -50,6 +55,13 @@ export const pageRoutes: FastifyPluginAsync<PageRoutesOptions> = async (app, { s
   const html = { schema: { hide: true } };
   app.get('/', html, async (_request, reply) => reply.type('text/html; charset=utf-8').send(checkout));
   app.get('/jsapi', html, async (_request, reply) => reply.type('text/html; charset=utf-8').send(jsapi));
+  app.get('/h5', html, async (_request, reply) => reply.type('text/html; charset=utf-8').send(h5));
+  // Where WeChat's H5 cashier sends the browser back (`redirect_url`); the page asks the API.
+  app.get(
+    '/h5/orders/:orderNo',
+    { schema: { hide: true, params: OrderNoParamsSchema } },
+    async (_request, reply) => reply.type('text/html; charset=utf-8').send(h5Order),
+  );
   app.get('/admin', html, async (_request, reply) => reply.type('text/html; charset=utf-8').send(admin));
   app.get('/assets/vendor/chart.umd.js', html, async (_request, reply) =>
     reply

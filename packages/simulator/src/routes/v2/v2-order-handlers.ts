@@ -3,6 +3,7 @@ import type { V2Fields } from '@wechatpay-kit/sdk';
 import { beijingCompact } from '../../engine/sim-ids.js';
 import type { TradeRecord, TradeState, TradeType } from '../../engine/sim-records.js';
 import type { SimContext } from '../../sim-context.js';
+import { callerOrigin, checkmwebUrl } from '../h5/checkmweb-url.js';
 import {
   beijingTime,
   fen,
@@ -100,7 +101,7 @@ export function v2OrderHandlers(
           trade_type: trade.tradeType,
           prepay_id: trade.prepayId,
           code_url: trade.codeUrl,
-          mweb_url: trade.h5Url,
+          mweb_url: checkmwebUrl(callerOrigin(call.request, ctx.publicUrl()), trade),
         },
       };
     },

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { isRfc3339 } from '@wechatpay-kit/sdk';
 import type { TradeType } from '../../engine/sim-records.js';
 import type { SimContext } from '../../sim-context.js';
+import { callerOrigin, checkmwebUrl } from '../h5/checkmweb-url.js';
 import type { V3Call, V3Endpoints } from './v3-endpoint.js';
 import { V3Error } from './v3-error.js';
 import type { V3JsonBody } from './v3-json-body.js';
@@ -137,7 +138,12 @@ function createOrder(ctx: SimContext, call: V3Call, kind: OrderKind) {
     timeExpire,
   });
   if (kind === 'native') return { status: 200, body: { code_url: trade.codeUrl } };
-  if (kind === 'h5') return { status: 200, body: { h5_url: trade.h5Url } };
+  if (kind === 'h5') {
+    return {
+      status: 200,
+      body: { h5_url: checkmwebUrl(callerOrigin(call.request, ctx.publicUrl()), trade) },
+    };
+  }
   return { status: 200, body: { prepay_id: trade.prepayId } };
 }
 

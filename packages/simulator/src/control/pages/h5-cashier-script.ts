@@ -1,0 +1,46 @@
+/**
+ * The H5 cashier's script (`/_sim/assets/h5-cashier.js`): lists the simulated users, pays or cancels
+ * through the control API, then leaves for `redirect_url` — WeChat's way back to the merchant after
+ * the WeChat app, whatever the outcome — or, without one, back to the page that opened the cashier.
+ */
+export const H5_CASHIER_SCRIPT = `
+'use strict';
+(function () {
+  var card = document.getElementById('cashier');
+  var prepayId = card.dataset.prepayId;
+  var redirectUrl = card.dataset.redirectUrl;
+  var select = document.getElementById('user');
+  var notice = document.getElementById('notice');
+  var buttons = [document.getElementById('pay'), document.getElementById('cancel')];
+
+  function say(text, kind) {
+    notice.textContent = text;
+    notice.className = 'notice ' + (kind || '');
+  }
+
+  function leave() {
+    if (redirectUrl) location.replace(redirectUrl);
+    else history.back();
+  }
+
+  function act(action, done) {
+    buttons.forEach(function (b) { b.disabled = true; });
+    var body = action === 'pay' ? { user: select.value } : {};
+    sim.api('POST', '/orders/' + encodeURIComponent(prepayId) + '/' + action, body)
+      .then(function () { say(done, 'ok'); setTimeout(leave, 300); })
+      .catch(function (error) {
+        say(error.message, 'error');
+        buttons.forEach(function (b) { b.disabled = false; });
+      });
+  }
+
+  sim.api('GET', '/users').then(function (users) {
+    users.forEach(function (user) {
+      select.append(sim.el('option', { value: user.id, text: user.nickname }));
+    });
+  }).catch(function (error) { say(error.message, 'error'); });
+
+  buttons[0].addEventListener('click', function () { act('pay', '支付成功，正在返回商户 paid, returning to the merchant'); });
+  buttons[1].addEventListener('click', function () { act('cancel', '已取消支付，正在返回商户 cancelled, returning'); });
+})();
+`;
