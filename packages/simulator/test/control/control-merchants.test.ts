@@ -202,7 +202,9 @@ describe('control API: health, merchants, users', () => {
 
     const renamed = await call('PATCH', path, { apiKey: 'x'.repeat(32) });
     expect(renamed.status).toBe(400);
-    expect(renamed.body.message).toBe('cannot change apiKey; changeable: v3SigningMode, nativeCallbackUrl, h5Domains');
+    expect(renamed.body.message).toBe(
+      'cannot change apiKey; changeable: v3SigningMode, nativeCallbackUrl, h5Domains',
+    );
     expect((await call('PATCH', '/merchants/1999999999', { v3SigningMode: 'public-key' })).status).toBe(404);
   });
 
