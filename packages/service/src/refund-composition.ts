@@ -52,13 +52,15 @@ export function composeRefunds(
         await assertOrderExists(orderNo);
         return deps.refunds.forOrder(orderNo);
       },
-      async handleRefundNotification(apiVersion, headers, rawBody) {
-        const result = await notification.execute({ apiVersion, headers, rawBody });
+      async handleRefundNotification(apiVersion, headers, rawBody, handling) {
+        const storeUnverified = handling?.storeUnverified;
+        const result = await notification.execute({ apiVersion, headers, rawBody, storeUnverified });
         if (result.ack) return { ack: true };
         return {
           ack: false,
           failure: result.outcome === 'retry' ? 'error' : 'rejected',
           message: result.message,
+          unverified: !result.verified,
         };
       },
     },

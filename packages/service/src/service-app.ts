@@ -55,6 +55,7 @@ import {
   ListProducts,
   MarkPaid,
   type PaymentDeps,
+  PruneUnverifiedNotifications,
   REFUND_QUERY_JOB,
   ReconcileOrder,
   RequestNotificationResend,
@@ -77,6 +78,8 @@ export interface ServiceAppOptions {
   databaseSchema?: string;
   /** Job polling interval; tests shorten it. */
   jobPollIntervalMs?: number;
+  /** How often unverified notifications past their retention are deleted (default hourly). */
+  pruneIntervalMs?: number;
   /** Where problems outside any request go (the event bus); by default the HTTP app's logger. */
   logger?: UseCaseLogger;
   /** Redis key prefix of the token cache (tests isolate themselves with one). */
@@ -97,6 +100,8 @@ export interface ServiceApp {
   readonly platform?: ComposedPlatform['platform'];
   /** The URL the service listens on, once started (the real port when `port` was 0). */
   readonly url: string;
+  /** Deletes unverified notifications past their retention now (also run at start and hourly). */
+  pruneNotifications(): Promise<number>;
   start(): Promise<string>;
   /** Stops accepting, ends SSE streams, lets running jobs finish, closes the database. */
   stop(): Promise<void>;
@@ -221,13 +226,20 @@ export async function createServiceApp(
     retryPrepay: async (orderNo) => placed(await useCases.retryPrepay.execute({ orderNo })),
     getOrder: async (orderNo) => (await useCases.getOrder.execute({ orderNo })).order,
     listOrders: (filter) => useCases.listOrders.execute(filter),
-    async handlePaymentNotification(apiVersion, headers, rawBody) {
-      const result = await useCases.handleNotification.execute({ apiVersion, headers, rawBody });
+    async handlePaymentNotification(apiVersion, headers, rawBody, handling) {
+      const storeUnverified = handling?.storeUnverified;
+      const result = await useCases.handleNotification.execute({
+        apiVersion,
+        headers,
+        rawBody,
+        storeUnverified,
+      });
       if (result.ack) return { ack: true };
       return {
         ack: false,
         failure: result.outcome === 'rejected' ? 'rejected' : 'error',
         message: result.message,
+        unverified: !result.verified,
       };
     },
     ping: async () => {
@@ -296,6 +308,23 @@ export async function createServiceApp(
   log = options.logger ?? http.app.log;
 
   let url = '';
+  const prune = new PruneUnverifiedNotifications(
+    { notifications: deps.notifications, clock, logger },
+    resolveAbuseLimits(config.limits).unverifiedRetentionDays,
+  );
+  let pruneTimer: NodeJS.Timeout | undefined;
+  let pruning: Promise<unknown> = Promise.resolve();
+  const pruneInBackground = () => {
+    pruning = prune
+      .execute()
+      .catch((error) =>
+        log.warn(
+          { err: error instanceof Error ? error.message : String(error) },
+          'unverified notification prune failed',
+        ),
+      );
+  };
+
   let stopped: Promise<void> | undefined;
   return {
     config,
@@ -308,14 +337,19 @@ export async function createServiceApp(
     get url() {
       return url;
     },
+    pruneNotifications: () => prune.execute(),
     async start() {
       const address = await http.app.listen({ port: config.port, host: config.host });
       url = address.replace('[::1]', '127.0.0.1');
       jobs.start();
+      pruneInBackground();
+      pruneTimer = setInterval(pruneInBackground, options.pruneIntervalMs ?? 3_600_000).unref();
       return url;
     },
     stop() {
       stopped ??= (async () => {
+        clearInterval(pruneTimer);
+        await pruning;
         http.streams.closeAll();
         await http.app.close();
         await jobs.stop();

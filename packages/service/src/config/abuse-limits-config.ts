@@ -18,6 +18,8 @@ export interface AbuseLimits {
    * answered 429 and not stored; a correctly signed one is still verified, applied and ACKed.
    */
   notifyFailures: RateLimit;
+  /** Unverified notifications stored, from all sources together; past it they are answered, not kept. */
+  unverifiedStored: RateLimit;
   /** Clients tracked per limit at most (the oldest are forgotten first). */
   maxClients: number;
   /** Unverified notifications older than this are deleted; verified ones are kept for good. */
@@ -30,6 +32,7 @@ export const DEFAULT_ABUSE_LIMITS: AbuseLimits = {
   orders: { max: 60, windowMs: MINUTE },
   authFailures: { max: 10, windowMs: 15 * MINUTE },
   notifyFailures: { max: 20, windowMs: MINUTE },
+  unverifiedStored: { max: 120, windowMs: MINUTE },
   maxClients: 10_000,
   unverifiedRetentionDays: 30,
 };

@@ -145,6 +145,7 @@ export function loadServiceConfig(env: Env = process.env): ServiceConfig {
       orders: rateLimit(env, 'RATE_LIMIT_ORDERS'),
       authFailures: rateLimit(env, 'RATE_LIMIT_AUTH_FAILURES'),
       notifyFailures: rateLimit(env, 'RATE_LIMIT_NOTIFY_FAILURES'),
+      unverifiedStored: rateLimit(env, 'RATE_LIMIT_UNVERIFIED_STORED'),
       unverifiedRetentionDays: integer(env, 'UNVERIFIED_NOTIFICATION_RETENTION_DAYS', 30, 1, 3650),
     },
     metricsToken: optional(env, 'METRICS_TOKEN'),

@@ -9,3 +9,4 @@ export { FULFIL_JOB } from './ports.js';
 export * from './refund.js';
 export type * from './refund-ports.js';
 export * from './refund-state-machine.js';
+export * from './unverified-notification.js';

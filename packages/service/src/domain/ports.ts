@@ -135,6 +135,8 @@ export interface ReceivedNotification {
 export interface NotificationLog {
   record(entry: ReceivedNotification): Promise<void>;
   forOrder(orderNo: string): Promise<ReceivedNotification[]>;
+  /** Deletes unverified notifications received before `before`; verified ones are never deleted. */
+  pruneUnverified(before: Date): Promise<number>;
 }
 
 export interface JobQueue {

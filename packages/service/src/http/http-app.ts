@@ -72,7 +72,13 @@ export async function buildHttpApp(options: HttpAppOptions & { metrics: ServiceM
     onLimited: () => metrics.rateLimited.inc({ limit: 'orders' }),
   });
   await app.register(wechatAuthRoutes, { platform: options.platform, sessions });
-  await app.register(notifyRoutes, { operations, metrics, refunds: options.refunds });
+  await app.register(notifyRoutes, {
+    operations,
+    metrics,
+    refunds: options.refunds,
+    failures: limiter('notifyFailures'),
+    unverifiedStored: new ClientRateLimiter(limits.unverifiedStored),
+  });
   await app.register(adminRoutes, {
     operations,
     admin: options.admin,

@@ -1,5 +1,5 @@
 import type { ApiVersion, Refund, RefundFilter } from '../domain/index.js';
-import type { NotificationVerdict } from './service-operations.js';
+import type { NotificationHandling, NotificationVerdict } from './service-operations.js';
 
 export interface RequestRefundCommand {
   orderNo: string;
@@ -22,5 +22,6 @@ export interface RefundOperations {
     apiVersion: ApiVersion,
     headers: Record<string, string | string[] | undefined>,
     rawBody: Buffer,
+    handling?: NotificationHandling,
   ): Promise<NotificationVerdict>;
 }

@@ -27,7 +27,19 @@ export interface PlacedOrder {
  */
 export type NotificationVerdict =
   | { ack: true }
-  | { ack: false; failure: 'rejected' | 'error'; message: string };
+  | {
+      ack: false;
+      failure: 'rejected' | 'error';
+      message: string;
+      /** `true` when it failed verification: nobody has shown it came from WeChat. */
+      unverified?: boolean;
+    };
+
+/** How the route wants a notification handled. */
+export interface NotificationHandling {
+  /** `false` when its source failed verification too often: not stored if it fails again. */
+  storeUnverified: boolean;
+}
 
 /**
  * What the routes need from the application, one method per use case. The composition root binds
@@ -44,6 +56,7 @@ export interface ServiceOperations {
     apiVersion: ApiVersion,
     headers: Record<string, string | string[] | undefined>,
     rawBody: Buffer,
+    handling?: NotificationHandling,
   ): Promise<NotificationVerdict>;
   /** `true` when the database answers. */
   ping(): Promise<boolean>;

@@ -13,6 +13,8 @@ export interface HandlePaymentNotificationInput {
   headers: Record<string, string | string[] | undefined>;
   /** The body exactly as received: the signature covers these bytes. */
   rawBody: Buffer | string;
+  /** `false`: its source is over its limit, so it is not stored if it fails verification. */
+  storeUnverified?: boolean;
 }
 
 export type NotificationOutcome = 'applied' | 'duplicate' | 'ignored' | 'anomaly' | 'rejected';
@@ -24,6 +26,8 @@ export interface HandlePaymentNotificationOutput {
   message: string;
   outcome: NotificationOutcome;
   orderNo: string | null;
+  /** Whether it passed signature verification (a rejection that did not counts against its source). */
+  verified: boolean;
   /** Settles when fulfilment has run; the HTTP route answers WeChat without waiting for it. */
   fulfilment: Promise<void>;
 }
@@ -79,7 +83,14 @@ export class HandlePaymentNotification {
       fulfilment: Promise<void> = Promise.resolve(),
     ): HandlePaymentNotificationOutput => {
       const ack = outcome !== 'rejected';
-      return { ack, message: ack ? 'OK' : detail, outcome, orderNo: payment?.orderNo ?? null, fulfilment };
+      return {
+        ack,
+        message: ack ? 'OK' : detail,
+        outcome,
+        orderNo: payment?.orderNo ?? null,
+        verified: payment !== undefined,
+        fulfilment,
+      };
     };
     const done = async (
       outcome: NotificationOutcome,
@@ -98,10 +109,12 @@ export class HandlePaymentNotification {
       this.#deps.logger?.warn({ apiVersion: input.apiVersion, reason }, 'payment notification rejected');
       // Logged under the order it claims (marked unverified), so the admin sees forgeries in context.
       const claimed = error instanceof DomainError ? error.details.claimedOrderNo : undefined;
-      await this.#deps.notifications.record({
-        ...logEntry('rejected', reason, undefined),
-        orderNo: typeof claimed === 'string' ? claimed : null,
-      });
+      if (input.storeUnverified !== false) {
+        await this.#deps.notifications.record({
+          ...logEntry('rejected', reason, undefined),
+          orderNo: typeof claimed === 'string' ? claimed : null,
+        });
+      }
       return answer('rejected', reason, undefined);
     }
 

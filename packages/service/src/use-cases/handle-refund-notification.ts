@@ -14,6 +14,8 @@ export interface HandleRefundNotificationInput {
   headers: Record<string, string | string[] | undefined>;
   /** The body exactly as received. */
   rawBody: Buffer | string;
+  /** `false`: its source is over its limit, so it is not stored if it fails verification. */
+  storeUnverified?: boolean;
 }
 
 /** `retry`: it could not be confirmed now (WeChat unreachable); answered with a failure so WeChat resends. */
@@ -24,6 +26,8 @@ export interface HandleRefundNotificationOutput {
   message: string;
   outcome: RefundNotificationOutcome;
   refundNo: string | null;
+  /** Whether it could be verified (decrypted and, for v3, its signature checked). */
+  verified: boolean;
 }
 
 export type HandleRefundNotificationDeps = Pick<
@@ -63,18 +67,27 @@ export class HandleRefundNotification {
       verdict = { outcome: 'rejected', detail: reason };
     }
     const { outcome, detail, refund } = verdict;
+    const verified = notice !== undefined;
+    const ack = outcome !== 'rejected' && outcome !== 'retry';
+    const output = {
+      ack,
+      message: ack ? 'OK' : detail,
+      outcome,
+      refundNo: refund?.refundNo ?? null,
+      verified,
+    };
+    if (!verified && input.storeUnverified === false) return output;
     await notifications.record({
       apiVersion: input.apiVersion,
       kind: 'refund',
       orderNo: refund?.orderNo ?? null,
       rawBody: rawBody.toString('utf8'),
       headers: keptHeaders(input.headers),
-      verified: notice !== undefined,
+      verified,
       outcome: outcome === detail ? outcome : `${outcome}: ${detail}`,
       receivedAt: clock.now(),
     });
-    const ack = outcome !== 'rejected' && outcome !== 'retry';
-    return { ack, message: ack ? 'OK' : detail, outcome, refundNo: refund?.refundNo ?? null };
+    return output;
   }
 
   /** A verified notification: checked against the refund, confirmed (v2), applied once. */

@@ -13,6 +13,7 @@ export * from './list-orders.js';
 export * from './list-products.js';
 export * from './mark-paid.js';
 export * from './order-number.js';
+export * from './prune-unverified-notifications.js';
 export * from './reconcile-order.js';
 export * from './reconcile-refund.js';
 export * from './refund-deps.js';

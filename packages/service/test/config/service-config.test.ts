@@ -133,6 +133,7 @@ describe('loadServiceConfig', () => {
       orders: { max: 30, windowMs: 60_000 },
       authFailures: { max: 10, windowMs: 900_000 },
       notifyFailures: { max: 0, windowMs: 60_000 },
+      unverifiedStored: { max: 120, windowMs: 60_000 },
       maxClients: 10_000,
       unverifiedRetentionDays: 7,
     });

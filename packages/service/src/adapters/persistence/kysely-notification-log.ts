@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { NotificationLog, ReceivedNotification } from '../../domain/ports.js';
 import type { DatabaseSchema } from './database-schema.js';
-import { rowMapper } from './row-mapper.js';
+import { rowMapper, toMillis } from './row-mapper.js';
 
 /**
  * Every callback WeChat sent, kept verbatim with its verification outcome, so a disputed payment
@@ -26,5 +26,14 @@ export class KyselyNotificationLog implements NotificationLog {
       .orderBy('id')
       .execute();
     return rows.map(rowMapper.toNotification);
+  }
+
+  async pruneUnverified(before: Date): Promise<number> {
+    const result = await this.#db
+      .deleteFrom('notifications_received')
+      .where('verified', '=', 0)
+      .where('received_at', '<', toMillis(before))
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 }

@@ -8,6 +8,7 @@ import type {
   Product,
 } from '../../domain/order.js';
 import type { NewOrder, ReceivedNotification, TransitionRequest } from '../../domain/ports.js';
+import { storableNotification } from '../../domain/unverified-notification.js';
 import type {
   NotificationsReceivedTable,
   OrderHistoryTable,
@@ -137,7 +138,9 @@ export const rowMapper = {
     };
   },
 
-  fromNotification(entry: ReceivedNotification): Insertable<NotificationsReceivedTable> {
+  /** Stored bounded when unverified ({@link storableNotification}), whole when verified. */
+  fromNotification(received: ReceivedNotification): Insertable<NotificationsReceivedTable> {
+    const entry = storableNotification(received);
     return {
       api_version: entry.apiVersion,
       kind: entry.kind,

@@ -1,6 +1,7 @@
 import { v2NotificationAck, v3NotificationAck, v3NotificationFailure } from '@wechatpay-kit/sdk';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiVersion } from '../../domain/index.js';
+import type { ClientRateLimiter } from '../client-rate-limiter.js';
 import type { RefundOperations } from '../refund-operations.js';
 import type { ServiceMetrics } from '../service-metrics.js';
 import type { NotificationVerdict, ServiceOperations } from '../service-operations.js';
@@ -11,6 +12,10 @@ export interface NotifyRoutesOptions {
   metrics: ServiceMetrics;
   /** Adds `/api/notify/v2/refund` and `/api/notify/v3/refund`. */
   refunds?: RefundOperations;
+  /** Failed verifications per source: past the limit, unverified ones get 429 and are not stored. */
+  failures?: ClientRateLimiter;
+  /** Unverified notifications stored, all sources together (`*`). */
+  unverifiedStored?: ClientRateLimiter;
 }
 
 /** Notifications are small; anything bigger is not from WeChat. */
@@ -23,7 +28,7 @@ const NOTIFY_BODY_LIMIT = 64 * 1024;
  */
 export const notifyRoutes: FastifyPluginAsync<NotifyRoutesOptions> = async (
   app,
-  { operations, metrics, refunds },
+  { operations, metrics, refunds, failures, unverifiedStored },
 ) => {
   acceptRawBodies(app, NOTIFY_BODY_LIMIT);
   app.setErrorHandler(async (error, request, reply) => {
@@ -38,9 +43,13 @@ export const notifyRoutes: FastifyPluginAsync<NotifyRoutesOptions> = async (
     async (request: FastifyRequest, reply: FastifyReply) => {
       const started = process.hrtime.bigint();
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      // Every notification is verified, whatever its source did before: a limit only decides
+      // whether one that fails is stored, and how it is answered — never whether WeChat's is applied.
+      const blocked = failures?.retryAfter(request.ip);
+      const storeUnverified = blocked === undefined && unverifiedStored?.retryAfter('*') === undefined;
       let verdict: NotificationVerdict;
       try {
-        verdict = await handler(apiVersion, request.headers, body);
+        verdict = await handler(apiVersion, request.headers, body, { storeUnverified });
       } catch (error) {
         request.log.error({ err: error }, 'notification handling failed');
         verdict = { ack: false, failure: 'error', message: 'internal error, please retry' };
@@ -50,6 +59,14 @@ export const notifyRoutes: FastifyPluginAsync<NotifyRoutesOptions> = async (
         { api_version: apiVersion, outcome: verdict.ack ? 'ack' : 'fail' },
         seconds,
       );
+      if (!verdict.ack && verdict.unverified) {
+        if (storeUnverified) unverifiedStored?.hit('*');
+        const wait = blocked ?? failures?.hit(request.ip);
+        if (wait !== undefined) {
+          metrics.rateLimited.inc({ limit: 'notify' });
+          reply.status(429).header('Retry-After', String(wait));
+        }
+      }
       return answer(reply, apiVersion, verdict);
     };
 
@@ -75,7 +92,11 @@ function answer(reply: FastifyReply, apiVersion: ApiVersion, verdict: Notificati
   if (apiVersion === 'v2') {
     const xml = verdict.ack ? v2NotificationAck(true) : v2NotificationAck(false, verdict.message);
     // v2 reads return_code from a 200 answer; a non-200 would also be retried but hides the reason.
-    return reply.status(200).type('text/xml; charset=utf-8').send(xml);
+    // Only a source over its limit of failed verifications gets another status (429).
+    return reply
+      .status(reply.statusCode === 429 ? 429 : 200)
+      .type('text/xml; charset=utf-8')
+      .send(xml);
   }
   if (verdict.ack) {
     const ack = v3NotificationAck();
@@ -83,8 +104,9 @@ function answer(reply: FastifyReply, apiVersion: ApiVersion, verdict: Notificati
   }
   const failure = v3NotificationFailure(verdict.message);
   // A notification that will never verify is the sender's fault (4xx); anything else is ours (5xx).
+  const status = verdict.failure === 'rejected' ? 400 : failure.status;
   return reply
-    .status(verdict.failure === 'rejected' ? 400 : failure.status)
+    .status(reply.statusCode === 429 ? 429 : status)
     .headers(failure.headers)
     .send(failure.body);
 }

@@ -6,6 +6,7 @@ import * as nativeMode1 from './0004-native-mode1.js';
 import * as adminSearch from './0005-admin-search.js';
 import * as payerOpenid from './0006-payer-openid.js';
 import * as fulfilmentOutbox from './0007-fulfilment-outbox.js';
+import * as unverifiedRetention from './0008-unverified-retention.js';
 
 /**
  * The migrations, imported statically rather than read from a folder at run time, so they work the
@@ -21,6 +22,7 @@ export const migrationProvider: MigrationProvider = {
       '0005-admin-search': adminSearch,
       '0006-payer-openid': payerOpenid,
       '0007-fulfilment-outbox': fulfilmentOutbox,
+      '0008-unverified-retention': unverifiedRetention,
     };
   },
 };
