@@ -83,4 +83,19 @@ describe.skipIf(!hasChromium)('checkout page in Chromium', () => {
     expect(await page.locator('#pay-error').isHidden()).toBe(true);
     await page.close();
   });
+  it('a WeChat slower than the prepay deadline: told at the deadline, and the retry brings the QR code', async () => {
+    const page = await browser.newPage({ viewport: { width: 420, height: 820 } });
+    demo.simulator.ctx.faults.setApiFaults([
+      { api: 'v3.transactions.native', kind: 'SLOW', delayMs: 8_000, times: 1 },
+    ]);
+    await page.goto(`${demo.url}/`);
+    await page.locator('button[data-product-id="demo-coffee"]').click();
+    await page.locator('#pay-error').waitFor({ state: 'visible', timeout: 7_000 });
+    expect(await page.locator('#pay-error-text').textContent()).toContain('did not answer within 5 s');
+    await page.locator('#pay-retry').waitFor({ state: 'visible' });
+    await page.locator('#pay-retry').click();
+    await page.locator('#pay-qr-img').waitFor({ state: 'visible' });
+    expect(await page.locator('#pay-error').isHidden()).toBe(true);
+    await page.close();
+  });
 });
