@@ -31,6 +31,11 @@ export interface JobRunnerOptions {
   concurrency?: number;
   /** After this long a claimed job counts as abandoned (its worker died) and is claimed again. */
   lockMs?: number;
+  /**
+   * How often a running job's lock is extended by another `lockMs`, default a third of `lockMs`: a
+   * job slower than its lock (a close that waits out WeChat's timeouts) is not taken for abandoned.
+   */
+  lockRenewMs?: number;
   clock: Clock;
   /** Give up after this many failed attempts; retries forever when absent. */
   maxAttempts?: number;
@@ -92,6 +97,7 @@ export class JobRunner {
       pollIntervalMs: options.pollIntervalMs ?? 500,
       concurrency,
       lockMs: options.lockMs ?? 30_000,
+      lockRenewMs: options.lockRenewMs ?? Math.max(1, Math.floor((options.lockMs ?? 30_000) / 3)),
       backoff: options.backoff ?? exponentialBackoff,
     };
   }
@@ -185,12 +191,27 @@ export class JobRunner {
   }
 
   async #run(job: Job): Promise<void> {
-    const { db, handlers, workerId, clock, maxAttempts, backoff, onFailure } = this.#options;
+    const { db, handlers, workerId, clock, maxAttempts, backoff, onFailure, lockMs, lockRenewMs } =
+      this.#options;
     const mine = db.updateTable('jobs').where('id', '=', job.id).where('locked_by', '=', workerId);
+    // The final update waits for a renewal in flight, so none can re-lock a job after it is released.
+    let renewing: Promise<unknown> = Promise.resolve();
+    const renew = setInterval(() => {
+      renewing = mine
+        .where('done_at', 'is', null)
+        .set({ locked_until: clock.now().getTime() + lockMs })
+        .execute()
+        .catch((error: unknown) => this.#options.onPollError?.(error));
+    }, lockRenewMs);
+    renew.unref();
     try {
       await handlers[job.type]!(job);
+      clearInterval(renew);
+      await renewing;
       await mine.set({ done_at: clock.now().getTime(), locked_until: null }).execute();
     } catch (error) {
+      clearInterval(renew);
+      await renewing;
       const message = (error instanceof Error ? error.message : String(error)).slice(0, MAX_ERROR_LENGTH);
       const attempts = job.attempts + 1;
       const now = clock.now().getTime();

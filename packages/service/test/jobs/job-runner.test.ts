@@ -340,6 +340,37 @@ forEachEngine('JobRunner', (database, engine) => {
     await running;
   });
 
+  it('renews the lock of a job that runs longer than its lock, so no other worker takes it over', async () => {
+    await queue.enqueue({ type: 'close-expired', key: 'SLOWER', runAt: clock.now() });
+    const started = deferred();
+    const release = deferred();
+    const runs: string[] = [];
+    const a = runner(
+      {
+        'close-expired': async () => {
+          runs.push('a');
+          started.resolve();
+          await release.promise;
+        },
+      },
+      { lockMs: 30_000, lockRenewMs: 5 },
+    );
+    const b = runner({ 'close-expired': async () => void runs.push('b') }, { workerId: 'worker-b' });
+    const running = a.runDueOnce();
+    await started.promise;
+    for (let i = 0; i < 4; i++) {
+      clock.advance(20_000);
+      const due = clock.now().getTime();
+      await until(async () => Number((await jobRow('SLOWER')).locked_until) > due, 'the lock to be renewed');
+      expect(await b.runDueOnce()).toBe(0);
+    }
+    expect(runs).toEqual(['a']);
+    release.resolve();
+    await running;
+    expect(await jobRow('SLOWER')).toMatchObject({ locked_by: 'worker-a', locked_until: null });
+    expect(Number((await jobRow('SLOWER')).done_at)).toBe(clock.now().getTime());
+  });
+
   it('fills a free slot at once: one slow job does not hold up the trivial ones behind it', async () => {
     await queue.enqueue({ type: 'close-expired', key: 'SLOW', runAt: new Date(clock.now().getTime() - 1) });
     for (let i = 0; i < 10; i++)
