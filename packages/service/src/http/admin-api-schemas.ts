@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { OrderSchema, OrderStateSchema } from './api-schemas.js';
+import { OrderSchema, OrderStateSchema, TEXT_PATTERN } from './api-schemas.js';
 import { RefundSchema } from './refund-schemas.js';
 
 /** Request and answer shapes of the admin console's API (behind the admin token). */
@@ -16,6 +16,7 @@ export const AdminOrdersQuerySchema = Type.Object(
     q: Type.Optional(
       Type.String({
         maxLength: 128,
+        pattern: TEXT_PATTERN,
         description: 'an order number prefix, or exactly a WeChat transaction id or a payer openid',
       }),
     ),

@@ -2,6 +2,14 @@ import { type Static, Type } from '@sinclair/typebox';
 
 /** Every request and answer shape of the HTTP API: validation, TypeScript types and OpenAPI from one place. */
 
+/**
+ * Free text: no control characters, unpaired UTF-16 halves or XML non-characters — PostgreSQL
+ * refuses NUL in text and WeChat's v2 XML cannot carry any of them.
+ */
+export const TEXT_PATTERN = '^[^\\p{Cc}\\p{Cs}\\uFFFE\\uFFFF]*$';
+/** Identifiers (product ids, openids, codes): printable ASCII, no space. */
+export const TOKEN_PATTERN = '^[\\x21-\\x7E]*$';
+
 export const ErrorSchema = Type.Object(
   {
     error: Type.String(),
@@ -9,6 +17,7 @@ export const ErrorSchema = Type.Object(
     wechatCode: Type.Optional(Type.String()),
     orderNo: Type.Optional(Type.String()),
     retryable: Type.Optional(Type.Boolean()),
+    field: Type.Optional(Type.String({ description: 'the refused input, when one field was wrong' })),
   },
   { $id: 'Error' },
 );
@@ -30,11 +39,11 @@ export const ProductSchema = Type.Object({
 
 export const CreateOrderBodySchema = Type.Object(
   {
-    productId: Type.String({ minLength: 1, maxLength: 64 }),
+    productId: Type.String({ minLength: 1, maxLength: 64, pattern: TOKEN_PATTERN }),
     quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 99 })),
     payType: Type.Union(['NATIVE', 'JSAPI', 'MINIPROGRAM', 'H5', 'APP'].map((t) => Type.Literal(t))),
     apiVersion: Type.Optional(Type.Union([Type.Literal('v2'), Type.Literal('v3')])),
-    openid: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    openid: Type.Optional(Type.String({ minLength: 1, maxLength: 128, pattern: TOKEN_PATTERN })),
   },
   { additionalProperties: false },
 );

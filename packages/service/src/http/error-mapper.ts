@@ -1,3 +1,5 @@
+import { STATUS_CODES, validateHeaderValue } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { WechatPayApiError, WechatPayError } from '@wechatpay-kit/sdk';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type DomainErrorCode } from '../domain/index.js';
@@ -12,7 +14,20 @@ export interface ErrorBody {
   orderNo?: string;
   /** `true` when the same request may simply be sent again. */
   retryable?: boolean;
+  /** The refused input (`amount`, `from`…) when one field was wrong. */
+  field?: string;
 }
+
+/** Fastify's own refusals under the service's codes (its `FST_ERR_…` names are not a contract). */
+const FRAMEWORK_CODES: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_JSON',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
+  FST_ERR_BAD_URL: 'BAD_URL',
+  FST_ERR_MAX_PARAM_LENGTH: 'BAD_URL',
+};
 
 const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   PRODUCT_NOT_FOUND: 404,
@@ -63,26 +78,56 @@ export function mapError(error: unknown): { status: number; body: ErrorBody } {
   if (error instanceof WechatPayError) {
     return { status: 502, body: { error: 'WECHAT_UNAVAILABLE', message: 'WeChat Pay could not be reached' } };
   }
-  const fastifyError = error as Partial<FastifyError>;
+  const fastifyError = error as Partial<FastifyError> & { field?: string };
   if (fastifyError.validation) {
-    return {
-      status: 400,
-      body: { error: 'VALIDATION_FAILED', message: fastifyError.message ?? 'invalid request' },
-    };
+    const message = fastifyError.message ?? 'invalid request';
+    return { status: 400, body: { error: 'VALIDATION_FAILED', message, field: fastifyError.field } };
   }
   const status = fastifyError.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    return {
-      status,
-      body: { error: fastifyError.code ?? 'BAD_REQUEST', message: fastifyError.message ?? '' },
-    };
+    const code = FRAMEWORK_CODES[fastifyError.code ?? ''] ?? 'BAD_REQUEST';
+    return { status, body: { error: code, message: fastifyError.message ?? 'bad request' } };
   }
   return { status: 500, body: { error: 'INTERNAL', message: 'internal error' } };
 }
 
-/** Fastify's error handler: one place decides statuses; 5xx are logged, never sent in detail. */
+/**
+ * Fastify's error handler: one place decides statuses; 5xx are logged, never sent in detail. A
+ * `Location` the route had set, and any header value Node refuses to send, are dropped: otherwise
+ * the error answer fails too and Fastify's fallback handler answers with its internal text.
+ */
 export function errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const { status, body } = mapError(error);
   if (status >= 500) request.log.error({ err: error }, 'request failed');
-  void reply.status(status).send(body);
+  for (const [name, value] of Object.entries(reply.getHeaders())) {
+    if (name === 'location' || !sendable(name, value)) reply.removeHeader(name);
+  }
+  void reply.status(status).type('application/json; charset=utf-8').send(body);
+}
+
+function sendable(name: string, value: unknown): boolean {
+  try {
+    validateHeaderValue(name, value as string);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Answers a request Node could not even parse (bad request line, oversized headers), which never
+ * reaches a route or {@link errorHandler}: same format, so no framework default answers either.
+ */
+export function clientErrorAnswer(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable) return void socket.destroy();
+  const status =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const body = JSON.stringify({
+    error: status === 400 ? 'BAD_REQUEST' : status === 408 ? 'REQUEST_TIMEOUT' : 'HEADERS_TOO_LARGE',
+    message: 'the request could not be read as HTTP',
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

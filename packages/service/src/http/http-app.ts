@@ -4,9 +4,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { resolveAbuseLimits } from '../config/abuse-limits-config.js';
 import { ClientRateLimiter } from './client-rate-limiter.js';
-import { errorHandler } from './error-mapper.js';
+import { clientErrorAnswer, errorHandler } from './error-mapper.js';
 import { redactingLoggerOptions } from './log-redaction.js';
 import { OrderEventStreams } from './order-event-stream.js';
+import { fieldErrorFormatter, strictValidatorCompiler } from './request-validator.js';
+import { recordRoutes } from './route-table.js';
 import { adminRoutes } from './routes/admin-routes.js';
 import { nativeCallbackRoutes } from './routes/native-callback-routes.js';
 import { notifyRoutes } from './routes/notify-routes.js';
@@ -37,12 +39,17 @@ export async function buildHttpApp(options: HttpAppOptions & { metrics: ServiceM
     trustProxy: options.trustProxy ?? false,
     bodyLimit: 64 * 1024,
     forceCloseConnections: true,
-    // Unknown fields are refused, not silently dropped: a client sending `amount` learns at once
-    // that the price comes from the product.
-    ajv: { customOptions: { removeAdditional: false } },
+    schemaErrorFormatter: fieldErrorFormatter,
+    // Errors Fastify meets before any route (a path that is no valid URL) get the one error format.
+    frameworkErrors: errorHandler,
+    clientErrorHandler: clientErrorAnswer,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // No coercion, unknown fields refused (a client sending `amount` learns at once that the price
+  // comes from the product), one parse rule for query and path integers.
+  app.setValidatorCompiler(strictValidatorCompiler());
   app.setErrorHandler(errorHandler);
   addSecurityHeaders(app, { simulatorUrl: options.simulatorUrl, publicUrl: options.publicUrl });
+  recordRoutes(app);
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({ error: 'NOT_FOUND', message: `no route for ${request.method} ${request.url}` }),
   );

@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { TEXT_PATTERN } from './api-schemas.js';
 
 /** Request and answer shapes of the refund API (validation, types and OpenAPI). */
 
@@ -29,8 +30,8 @@ export const RefundSchema = Type.Object({
 
 export const RequestRefundBodySchema = Type.Object(
   {
-    amount: Type.Integer({ minimum: 1, description: 'fen to refund' }),
-    reason: Type.Optional(Type.String({ maxLength: 80 })),
+    amount: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'fen to refund' }),
+    reason: Type.Optional(Type.String({ maxLength: 80, pattern: TEXT_PATTERN })),
     refundNo: Type.Optional(
       Type.String({
         pattern: '^[0-9A-Za-z_\\-|*]{6,64}$',

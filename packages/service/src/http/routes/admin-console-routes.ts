@@ -10,6 +10,7 @@ import {
 import type { AdminOperations } from '../admin-operations.js';
 import { adminView } from '../admin-view.js';
 import { ErrorSchema, errorResponses, OrderNoParamsSchema } from '../api-schemas.js';
+import { parseInstant } from '../instant-parser.js';
 import type { RefundOperations } from '../refund-operations.js';
 import { refundView } from '../refund-view.js';
 
@@ -99,8 +100,8 @@ export const adminConsoleRoutes: FastifyPluginAsyncTypebox<AdminConsoleRoutesOpt
       const { bucket, from, to } = request.query;
       const buckets = await operations.stats({
         bucket: bucket ?? 'hour',
-        from: from ? new Date(from) : undefined,
-        to: to ? new Date(to) : undefined,
+        from: from === undefined ? undefined : parseInstant(from),
+        to: to === undefined ? undefined : parseInstant(to),
       });
       return buckets.map(adminView.bucket);
     },

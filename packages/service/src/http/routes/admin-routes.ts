@@ -7,6 +7,7 @@ import type { AdminOperations } from '../admin-operations.js';
 import { adminView } from '../admin-view.js';
 import { ErrorSchema } from '../api-schemas.js';
 import type { ClientRateLimiter } from '../client-rate-limiter.js';
+import { parseInstant } from '../instant-parser.js';
 import type { RefundOperations } from '../refund-operations.js';
 import type { ServiceOperations } from '../service-operations.js';
 import { adminConsoleRoutes } from './admin-console-routes.js';
@@ -47,8 +48,8 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
         payType,
         apiVersion,
         search: q,
-        createdFrom: from ? new Date(from) : undefined,
-        createdTo: to ? new Date(to) : undefined,
+        createdFrom: from === undefined ? undefined : parseInstant(from),
+        createdTo: to === undefined ? undefined : parseInstant(to),
         limit: limit ?? 50,
         afterOrderNo: before,
       });

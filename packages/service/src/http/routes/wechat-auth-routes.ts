@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { DomainError, type OAuthScope } from '../../domain/index.js';
-import { ErrorSchema } from '../api-schemas.js';
+import { ErrorSchema, TEXT_PATTERN, TOKEN_PATTERN } from '../api-schemas.js';
 import type { PlatformHttpOptions, PlatformOperations } from '../platform-operations.js';
 import type { WechatSessions } from '../wechat-sessions.js';
 
@@ -68,8 +68,8 @@ export const wechatAuthRoutes: FastifyPluginAsyncTypebox<WechatAuthRoutesOptions
         tags: ['wechat'],
         summary: 'WeChat sends the browser back here: state checked, code exchanged, session opened',
         querystring: Type.Object({
-          code: Type.Optional(Type.String({ maxLength: 256 })),
-          state: Type.Optional(Type.String({ maxLength: 256 })),
+          code: Type.Optional(Type.String({ maxLength: 256, pattern: TOKEN_PATTERN })),
+          state: Type.Optional(Type.String({ maxLength: 256, pattern: TOKEN_PATTERN })),
         }),
         response: errors,
       },
@@ -108,7 +108,9 @@ export const wechatAuthRoutes: FastifyPluginAsyncTypebox<WechatAuthRoutesOptions
       schema: {
         tags: ['wechat'],
         summary: 'wx.config parameters for a page on the configured domains (#fragment removed)',
-        querystring: Type.Object({ url: Type.String({ minLength: 1, maxLength: 2048 }) }),
+        querystring: Type.Object({
+          url: Type.String({ minLength: 1, maxLength: 2048, pattern: TEXT_PATTERN }),
+        }),
         response: {
           200: Type.Object({
             appId: Type.String(),
@@ -133,7 +135,7 @@ export const wechatAuthRoutes: FastifyPluginAsyncTypebox<WechatAuthRoutesOptions
         tags: ['wechat'],
         summary: 'Mini-program login: wx.login() code → session token (session_key stays here)',
         body: Type.Object(
-          { code: Type.String({ minLength: 1, maxLength: 128 }) },
+          { code: Type.String({ minLength: 1, maxLength: 128, pattern: TOKEN_PATTERN }) },
           { additionalProperties: false },
         ),
         response: {
@@ -155,9 +157,14 @@ export const wechatAuthRoutes: FastifyPluginAsyncTypebox<WechatAuthRoutesOptions
   );
 };
 
-/** Only a path of this site: `/x` yes; `//evil.example`, `/\evil`, `https://…` no (open redirect). */
+/**
+ * A path of this site written as a browser sends it: `/`, then only URL characters (RFC 3986,
+ * non-ASCII already %-encoded, every `%` followed by two hex digits). Not `//host` or `/\host`
+ * (open redirect), and nothing Node would refuse in a `Location` header. Anything else: `/`.
+ */
+const LOCAL_PATH = /^\/(?![/\\])(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*$/;
+
+/** Where the sign-in leads back to: `returnTo` when it is a safe local path, else `/`. */
 export function safeReturnTo(value: string | undefined): string {
-  const path = value ?? '';
-  const local = path.startsWith('/') && !path.startsWith('//');
-  return local && ![...path].some((c) => c < ' ' || c === '\\') ? path : '/jsapi';
+  return value !== undefined && LOCAL_PATH.test(value) ? value : '/';
 }
