@@ -113,6 +113,24 @@ describeOnEngines('no 5xx on bad input, and one error format for every error', (
     expectErrorFormat(large.body, 'BODY_TOO_LARGE');
   });
 
+  it('a forged notification carrying NUL bytes is refused as forged (v3 400, v2 FAIL), not answered 500', async () => {
+    const body = '{"id":"x\u0000","resource":{"ciphertext":"\u0000"}}\u0000';
+    for (const path of ['/api/notify/v3', '/api/notify/v3/refund']) {
+      const answer = await fetch(`${demo.url}${path}`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(answer.status, path).toBe(400);
+    }
+    for (const path of ['/api/notify/v2', '/api/notify/v2/refund']) {
+      const answer = await fetch(`${demo.url}${path}`, { method: 'POST', body: '<xml>\u0000</xml>' });
+      const xml = await answer.text();
+      expect(xml, path).toContain('FAIL');
+      expect(xml, path).not.toContain('internal error');
+    }
+  });
+
   it('a path that is no valid URL, and bytes that are no HTTP, are answered in the error format', async () => {
     const badUrl = await json(`${demo.url}/api/orders/%E0%A4%A`);
     expect(badUrl.status).toBe(400);

@@ -144,15 +144,24 @@ export const rowMapper = {
     return {
       api_version: entry.apiVersion,
       kind: entry.kind,
-      order_no: entry.orderNo,
-      raw_body: entry.rawBody,
+      order_no: entry.orderNo === null ? null : storableText(entry.orderNo),
+      raw_body: storableText(entry.rawBody),
       headers: JSON.stringify(entry.headers),
       verified: entry.verified ? 1 : 0,
-      outcome: entry.outcome,
+      outcome: storableText(entry.outcome),
       received_at: toMillis(entry.receivedAt),
     };
   },
 };
+
+/**
+ * Text from outside (a notification's raw body, a claimed order number) as PostgreSQL can store it:
+ * its text type refuses NUL, so a forged body carrying one failed the insert and was answered 500
+ * instead of being logged and refused. A NUL becomes U+FFFD, as no genuine WeChat body has one.
+ */
+function storableText(text: string): string {
+  return text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;
+}
 
 /** Epoch ms of a Date, refusing an invalid one rather than storing NaN or NULL. */
 export function toMillis(date: Date): number {
