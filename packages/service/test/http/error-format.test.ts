@@ -3,7 +3,7 @@ import Fastify from 'fastify';
 import { expect, it } from 'vitest';
 import { errorHandler } from '../../src/http/error-mapper.js';
 import { json, type TestDemo } from './demo-harness.js';
-import { describeOnEngines, useTestDemo } from './engine-suites.js';
+import { describeOnEngines, NO_RATE_LIMITS, useTestDemo } from './engine-suites.js';
 import { authorizeAs, cookieFrom, startOAuth } from './wechat-sign-in.js';
 
 type ErrorAnswer = { error: string; message: string; field?: string };
@@ -32,9 +32,13 @@ function rawExchange(url: string, bytes: string): Promise<string> {
 
 describeOnEngines('no 5xx on bad input, and one error format for every error', (engine) => {
   let demo: TestDemo;
-  useTestDemo(engine, (started) => {
-    demo = started;
-  });
+  useTestDemo(
+    engine,
+    (started) => {
+      demo = started;
+    },
+    { limits: NO_RATE_LIMITS },
+  );
   const admin = () => ({ Authorization: `Bearer ${demo.adminToken}` });
 
   it('dates that cannot be represented (leap second, lower-case t…z with :60, offsets) → 400 naming the field', async () => {

@@ -2,7 +2,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { beforeAll, expect, it } from 'vitest';
 import { type RouteEntry, routesOf } from '../../src/http/route-table.js';
 import { eventually, json, type TestDemo } from './demo-harness.js';
-import { describeOnEngines, useTestDemo } from './engine-suites.js';
+import { describeOnEngines, NO_RATE_LIMITS, useTestDemo } from './engine-suites.js';
 
 /** Odd text: controls, invisible and bidi characters, unpaired surrogates, huge, numeric-looking, odd dates. */
 const ODD_TEXT = [
@@ -129,9 +129,13 @@ interface Probe {
 describeOnEngines('route-by-route fuzz: no bad input gets a 5xx or another error format', (engine) => {
   let demo: TestDemo;
   let paidOrderNo = '';
-  useTestDemo(engine, (started) => {
-    demo = started;
-  });
+  useTestDemo(
+    engine,
+    (started) => {
+      demo = started;
+    },
+    { limits: NO_RATE_LIMITS },
+  );
 
   beforeAll(async () => {
     const created = await json<{ orderNo: string; codeUrl: string }>(`${demo.url}/api/orders`, {

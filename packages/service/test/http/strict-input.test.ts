@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { eventually, json, type TestDemo } from './demo-harness.js';
-import { describeOnEngines, useTestDemo } from './engine-suites.js';
+import { describeOnEngines, NO_RATE_LIMITS, useTestDemo } from './engine-suites.js';
 
 type Answer = { error?: string; message?: string; field?: string };
 type Wrong = { field: string; values: unknown[] };
@@ -31,9 +31,13 @@ const REFUND_FIELDS: Wrong[] = [
 
 describeOnEngines('strict input: exact JSON types, one parse rule per query and path parameter', (engine) => {
   let demo: TestDemo;
-  useTestDemo(engine, (started) => {
-    demo = started;
-  });
+  useTestDemo(
+    engine,
+    (started) => {
+      demo = started;
+    },
+    { limits: NO_RATE_LIMITS },
+  );
   const admin = () => ({ Authorization: `Bearer ${demo.adminToken}` });
   const orderCount = async () =>
     (await json<unknown[]>(`${demo.url}/api/admin/orders?limit=200`, { headers: admin() })).body.length;
