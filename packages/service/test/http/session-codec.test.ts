@@ -45,7 +45,9 @@ describe('SessionCodec', () => {
 
 describe('safeReturnTo', () => {
   it('keeps paths of this site and replaces anything that could leave it', () => {
-    expect(safeReturnTo('/jsapi?x=1')).toBe('/jsapi?x=1');
+    for (const local of ['/jsapi?x=1', '/', '/jsapi/%E4%B8%AD?a=b&c=%2F%2F', "/a-b_c.d~!$&'()*+,;=:@"]) {
+      expect(safeReturnTo(local)).toBe(local);
+    }
     for (const evil of [
       undefined,
       '',
@@ -54,8 +56,13 @@ describe('safeReturnTo', () => {
       'https://evil.example',
       '/\\evil.example',
       '/a\nb',
+      '/jsapi/中文',
+      '/jsapi\u007f',
+      '/jsapi\u2028',
+      '/\u3000//evil.example',
+      '/%zz',
     ]) {
-      expect(safeReturnTo(evil)).toBe('/jsapi');
+      expect(safeReturnTo(evil)).toBe('/');
     }
   });
 });
