@@ -12,7 +12,7 @@ type ErrorAnswer = { error: string; message: string; field?: string };
 function expectErrorFormat(body: unknown, error: string): void {
   expect(body).toEqual(expect.objectContaining({ error, message: expect.any(String) }));
   for (const key of Object.keys(body as object))
-    expect(['error', 'message', 'field', 'wechatCode']).toContain(key);
+    expect(['error', 'message', 'field', 'wechatCode', 'orderNo', 'retryable']).toContain(key);
 }
 
 /** Writes raw bytes to the service and reads the whole answer (the server closes the connection). */
