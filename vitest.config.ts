@@ -12,7 +12,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['packages/*/test/**/*.test.ts'],
+    include: ['packages/*/test/**/*.test.ts', 'test-support/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },

@@ -1,11 +1,17 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
+import { skipReasonFor } from '../../test-support/required-service.js';
 
-/** Debian's Chromium: browser tests never download a browser of their own. */
-export const CHROMIUM = '/usr/bin/chromium';
+/** Debian's Chromium (`TEST_CHROMIUM` names another binary): browser tests never download a browser. */
+export const CHROMIUM = process.env.TEST_CHROMIUM ?? '/usr/bin/chromium';
 
-export const hasChromium = existsSync(CHROMIUM);
+/** Whether the browser suites run: without Chromium they are skipped, and under CI=true they fail. */
+export const hasChromium =
+  skipReasonFor(
+    'Chromium',
+    existsSync(CHROMIUM) ? undefined : `${CHROMIUM} does not exist (apt-get install chromium)`,
+  ) === undefined;
 
 /** Where browser tests leave their screenshots (gitignored). */
 export const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));

@@ -3,12 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import pg from 'pg';
+import { skipReasonFor } from '../../../../test-support/required-service.js';
 import { type DemoOptions, type RunningDemo, startDemo } from '../../src/demo-launcher.js';
 
 export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-/** Why the PostgreSQL variants are skipped (the server cannot be reached), or `undefined` to run them. */
+/** Why the PostgreSQL variants are skipped (the server cannot be reached), or `undefined` to run them; throws under CI. */
 export async function postgresSkipReason(): Promise<string | undefined> {
   const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
   try {
@@ -16,11 +18,29 @@ export async function postgresSkipReason(): Promise<string | undefined> {
     await client.query('select 1');
     return undefined;
   } catch (error) {
-    const reason = `PostgreSQL unreachable at ${PG_URL}: ${(error as Error).message}`;
-    console.warn(`skipping PostgreSQL HTTP tests — ${reason}`);
-    return reason;
+    return skipReasonFor('PostgreSQL', `unreachable at ${PG_URL}: ${(error as Error).message}`);
   } finally {
     await client.end().catch(() => {});
+  }
+}
+
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** Why the Redis variants are skipped (the server does not answer PING), or `undefined` to run them. */
+export async function redisSkipReason(): Promise<string | undefined> {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0 });
+  let cause: Error | undefined;
+  redis.on('error', (error: Error) => {
+    cause ??= error;
+  });
+  try {
+    await redis.connect();
+    await redis.ping();
+    return undefined;
+  } catch (error) {
+    return skipReasonFor('Redis', `unreachable at ${REDIS_URL}: ${(cause ?? (error as Error)).message}`);
+  } finally {
+    redis.disconnect();
   }
 }
 

@@ -1,11 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServiceApp, type ServiceApp } from '../../src/service-app.js';
-import { json, postgresSkipReason, startTestDemo, type TestDemo, type TestEngine } from './demo-harness.js';
+import {
+  json,
+  postgresSkipReason,
+  REDIS_URL,
+  redisSkipReason,
+  startTestDemo,
+  type TestDemo,
+  type TestEngine,
+} from './demo-harness.js';
 import { platformUsage } from './wechat-sign-in.js';
 
 const skipPostgres = await postgresSkipReason();
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const skipRedis = await redisSkipReason();
 
 const setups: [string, TestEngine, 'database' | 'redis'][] = [
   ['database cache on one SQLite file', 'sqlite', 'database'],
@@ -18,7 +26,7 @@ const setups: [string, TestEngine, 'database' | 'redis'][] = [
  * fetch it (and the jsapi_ticket) once between them, and recover together when it is revoked.
  */
 describe.each(setups)('two service instances sharing the %s', (_title, engine, tokenCache) => {
-  const skip = engine === 'postgres' && !!skipPostgres;
+  const skip = (engine === 'postgres' && !!skipPostgres) || (tokenCache === 'redis' && !!skipRedis);
   const redisPrefix = `test:${randomBytes(6).toString('hex')}:`;
   let demo: TestDemo;
   let second: ServiceApp;

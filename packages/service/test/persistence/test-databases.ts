@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
+import { skipReasonFor } from '../../../../test-support/required-service.js';
 import { type Database, type DatabaseSchema, openDatabase } from '../../src/adapters/persistence/index.js';
 import type { NewOrder } from '../../src/domain/ports.js';
 
 /**
  * The two engines every persistence suite runs against. SQLite uses a file in a temp dir (so WAL is
  * real); PostgreSQL gets a fresh schema per suite, dropped afterwards. PostgreSQL is skipped — with
- * the reason printed — only when the server cannot be reached.
+ * the reason printed — only when the server cannot be reached, and never under CI=true (the run fails).
  */
 export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -35,9 +36,7 @@ async function postgresSkipReason(): Promise<string | undefined> {
     await client.query('select 1');
     return undefined;
   } catch (error) {
-    const reason = `PostgreSQL unreachable at ${PG_URL}: ${(error as Error).message}`;
-    console.warn(`skipping PostgreSQL tests — ${reason}`);
-    return reason;
+    return skipReasonFor('PostgreSQL', `unreachable at ${PG_URL}: ${(error as Error).message}`);
   } finally {
     await client.end().catch(() => {});
   }

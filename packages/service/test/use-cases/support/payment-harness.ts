@@ -5,6 +5,7 @@ import { v2NotificationAck } from '@wechatpay-kit/sdk';
 import { type RunningSimulator, startSimulator } from '@wechatpay-kit/simulator';
 import { sql } from 'kysely';
 import pg from 'pg';
+import { skipReasonFor } from '../../../../../test-support/required-service.js';
 import { InProcessEventBus } from '../../../src/adapters/events/index.js';
 import {
   type Database,
@@ -29,7 +30,7 @@ import {
   RetryPrepay,
 } from '../../../src/use-cases/index.js';
 
-export const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
+export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** True when the test PostgreSQL answers; PG suites are skipped (with a message) only when it does not. */
 export async function postgresReachable(): Promise<boolean> {
@@ -38,8 +39,8 @@ export async function postgresReachable(): Promise<boolean> {
     await client.connect();
     await client.end();
     return true;
-  } catch {
-    console.warn(`PostgreSQL at ${PG_URL} is unreachable: the PostgreSQL variant is skipped`);
+  } catch (error) {
+    skipReasonFor('PostgreSQL', `unreachable at ${PG_URL}: ${(error as Error).message}`);
     return false;
   }
 }
