@@ -27,6 +27,7 @@ describe.skipIf(!hasChromium)('the content security policy in Chromium', () => {
       ['/', '.card'],
       ['/jsapi', '.card'],
       ['/admin', '#token'],
+      ['/h5', '.card'],
       ['/docs/static/index.html', '.swagger-ui .info'],
     ] as const) {
       const page = await context.newPage();

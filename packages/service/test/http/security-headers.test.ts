@@ -17,6 +17,7 @@ describe('security headers and the metrics token', () => {
       '/',
       '/jsapi',
       '/admin',
+      '/h5',
       '/assets/checkout.js',
       '/docs/static/index.html',
       '/api/products',
