@@ -196,6 +196,109 @@ describeOnEngines('strict input: exact JSON types, one parse rule per query and 
     },
   ];
 
+  it('POST /api/miniprogram/login: a code of the wrong type or form → 400 naming it', async () => {
+    for (const value of [...NOT_A_STRING, '', 'a b', 'a\u0000', '中文', 'x'.repeat(129)]) {
+      expectRefusal(await post('/api/miniprogram/login', { code: value }), 'code', value);
+    }
+  });
+
+  const SIGN_IN_ROUTES: { path: string; wrong: Record<string, string[]> }[] = [
+    {
+      path: '/wechat/login',
+      wrong: {
+        scope: [
+          'SNSAPI_BASE',
+          'snsapi_base%20',
+          '',
+          'x',
+          '1',
+          'true',
+          'null',
+          'snsapi_base&scope=snsapi_base',
+          '%00',
+          'snsapi',
+        ],
+      },
+    },
+    {
+      path: '/wechat/oauth/callback',
+      wrong: {
+        code: [
+          'a%20b',
+          '%00',
+          'x'.repeat(257),
+          '%E4%B8%AD',
+          'a&code=b',
+          '%7F',
+          '%09',
+          '%0A',
+          '%C2%A0',
+          '%E2%80%AE',
+        ],
+        state: [
+          'a%20b',
+          '%00',
+          'x'.repeat(257),
+          '%E4%B8%AD',
+          'a&state=b',
+          '%7F',
+          '%09',
+          '%0A',
+          '%C2%A0',
+          '%E2%80%AE',
+        ],
+      },
+    },
+    {
+      path: '/api/jssdk/config',
+      wrong: {
+        url: [
+          '',
+          '%00',
+          'http://127.0.0.1/%0A',
+          'a&url=b',
+          'x'.repeat(2049),
+          '%07',
+          '%7F',
+          '%C2%85',
+          '%1B',
+          '%0D',
+        ],
+      },
+    },
+  ];
+
+  it('sign-in and JS-SDK query parameters: exact enums, printable codes, URLs without controls → 400 naming the field', async () => {
+    for (const route of SIGN_IN_ROUTES) {
+      for (const [field, values] of Object.entries(route.wrong)) {
+        for (const value of values) {
+          const answer = await json<Answer>(`${demo.url}${route.path}?${field}=${value}`, {
+            redirect: 'manual',
+          });
+          expectRefusal(answer, field, `${route.path} ${value}`);
+        }
+      }
+    }
+    expectRefusal(await json<Answer>(`${demo.url}/api/jssdk/config`), 'url', 'absent');
+  });
+
+  it('a product id outside its pattern → 400 naming id', async () => {
+    for (const id of [
+      'a%20b',
+      '%00',
+      'x'.repeat(33),
+      '%E4%B8%AD',
+      'a.b',
+      'a%2Fb',
+      "a'b",
+      '%7F',
+      'a*b',
+      'a|b',
+    ]) {
+      expectRefusal(await json<Answer>(`${demo.url}/api/products/${id}/bizpayurl`), 'id', id);
+    }
+  });
+
   it('admin query parameters: digits-only integers, exact enums, dates that exist → 400 naming the field', async () => {
     for (const route of QUERY_ROUTES) {
       for (const [field, values] of Object.entries(route.wrong)) {
