@@ -55,7 +55,7 @@ export function v3BillRoutes(endpoints: V3Endpoints, ctx: SimContext): void {
       body: {
         hash_type: 'SHA1',
         hash_value: sha1Hex(text),
-        download_url: `${ctx.publicUrl()}/v3/billdownload/file?token=${token}`,
+        download_url: `${calledBaseUrl(call, ctx)}/v3/billdownload/file?token=${token}`,
       },
     };
   };
@@ -117,6 +117,19 @@ export function v3BillRoutes(endpoints: V3Endpoints, ctx: SimContext): void {
       },
     };
   });
+}
+
+/**
+ * The base URL the client called, so `download_url` names the host it signs requests for: clients
+ * that strip `https://api.mch.weixin.qq.com` before signing would sign a whole foreign URL if the
+ * link named the listen address. The `Host` has passed the simulator's host check; when it is the
+ * public URL's host, the public URL is used as is (its scheme may be a TLS proxy's).
+ */
+function calledBaseUrl(call: V3Call, ctx: SimContext): string {
+  const host = call.request.headers.host;
+  const publicUrl = ctx.publicUrl();
+  if (!host || new URL(publicUrl).host === host.toLowerCase()) return publicUrl;
+  return `${call.request.protocol}://${host}`;
 }
 
 /** `bill_date` must be a real day, within three months, whose bill has been generated. */
