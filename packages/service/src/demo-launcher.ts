@@ -66,8 +66,9 @@ export interface RunningDemo {
 /**
  * `npm start`: the simulator and the payment service in one process, the service configured as the
  * simulator's demo merchant exactly as it would be for WeChat (public-key mode, base URL, notify
- * URL) — the simulator is never a special case inside the service. The service runs on the
- * simulator's clock, since the simulator signs notifications at its simulated time.
+ * URL) — the simulator is never a special case inside the service. The service's business clock
+ * (order expiry, jobs) follows the simulator's, so moving that clock moves both; signatures are on
+ * real time on both sides, as with WeChat.
  */
 export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo> {
   const host = options.host ?? '127.0.0.1';

@@ -160,7 +160,7 @@ export async function createServiceApp(
           }
         : undefined,
     notifyBaseUrl: config.publicUrl,
-    now: () => clock.now().getTime(),
+    // Signature timestamps stay on real time whatever the business clock says, as at WeChat.
   });
   // Use cases log ids and codes (anomalies, rejected notifications) through the service logger, once it exists.
   const logger: UseCaseLogger = {

@@ -12,7 +12,13 @@ export interface BuildV3NotificationOptions<E extends V3NotificationEventType> {
   apiV3Key: string | Buffer;
   /** The WeChat Pay key the callback is signed with (platform certificate or public-key mode). */
   signer: Omit<V3ResponseSigningKey, 'now' | 'nonce'>;
+  /** The event's clock (`create_time`). */
   now?: () => number;
+  /**
+   * The signature's clock (`Wechatpay-Timestamp`), default `now`. A simulator whose business clock
+   * has been moved still signs on real time, as merchants check timestamps against theirs.
+   */
+  signedAt?: () => number;
   /** Defaults to a fresh UUID, as WeChat's notification ids are. */
   id?: string;
 }
@@ -57,7 +63,7 @@ export function buildV3Notification<E extends V3NotificationEventType>(
   });
   const headers = {
     'Content-Type': 'application/json',
-    ...signV3Response(body, { ...options.signer, now }),
+    ...signV3Response(body, { ...options.signer, now: options.signedAt ?? now }),
   };
   return { headers, body };
 }

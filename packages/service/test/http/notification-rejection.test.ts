@@ -43,7 +43,6 @@ describe('notifications that must not change an order', () => {
       event_type: 'TRANSACTION.SUCCESS',
       apiV3Key: m.apiV3Key,
       signer: { privateKey, serial: m.publicKeyId },
-      now: () => demo.simulator.ctx.clock.now(),
       resource: {
         appid: m.appid,
         mchid: m.mchid,

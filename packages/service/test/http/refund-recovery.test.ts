@@ -367,12 +367,12 @@ function refundRecoverySuite(engine: TestEngine): void {
     }
   });
 
-  /** Signs `body` as WeChat Pay would now (the simulator's key and clock). */
+  /** Signs `body` as WeChat Pay would now (the simulator's key, real time). */
   function freshV3Headers(body: string): Record<string, string> {
     const signer = demo.simulator.ctx.merchants.keys(demo.simulator.merchant.mchid).v3Signing;
     return {
       'Content-Type': 'application/json',
-      ...signV3Response(body, { ...signer, now: () => demo.simulator.ctx.clock.now() }),
+      ...signV3Response(body, signer),
     };
   }
 }

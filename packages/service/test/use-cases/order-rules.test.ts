@@ -1,3 +1,4 @@
+import { signV3Response } from '@wechatpay-kit/sdk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError, type Order } from '../../src/domain/index.js';
 import { JobRunner } from '../../src/jobs/index.js';
@@ -201,10 +202,11 @@ describe('order use-case rules (SQLite, simulator)', () => {
     const order = await create({ apiVersion: 'v3' });
     h.sim.ctx.faults.setNotifyFaults({ dropProbability: 1 });
     h.pay(order);
-    // The real notification, signed now, delivered ten minutes later (a replay).
+    // The real notification, delivered ten minutes after it was signed (a replay): timestamps are
+    // real time, so it is re-signed ten real minutes in the past.
     const record = h.sim.ctx.notifier.list({ outTradeNo: order.orderNo })[0]!;
-    const sent = { headers: { ...record.headers }, body: record.body };
-    h.sim.ctx.clock.advance(10 * 60_000);
+    const stale = signV3Response(record.body, { ...h.v3Signer(), now: () => Date.now() - 10 * 60_000 });
+    const sent = { headers: { ...record.headers, ...stale }, body: record.body };
     const result = await h.handleNotification.execute({
       apiVersion: 'v3',
       headers: sent.headers,

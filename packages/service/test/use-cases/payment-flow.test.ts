@@ -353,6 +353,8 @@ for (const { engine, skip } of ENGINES) {
         apiV3Key: m.apiV3Key,
         signer: h.v3Signer(),
         now,
+        // As WeChat signs: on real time, whatever the simulated clock says.
+        signedAt: Date.now,
       });
       return { headers: built.headers, rawBody: built.body };
     }

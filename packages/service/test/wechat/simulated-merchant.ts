@@ -19,7 +19,6 @@ export function simulatedMerchantConfig(
     verification: { mode: 'public-key', publicKeyId: m.publicKeyId, publicKeyPem: m.publicKeyPem },
     baseUrl: sim.url,
     notifyBaseUrl: 'http://127.0.0.1:9/shop/',
-    now: () => sim.ctx.clock.now(),
     ...extra,
   };
 }

@@ -51,7 +51,7 @@ const RECEIVED_ACCOUNT = '支付用户零钱';
  * Builds callbacks byte for byte as WeChat Pay sends them, with the SDK's builders and the
  * merchant's real keys: v2 XML signed with the API key (payment) or with `req_info` encrypted under
  * it (refund), v3 JSON with the resource encrypted under the APIv3 key and signed with the key the
- * merchant's signing mode names. Times come from the simulated clock.
+ * merchant's signing mode names. Business times come from the simulated clock; signatures (`Wechatpay-Timestamp`) from real time.
  */
 export class NotificationPayloads {
   readonly #ctx: SimContext;
@@ -169,7 +169,7 @@ export class NotificationPayloads {
    */
   headersFor(record: NotificationRecord, firstSend: boolean): Record<string, string> {
     if (record.apiVersion === 'v2') return record.headers;
-    const now = this.#ctx.clock.now();
+    const now = Date.now();
     const signedAt = Number(record.headers['Wechatpay-Timestamp'] ?? 0);
     if (firstSend && Math.abs(now / 1000 - signedAt) < FRESH_SIGNATURE_S) return record.headers;
     const signer = this.#ctx.merchants.keys(record.mchid).v3Signing;
@@ -189,6 +189,7 @@ export class NotificationPayloads {
       apiV3Key: merchant.apiV3Key,
       signer: this.#ctx.merchants.keys(mchid).v3Signing,
       now: () => this.#ctx.clock.now(),
+      signedAt: Date.now,
       id,
     });
     return { body: built.body, headers: { ...WECHAT_HEADERS, ...built.headers } };

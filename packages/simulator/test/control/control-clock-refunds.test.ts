@@ -3,7 +3,7 @@ import { useControlSuite } from './support/control-suite.js';
 import { outTradeNo } from './support/merchant-kit.js';
 
 describe('control API: clock, refunds, notification log', () => {
-  const suite = useControlSuite({ followClock: true });
+  const suite = useControlSuite();
 
   /** A paid v3 Native order. */
   const paidOrder = async (total = 300) => {

@@ -19,7 +19,7 @@ import {
 const MERCHANT_PAGE = 'http://127.0.0.1:3000';
 
 describe('pay requests', () => {
-  const suite = useControlSuite({ followClock: true });
+  const suite = useControlSuite();
   let v2: V2Client;
 
   beforeAll(() => {

@@ -102,6 +102,18 @@ describe('notifications a merchant receives', () => {
     expect(record.attempts).toEqual([expect.objectContaining({ acked: true, httpStatus: 204 })]);
   });
 
+  it('v3 after the clock moved 2 h: signed on real time (a real-clock merchant accepts it), business times simulated', async () => {
+    suite.sim.ctx.clock.advance(2 * 3600_000);
+    const trade = payTrade(suite.sim, { apiVersion: 'v3', notifyUrl: suite.merchant.url('/v3') });
+    await answered(suite.sim, paymentNotificationOf(suite.sim, trade).id, 1);
+    const [callback] = suite.merchant.received;
+    expect(callback?.rejected).toBeUndefined();
+    expect(Math.abs(Number(callback!.headers['wechatpay-timestamp']) - Date.now() / 1000)).toBeLessThan(60);
+    const got = callback!.parsed as V3Notification;
+    expect(Date.parse(got.create_time)).toBeGreaterThan(Date.now() + 3600_000);
+    expect(got.resource).toMatchObject({ success_time: `${chinaIso(trade.paidAt!)}+08:00` });
+  });
+
   it('v2 refund: req_info decrypts with the API key; appid is the order’s', async () => {
     const trade = payTrade(suite.sim, { apiVersion: 'v2', notifyUrl: suite.merchant.url('/v2/pay') });
     const refund = refundAndSettle(suite.sim, trade, {

@@ -30,7 +30,7 @@ describe('the notification log across a restart', () => {
   /** A merchant endpoint that follows whichever simulator instance is running. */
   async function startWithMerchant(): Promise<{ sim: RunningSimulator; merchant: MerchantEndpoint }> {
     sim = await startSimulator({ port: 0, dataDir });
-    merchant = await MerchantEndpoint.start(sim.merchant, () => sim!.ctx.clock.now());
+    merchant = await MerchantEndpoint.start(sim.merchant);
     return { sim, merchant };
   }
 

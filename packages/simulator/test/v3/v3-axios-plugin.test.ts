@@ -89,6 +89,16 @@ describe('wechatpay-axios-plugin, public-key mode', () => {
       .catch((e: unknown) => e);
     expect(String(created)).toMatch(/Verify the response's data/);
   });
+
+  it('keeps working after the simulated clock moved 3 h: it signs, and checks our signatures, on real time', async () => {
+    const advanced = await fetch(`${sim.url}/_sim/clock/advance`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ hours: 3 }),
+    });
+    expect(advanced.status).toBe(200);
+    await orderLifecycle(sim, pluginFor(sim, { [sim.merchant.publicKeyId]: sim.merchant.publicKeyPem }));
+  });
 });
 
 describe('wechatpay-axios-plugin, certificate mode', () => {

@@ -24,7 +24,7 @@ function signedGet(sim: RunningSimulator, path: string, host: string): Promise<A
     serialNo: sim.merchant.serialNo,
     privateKey: sim.merchant.privateKeyPem,
   });
-  const timestamp = Math.floor(sim.ctx.clock.now() / 1000);
+  const timestamp = Math.floor(Date.now() / 1000);
   const target = new URL(sim.url);
   const options = {
     host: target.hostname,

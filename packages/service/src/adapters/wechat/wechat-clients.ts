@@ -31,7 +31,10 @@ export interface WechatMerchantConfig {
   baseUrl?: string;
   /** The service's public URL; WeChat is told to notify `${notifyBaseUrl}/api/notify/…`. */
   notifyBaseUrl: string;
-  /** Clock in ms for v3 signatures and the notification timestamp window (a simulator's movable clock). */
+  /**
+   * Clock in ms for v3 signatures and the notification timestamp window; default real time, which
+   * is what WeChat (and the simulator, however far its business clock moved) checks and signs with.
+   */
   now?: () => number;
   timeoutMs?: number;
 }

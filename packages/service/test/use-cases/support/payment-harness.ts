@@ -123,7 +123,6 @@ export class PaymentHarness {
       verification: { mode: 'public-key', publicKeyId: m.publicKeyId, publicKeyPem: m.publicKeyPem },
       baseUrl: sim.url,
       notifyBaseUrl: `http://127.0.0.1:${port}`,
-      now: () => sim.ctx.clock.now(),
     });
     const events = new InProcessEventBus();
     const db = this.database.db;

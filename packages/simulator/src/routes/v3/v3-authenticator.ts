@@ -23,7 +23,7 @@ const SIGN_ERROR_MESSAGE = '签名错误，请检查后再试';
 
 /**
  * Authenticates a v3 request as WeChat does: the `Authorization` scheme and fields, a known mchid,
- * the serial of that merchant's API certificate, a fresh timestamp (simulated clock), the
+ * the serial of that merchant's API certificate, a fresh timestamp (real time), the
  * SHA256withRSA signature over the raw URL and body bytes, and a nonce not seen before. Each
  * refusal names the part that is wrong and why.
  */
@@ -47,7 +47,9 @@ export function authenticateV3(request: FastifyRequest, ctx: SimContext): V3Call
       issue: `serial_no ${auth.serial_no} does not match the merchant API certificate ${merchant.merchantSerialNo} (use the serial of apiclient_cert.pem, not of a platform certificate; any letter case is fine)`,
     });
   }
-  const now = ctx.clock.now();
+  // Signatures live on real time (WeChat's clock and the merchant's), never on the simulated one:
+  // moving the clock forward must not make every request of a real-clock client stale.
+  const now = Date.now();
   checkTimestamp(auth.timestamp, now);
 
   const signed: SignedRequest = {

@@ -14,7 +14,7 @@ export interface V3Answer {
 
 /**
  * Sends a JSON answer signed the way WeChat Pay signs (`Wechatpay-*` headers over
- * `TIMESTAMP\nNONCE\nBODY\n`, simulated clock) with the merchant's current key: platform
+ * `TIMESTAMP\nNONCE\nBODY\n`, real time) with the merchant's current key: platform
  * certificate or public-key-mode key. Errors and 204s are signed too. Without a known merchant
  * (unknown mchid, no Authorization) the answer goes unsigned, as WeChat cannot pick a key either.
  * Every answer carries a `Request-ID`, the handle WeChat's support asks for.
@@ -30,11 +30,8 @@ export function sendV3Answer(
   const text = answer.status === 204 || answer.body === undefined ? '' : JSON.stringify(answer.body);
   if (mchid !== undefined) {
     const signing = ctx.merchants.keys(mchid).v3Signing;
-    const headers = signV3Response(text, {
-      privateKey: signing.privateKey,
-      serial: signing.serial,
-      now: () => ctx.clock.now(),
-    });
+    // Real time, not the simulated clock: clients check Wechatpay-Timestamp against their own clock.
+    const headers = signV3Response(text, { privateKey: signing.privateKey, serial: signing.serial });
     const probe = takeProbeSignature(ctx);
     if (probe) headers['Wechatpay-Signature'] = probe;
     reply.headers(headers);

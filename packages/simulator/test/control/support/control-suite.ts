@@ -30,11 +30,11 @@ export interface ControlSuite {
 
 /**
  * Registers the hooks of a control suite: one simulator, its control API, our SDK's client for the
- * demo merchant and that merchant's notify endpoint, for the whole `describe`. `followClock` makes
- * the client sign in simulated time, for suites that move the clock (or its signatures go stale).
+ * demo merchant (on real time, like any merchant: the simulator checks and signs timestamps on real
+ * time, however far its clock moved) and that merchant's notify endpoint, for the whole `describe`.
  * Hooks the suite adds afterwards run after these start and before these stop.
  */
-export function useControlSuite(options: { followClock?: boolean } = {}): ControlSuite {
+export function useControlSuite(): ControlSuite {
   const { view, made, fill } = hookFixtures<ControlSuite>();
   fill({
     nativeOrder: ({ outTradeNo, description, total }) =>
@@ -58,11 +58,7 @@ export function useControlSuite(options: { followClock?: boolean } = {}): Contro
 
   beforeAll(async () => {
     const sim = await startSimulator({ port: 0 });
-    const client = v3ClientFor(
-      sim.merchant,
-      sim.url,
-      options.followClock ? () => sim.ctx.clock.now() : undefined,
-    );
+    const client = v3ClientFor(sim.merchant, sim.url);
     fill({ sim, call: controlClient(sim.url), client });
     fill({ merchant: await startNotifyReceiver(client) });
   });

@@ -52,8 +52,11 @@ export class MerchantEndpoint {
     });
   }
 
-  /** `now` is the simulator's clock: v3 timestamps are checked against it, as the clock may be advanced. */
-  static async start(merchant: SimMerchantConfig, now: () => number): Promise<MerchantEndpoint> {
+  /**
+   * `now` is the merchant's clock, real time like any merchant's: the simulator signs on real time
+   * however far its own clock was advanced.
+   */
+  static async start(merchant: SimMerchantConfig, now: () => number = Date.now): Promise<MerchantEndpoint> {
     const endpoint = new MerchantEndpoint(merchant, now);
     await endpoint.up();
     return endpoint;

@@ -37,7 +37,7 @@ export function useNotifierSuite(): NotifierSuite {
   });
   beforeEach(async () => {
     const { sim } = view;
-    fill({ merchant: await MerchantEndpoint.start(sim.merchant, () => sim.ctx.clock.now()) });
+    fill({ merchant: await MerchantEndpoint.start(sim.merchant) });
   });
   afterEach(async () => {
     await made.merchant?.close();
