@@ -12,7 +12,7 @@ const PHONE_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
 
 describe('H5 cashier', () => {
-  const suite = useControlSuite({ followClock: true });
+  const suite = useControlSuite();
 
   const h5Order = async (payerIp = '127.0.0.1') => {
     const no = outTradeNo('H5');
