@@ -2,23 +2,17 @@
 // (with 1 s polling when SSE is unavailable). Plain browser JavaScript, no build step.
 
 import { api, FINAL, watchOrder } from './order-watch.js';
+import { $, apiVersionSwitch, element } from './shop-page.js';
 
 const simulatorUrl = document.body.dataset.simulatorUrl || '';
-const $ = (id) => document.getElementById(id);
 
-let apiVersion = 'v3';
+const apiVersion = apiVersionSwitch();
 /** The order the dialog shows, and how it is being watched. */
 let current = null;
 
 /** A monogram instead of product photos: no image files, and no emoji font needed. */
 function artFor(product) {
   return element('span', { className: 'art-mark', textContent: Array.from(product.name)[0] || '?' });
-}
-
-function element(tag, props = {}, children = []) {
-  const node = Object.assign(document.createElement(tag), props);
-  for (const child of children) node.append(child);
-  return node;
 }
 
 async function loadProducts() {
@@ -96,7 +90,12 @@ async function buyProduct(product, button) {
   try {
     const order = await api('/api/orders', {
       method: 'POST',
-      body: JSON.stringify({ productId: product.id, quantity: 1, payType: 'NATIVE', apiVersion }),
+      body: JSON.stringify({
+        productId: product.id,
+        quantity: 1,
+        payType: 'NATIVE',
+        apiVersion: apiVersion(),
+      }),
     });
     render(order);
     watch(order.orderNo);
@@ -225,13 +224,5 @@ $('pay-close').addEventListener('click', () => {
   $('pay-dialog').close();
 });
 $('pay-dialog').addEventListener('cancel', () => stopWatching());
-for (const button of document.querySelectorAll('#api-version button')) {
-  button.addEventListener('click', () => {
-    apiVersion = button.dataset.version;
-    for (const other of document.querySelectorAll('#api-version button')) {
-      other.setAttribute('aria-pressed', String(other === button));
-    }
-  });
-}
 
 loadProducts();

@@ -2,22 +2,11 @@
 // opens the WeChat app) → WeChat sends the browser back to the order page (/h5/orders/:orderNo).
 // Plain browser module, no build step.
 import { api } from './order-watch.js';
+import { apiVersionSwitch, showPayableProducts, statusLine } from './shop-page.js';
 
-const $ = (id) => document.getElementById(id);
-let apiVersion = 'v3';
+const apiVersion = apiVersionSwitch();
 
-function element(tag, props = {}, children = []) {
-  const node = Object.assign(document.createElement(tag), props);
-  for (const child of children) node.append(child);
-  return node;
-}
-
-function status(text, state) {
-  const line = $('h5-status');
-  line.hidden = false;
-  line.textContent = text;
-  line.dataset.state = state;
-}
+const status = statusLine('h5-status');
 
 async function buy(product, button) {
   button.disabled = true;
@@ -25,7 +14,7 @@ async function buy(product, button) {
   try {
     const order = await api('/api/orders', {
       method: 'POST',
-      body: JSON.stringify({ productId: product.id, quantity: 1, payType: 'H5', apiVersion }),
+      body: JSON.stringify({ productId: product.id, quantity: 1, payType: 'H5', apiVersion: apiVersion() }),
     });
     if (!order.h5Url) {
       const why = order.wechatError ? `${order.wechatError.code}: ${order.wechatError.message}` : 'no h5_url';
@@ -41,33 +30,4 @@ async function buy(product, button) {
   }
 }
 
-async function loadProducts() {
-  const products = await api('/api/products');
-  $('products').replaceChildren(
-    ...products.map((product) => {
-      const button = element('button', { className: 'btn', type: 'button', textContent: '微信支付 Pay' });
-      button.disabled = !product.available;
-      button.dataset.productId = product.id;
-      button.addEventListener('click', () => buy(product, button));
-      return element('article', { className: 'card' }, [
-        element('h3', { textContent: product.name }),
-        element('p', { textContent: product.description }),
-        element('div', { className: 'row' }, [
-          element('div', { className: 'price' }, [product.priceText]),
-          button,
-        ]),
-      ]);
-    }),
-  );
-}
-
-for (const button of document.querySelectorAll('#api-version button')) {
-  button.addEventListener('click', () => {
-    apiVersion = button.dataset.version;
-    for (const other of document.querySelectorAll('#api-version button')) {
-      other.setAttribute('aria-pressed', String(other === button));
-    }
-  });
-}
-
-await loadProducts();
+await showPayableProducts(buy);

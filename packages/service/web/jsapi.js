@@ -2,24 +2,13 @@
 // pays with WeixinJSBridge's getBrandWCPayRequest. In demo mode, outside WeChat, the simulator's
 // stand-in bridge takes WeChat's place. Plain browser module, no build step.
 import { api, watchOrder } from './order-watch.js';
+import { $, apiVersionSwitch, element, showPayableProducts, statusLine } from './shop-page.js';
 
 const simulatorUrl = document.body.dataset.simulatorUrl || '';
-const $ = (id) => document.getElementById(id);
-let apiVersion = 'v3';
+const apiVersion = apiVersionSwitch();
 let watcher = null;
 
-function element(tag, props = {}, children = []) {
-  const node = Object.assign(document.createElement(tag), props);
-  for (const child of children) node.append(child);
-  return node;
-}
-
-function status(text, state) {
-  const line = $('jsapi-status');
-  line.hidden = false;
-  line.textContent = text;
-  line.dataset.state = state;
-}
+const status = statusLine('jsapi-status');
 
 /** The signed-in user, or off to WeChat's sign-in (which comes back here). */
 async function session() {
@@ -72,7 +61,12 @@ async function buy(product, button) {
   try {
     const order = await api('/api/orders', {
       method: 'POST',
-      body: JSON.stringify({ productId: product.id, quantity: 1, payType: 'JSAPI', apiVersion }),
+      body: JSON.stringify({
+        productId: product.id,
+        quantity: 1,
+        payType: 'JSAPI',
+        apiVersion: apiVersion(),
+      }),
     });
     if (!order.payParams) {
       const why = order.wechatError ? `${order.wechatError.code}: ${order.wechatError.message}` : 'no prepay';
@@ -105,35 +99,6 @@ async function buy(product, button) {
   }
 }
 
-async function loadProducts() {
-  const products = await api('/api/products');
-  $('products').replaceChildren(
-    ...products.map((product) => {
-      const button = element('button', { className: 'btn', type: 'button', textContent: '微信支付 Pay' });
-      button.disabled = !product.available;
-      button.dataset.productId = product.id;
-      button.addEventListener('click', () => buy(product, button));
-      return element('article', { className: 'card' }, [
-        element('h3', { textContent: product.name }),
-        element('p', { textContent: product.description }),
-        element('div', { className: 'row' }, [
-          element('div', { className: 'price' }, [product.priceText]),
-          button,
-        ]),
-      ]);
-    }),
-  );
-}
-
-for (const button of document.querySelectorAll('#api-version button')) {
-  button.addEventListener('click', () => {
-    apiVersion = button.dataset.version;
-    for (const other of document.querySelectorAll('#api-version button')) {
-      other.setAttribute('aria-pressed', String(other === button));
-    }
-  });
-}
-
 const user = await session();
 $('jsapi-user').textContent = user.nickname ? `${user.nickname} (${user.openid})` : user.openid;
-await Promise.all([checkJssdk(), loadProducts()]);
+await Promise.all([checkJssdk(), showPayableProducts(buy)]);

@@ -20,6 +20,7 @@ const ASSETS: Record<string, string> = {
   'jsapi.js': 'text/javascript; charset=utf-8',
   'h5.js': 'text/javascript; charset=utf-8',
   'h5-order.js': 'text/javascript; charset=utf-8',
+  'shop-page.js': 'text/javascript; charset=utf-8',
   'admin-format.js': 'text/javascript; charset=utf-8',
   'admin-dom.js': 'text/javascript; charset=utf-8',
   'admin-lists.js': 'text/javascript; charset=utf-8',
