@@ -1,12 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { type RunningSimulator, startSimulator } from '@wechatpay-kit/simulator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateServiceConfig } from '../../src/config/service-config.js';
-import { simulatorCredentials, simulatorPlatform } from '../../src/demo-launcher.js';
-import { createServiceApp, type ServiceApp } from '../../src/service-app.js';
+import { describe, expect, it } from 'vitest';
+import { simulatorPlatform } from '../../src/demo-launcher.js';
+import { useServiceBesideSimulator } from './service-beside-simulator.js';
 
 const ADMIN_TOKEN = 'log-redaction-admin-token-0000001';
 const SECRETS = {
@@ -23,40 +18,22 @@ const SECRETS = {
 };
 
 describe('log redaction through the real logger', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'wxpay-log-redaction-'));
   const stream = new PassThrough();
   let output = '';
   stream.on('data', (chunk: Buffer) => {
     output += chunk.toString('utf8');
   });
-  let simulator: RunningSimulator;
-  let service: ServiceApp;
-
-  beforeAll(async () => {
-    simulator = await startSimulator({ port: 0, host: '127.0.0.1' });
-    const config = validateServiceConfig({
-      port: 0,
-      host: '127.0.0.1',
-      dataDir,
-      publicUrl: 'http://127.0.0.1:1',
+  const running = useServiceBesideSimulator('log-redaction', (simulator) => ({
+    config: {
       adminToken: ADMIN_TOKEN,
-      orderTtlMinutes: 15,
-      logger: false,
-      wechat: simulatorCredentials(simulator.merchant),
       platform: simulatorPlatform(simulator.merchant, simulator.url, '127.0.0.1'),
-    });
-    service = await createServiceApp(config, { logStream: stream });
-    await service.start();
-  });
-  afterAll(async () => {
-    await service?.stop();
-    await simulator?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+    },
+    options: { logStream: stream },
+  }));
 
   it('query strings (the OAuth code, tokens, a URL inside a URL), headers and nested objects are censored', async () => {
     const get = (path: string, headers: Record<string, string> = {}) =>
-      fetch(`${service.url}${path}`, { headers }).then((r) => r.arrayBuffer());
+      fetch(`${running.service.url}${path}`, { headers }).then((r) => r.arrayBuffer());
     await get(`/wechat/oauth/callback?code=${SECRETS.oauthCode}&state=${SECRETS.oauthState}`);
     const page = `http://127.0.0.1/jsapi?code=${SECRETS.nestedCode}&from=menu`;
     await get(`/api/jssdk/config?url=${encodeURIComponent(page)}`);
@@ -64,7 +41,7 @@ describe('log redaction through the real logger', () => {
       Authorization: `Bearer ${ADMIN_TOKEN}`,
       Cookie: `wxsession=${SECRETS.cookie}`,
     });
-    service.app.log.warn(
+    running.service.app.log.warn(
       {
         merchant: { mchid: '1900000109', keys: { apiKey: SECRETS.apiKey } },
         calls: [{ access_token: SECRETS.listedToken, session_key: SECRETS.sessionKey }],

@@ -1,43 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type RunningSimulator, startSimulator } from '@wechatpay-kit/simulator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KyselyNotificationLog } from '../../src/adapters/persistence/index.js';
-import { validateServiceConfig } from '../../src/config/service-config.js';
-import { simulatorCredentials } from '../../src/demo-launcher.js';
-import { createServiceApp, type ServiceApp } from '../../src/service-app.js';
 import { eventually } from './demo-harness.js';
+import { useServiceBesideSimulator } from './service-beside-simulator.js';
 
 describe('the running service prunes unverified notifications by itself', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'wxpay-retention-timer-'));
-  let simulator: RunningSimulator;
-  let service: ServiceApp;
-
-  beforeAll(async () => {
-    simulator = await startSimulator({ port: 0, host: '127.0.0.1' });
-    const config = validateServiceConfig({
-      port: 0,
-      host: '127.0.0.1',
-      dataDir,
-      publicUrl: 'http://127.0.0.1:1',
-      adminToken: 'retention-timer-admin-token-00000',
-      orderTtlMinutes: 15,
-      logger: false,
-      limits: { unverifiedRetentionDays: 2 },
-      wechat: simulatorCredentials(simulator.merchant),
-    });
-    service = await createServiceApp(config, { pruneIntervalMs: 50 });
-    await service.start();
-  });
-  afterAll(async () => {
-    await service?.stop();
-    await simulator?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const running = useServiceBesideSimulator('retention-timer', () => ({
+    config: { limits: { unverifiedRetentionDays: 2 } },
+    options: { pruneIntervalMs: 50 },
+  }));
 
   it('an unverified notification past the retention disappears without being asked; a verified one stays', async () => {
-    const log = new KyselyNotificationLog(service.database.db);
+    const log = new KyselyNotificationLog(running.service.database.db);
     const old = new Date(Date.now() - 3 * 24 * 60 * 60_000);
     const entry = {
       apiVersion: 'v3' as const,
