@@ -57,6 +57,9 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   OPENID_MISMATCH: 400,
 };
 
+/** Seconds a client should wait before retrying a `retryable` answer: a late prepay is usually stored by then. */
+const RETRY_AFTER_SECONDS = 2;
+
 /** Turns any thrown error into a status and a body that reveal nothing internal. */
 export function mapError(error: unknown): { status: number; body: ErrorBody } {
   if (error instanceof DomainError) {
@@ -102,6 +105,8 @@ export function errorHandler(error: unknown, request: FastifyRequest, reply: Fas
   for (const [name, value] of Object.entries(reply.getHeaders())) {
     if (name === 'location' || !sendable(name, value)) reply.removeHeader(name);
   }
+  // A retryable refusal (WeChat slower than the buyer's deadline) says when trying again makes sense.
+  if (body.retryable) reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
   void reply.status(status).type('application/json; charset=utf-8').send(body);
 }
 

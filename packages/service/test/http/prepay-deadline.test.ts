@@ -40,6 +40,7 @@ describeOnEngines('order creation against a WeChat slower than the prepay deadli
     const answer = await create();
     expect(answer.status).toBe(503);
     expect(answer.body).toMatchObject({ error: 'WECHAT_TIMEOUT', retryable: true });
+    expect(answer.headers.get('retry-after')).toBe('2');
     const orderNo = answer.body.orderNo!;
     expect(answer.body.message).toContain(`/api/orders/${orderNo}/prepay`);
     // WeChat has not even created the trade yet: the buyer was answered at the deadline, not after it.
