@@ -1,5 +1,5 @@
 import type { ApiVersion, Refund, RefundFilter } from '../domain/index.js';
-import type { NotificationHandling, NotificationVerdict } from './service-operations.js';
+import type { NotificationHandling, NotificationVerdict } from './notification-verdict.js';
 
 export interface RequestRefundCommand {
   orderNo: string;

@@ -10,6 +10,7 @@ import type {
 } from '../domain/index.js';
 import type { AdminOperations } from './admin-operations.js';
 import type { NativeMode1Operations } from './native-mode1-operations.js';
+import type { NotificationHandling, NotificationVerdict } from './notification-verdict.js';
 import type { PlatformHttpOptions } from './platform-operations.js';
 import type { RefundOperations } from './refund-operations.js';
 
@@ -19,26 +20,6 @@ export type { PayParams } from '../domain/index.js';
 export interface PlacedOrder {
   order: Order;
   payParams?: PayParams;
-}
-
-/**
- * What became of a notification; anything but `ack` makes WeChat send it again. `rejected` = it
- * will never verify (bad signature, wrong amount…), `error` = our fault, worth retrying.
- */
-export type NotificationVerdict =
-  | { ack: true }
-  | {
-      ack: false;
-      failure: 'rejected' | 'error';
-      message: string;
-      /** `true` when it failed verification: nobody has shown it came from WeChat. */
-      unverified?: boolean;
-    };
-
-/** How the route wants a notification handled. */
-export interface NotificationHandling {
-  /** `false` when its source failed verification too often: not stored if it fails again. */
-  storeUnverified: boolean;
 }
 
 /**

@@ -2,9 +2,10 @@ import { v2NotificationAck, v3NotificationAck, v3NotificationFailure } from '@we
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiVersion } from '../../domain/index.js';
 import type { ClientRateLimiter } from '../client-rate-limiter.js';
+import type { NotificationVerdict } from '../notification-verdict.js';
 import type { RefundOperations } from '../refund-operations.js';
 import type { ServiceMetrics } from '../service-metrics.js';
-import type { NotificationVerdict, ServiceOperations } from '../service-operations.js';
+import type { ServiceOperations } from '../service-operations.js';
 import { acceptRawBodies } from './raw-body.js';
 
 export interface NotifyRoutesOptions {
