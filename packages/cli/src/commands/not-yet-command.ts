@@ -1,7 +1,7 @@
 import { CliError, type Command, ExitCode } from '../command.js';
 
 /**
- * A placeholder for a command whose interface is fixed (GUIDE §6: scripts already call it) but
+ * A placeholder for a command whose interface is fixed (scripts already call it) but
  * whose implementation has not landed. It shows in help and answers with status 2 and a clear
  * line, instead of "unknown command". Replace the registry entry with the real command's file.
  */

@@ -4,7 +4,7 @@ import { CliError } from '../command.js';
 const TIMEOUT_MS = 10_000;
 
 /**
- * Where `wxpay sim …` subcommands find the simulator (GUIDE §6): `SIM_URL`, else
+ * Where `wxpay sim …` subcommands find the simulator: `SIM_URL`, else
  * `http://127.0.0.1:$SIM_PORT`, else port 3100.
  */
 export function simulatorUrl(env: Readonly<Record<string, string | undefined>>): string {
