@@ -1,24 +1,14 @@
-import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
-import { InProcessEventBus, PgEventBus } from './adapters/events/index.js';
-import {
-  type Database,
-  KyselyJobQueue,
-  KyselyNotificationLog,
-  KyselyOrderRepository,
-  KyselyOrderStatistics,
-  KyselyProductRepository,
-  openDatabase,
-  seedDemoProducts,
-} from './adapters/persistence/index.js';
+import { type Database, openDatabase, seedDemoProducts } from './adapters/persistence/index.js';
 import { SimulatorNotificationResender } from './adapters/simulator/index.js';
-import {
-  SdkPayParamsSigner,
-  SdkProductQrGateway,
-  SdkWechatGateway,
-  WechatClients,
-} from './adapters/wechat/index.js';
+import { WechatClients } from './adapters/wechat/index.js';
+import { composeAdmin } from './composition/compose-admin.js';
+import { composeEventBus } from './composition/compose-event-bus.js';
+import { composeJobs } from './composition/compose-jobs.js';
+import { composeNativeMode1 } from './composition/compose-native-mode1.js';
+import { composePayments } from './composition/compose-payments.js';
+import { type ComposedPlatform, composePlatform } from './composition/compose-platform-sign-in.js';
+import { composeRefunds } from './composition/compose-refunds.js';
 import { resolveAbuseLimits } from './config/abuse-limits-config.js';
 import type { ServiceConfig } from './config/service-config.js';
 import {
@@ -26,43 +16,13 @@ import {
   assertValidStateMachine,
   type Clock,
   type EventBus,
-  FULFIL_JOB,
   type FulfilmentHook,
-  type Order,
 } from './domain/index.js';
-import type { AdminOperations } from './http/admin-operations.js';
 import { buildHttpApp } from './http/http-app.js';
-import { meteredOrderRepository } from './http/metered-order-repository.js';
-import type { NativeMode1Operations } from './http/native-mode1-operations.js';
 import type { OrderEventStreams } from './http/order-event-stream.js';
 import { ServiceMetrics } from './http/service-metrics.js';
-import type { ServiceOperations } from './http/service-operations.js';
-import { backoffByType, JobRunner } from './jobs/index.js';
-import { type ComposedPlatform, composePlatform } from './platform-composition.js';
-import { composeRefunds } from './refund-composition.js';
-import {
-  CLOSE_RETRY_MAX_MS,
-  CloseExpiredOrder,
-  CreateOrder,
-  FulfilOrder,
-  GetOrder,
-  GetOrderDetail,
-  GetOrderStats,
-  GetProductQr,
-  HandlePaymentNotification,
-  HandleProductCallback,
-  ListOrders,
-  ListProducts,
-  MarkPaid,
-  type PaymentDeps,
-  PruneUnverifiedNotifications,
-  REFUND_QUERY_JOB,
-  ReconcileOrder,
-  RequestNotificationResend,
-  RetryPrepay,
-  silentLogger,
-  type UseCaseLogger,
-} from './use-cases/index.js';
+import type { JobRunner } from './jobs/index.js';
+import { PruneUnverifiedNotifications, silentLogger, type UseCaseLogger } from './use-cases/index.js';
 
 export interface ServiceAppOptions {
   /** The clock for orders, jobs and v3 signatures; the demo passes the simulator's movable clock. */
@@ -108,9 +68,9 @@ export interface ServiceApp {
 }
 
 /**
- * The composition root: the one place that knows every concrete class. Opens and migrates the
- * database, seeds the demo catalogue, wires repositories, the WeChat gateway, the event bus, the use
- * cases, the job runner and the HTTP app. Nothing listens until `start()`.
+ * The composition root: opens and migrates the database, seeds the demo catalogue, and assembles
+ * the features, each built by its own module in `composition/` (payments, refunds, Native mode 1,
+ * admin, platform sign-in, jobs), into the HTTP app. Nothing listens until `start()`.
  */
 export async function createServiceApp(
   config: ServiceConfig,
@@ -127,28 +87,15 @@ export async function createServiceApp(
   await seedDemoProducts(database.db);
 
   const metrics = new ServiceMetrics({ defaultMetrics: true });
-  // Several instances on one PostgreSQL database must see each other's events; SQLite is one process.
   // Until the HTTP app (and its logger) exists, start-up problems surface as thrown errors instead.
   let log: UseCaseLogger = options.logger ?? silentLogger;
-  const sharedEvents = config.databaseUrl
-    ? new PgEventBus({
-        connectionString: config.databaseUrl,
-        db: database.db,
-        onError: (error) =>
-          log.warn(
-            { err: error instanceof Error ? error.message : String(error) },
-            'order events: PostgreSQL LISTEN/NOTIFY problem (cross-instance events may be late)',
-          ),
-      })
-    : undefined;
-  const events = sharedEvents ?? new InProcessEventBus();
-  try {
-    await sharedEvents?.start();
-  } catch (error) {
+  const bus = await composeEventBus(config.databaseUrl, database, () => log).catch(async (error) => {
     await database.close();
     throw error;
-  }
+  });
+  const { events } = bus;
   // One set of SDK clients (keys parsed once, pooled connections) for every WeChat adapter.
+  // Signature timestamps stay on real time whatever the business clock says, as at WeChat.
   const wechat = new WechatClients({
     ...config.wechat,
     verification:
@@ -160,7 +107,6 @@ export async function createServiceApp(
           }
         : undefined,
     notifyBaseUrl: config.publicUrl,
-    // Signature timestamps stay on real time whatever the business clock says, as at WeChat.
   });
   // Use cases log ids and codes (anomalies, rejected notifications) through the service logger, once it exists.
   const logger: UseCaseLogger = {
@@ -168,114 +114,34 @@ export async function createServiceApp(
     warn: (data, message) => log.warn(data, message),
     error: (data, message) => log.error(data, message),
   };
-  const deps: PaymentDeps = {
-    orders: meteredOrderRepository(new KyselyOrderRepository(database.db, clock), metrics),
-    products: new KyselyProductRepository(database.db),
-    notifications: new KyselyNotificationLog(database.db),
-    jobs: new KyselyJobQueue(database.db, clock),
-    gateway: new SdkWechatGateway(wechat),
+
+  const payments = composePayments({
+    config,
+    database,
+    wechat,
+    metrics,
     events,
     clock,
-    fulfil: options.fulfil,
     logger,
-  };
-  const payParams = new SdkPayParamsSigner(wechat);
-  const placed = (order: Order) => ({ order, payParams: payParams.sign(order) });
-  const markPaid = new MarkPaid(deps, { fulfilmentRetryMs: options.fulfilmentRetryMs });
-  const createOrder = new CreateOrder(deps, {
-    orderLifetimeMs: config.orderTtlMinutes * 60_000,
-    defaultApiVersion: config.wechat.apiVersion,
-    prepayDeadlineMs: config.prepayDeadlineMs,
+    fulfil: options.fulfil,
+    fulfilmentRetryMs: options.fulfilmentRetryMs,
   });
-  const productQr = new SdkProductQrGateway(wechat);
-  const useCases = {
-    createOrder,
-    retryPrepay: new RetryPrepay(deps, { prepayDeadlineMs: config.prepayDeadlineMs }),
-    getOrder: new GetOrder(deps),
-    listOrders: new ListOrders(deps),
-    listProducts: new ListProducts(deps),
-    handleNotification: new HandlePaymentNotification(deps, markPaid),
-    closeExpired: new CloseExpiredOrder(deps, markPaid),
-    reconcile: new ReconcileOrder(deps, markPaid),
-    fulfilOrder: new FulfilOrder(deps),
-    orderDetail: new GetOrderDetail(deps),
-    orderStats: new GetOrderStats({ clock, statistics: new KyselyOrderStatistics(database.db) }),
-    // Only the simulator can be asked to resend; WeChat Pay has no such API.
-    requestResend: new RequestNotificationResend({
-      orders: deps.orders,
-      resender: config.simulatorUrl
-        ? new SimulatorNotificationResender({ simulatorUrl: config.simulatorUrl, mchid: config.wechat.mchid })
-        : undefined,
-    }),
-    getProductQr: new GetProductQr({ ...deps, productQr }),
-    handleProductCallback: new HandleProductCallback({ ...deps, productQr }, createOrder),
-  };
-  const nativeMode1: NativeMode1Operations = {
-    productQrUrl: async (productId) => (await useCases.getProductQr.execute({ productId })).url,
-    handleProductCallback: async (headers, rawBody, serverIp) =>
-      (await useCases.handleProductCallback.execute({ headers, rawBody, serverIp })).reply,
-  };
-
-  const refunds = composeRefunds(database, wechat, metrics, deps, (orderNo) =>
-    useCases.getOrder.execute({ orderNo }),
+  const refunds = composeRefunds(database, wechat, metrics, payments.deps, (orderNo) =>
+    payments.useCases.getOrder.execute({ orderNo }),
   );
-
-  const operations: ServiceOperations = {
-    listProducts: () => useCases.listProducts.execute(),
-    createOrder: async (input) => placed(await useCases.createOrder.execute(input)),
-    retryPrepay: async (orderNo) => placed(await useCases.retryPrepay.execute({ orderNo })),
-    getOrder: async (orderNo) => (await useCases.getOrder.execute({ orderNo })).order,
-    listOrders: (filter) => useCases.listOrders.execute(filter),
-    async handlePaymentNotification(apiVersion, headers, rawBody, handling) {
-      const storeUnverified = handling?.storeUnverified;
-      const result = await useCases.handleNotification.execute({
-        apiVersion,
-        headers,
-        rawBody,
-        storeUnverified,
-      });
-      if (result.ack) return { ack: true };
-      return {
-        ack: false,
-        failure: result.outcome === 'rejected' ? 'rejected' : 'error',
-        message: result.message,
-        unverified: !result.verified,
-      };
-    },
-    ping: async () => {
-      await sql`select 1`.execute(database.db);
-      return true;
-    },
-  };
-
-  const admin: AdminOperations = {
-    orderDetail: (orderNo) => useCases.orderDetail.execute({ orderNo }),
-    queryWechatNow: (orderNo) => useCases.reconcile.queryNow({ orderNo, source: 'admin' }),
-    requestNotificationResend: (orderNo) => useCases.requestResend.execute({ orderNo }),
-    stats: (input) => useCases.orderStats.execute(input),
-  };
-
-  const jobs = new JobRunner({
-    db: database.db,
-    dialect: database.dialect,
+  const nativeMode1 = composeNativeMode1(wechat, payments.deps, payments.useCases.createOrder);
+  // Only the simulator can be asked to resend; WeChat Pay has no such API.
+  const resender = config.simulatorUrl
+    ? new SimulatorNotificationResender({ simulatorUrl: config.simulatorUrl, mchid: config.wechat.mchid })
+    : undefined;
+  const admin = composeAdmin(database, payments.deps, payments.useCases.reconcile, resender);
+  const jobs = composeJobs({
+    config,
+    database,
     clock,
-    workerId: `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`,
+    payments: payments.useCases,
+    runRefundQuery: (job) => refunds.runRefundQuery(job),
     pollIntervalMs: options.jobPollIntervalMs,
-    concurrency: config.jobConcurrency,
-    backoff: backoffByType({ 'close-expired': CLOSE_RETRY_MAX_MS }),
-    handlers: {
-      'close-expired': async (job) => {
-        await useCases.closeExpired.execute({ orderNo: job.key });
-      },
-      reconcile: async (job) => {
-        const attempt = typeof job.payload.attempt === 'number' ? job.payload.attempt : undefined;
-        await useCases.reconcile.execute({ orderNo: job.key, attempt });
-      },
-      [REFUND_QUERY_JOB]: (job) => refunds.runRefundQuery(job),
-      [FULFIL_JOB]: async (job) => {
-        await useCases.fulfilOrder.execute({ orderNo: job.key });
-      },
-    },
   });
 
   let http: { app: FastifyInstance; streams: OrderEventStreams };
@@ -284,7 +150,7 @@ export async function createServiceApp(
     platform = composePlatform(config, database, clock, { redisPrefix: options.redisPrefix });
     http = await buildHttpApp({
       platform: platform?.http,
-      operations,
+      operations: payments.operations,
       nativeMode1,
       refunds: refunds.operations,
       admin,
@@ -301,7 +167,7 @@ export async function createServiceApp(
     });
   } catch (error) {
     await platform?.close();
-    await sharedEvents?.close();
+    await bus.close();
     await database.close();
     throw error;
   }
@@ -309,7 +175,7 @@ export async function createServiceApp(
 
   let url = '';
   const prune = new PruneUnverifiedNotifications(
-    { notifications: deps.notifications, clock, logger },
+    { notifications: payments.deps.notifications, clock, logger },
     resolveAbuseLimits(config.limits).unverifiedRetentionDays,
   );
   let pruneTimer: NodeJS.Timeout | undefined;
@@ -353,7 +219,7 @@ export async function createServiceApp(
         http.streams.closeAll();
         await http.app.close();
         await jobs.stop();
-        await sharedEvents?.close();
+        await bus.close();
         await wechat.close();
         await platform?.close();
         await database.close();

@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { TokenCacheKind } from '../adapters/platform/token-cache-factory.js';
 import type { ApiVersion } from '../domain/index.js';
-import { type AbuseLimits, parseRateLimit, type RateLimit } from './abuse-limits-config.js';
+import type { AbuseLimits } from './abuse-limits-config.js';
+import { type Env, integer, optional, pemFile, rateLimit, required } from './env-reader.js';
+import { ServiceConfigError } from './service-config-error.js';
+
+export { ServiceConfigError } from './service-config-error.js';
 
 /**
  * The WeChat Pay merchant the service sells as: API v2, API v3 or both (orders choose theirs).
@@ -85,19 +88,6 @@ export interface ServiceConfig {
   /** When set, `/metrics` needs `Authorization: Bearer <metricsToken>`. */
   metricsToken?: string;
 }
-
-/** A setting is missing or malformed; the message names the variable and never its value. */
-export class ServiceConfigError extends Error {
-  readonly variable: string;
-
-  constructor(variable: string, message: string) {
-    super(`${variable}: ${message}`);
-    this.name = 'ServiceConfigError';
-    this.variable = variable;
-  }
-}
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 /**
  * Reads and checks the service settings from the environment at start, so a missing key fails
@@ -289,47 +279,4 @@ function apiVersionOf(env: Env, v3: boolean): ApiVersion {
   if (value !== 'v2' && value !== 'v3')
     throw new ServiceConfigError('WECHATPAY_API_VERSION', 'must be v2 or v3');
   return value;
-}
-
-function optional(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value ? value : undefined;
-}
-
-function required(env: Env, name: string): string {
-  const value = optional(env, name);
-  if (value === undefined) throw new ServiceConfigError(name, 'is not set');
-  return value;
-}
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = optional(env, name);
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ServiceConfigError(name, `must be an integer from ${min} to ${max}`);
-  }
-  return value;
-}
-
-function rateLimit(env: Env, name: string): RateLimit | undefined {
-  const raw = optional(env, name);
-  if (raw === undefined) return undefined;
-  const limit = parseRateLimit(raw);
-  if (!limit) throw new ServiceConfigError(name, 'must be COUNT/PERIOD such as 60/1m, 10/15m, 5/30s, or off');
-  return limit;
-}
-
-function pemFile(env: Env, name: string, kind: string): string {
-  const path = required(env, name);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new ServiceConfigError(name, `cannot read the file ${path}`);
-  }
-  if (!text.includes(`-----BEGIN ${kind}-----`) && !text.includes('-----BEGIN RSA')) {
-    throw new ServiceConfigError(name, `${path} is not a PEM ${kind.toLowerCase()}`);
-  }
-  return text;
 }

@@ -1,4 +1,5 @@
 export { type Database, type DatabaseOptions, openDatabase } from './database.js';
+export { DatabaseHealthCheck } from './database-health-check.js';
 export type { DatabaseSchema, Dialect } from './database-schema.js';
 export { DEMO_PRODUCTS, seedDemoProducts } from './demo-products-seed.js';
 export { type DatabaseExecutor, enqueueJobs, KyselyJobQueue } from './kysely-job-queue.js';

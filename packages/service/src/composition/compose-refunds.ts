@@ -1,10 +1,10 @@
-import type { Database } from './adapters/persistence/index.js';
-import { KyselyRefundRepository } from './adapters/persistence/index.js';
-import { SdkRefundGateway, type WechatClients } from './adapters/wechat/index.js';
-import { meteredRefundRepository } from './http/metered-refund-repository.js';
-import type { RefundOperations } from './http/refund-operations.js';
-import type { ServiceMetrics } from './http/service-metrics.js';
-import type { Job } from './jobs/index.js';
+import { meteredRefundRepository } from '../adapters/metrics/index.js';
+import type { Database } from '../adapters/persistence/index.js';
+import { KyselyRefundRepository } from '../adapters/persistence/index.js';
+import { SdkRefundGateway, type WechatClients } from '../adapters/wechat/index.js';
+import type { RefundOperations } from '../http/refund-operations.js';
+import type { ServiceMetrics } from '../http/service-metrics.js';
+import type { Job } from '../jobs/index.js';
 import {
   ApplyRefundOutcome,
   HandleRefundNotification,
@@ -13,7 +13,7 @@ import {
   type RefundDeps,
   RequestRefund,
   SubmitRefund,
-} from './use-cases/index.js';
+} from '../use-cases/index.js';
 
 export interface ComposedRefunds {
   /** What the refund routes call. */

@@ -1,9 +1,9 @@
-import type { Database } from './adapters/persistence/index.js';
-import { openTokenCache, SdkWechatPlatform } from './adapters/platform/index.js';
-import type { ServiceConfig } from './config/service-config.js';
-import type { Clock } from './domain/index.js';
-import type { PlatformHttpOptions } from './http/platform-operations.js';
-import { SignInWithWechat, SignJssdkConfig } from './use-cases/index.js';
+import type { Database } from '../adapters/persistence/index.js';
+import { openTokenCache, SdkWechatPlatform } from '../adapters/platform/index.js';
+import type { ServiceConfig } from '../config/service-config.js';
+import type { Clock } from '../domain/index.js';
+import type { PlatformHttpOptions } from '../http/platform-operations.js';
+import { SignInWithWechat, SignJssdkConfig } from '../use-cases/index.js';
 
 export interface ComposedPlatform {
   http: PlatformHttpOptions;

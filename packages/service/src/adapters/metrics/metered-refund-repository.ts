@@ -1,5 +1,5 @@
-import type { RefundRepository } from '../domain/index.js';
-import type { ServiceMetrics } from './service-metrics.js';
+import type { RefundRepository } from '../../domain/index.js';
+import type { ServiceMetrics } from '../../http/service-metrics.js';
 
 /** Counts refunds per state as they really change: a lost race or a replayed notification is not counted. */
 export function meteredRefundRepository(inner: RefundRepository, metrics: ServiceMetrics): RefundRepository {

@@ -1,5 +1,5 @@
-import type { NewJob, NewOrder, Order, OrderRepository, TransitionRequest } from '../domain/index.js';
-import type { ServiceMetrics } from './service-metrics.js';
+import type { NewJob, NewOrder, Order, OrderRepository, TransitionRequest } from '../../domain/index.js';
+import type { ServiceMetrics } from '../../http/service-metrics.js';
 
 /**
  * Wraps the order repository to count what actually happened: an order counts as paid or closed

@@ -1,0 +1,43 @@
+import { hostname } from 'node:os';
+import type { Database } from '../adapters/persistence/index.js';
+import type { ServiceConfig } from '../config/service-config.js';
+import { type Clock, FULFIL_JOB } from '../domain/index.js';
+import { backoffByType, type Job, JobRunner } from '../jobs/index.js';
+import { CLOSE_RETRY_MAX_MS, REFUND_QUERY_JOB } from '../use-cases/index.js';
+import type { ComposedPayments } from './compose-payments.js';
+
+export interface JobsInput {
+  config: ServiceConfig;
+  database: Database;
+  clock: Clock;
+  payments: ComposedPayments['useCases'];
+  runRefundQuery(job: Job): Promise<void>;
+  pollIntervalMs?: number;
+}
+
+/** The durable job runner, one handler per job type, each the use case that job stands for. */
+export function composeJobs(input: JobsInput): JobRunner {
+  const { payments } = input;
+  return new JobRunner({
+    db: input.database.db,
+    dialect: input.database.dialect,
+    clock: input.clock,
+    workerId: `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`,
+    pollIntervalMs: input.pollIntervalMs,
+    concurrency: input.config.jobConcurrency,
+    backoff: backoffByType({ 'close-expired': CLOSE_RETRY_MAX_MS }),
+    handlers: {
+      'close-expired': async (job) => {
+        await payments.closeExpired.execute({ orderNo: job.key });
+      },
+      reconcile: async (job) => {
+        const attempt = typeof job.payload.attempt === 'number' ? job.payload.attempt : undefined;
+        await payments.reconcile.execute({ orderNo: job.key, attempt });
+      },
+      [REFUND_QUERY_JOB]: (job) => input.runRefundQuery(job),
+      [FULFIL_JOB]: async (job) => {
+        await payments.fulfilOrder.execute({ orderNo: job.key });
+      },
+    },
+  });
+}
