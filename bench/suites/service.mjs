@@ -10,11 +10,8 @@ import { Session } from 'node:inspector/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  createServiceApp,
-  simulatorCredentials,
-  validateServiceConfig,
-} from '../../packages/service/dist/index.js';
+import { simulatorCredentials } from '../../packages/cli/dist/demo/simulator-merchant-settings.js';
+import { createServiceApp, validateServiceConfig } from '../../packages/service/dist/index.js';
 import { percentile, runLoad } from '../lib/http-load.mjs';
 import { startOutsideWorld } from '../lib/outside-world-client.mjs';
 import { sqliteFloor, startEmptyRoute } from '../lib/service-floors.mjs';

@@ -3,14 +3,17 @@
  * idempotent notifications, SSE, timeout close and reconciliation, checkout and admin pages.
  */
 
+export type { TokenCacheKind } from './adapters/platform/token-cache-factory.js';
 export {
+  type DemoModeConfig,
   generateAdminToken,
+  generateSessionSecret,
   loadServiceConfig,
+  type PlatformConfig,
   type ServiceConfig,
   ServiceConfigError,
   validateServiceConfig,
   type WechatCredentials,
 } from './config/service-config.js';
-export { type DemoOptions, type RunningDemo, simulatorCredentials, startDemo } from './demo-launcher.js';
 export * from './domain/index.js';
 export { createServiceApp, type ServiceApp, type ServiceAppOptions } from './service-app.js';

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { type Database, openDatabase, seedDemoProducts } from './adapters/persistence/index.js';
-import { SimulatorNotificationResender } from './adapters/simulator/index.js';
 import { WechatClients } from './adapters/wechat/index.js';
 import { composeAdmin } from './composition/compose-admin.js';
 import { composeEventBus } from './composition/compose-event-bus.js';
@@ -17,6 +16,7 @@ import {
   type Clock,
   type EventBus,
   type FulfilmentHook,
+  type NotificationResender,
 } from './domain/index.js';
 import { buildHttpApp } from './http/http-app.js';
 import type { OrderEventStreams } from './http/order-event-stream.js';
@@ -46,6 +46,11 @@ export interface ServiceAppOptions {
   redisPrefix?: string;
   /** Where the HTTP app's log lines go instead of standard output; turns logging on. */
   logStream?: NodeJS.WritableStream;
+  /**
+   * What the admin's "request resend" asks: WeChat Pay has no such API, so only a stand-in (the
+   * demo's simulator) can; absent = that action answers `501 NOT_AVAILABLE`.
+   */
+  notificationResender?: NotificationResender;
 }
 
 export interface ServiceApp {
@@ -130,11 +135,12 @@ export async function createServiceApp(
     payments.useCases.getOrder.execute({ orderNo }),
   );
   const nativeMode1 = composeNativeMode1(wechat, payments.deps, payments.useCases.createOrder);
-  // Only the simulator can be asked to resend; WeChat Pay has no such API.
-  const resender = config.simulatorUrl
-    ? new SimulatorNotificationResender({ simulatorUrl: config.simulatorUrl, mchid: config.wechat.mchid })
-    : undefined;
-  const admin = composeAdmin(database, payments.deps, payments.useCases.reconcile, resender);
+  const admin = composeAdmin(
+    database,
+    payments.deps,
+    payments.useCases.reconcile,
+    options.notificationResender,
+  );
   const jobs = composeJobs({
     config,
     database,
@@ -157,7 +163,7 @@ export async function createServiceApp(
       events,
       metrics,
       adminToken: config.adminToken,
-      simulatorUrl: config.simulatorUrl,
+      demo: config.demo,
       trustProxy: config.trustProxy,
       logger: config.logger,
       logStream: options.logStream,

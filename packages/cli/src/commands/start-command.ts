@@ -40,19 +40,18 @@ Environment:
     // Loaded here, not at the top: the signing tools must not pay for starting a web server.
     const service = await import('@wechatpay-kit/service');
     if (io.env.WECHATPAY_MCHID) return runMerchantService(service, io);
-    const demo = await service
-      .startDemo({
-        port,
-        simPort,
-        dataDir: io.env.DATA_DIR || 'data',
-        databaseUrl: io.env.DATABASE_URL || undefined,
-        adminToken: io.env.ADMIN_TOKEN || undefined,
-        redisUrl: io.env.REDIS_URL || undefined,
-        tokenCache: tokenCacheOf(io.env.TOKEN_CACHE),
-        logger: io.env.LOG_LEVEL === 'info',
-        print: (line) => writeLine(io.stdout, line),
-      })
-      .catch((error: unknown) => explainStartError(service, error));
+    const { startDemo } = await import('../demo/demo-launcher.js');
+    const demo = await startDemo({
+      port,
+      simPort,
+      dataDir: io.env.DATA_DIR || 'data',
+      databaseUrl: io.env.DATABASE_URL || undefined,
+      adminToken: io.env.ADMIN_TOKEN || undefined,
+      redisUrl: io.env.REDIS_URL || undefined,
+      tokenCache: tokenCacheOf(io.env.TOKEN_CACHE),
+      logger: io.env.LOG_LEVEL === 'info',
+      print: (line) => writeLine(io.stdout, line),
+    }).catch((error: unknown) => explainStartError(service, error));
     writeLine(io.stdout, 'Press Ctrl+C to stop.');
     const signal = await untilSignal();
     await demo.stop();

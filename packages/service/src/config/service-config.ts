@@ -59,6 +59,16 @@ export interface PlatformConfig {
   redisUrl?: string;
 }
 
+/**
+ * Demo mode: the pages may send the buyer to a stand-in for the WeChat app (the simulator in
+ * `wxpay start`) — a link to its phone page, its JS bridge on the JSAPI page — and the admin page
+ * offers "request resend". Only a base URL: the service never talks to it as anything special.
+ */
+export interface DemoModeConfig {
+  /** Base URL of the stand-in WeChat app; the pages link to its phone page and load its JS bridge. */
+  wechatAppUrl: string;
+}
+
 export interface ServiceConfig {
   port: number;
   host: string;
@@ -77,8 +87,8 @@ export interface ServiceConfig {
   jobConcurrency?: number;
   wechat: WechatCredentials;
   platform?: PlatformConfig;
-  /** Demo mode: the simulator's base URL, so the checkout page can link to its phone page. */
-  simulatorUrl?: string;
+  /** Demo mode (what `wxpay start` sets); absent for a real merchant. */
+  demo?: DemoModeConfig;
   /** Trust `X-Forwarded-For` for the client IP sent to WeChat (behind a reverse proxy). */
   trustProxy?: boolean;
   /** pino logging (off in tests). */

@@ -48,7 +48,7 @@ export async function buildHttpApp(options: HttpAppOptions & { metrics: ServiceM
   // comes from the product), one parse rule for query and path integers.
   app.setValidatorCompiler(strictValidatorCompiler());
   app.setErrorHandler(errorHandler);
-  addSecurityHeaders(app, { simulatorUrl: options.simulatorUrl, publicUrl: options.publicUrl });
+  addSecurityHeaders(app, { wechatAppUrl: options.demo?.wechatAppUrl, publicUrl: options.publicUrl });
   recordRoutes(app);
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({ error: 'NOT_FOUND', message: `no route for ${request.method} ${request.url}` }),
@@ -102,6 +102,6 @@ export async function buildHttpApp(options: HttpAppOptions & { metrics: ServiceM
     await app.register(productQrRoutes, { nativeMode1: options.nativeMode1 });
     await app.register(nativeCallbackRoutes, { nativeMode1: options.nativeMode1 });
   }
-  await app.register(pageRoutes, { simulatorUrl: options.simulatorUrl });
+  await app.register(pageRoutes, { wechatAppUrl: options.demo?.wechatAppUrl });
   return { app, streams };
 }

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 
 export interface SecurityHeadersOptions {
-  /** Demo mode: the JSAPI page loads the simulator's stand-in bridge, which calls back to it. */
-  simulatorUrl?: string;
+  /** Demo mode: the JSAPI page loads the stand-in WeChat app's bridge, which calls back to it. */
+  wechatAppUrl?: string;
   /** An https public URL also gets `Strict-Transport-Security`. */
   publicUrl?: string;
 }
@@ -15,7 +15,7 @@ export interface SecurityHeadersOptions {
  * Swagger UI set a few, and a style cannot run code.
  */
 export function securityHeaders(options: SecurityHeadersOptions = {}): Record<string, string> {
-  const simulator = options.simulatorUrl ? ` ${new URL(options.simulatorUrl).origin}` : '';
+  const simulator = options.wechatAppUrl ? ` ${new URL(options.wechatAppUrl).origin}` : '';
   const csp = [
     "default-src 'self'",
     `script-src 'self'${simulator}`,

@@ -54,8 +54,8 @@ export interface HttpAppOptions {
   adminToken: string;
   /** Native mode 1 (product QR codes and their scan callback); absent = routes not served. */
   nativeMode1?: NativeMode1Operations;
-  /** Demo mode: link the checkout page to the simulator's phone page. */
-  simulatorUrl?: string;
+  /** Demo mode: the pages link to the stand-in WeChat app; absent for a real merchant. */
+  demo?: { wechatAppUrl: string };
   trustProxy?: boolean;
   logger?: boolean;
   /** WeChat sign-in, JS-SDK and mini-program login; absent = those routes answer 503. */

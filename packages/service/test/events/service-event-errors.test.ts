@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { type RunningSimulator, startSimulator } from '@wechatpay-kit/simulator';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simulatorCredentials } from '../../../cli/src/demo/simulator-merchant-settings.js';
 import { PgEventBus } from '../../src/adapters/events/index.js';
 import { validateServiceConfig } from '../../src/config/service-config.js';
-import { simulatorCredentials } from '../../src/demo-launcher.js';
 import { createServiceApp, type ServiceApp } from '../../src/service-app.js';
 import { PG_URL, POSTGRES_SKIP_REASON } from '../persistence/test-databases.js';
 

@@ -379,7 +379,7 @@ describe('notification resend without the simulator', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'wxpay-admin-'));
     const service = await createServiceApp({
       ...demo.service.config,
-      simulatorUrl: undefined,
+      demo: undefined,
       dataDir,
       port: 0,
     });

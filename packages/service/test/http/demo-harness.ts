@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { skipReasonFor } from '../../../../test-support/required-service.js';
-import { type DemoOptions, type RunningDemo, startDemo } from '../../src/demo-launcher.js';
+import { type DemoOptions, type RunningDemo, startDemo } from '../../../cli/src/demo/demo-launcher.js';
 
 export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 

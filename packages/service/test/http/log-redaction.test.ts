@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { simulatorPlatform } from '../../src/demo-launcher.js';
+import { simulatorPlatform } from '../../../cli/src/demo/simulator-merchant-settings.js';
 import { useServiceBesideSimulator } from './service-beside-simulator.js';
 
 const ADMIN_TOKEN = 'log-redaction-admin-token-0000001';

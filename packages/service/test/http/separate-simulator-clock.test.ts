@@ -5,7 +5,7 @@
  */
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { simulatorCredentials } from '../../src/demo-launcher.js';
+import { simulatorCredentials } from '../../../cli/src/demo/simulator-merchant-settings.js';
 import { eventually, json } from './demo-harness.js';
 import { useServiceBesideSimulator } from './service-beside-simulator.js';
 

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningSimulator, startSimulator } from '@wechatpay-kit/simulator';
 import { afterAll, beforeAll } from 'vitest';
+import { simulatorCredentials } from '../../../cli/src/demo/simulator-merchant-settings.js';
 import { type ServiceConfig, validateServiceConfig } from '../../src/config/service-config.js';
-import { simulatorCredentials } from '../../src/demo-launcher.js';
 import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '../../src/service-app.js';
 
 /** What a suite changes of the plain set-up, given the simulator it runs beside. */

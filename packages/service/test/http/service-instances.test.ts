@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { type RunningSimulator, startSimulator } from '@wechatpay-kit/simulator';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { simulatorCredentials } from '../../../cli/src/demo/simulator-merchant-settings.js';
 import { validateServiceConfig } from '../../src/config/service-config.js';
-import { simulatorCredentials } from '../../src/demo-launcher.js';
 import { createServiceApp, type ServiceApp } from '../../src/service-app.js';
 import { eventually, json, PG_URL, postgresSkipReason, readEvents } from './demo-harness.js';
 

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningSimulator, startSimulator } from '@wechatpay-kit/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simulatorCredentials } from '../../../cli/src/demo/simulator-merchant-settings.js';
 import { validateServiceConfig, type WechatCredentials } from '../../src/config/service-config.js';
-import { simulatorCredentials } from '../../src/demo-launcher.js';
 import { createServiceApp, type ServiceApp } from '../../src/service-app.js';
 import { eventually, json } from './demo-harness.js';
 

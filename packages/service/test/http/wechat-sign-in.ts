@@ -1,6 +1,6 @@
 import { createPublicKey, verify } from 'node:crypto';
 import { v2Sign } from '@wechatpay-kit/sdk';
-import type { RunningDemo } from '../../src/demo-launcher.js';
+import type { RunningDemo } from '../../../cli/src/demo/demo-launcher.js';
 import { json } from './demo-harness.js';
 
 type Demo = RunningDemo & { url: string };

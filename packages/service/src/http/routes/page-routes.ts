@@ -6,7 +6,7 @@ import { OrderNoParamsSchema } from '../api-schemas.js';
 
 export interface PageRoutesOptions {
   /** Demo mode: the simulator's base URL, handed to the checkout page for its phone-page link. */
-  simulatorUrl?: string;
+  wechatAppUrl?: string;
 }
 
 /** `web/` sits two levels above both `src/http/routes` and `dist/http/routes`. */
@@ -41,14 +41,14 @@ function chartJsFile(): string {
  * The checkout, JSAPI, H5 and admin pages: static files read once at start, plain HTML/CSS/JS with no build
  * step and nothing from a CDN, so they work right after `npm install && npm start`.
  */
-export const pageRoutes: FastifyPluginAsync<PageRoutesOptions> = async (app, { simulatorUrl }) => {
+export const pageRoutes: FastifyPluginAsync<PageRoutesOptions> = async (app, { wechatAppUrl }) => {
   const read = (name: string) => readFileSync(new URL(name, WEB_DIR), 'utf8');
-  const checkout = read('checkout.html').replaceAll('{{SIMULATOR_URL}}', escapeAttribute(simulatorUrl ?? ''));
-  const jsapi = read('jsapi.html').replaceAll('{{SIMULATOR_URL}}', escapeAttribute(simulatorUrl ?? ''));
+  const checkout = read('checkout.html').replaceAll('{{SIMULATOR_URL}}', escapeAttribute(wechatAppUrl ?? ''));
+  const jsapi = read('jsapi.html').replaceAll('{{SIMULATOR_URL}}', escapeAttribute(wechatAppUrl ?? ''));
   const h5 = read('h5.html');
   const h5Order = read('h5-order.html');
   // Demo mode shows "request resend": only the simulator can be asked to send a notification again.
-  const admin = read('admin.html').replaceAll('{{DEMO}}', simulatorUrl ? 'true' : 'false');
+  const admin = read('admin.html').replaceAll('{{DEMO}}', wechatAppUrl ? 'true' : 'false');
   const assets = new Map(Object.keys(ASSETS).map((name) => [name, read(name)]));
   // The source map comment would make browsers ask for a file that is not served.
   const chartJs = readFileSync(chartJsFile(), 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');

@@ -2,7 +2,8 @@
 // MODE `hang`: the fulfilment hook announces itself and never returns (the process is then killed);
 // MODE `deliver`: it announces each delivery. Runs the built service (dist/), exactly as deployed.
 import { readFileSync } from 'node:fs';
-import { createServiceApp, simulatorCredentials, validateServiceConfig } from '../../../dist/index.js';
+import { simulatorCredentials } from '../../../../cli/dist/demo/simulator-merchant-settings.js';
+import { createServiceApp, validateServiceConfig } from '../../../dist/index.js';
 
 const [setupPath, mode] = process.argv.slice(2);
 const setup = JSON.parse(readFileSync(setupPath, 'utf8'));

@@ -1,16 +1,17 @@
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { type RunningSimulator, type SimMerchantConfig, startSimulator } from '@wechatpay-kit/simulator';
-import type { TokenCacheKind } from './adapters/platform/index.js';
 import {
+  createServiceApp,
   generateAdminToken,
-  generateSessionSecret,
-  type PlatformConfig,
+  type ServiceApp,
   type ServiceConfig,
+  type TokenCacheKind,
   validateServiceConfig,
   type WechatCredentials,
-} from './config/service-config.js';
-import { createServiceApp, type ServiceApp } from './service-app.js';
+} from '@wechatpay-kit/service';
+import { type RunningSimulator, startSimulator } from '@wechatpay-kit/simulator';
+import { simulatorCredentials, simulatorPlatform } from './simulator-merchant-settings.js';
+import { SimulatorNotificationResender } from './simulator-notification-resender.js';
 
 export interface DemoOptions {
   /** Service port; 0 picks a free one. */
@@ -66,7 +67,8 @@ export interface RunningDemo {
 /**
  * `npm start`: the simulator and the payment service in one process, the service configured as the
  * simulator's demo merchant exactly as it would be for WeChat (public-key mode, base URL, notify
- * URL) — the simulator is never a special case inside the service. The service's business clock
+ * URL) — the simulator is never a special case inside the service, which knows it only as base
+ * URLs and, for the admin's "request resend", as a notification resender. The service's business clock
  * (order expiry, jobs) follows the simulator's, so moving that clock moves both; signatures are on
  * real time on both sides, as with WeChat.
  */
@@ -94,7 +96,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       adminToken,
       orderTtlMinutes: 15,
       prepayDeadlineMs: options.prepayDeadlineMs,
-      simulatorUrl: simulator.url,
+      demo: { wechatAppUrl: simulator.url },
       logger: options.logger ?? false,
       limits: options.limits,
       metricsToken: options.metricsToken,
@@ -107,6 +109,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       databaseSchema: options.databaseSchema,
       redisPrefix: options.redisPrefix,
       fulfil: (order) => print(`delivered ${order.description} for order ${order.orderNo}`),
+      // WeChat Pay has no resend API; the simulator's control API has one.
+      notificationResender: new SimulatorNotificationResender({
+        simulatorUrl: simulator.url,
+        mchid: m.mchid,
+      }),
     });
     const url = await service.start();
     // Native mode 1: WeChat asks this URL for an order when a product QR is scanned; H5 pay opens
@@ -162,48 +169,4 @@ function freePort(host: string): Promise<number> {
       );
     });
   });
-}
-
-/** The service's WeChat settings for a simulated merchant: what a real merchant copies from its platform. */
-export function simulatorCredentials(
-  merchant: SimMerchantConfig,
-  apiVersion: WechatCredentials['apiVersion'] = 'v3',
-): WechatCredentials {
-  return {
-    mchid: merchant.mchid,
-    appid: merchant.appid,
-    apiKey: merchant.apiKey,
-    apiV3Key: merchant.apiV3Key,
-    serialNo: merchant.serialNo,
-    privateKeyPem: merchant.privateKeyPem,
-    publicKeyId: merchant.publicKeyId,
-    publicKeyPem: merchant.publicKeyPem,
-    certificatePem: merchant.certificatePem,
-    baseUrl: merchant.baseUrl,
-    apiVersion,
-    miniProgramAppid: merchant.miniProgramAppid,
-    appAppid: merchant.appAppid,
-  };
-}
-
-/**
- * The platform settings of a simulated merchant: its AppSecrets, and the simulator standing in for
- * both `api.weixin.qq.com` and `open.weixin.qq.com`.
- */
-export function simulatorPlatform(
-  merchant: SimMerchantConfig,
-  simulatorUrl: string,
-  serviceHost: string,
-  options: Pick<DemoOptions, 'tokenCache' | 'redisUrl' | 'sessionSecret'> = {},
-): PlatformConfig {
-  return {
-    appSecret: merchant.appSecret,
-    miniProgramSecret: merchant.miniProgramSecret,
-    apiBaseUrl: simulatorUrl,
-    oauthBaseUrl: simulatorUrl,
-    sessionSecret: options.sessionSecret ?? generateSessionSecret(),
-    jssdkDomains: [serviceHost],
-    tokenCache: options.tokenCache ?? (options.redisUrl ? 'redis' : 'database'),
-    redisUrl: options.redisUrl,
-  };
 }

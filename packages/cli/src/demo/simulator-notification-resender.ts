@@ -1,5 +1,4 @@
-import type { NotificationResender, ResendReport } from '../../domain/admin-ports.js';
-import { DomainError } from '../../domain/domain-error.js';
+import { DomainError, type NotificationResender, type ResendReport } from '@wechatpay-kit/service';
 
 export interface SimulatorNotificationResenderOptions {
   /** The simulator's base URL (demo mode). */

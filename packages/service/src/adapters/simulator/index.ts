@@ -1,1 +1,0 @@
-export { SimulatorNotificationResender } from './simulator-notification-resender.js';
