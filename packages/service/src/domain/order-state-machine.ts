@@ -28,6 +28,13 @@ export function statesLeadingTo(to: OrderState): OrderState[] {
   );
 }
 
+/**
+ * States from which WeChat may still take the buyer's money: those an order can still be closed
+ * from. Derived from the table, so a payment or a close is applied from exactly the states the
+ * table allows and no second list can drift from it.
+ */
+export const OPEN_ORDER_STATES: readonly OrderState[] = statesLeadingTo('CLOSED');
+
 export function canTransition(from: OrderState, to: OrderState): boolean {
   return ORDER_TRANSITIONS[from].includes(to);
 }

@@ -1,13 +1,6 @@
-import type { Order, WechatTradeStatus } from '../domain/index.js';
+import { OPEN_ORDER_STATES, type Order, type WechatTradeStatus } from '../domain/index.js';
 import type { MarkPaid } from './mark-paid.js';
-import {
-  followUpJob,
-  isOpen,
-  isPaidAtWechat,
-  OPEN_STATES,
-  orderNoOfJobKey,
-  type PaymentDeps,
-} from './use-case-deps.js';
+import { followUpJob, isOpen, isPaidAtWechat, orderNoOfJobKey, type PaymentDeps } from './use-case-deps.js';
 
 export interface CloseExpiredOrderInput {
   /** The order number, or the job's key as is (a follow-up job's key names the order too). */
@@ -85,7 +78,7 @@ export class CloseExpiredOrder {
     const closedAt = clock.now();
     const closed = await orders.transition({
       orderNo: order.orderNo,
-      from: OPEN_STATES,
+      from: OPEN_ORDER_STATES,
       to: 'CLOSED',
       changes: { closedAt },
       reason: 'expired unpaid; closed at WeChat',

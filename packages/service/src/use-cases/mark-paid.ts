@@ -1,6 +1,6 @@
-import { FULFIL_JOB, type Order, type ReceivedNotification } from '../domain/index.js';
+import { FULFIL_JOB, OPEN_ORDER_STATES, type Order, type ReceivedNotification } from '../domain/index.js';
 import { FulfilOrder } from './fulfil-order.js';
-import { OPEN_STATES, type PaymentDeps } from './use-case-deps.js';
+import type { PaymentDeps } from './use-case-deps.js';
 
 export interface MarkPaidInput {
   orderNo: string;
@@ -71,7 +71,7 @@ export class MarkPaid {
     const now = clock.now();
     const paid = await orders.transition({
       orderNo: input.orderNo,
-      from: OPEN_STATES,
+      from: OPEN_ORDER_STATES,
       to: 'PAID',
       ...(input.amountFen !== undefined ? { amountFen: input.amountFen } : {}),
       changes: {

@@ -10,6 +10,7 @@ import type {
   ProductRepository,
   WechatGateway,
 } from '../domain/index.js';
+import { OPEN_ORDER_STATES } from '../domain/index.js';
 
 /** pino-compatible (`logger.warn({orderNo}, 'msg')`); a use case logs ids and codes, never keys or bodies. */
 export interface UseCaseLogger {
@@ -37,11 +38,8 @@ export interface PaymentDeps {
   logger?: UseCaseLogger;
 }
 
-/** States from which WeChat may still take the buyer's money. */
-export const OPEN_STATES = ['NOTPAY', 'PAYERROR'] as const;
-
 export function isOpen(order: Pick<Order, 'state'>): boolean {
-  return (OPEN_STATES as readonly string[]).includes(order.state);
+  return OPEN_ORDER_STATES.includes(order.state);
 }
 
 /** WeChat trade states that mean the money was taken (a refund may have started since). */

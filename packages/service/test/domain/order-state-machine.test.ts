@@ -5,6 +5,7 @@ import {
   assertTransition,
   assertValidStateMachine,
   canTransition,
+  OPEN_ORDER_STATES,
   ORDER_TRANSITIONS,
   statesLeadingTo,
 } from '../../src/domain/order-state-machine.js';
@@ -44,5 +45,15 @@ describe('money', () => {
     expect(formatYuan(990)).toBe('¥9.90');
     expect(formatYuan(12800)).toBe('¥128.00');
     expect(formatYuan(-5)).toBe('-¥0.05');
+  });
+});
+
+describe('OPEN_ORDER_STATES', () => {
+  it('comes from the table: the states an order can still be closed from', () => {
+    expect([...OPEN_ORDER_STATES].sort()).toEqual(['NOTPAY', 'PAYERROR']);
+    for (const state of OPEN_ORDER_STATES) {
+      expect(ORDER_TRANSITIONS[state]).toContain('CLOSED');
+      expect(ORDER_TRANSITIONS[state]).toContain('PAID');
+    }
   });
 });
