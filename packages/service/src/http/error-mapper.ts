@@ -1,6 +1,5 @@
 import { STATUS_CODES, validateHeaderValue } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WechatPayApiError, WechatPayError } from '@wechatpay-kit/sdk';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type DomainErrorCode } from '../domain/index.js';
 
@@ -74,12 +73,6 @@ export function mapError(error: unknown): { status: number; body: ErrorBody } {
         ...(retryable === true ? { retryable } : {}),
       },
     };
-  }
-  if (error instanceof WechatPayApiError) {
-    return { status: 502, body: { error: 'WECHAT_ERROR', message: error.message, wechatCode: error.code } };
-  }
-  if (error instanceof WechatPayError) {
-    return { status: 502, body: { error: 'WECHAT_UNAVAILABLE', message: 'WeChat Pay could not be reached' } };
   }
   const fastifyError = error as Partial<FastifyError> & { field?: string };
   if (fastifyError.validation) {

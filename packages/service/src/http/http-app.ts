@@ -82,6 +82,7 @@ export async function buildHttpApp(options: HttpAppOptions & { metrics: ServiceM
   await app.register(notifyRoutes, {
     operations,
     metrics,
+    replies: options.replies,
     refunds: options.refunds,
     failures: limiter('notifyFailures'),
     unverifiedStored: new ClientRateLimiter(limits.unverifiedStored),
@@ -100,7 +101,7 @@ export async function buildHttpApp(options: HttpAppOptions & { metrics: ServiceM
   await app.register(opsRoutes, { operations, metrics, metricsToken: options.metricsToken, authFailures });
   if (options.nativeMode1) {
     await app.register(productQrRoutes, { nativeMode1: options.nativeMode1 });
-    await app.register(nativeCallbackRoutes, { nativeMode1: options.nativeMode1 });
+    await app.register(nativeCallbackRoutes, { nativeMode1: options.nativeMode1, replies: options.replies });
   }
   await app.register(pageRoutes, { wechatAppUrl: options.demo?.wechatAppUrl });
   return { app, streams };

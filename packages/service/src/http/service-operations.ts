@@ -3,6 +3,7 @@ import type {
   ApiVersion,
   CreateOrderInput,
   EventBus,
+  NotificationReplies,
   Order,
   OrderFilter,
   PayParams,
@@ -46,6 +47,8 @@ export interface ServiceOperations {
 /** Everything `buildHttpApp` is given. */
 export interface HttpAppOptions {
   operations: ServiceOperations;
+  /** WeChat's acknowledgement and refusal formats, for every callback route. */
+  replies: NotificationReplies;
   /** The refund API and refund notifications; absent = not served. */
   refunds?: RefundOperations;
   /** The admin console's operations beyond the order list. */

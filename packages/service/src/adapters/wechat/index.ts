@@ -5,4 +5,5 @@ export { SdkRefundGateway } from './sdk-refund-gateway.js';
 export { SdkWechatGateway } from './sdk-wechat-gateway.js';
 export { WechatClients, type WechatMerchantConfig } from './wechat-clients.js';
 export * from './wechat-error-mapper.js';
+export { WechatNotificationReplies } from './wechat-notification-replies.js';
 export * from './wechat-trade-mapper.js';

@@ -25,9 +25,14 @@ export function toGatewayError(operation: string, error: unknown): DomainError {
 /**
  * What may be said about an SDK failure to anyone, including the sender of a forged notification.
  * A v2 sign mismatch's own message names the sign that was expected — echoed back, it would let the
- * forger sign its next attempt — so signature failures are reduced to their reason.
+ * forger sign its next attempt — so signature failures are reduced to their reason. A field mismatch
+ * is no signature failure (the signature held, the content names another merchant) and says so.
  */
 export function safeReason(error: unknown): string {
+  if (error instanceof WechatPaySignatureError && error.reason === 'field-mismatch') {
+    // The signature verified; the signed content names someone else (another mchid…): say so.
+    return `not for this merchant: ${error.message} (field-mismatch)`;
+  }
   if (error instanceof WechatPaySignatureError) return `signature check failed (${error.reason})`;
   return error instanceof WechatPayError ? error.message : 'unexpected failure';
 }

@@ -1,10 +1,13 @@
-import { buildV2Xml } from '@wechatpay-kit/sdk';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { NotificationReplies } from '../../domain/index.js';
 import type { NativeMode1Operations } from '../native-mode1-operations.js';
+
 import { acceptRawBodies } from './raw-body.js';
+import { send } from './send-wechat-reply.js';
 
 export interface NativeCallbackRoutesOptions {
   nativeMode1: NativeMode1Operations;
+  replies: NotificationReplies;
 }
 
 /** A scan callback is a few hundred bytes; anything bigger is not from WeChat. */
@@ -17,12 +20,12 @@ const CALLBACK_BODY_LIMIT = 16 * 1024;
  */
 export const nativeCallbackRoutes: FastifyPluginAsync<NativeCallbackRoutesOptions> = async (
   app,
-  { nativeMode1 },
+  { nativeMode1, replies },
 ) => {
   acceptRawBodies(app, CALLBACK_BODY_LIMIT);
   app.setErrorHandler(async (error, request, reply) => {
     request.log.warn({ err: error }, 'product callback refused before handling');
-    return sendXml(reply, buildV2Xml({ return_code: 'FAIL', return_msg: '参数格式校验错误' }));
+    return send(reply, replies.unreadableScanCallback());
   });
 
   app.post(

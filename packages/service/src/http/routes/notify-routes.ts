@@ -1,16 +1,18 @@
-import { v2NotificationAck, v3NotificationAck, v3NotificationFailure } from '@wechatpay-kit/sdk';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { ApiVersion } from '../../domain/index.js';
+import type { ApiVersion, NotificationReplies } from '../../domain/index.js';
 import type { ClientRateLimiter } from '../client-rate-limiter.js';
 import type { NotificationVerdict } from '../notification-verdict.js';
 import type { RefundOperations } from '../refund-operations.js';
 import type { ServiceMetrics } from '../service-metrics.js';
 import type { ServiceOperations } from '../service-operations.js';
 import { acceptRawBodies } from './raw-body.js';
+import { send } from './send-wechat-reply.js';
 
 export interface NotifyRoutesOptions {
   operations: ServiceOperations;
   metrics: ServiceMetrics;
+  /** Renders every answer in WeChat's format. */
+  replies: NotificationReplies;
   /** Adds `/api/notify/v2/refund` and `/api/notify/v3/refund`. */
   refunds?: RefundOperations;
   /** Failed verifications per source: past the limit, unverified ones get 429 and are not stored. */
@@ -29,13 +31,16 @@ const NOTIFY_BODY_LIMIT = 64 * 1024;
  */
 export const notifyRoutes: FastifyPluginAsync<NotifyRoutesOptions> = async (
   app,
-  { operations, metrics, refunds, failures, unverifiedStored },
+  { operations, metrics, replies, refunds, failures, unverifiedStored },
 ) => {
   acceptRawBodies(app, NOTIFY_BODY_LIMIT);
   app.setErrorHandler(async (error, request, reply) => {
     request.log.warn({ err: error }, 'notification refused before handling');
     const apiVersion: ApiVersion = request.url.includes('/v2') ? 'v2' : 'v3';
-    return answer(reply, apiVersion, { ack: false, failure: 'rejected', message: 'bad request' });
+    return send(
+      reply,
+      replies.render(apiVersion, { ack: false, failure: 'rejected', message: 'bad request' }),
+    );
   });
 
   type Handler = RefundOperations['handleRefundNotification'];
@@ -60,15 +65,17 @@ export const notifyRoutes: FastifyPluginAsync<NotifyRoutesOptions> = async (
         { api_version: apiVersion, outcome: verdict.ack ? 'ack' : 'fail' },
         seconds,
       );
+      let limited = false;
       if (!verdict.ack && verdict.unverified) {
         if (storeUnverified) unverifiedStored?.hit('*');
         const wait = blocked ?? failures?.hit(request.ip);
         if (wait !== undefined) {
           metrics.rateLimited.inc({ limit: 'notify' });
-          reply.status(429).header('Retry-After', String(wait));
+          reply.header('Retry-After', String(wait));
+          limited = true;
         }
       }
-      return answer(reply, apiVersion, verdict);
+      return send(reply, replies.render(apiVersion, verdict, limited));
     };
 
   const schema = { tags: ['wechat'], summary: 'WeChat Pay payment notification (raw body, verified)' };
@@ -88,26 +95,3 @@ export const notifyRoutes: FastifyPluginAsync<NotifyRoutesOptions> = async (
     );
   }
 };
-
-function answer(reply: FastifyReply, apiVersion: ApiVersion, verdict: NotificationVerdict): FastifyReply {
-  if (apiVersion === 'v2') {
-    const xml = verdict.ack ? v2NotificationAck(true) : v2NotificationAck(false, verdict.message);
-    // v2 reads return_code from a 200 answer; a non-200 would also be retried but hides the reason.
-    // Only a source over its limit of failed verifications gets another status (429).
-    return reply
-      .status(reply.statusCode === 429 ? 429 : 200)
-      .type('text/xml; charset=utf-8')
-      .send(xml);
-  }
-  if (verdict.ack) {
-    const ack = v3NotificationAck();
-    return reply.status(ack.status).headers(ack.headers).send();
-  }
-  const failure = v3NotificationFailure(verdict.message);
-  // A notification that will never verify is the sender's fault (4xx); anything else is ours (5xx).
-  const status = verdict.failure === 'rejected' ? 400 : failure.status;
-  return reply
-    .status(reply.statusCode === 429 ? 429 : status)
-    .headers(failure.headers)
-    .send(failure.body);
-}
