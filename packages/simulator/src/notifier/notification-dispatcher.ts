@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { RefundRecord, TradeRecord } from '../engine/sim-records.js';
-import type { SimContext } from '../sim-context.js';
 import {
   type DeliveryAttempt,
   type NotificationFilter,
@@ -9,6 +8,7 @@ import {
 } from './notification-log.js';
 import { type NotificationDraft, NotificationPayloads } from './notification-payloads.js';
 import { NotificationSender } from './notification-sender.js';
+import type { NotifierDeps } from './notifier-deps.js';
 import { ReorderBuffer } from './reorder-buffer.js';
 import { nextAttemptDue } from './retry-schedule.js';
 
@@ -41,14 +41,14 @@ const INTERRUPTED = 'interrupted: the simulator stopped before the merchant answ
  * for a `delivered` one it is just one more copy.
  */
 export class NotificationDispatcher {
-  readonly #ctx: SimContext;
+  readonly #ctx: NotifierDeps;
   readonly #log: NotificationLog;
   readonly #payloads: NotificationPayloads;
   readonly #sender = new NotificationSender();
   readonly #reorder: ReorderBuffer<DueAttempt>;
   #stopped = false;
 
-  constructor(ctx: SimContext) {
+  constructor(ctx: NotifierDeps) {
     this.#ctx = ctx;
     // Built before the store loads, so the collection is registered in time to be restored.
     this.#log = new NotificationLog(ctx.store);

@@ -8,10 +8,19 @@ import {
   type V3RefundNotificationResource,
   type V3Transaction,
 } from '@wechatpay-kit/sdk';
+import type { MerchantRegistry } from '../engine/merchant-registry.js';
+import type { SimClock } from '../engine/sim-clock.js';
 import type { RefundRecord, RefundStatus, TradeRecord } from '../engine/sim-records.js';
+import type { TradeEngine } from '../engine/trade-engine.js';
 import { v3TransactionView } from '../routes/v3/v3-transaction-view.js';
-import type { SimContext } from '../sim-context.js';
 import type { NotificationKind, NotificationRecord } from './notification-log.js';
+
+/** What building a callback reads: merchants' keys, the order a refund belongs to, the simulated time. */
+export interface PayloadDeps {
+  clock: SimClock;
+  merchants: MerchantRegistry;
+  trades: TradeEngine;
+}
 
 /** A notification ready to be logged and sent. */
 export interface NotificationDraft {
@@ -54,9 +63,9 @@ const RECEIVED_ACCOUNT = '支付用户零钱';
  * merchant's signing mode names. Business times come from the simulated clock; signatures (`Wechatpay-Timestamp`) from real time.
  */
 export class NotificationPayloads {
-  readonly #ctx: SimContext;
+  readonly #ctx: PayloadDeps;
 
-  constructor(ctx: SimContext) {
+  constructor(ctx: PayloadDeps) {
     this.#ctx = ctx;
   }
 
