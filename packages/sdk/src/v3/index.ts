@@ -49,12 +49,8 @@ export {
 } from './response-verifier.js';
 export { isRfc3339, toRfc3339Beijing } from './rfc3339-time.js';
 export { TransactionsResource } from './transactions-resource.js';
-export {
-  type V3CertificateModeOptions,
-  V3Client,
-  type V3ClientOptions,
-  type V3Verification,
-} from './v3-client.js';
+export { V3Client } from './v3-client.js';
+export type { V3CertificateModeOptions, V3ClientOptions, V3Verification } from './v3-client-options.js';
 export type * from './v3-types.js';
 export {
   CompositeKeyStore,

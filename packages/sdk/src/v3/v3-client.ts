@@ -7,7 +7,7 @@ import {
 } from '../core/http-client.js';
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from '../core/retry.js';
 import { nonceStr, unixSeconds } from '../crypto/nonce.js';
-import { type KeyInput, loadPublicKey, rsaOaepEncrypt } from '../crypto/rsa.js';
+import { loadPublicKey, rsaOaepEncrypt } from '../crypto/rsa.js';
 import { WechatPayConfigError, WechatPayFormatError, WechatPaySignatureError } from '../errors.js';
 import { V3NotificationParser } from '../notify/v3-notification.js';
 import { BillsResource } from './bills-resource.js';
@@ -16,55 +16,10 @@ import { RefundsResource } from './refunds-resource.js';
 import { V3RequestSigner } from './request-signer.js';
 import { header, V3ResponseVerifier } from './response-verifier.js';
 import { TransactionsResource } from './transactions-resource.js';
+import type { V3ClientOptions, V3Verification } from './v3-client-options.js';
 import { v3ApiError } from './v3-error-mapper.js';
 import type { V3RequestOptions, V3Transport } from './v3-types.js';
 import { CompositeKeyStore, PublicKeyStore, type VerificationKeyStore } from './verification-keys.js';
-
-/** Options of the platform-certificate mode. */
-export interface V3CertificateModeOptions {
-  /** Certificates (PEM) trusted before the first download. */
-  pinned?: Array<string | Buffer>;
-  /**
-   * Re-download in the background this often, default 12 h, so a rotated certificate is known
-   * before the first answer signed with it arrives; `0` turns it off (unknown serials still trigger
-   * a download). The timer never keeps the process alive.
-   */
-  refreshIntervalMs?: number;
-  minRefreshIntervalMs?: number;
-  onRefreshError?: (error: unknown) => void;
-}
-
-/**
- * How WeChat Pay's signatures are checked. Merchants created since late 2024 have only the public
- * key; older ones have platform certificates; during the migration WeChat may sign with either.
- */
-export type V3Verification =
-  | { mode: 'public-key'; publicKeyId: string; publicKey: KeyInput }
-  | ({ mode: 'certificates' } & V3CertificateModeOptions)
-  | ({ mode: 'both'; publicKeyId: string; publicKey: KeyInput } & V3CertificateModeOptions)
-  | { mode: 'custom'; keys: VerificationKeyStore; encryptionKey?: { serial: string; publicKey: KeyInput } };
-
-export interface V3ClientOptions {
-  mchid: string;
-  /** Serial of the merchant API certificate. */
-  serialNo: string;
-  /** Merchant API private key (`apiclient_key.pem`). */
-  privateKey: KeyInput;
-  /** The 32-character APIv3 key (certificate download, notifications). */
-  apiV3Key: string | Buffer;
-  /** Default `{ mode: 'certificates' }`. */
-  verification?: V3Verification;
-  /** Default `https://api.mch.weixin.qq.com`; point it at the simulator in development. */
-  baseUrl?: string;
-  /** Default: an {@link UndiciHttpClient} owned (and closed) by this client. */
-  http?: HttpClient;
-  timeoutMs?: number;
-  /** Retries of idempotent calls; `false` disables them. */
-  retry?: Partial<RetryPolicy> | false;
-  userAgent?: string;
-  /** Clock in ms, for signatures and freshness checks (simulators with a movable clock). */
-  now?: () => number;
-}
 
 const DEFAULT_BASE_URL = 'https://api.mch.weixin.qq.com';
 const SIGNATURE_HEADERS = [

@@ -5,7 +5,8 @@ import {
   WechatPayFormatError,
   WechatPaySignatureError,
 } from '../../src/errors.js';
-import type { V3Client, V3ClientOptions } from '../../src/v3/v3-client.js';
+import type { V3Client } from '../../src/v3/v3-client.js';
+import type { V3ClientOptions } from '../../src/v3/v3-client-options.js';
 import { fixtures } from '../support/fixtures.js';
 import type { FakeWechatV3, FakeWechatV3Options } from './support/fake-wechat-v3.js';
 import { clientFor, extraCerts, nativeOrder, startFake } from './support/v3-test-kit.js';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { V3Client, type V3ClientOptions } from '../../../src/v3/v3-client.js';
+import { V3Client } from '../../../src/v3/v3-client.js';
+import type { V3ClientOptions } from '../../../src/v3/v3-client-options.js';
 import { fixtures } from '../../support/fixtures.js';
 import { FakeWechatV3, type FakeWechatV3Options } from './fake-wechat-v3.js';
 
