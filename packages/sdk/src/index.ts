@@ -2,16 +2,76 @@
  * wechatpay-kit SDK: WeChat Pay API v2 (XML) and v3 (JSON), notifications, client pay parameters
  * and the WeChat platform (tokens, JS-SDK, OAuth2, mini-program login). `node:crypto` only, no web
  * framework; every transport, key store and cache is an interface you can replace.
+ *
+ * The root holds what a merchant integrates with: clients, notification parsers, pay-parameter
+ * builders, errors and types. Signing and encryption primitives are in `@wechatpay-kit/sdk/crypto`,
+ * signed fake notifications for tests in `@wechatpay-kit/sdk/testing`.
  */
 
-export * from './core/http-client.js';
-export * from './core/retry.js';
-export * from './crypto/aes-ecb.js';
-export * from './crypto/aes-gcm.js';
-export * from './crypto/hash.js';
-export * from './crypto/nonce.js';
-export * from './crypto/rsa.js';
+export type {
+  HttpClient,
+  HttpMethod,
+  HttpRequest,
+  HttpResponse,
+  UndiciHttpClientOptions,
+} from './core/http-client.js';
+export { UndiciHttpClient } from './core/http-client.js';
+export type { AppPayParams, JsapiPayParams } from './core/pay-params-types.js';
+export type { RetryPolicy } from './core/retry.js';
+export { isPaidTradeState } from './core/trade-state.js';
+export type { AeadEnvelope } from './crypto/aes-gcm.js';
+export type { CertificateInfo, KeyInput } from './crypto/rsa.js';
 export * from './errors.js';
-export * from './platform/index.js';
-export * from './v2/index.js';
-export * from './v3/index.js';
+export * from './platform/access-token-provider.js';
+export * from './platform/credential-refresher.js';
+export * from './platform/jsapi-ticket-provider.js';
+export { buildJssdkConfig, type JssdkConfig, jssdkSignature } from './platform/jssdk-signature.js';
+export * from './platform/miniprogram-client.js';
+export * from './platform/oauth-client.js';
+export * from './platform/platform-client.js';
+export * from './platform/token-cache.js';
+export * from './v2/bill-csv.js';
+export * from './v2/native-mode1.js';
+export * from './v2/v2-client.js';
+export * from './v2/v2-notification.js';
+export * from './v2/v2-pay-params.js';
+export type { V2Fields, V2SignType } from './v2/v2-signer.js';
+export type * from './v2/v2-types.js';
+export * from './v2/xml-codec.js';
+export { BillsResource } from './v3/bills-resource.js';
+export { PlatformCertificateStore, type PlatformCertificateStoreOptions } from './v3/certificate-store.js';
+export { RefundsResource } from './v3/refunds-resource.js';
+export { type V3Credentials, V3RequestSigner } from './v3/request-signer.js';
+export {
+  type HeaderBag,
+  V3ResponseVerifier,
+  type V3VerifierOptions,
+  type VerifiedHeaders,
+} from './v3/response-verifier.js';
+export { isRfc3339, toRfc3339Beijing } from './v3/rfc3339-time.js';
+export { TransactionsResource } from './v3/transactions-resource.js';
+export { V3Client } from './v3/v3-client.js';
+export type { V3CertificateModeOptions, V3ClientOptions, V3Verification } from './v3/v3-client-options.js';
+export {
+  type V3Notification,
+  type V3NotificationEventType,
+  V3NotificationParser,
+  type V3NotificationParserOptions,
+  type V3NotificationResources,
+  type V3RefundEventType,
+  type V3RefundNotification,
+  type V3TransactionNotification,
+} from './v3/v3-notification.js';
+export {
+  type V3NotificationReply,
+  v3NotificationAck,
+  v3NotificationFailure,
+} from './v3/v3-notification-reply.js';
+export * from './v3/v3-pay-params.js';
+export type * from './v3/v3-types.js';
+export {
+  CompositeKeyStore,
+  PublicKeyStore,
+  StaticKeyStore,
+  type VerificationKeyStore,
+} from './v3/verification-keys.js';

@@ -1,5 +1,6 @@
 /** The package as users import it (built `dist`, through the `exports` map), not the sources. */
 import * as sdk from '@wechatpay-kit/sdk';
+import * as crypto from '@wechatpay-kit/sdk/crypto';
 import * as testing from '@wechatpay-kit/sdk/testing';
 import { describe, expect, it } from 'vitest';
 
@@ -24,6 +25,7 @@ describe('@wechatpay-kit/sdk public surface', () => {
     'MiniProgramClient',
     'MemoryTokenCache',
     'jssdkSignature',
+    'isPaidTradeState',
     'WechatPayError',
     'WechatPayApiError',
     'WechatPaySignatureError',
@@ -38,5 +40,28 @@ describe('@wechatpay-kit/sdk public surface', () => {
     'signV3Response',
   ])('exports %s from /testing', (name) => {
     expect(typeof (testing as Record<string, unknown>)[name]).toBe('function');
+  });
+
+  it.each([
+    'md5Hex',
+    'hmacSha256Hex',
+    'rsaSign',
+    'rsaVerify',
+    'aesGcmEncrypt',
+    'aesGcmDecrypt',
+    'encryptReqInfo',
+    'nonceStr',
+    'signedMessage',
+    'v2Sign',
+    'v2Verify',
+    'parseAuthorization',
+    'stripFragment',
+  ])('exports %s from /crypto, not from the root', (name) => {
+    expect(typeof (crypto as Record<string, unknown>)[name]).toBe('function');
+    expect(name in sdk).toBe(false);
+  });
+
+  it('keeps the test builders and internals off the root', () => {
+    for (const name of [...Object.keys(testing), 'header', 'withRetry']) expect(name in sdk).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { aesGcmDecrypt } from '@wechatpay-kit/sdk';
+import { aesGcmDecrypt } from '@wechatpay-kit/sdk/crypto';
 import { expectPositionals, parseCommandArgs, requireOption, requireSecret } from '../arg-parser.js';
 import { type CliIo, type Command, ExitCode, UsageError, writeLine } from '../command.js';
 import { readInput } from '../input-reader.js';

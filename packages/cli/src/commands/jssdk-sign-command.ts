@@ -1,4 +1,5 @@
-import { jssdkSignature, stripFragment } from '@wechatpay-kit/sdk';
+import { jssdkSignature } from '@wechatpay-kit/sdk';
+import { stripFragment } from '@wechatpay-kit/sdk/crypto';
 import { expectPositionals, parseCommandArgs, requireOption } from '../arg-parser.js';
 import { type Command, ExitCode, UsageError, writeLine } from '../command.js';
 

@@ -1,4 +1,5 @@
-import { type V2SignType, v2Sign, v2SignString, v2SignTypeOf } from '@wechatpay-kit/sdk';
+import type { V2SignType } from '@wechatpay-kit/sdk';
+import { v2Sign, v2SignString, v2SignTypeOf } from '@wechatpay-kit/sdk/crypto';
 import { expectPositionals, parseCommandArgs, requireSecret } from '../arg-parser.js';
 import { type Command, ExitCode, writeLine } from '../command.js';
 import { readInput } from '../input-reader.js';

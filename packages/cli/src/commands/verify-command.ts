@@ -1,4 +1,5 @@
-import { v2Verify, WechatPaySignatureError } from '@wechatpay-kit/sdk';
+import { WechatPaySignatureError } from '@wechatpay-kit/sdk';
+import { v2Verify } from '@wechatpay-kit/sdk/crypto';
 import { expectPositionals, parseCommandArgs, requireSecret } from '../arg-parser.js';
 import { type Command, ExitCode, writeLine } from '../command.js';
 import { readInput } from '../input-reader.js';

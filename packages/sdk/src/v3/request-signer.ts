@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { nonceStr, unixSeconds } from '../crypto/nonce.js';
 import { type KeyInput, loadPrivateKey, rsaSign } from '../crypto/rsa.js';
+import { signedMessage } from '../crypto/signed-message.js';
 
 export const V3_SIGNATURE_SCHEME = 'WECHATPAY2-SHA256-RSA2048';
 
@@ -42,7 +43,7 @@ export class V3RequestSigner {
     timestamp: number = unixSeconds(),
     nonce: string = nonceStr(),
   ): string {
-    const signature = rsaSign(this.#key, `${method}\n${url}\n${timestamp}\n${nonce}\n${body}\n`);
+    const signature = rsaSign(this.#key, signedMessage(method, url, String(timestamp), nonce, body));
     return `${this.#prefix}${nonce}",signature="${signature}",timestamp="${timestamp}${this.#suffix}`;
   }
 

@@ -1,5 +1,6 @@
 import { nonceStr, unixSeconds } from '../crypto/nonce.js';
 import { type KeyInput, loadPrivateKey, rsaSign } from '../crypto/rsa.js';
+import { signedMessage } from '../crypto/signed-message.js';
 import { V3_SIGNATURE_SCHEME } from './request-signer.js';
 
 /** The WeChat Pay side's key: platform certificate key or public-key-mode key, with its serial. */
@@ -19,15 +20,10 @@ export interface V3ResponseSigningKey {
 export function signV3Response(body: string | Buffer, key: V3ResponseSigningKey): Record<string, string> {
   const timestamp = String(unixSeconds((key.now ?? Date.now)()));
   const nonce = key.nonce ?? nonceStr();
-  const message = Buffer.concat([
-    Buffer.from(`${timestamp}\n${nonce}\n`),
-    typeof body === 'string' ? Buffer.from(body, 'utf8') : body,
-    Buffer.from('\n'),
-  ]);
   return {
     'Wechatpay-Timestamp': timestamp,
     'Wechatpay-Nonce': nonce,
-    'Wechatpay-Signature': rsaSign(loadPrivateKey(key.privateKey), message),
+    'Wechatpay-Signature': rsaSign(loadPrivateKey(key.privateKey), signedMessage(timestamp, nonce, body)),
     'Wechatpay-Serial': key.serial,
     'Wechatpay-Signature-Type': V3_SIGNATURE_SCHEME,
   };

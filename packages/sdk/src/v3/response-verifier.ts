@@ -1,5 +1,6 @@
 import { unixSeconds } from '../crypto/nonce.js';
 import { rsaVerify } from '../crypto/rsa.js';
+import { signedMessage } from '../crypto/signed-message.js';
 import { WechatPaySignatureError } from '../errors.js';
 import type { VerificationKeyStore } from './verification-keys.js';
 
@@ -83,11 +84,7 @@ export class V3ResponseVerifier {
         { serial, known: this.keys.serials() },
       );
     }
-    const message =
-      typeof body === 'string'
-        ? `${timestampText}\n${nonce}\n${body}\n`
-        : Buffer.concat([Buffer.from(`${timestampText}\n${nonce}\n`), body, NEWLINE]);
-    if (!rsaVerify(key, message, signature!)) {
+    if (!rsaVerify(key, signedMessage(timestampText!, nonce!, body), signature!)) {
       throw new WechatPaySignatureError(
         'bad-signature',
         `Wechatpay-Signature does not match the body (serial ${serial})`,
@@ -117,8 +114,6 @@ export class V3ResponseVerifier {
     }
   }
 }
-
-const NEWLINE = Buffer.from('\n');
 
 /** Reads a header from any header bag, case-insensitively. */
 export function header(headers: HeaderBag, name: string): string | undefined {

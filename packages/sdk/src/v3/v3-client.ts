@@ -9,7 +9,6 @@ import { DEFAULT_RETRY, type RetryPolicy, withRetry } from '../core/retry.js';
 import { nonceStr, unixSeconds } from '../crypto/nonce.js';
 import { loadPublicKey, rsaOaepEncrypt } from '../crypto/rsa.js';
 import { WechatPayConfigError, WechatPayFormatError, WechatPaySignatureError } from '../errors.js';
-import { V3NotificationParser } from '../notify/v3-notification.js';
 import { BillsResource } from './bills-resource.js';
 import { PlatformCertificateStore } from './certificate-store.js';
 import { RefundsResource } from './refunds-resource.js';
@@ -18,6 +17,7 @@ import { header, V3ResponseVerifier } from './response-verifier.js';
 import { TransactionsResource } from './transactions-resource.js';
 import type { V3ClientOptions, V3Verification } from './v3-client-options.js';
 import { v3ApiError } from './v3-error-mapper.js';
+import { V3NotificationParser } from './v3-notification.js';
 import type { V3RequestOptions, V3Transport } from './v3-types.js';
 import { CompositeKeyStore, PublicKeyStore, type VerificationKeyStore } from './verification-keys.js';
 

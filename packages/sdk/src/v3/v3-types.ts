@@ -145,6 +145,25 @@ export interface V3Transaction {
   promotion_detail?: V3PromotionDetail[];
 }
 
+/**
+ * The resource of a `TRANSACTION.SUCCESS` notification: a paid transaction, so the fields WeChat
+ * leaves out of unpaid query answers are always there (`event.resource.amount.total` needs no guard).
+ */
+export interface V3PaidTransaction extends V3Transaction {
+  transaction_id: string;
+  trade_type: V3TradeType;
+  bank_type: string;
+  /** RFC 3339, +08:00. */
+  success_time: string;
+  payer: { openid: string };
+  amount: {
+    total: number;
+    payer_total: number;
+    currency: string;
+    payer_currency: string;
+  };
+}
+
 export interface V3RefundAmountParams {
   /** Fen to refund, a positive integer not above `total`. */
   refund: number;

@@ -12,11 +12,11 @@ import {
   parseV2PaymentNotification,
   parseV2RefundNotification,
   v2NotificationAck,
-} from '../../src/notify/v2-notification.js';
+} from '../../src/v2/v2-notification.js';
 import {
   buildV2PaymentNotification,
   buildV2RefundNotification,
-} from '../../src/notify/v2-notification-builder.js';
+} from '../../src/v2/v2-notification-builder.js';
 import { v2Sign } from '../../src/v2/v2-signer.js';
 import { buildV2Xml } from '../../src/v2/xml-codec.js';
 import { fixtures } from '../support/fixtures.js';

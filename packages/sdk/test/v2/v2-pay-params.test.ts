@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WechatPayConfigError, WechatPayValidationError } from '../../src/errors.js';
-import {
-  appPayParamsV2,
-  jsapiPayParamsV2,
-  miniProgramPayParamsV2,
-} from '../../src/pay-params/v2-pay-params.js';
+import { appPayParamsV2, jsapiPayParamsV2, miniProgramPayParamsV2 } from '../../src/v2/v2-pay-params.js';
 import { fixtures } from '../support/fixtures.js';
 import { fakeSign } from './support/fake-v2-server.js';
 

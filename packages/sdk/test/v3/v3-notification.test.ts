@@ -6,10 +6,10 @@ import {
   WechatPayFormatError,
   WechatPaySignatureError,
 } from '../../src/errors.js';
-import { V3NotificationParser } from '../../src/notify/v3-notification.js';
-import { buildV3Notification } from '../../src/notify/v3-notification-builder.js';
-import { v3NotificationAck, v3NotificationFailure } from '../../src/notify/v3-notification-reply.js';
 import { signV3Response } from '../../src/v3/response-signer.js';
+import { V3NotificationParser } from '../../src/v3/v3-notification.js';
+import { buildV3Notification } from '../../src/v3/v3-notification-builder.js';
+import { v3NotificationAck, v3NotificationFailure } from '../../src/v3/v3-notification-reply.js';
 import type { V3RefundNotificationResource, V3Transaction } from '../../src/v3/v3-types.js';
 import { StaticKeyStore } from '../../src/v3/verification-keys.js';
 import { fixtures } from '../support/fixtures.js';

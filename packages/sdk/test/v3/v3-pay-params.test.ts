@@ -1,7 +1,7 @@
 import { createPrivateKey, verify, X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { appPayParamsV3, jsapiPayParamsV3 } from '../../src/pay-params/v3-pay-params.js';
 import { V3RequestSigner } from '../../src/v3/request-signer.js';
+import { appPayParamsV3, jsapiPayParamsV3 } from '../../src/v3/v3-pay-params.js';
 import { fixtures } from '../support/fixtures.js';
 
 const merchantPublic = new X509Certificate(fixtures.merchantCert).publicKey;

@@ -1,4 +1,4 @@
-import { v2Verify } from '@wechatpay-kit/sdk';
+import { v2Verify } from '@wechatpay-kit/sdk/crypto';
 import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { ARTIFACTS, hasChromium, warnIfNoChromium } from '../../../../e2e/support/headless-chromium.js';

@@ -1,4 +1,5 @@
-import { buildBizPayUrl, buildV2Xml, nonceStr, parseV2Xml, v2Sign, v2Verify } from '@wechatpay-kit/sdk';
+import { buildBizPayUrl, buildV2Xml, parseV2Xml } from '@wechatpay-kit/sdk';
+import { nonceStr, v2Sign, v2Verify } from '@wechatpay-kit/sdk/crypto';
 import { afterEach, expect, it } from 'vitest';
 import { eventually, json, readEvents, type TestDemo, type TestEngine } from './demo-harness.js';
 import { describeOnEngines, useTestDemo } from './engine-suites.js';

@@ -1,5 +1,5 @@
 import { createPublicKey, verify } from 'node:crypto';
-import { v2Sign } from '@wechatpay-kit/sdk';
+import { v2Sign } from '@wechatpay-kit/sdk/crypto';
 import type { RunningDemo } from '../../../cli/src/demo/demo-launcher.js';
 import { json } from './demo-harness.js';
 

@@ -1,4 +1,5 @@
-import { parseV2Xml, v2Sign } from '@wechatpay-kit/sdk';
+import { parseV2Xml } from '@wechatpay-kit/sdk';
+import { v2Sign } from '@wechatpay-kit/sdk/crypto';
 import { buildV2PaymentNotification, buildV3Notification } from '@wechatpay-kit/sdk/testing';
 import { type RunningSimulator, startSimulator } from '@wechatpay-kit/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import { rsaVerify, safeEqual, v2Sign } from '@wechatpay-kit/sdk';
+import { rsaVerify, safeEqual, v2Sign } from '@wechatpay-kit/sdk/crypto';
 import type { MerchantRegistry } from './merchant-registry.js';
 import {
   APP_KIND_NAMES,

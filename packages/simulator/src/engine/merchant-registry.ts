@@ -1,5 +1,5 @@
 import { createPublicKey, type KeyObject, randomBytes, X509Certificate } from 'node:crypto';
-import { loadPrivateKey } from '@wechatpay-kit/sdk';
+import { loadPrivateKey } from '@wechatpay-kit/sdk/crypto';
 import type { MerchantRecord, SimApp, V3SigningMode } from './sim-records.js';
 import type { Collection, StateStore } from './state-store.js';
 

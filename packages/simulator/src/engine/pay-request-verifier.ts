@@ -1,4 +1,5 @@
-import { rsaVerify, safeEqual, type V2SignType, v2Sign } from '@wechatpay-kit/sdk';
+import type { V2SignType } from '@wechatpay-kit/sdk';
+import { rsaVerify, safeEqual, v2Sign } from '@wechatpay-kit/sdk/crypto';
 import type { MerchantRegistry } from './merchant-registry.js';
 import type { SimClock } from './sim-clock.js';
 import type { MerchantRecord, SimApp, TradeRecord } from './sim-records.js';

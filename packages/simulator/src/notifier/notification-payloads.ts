@@ -1,13 +1,15 @@
 import {
-  buildV2PaymentNotification,
-  buildV2RefundNotification,
-  buildV3Notification,
-  signV3Response,
   toRfc3339Beijing,
   type V3NotificationEventType,
   type V3RefundNotificationResource,
   type V3Transaction,
 } from '@wechatpay-kit/sdk';
+import {
+  buildV2PaymentNotification,
+  buildV2RefundNotification,
+  buildV3Notification,
+  signV3Response,
+} from '@wechatpay-kit/sdk/testing';
 import type { MerchantRegistry } from '../engine/merchant-registry.js';
 import type { SimClock } from '../engine/sim-clock.js';
 import type { RefundRecord, RefundStatus, TradeRecord } from '../engine/sim-records.js';

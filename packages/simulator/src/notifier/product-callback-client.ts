@@ -1,4 +1,5 @@
-import { buildV2Xml, nonceStr, parseV2Xml, v2Sign, v2Verify, WechatPayError } from '@wechatpay-kit/sdk';
+import { buildV2Xml, parseV2Xml, WechatPayError } from '@wechatpay-kit/sdk';
+import { nonceStr, v2Sign, v2Verify } from '@wechatpay-kit/sdk/crypto';
 import { SimError } from '../engine/sim-error.js';
 import type { TradeRecord } from '../engine/sim-records.js';
 import type { SimContext } from '../sim-context.js';

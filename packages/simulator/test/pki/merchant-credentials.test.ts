@@ -1,14 +1,14 @@
 import { X509Certificate } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { TLSSocket } from 'node:tls';
+import { WechatPayValidationError } from '@wechatpay-kit/sdk';
 import {
   loadPrivateKey,
   loadPublicKey,
   parseCertificate,
   rsaSign,
   rsaVerify,
-  WechatPayValidationError,
-} from '@wechatpay-kit/sdk';
+} from '@wechatpay-kit/sdk/crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueCertificate } from '../../src/pki/certificate-issuer.js';
 import { LocalCa } from '../../src/pki/local-ca.js';

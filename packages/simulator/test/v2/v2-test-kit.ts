@@ -2,7 +2,8 @@
  * Raw-HTTP helpers for the v2 tests: what the SDK would never send (a GET, a wrong sign, GBK bytes)
  * is built here by hand, signed with the SDK's own primitives where a valid sign is wanted.
  */
-import { buildV2Xml, parseV2Xml, type V2Fields, type V2SignType, v2Sign, v2Verify } from '@wechatpay-kit/sdk';
+import { buildV2Xml, parseV2Xml, type V2Fields, type V2SignType } from '@wechatpay-kit/sdk';
+import { v2Sign, v2Verify } from '@wechatpay-kit/sdk/crypto';
 import { expect } from 'vitest';
 import type { RunningSimulator } from '../../src/simulator-server.js';
 

@@ -5,7 +5,8 @@
  */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { nonceStr, V3RequestSigner } from '@wechatpay-kit/sdk';
+import { V3RequestSigner } from '@wechatpay-kit/sdk';
+import { nonceStr } from '@wechatpay-kit/sdk/crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSimulator, startSimulator } from '../../src/index.js';
 

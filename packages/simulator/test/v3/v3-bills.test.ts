@@ -2,7 +2,8 @@
  * Bills: applied for with a signed, verified call, downloaded with a signed GET whose answer is the
  * bare file, checked by our SDK against the SHA-1 from the signed answer.
  */
-import { sha1Hex, WechatPaySignatureError } from '@wechatpay-kit/sdk';
+import { WechatPaySignatureError } from '@wechatpay-kit/sdk';
+import { sha1Hex } from '@wechatpay-kit/sdk/crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { V3SigningMode } from '../../src/engine/sim-records.js';
 import { apiError } from './support/api-error.js';

@@ -1,5 +1,6 @@
 /** `/v3/certificates`: served in certificate mode, 404 RESOURCE_NOT_EXISTS in public-key mode. */
-import { aesGcmDecrypt, parseCertificate, WechatPayApiError } from '@wechatpay-kit/sdk';
+import { WechatPayApiError } from '@wechatpay-kit/sdk';
+import { aesGcmDecrypt, parseCertificate } from '@wechatpay-kit/sdk/crypto';
 import { describe, expect, it } from 'vitest';
 import { useV3Simulator } from './support/use-v3-simulator.js';
 import { clientFor, sendRaw, signedHeaders } from './support/v3-test-kit.js';

@@ -1,4 +1,5 @@
-import { jssdkSignature, stripFragment } from '@wechatpay-kit/sdk';
+import { jssdkSignature } from '@wechatpay-kit/sdk';
+import { stripFragment } from '@wechatpay-kit/sdk/crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SimContext } from '../../sim-context.js';
 import type { PlatformCredentialStore } from './platform-credential-store.js';

@@ -1,4 +1,4 @@
-import { safeEqual } from '@wechatpay-kit/sdk';
+import { safeEqual } from '@wechatpay-kit/sdk/crypto';
 import type { SimApp } from '../../engine/sim-records.js';
 import type { SimContext } from '../../sim-context.js';
 import type {

@@ -4,10 +4,10 @@ import {
   parseV2Xml,
   type V2Fields,
   type V2SignType,
-  v2Verify,
   WechatPayFormatError,
   WechatPaySignatureError,
 } from '@wechatpay-kit/sdk';
+import { v2Verify } from '@wechatpay-kit/sdk/crypto';
 import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import { SimError } from '../../engine/sim-error.js';
 import type { MerchantRecord } from '../../engine/sim-records.js';

@@ -1,4 +1,5 @@
-import { buildV2Xml, nonceStr, type V2Fields, type V2SignType, v2Sign } from '@wechatpay-kit/sdk';
+import { buildV2Xml, type V2Fields, type V2SignType } from '@wechatpay-kit/sdk';
+import { nonceStr, v2Sign } from '@wechatpay-kit/sdk/crypto';
 import type { SimError, SimErrorCode } from '../../engine/sim-error.js';
 
 /**

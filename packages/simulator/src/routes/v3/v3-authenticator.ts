@@ -3,7 +3,7 @@ import {
   parseAuthorization,
   rsaVerify,
   V3_SIGNATURE_SCHEME,
-} from '@wechatpay-kit/sdk';
+} from '@wechatpay-kit/sdk/crypto';
 import type { FastifyRequest } from 'fastify';
 import type { MerchantRecord } from '../../engine/sim-records.js';
 import type { SimContext } from '../../sim-context.js';

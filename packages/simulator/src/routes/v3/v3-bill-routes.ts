@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { sha1Hex } from '@wechatpay-kit/sdk';
+import { sha1Hex } from '@wechatpay-kit/sdk/crypto';
 import {
   buildFundFlowBill,
   buildTradeBill,

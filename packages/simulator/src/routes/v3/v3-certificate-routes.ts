@@ -1,4 +1,5 @@
-import { aesGcmEncrypt, nonceStr, parseCertificate, toRfc3339Beijing } from '@wechatpay-kit/sdk';
+import { toRfc3339Beijing } from '@wechatpay-kit/sdk';
+import { aesGcmEncrypt, nonceStr, parseCertificate } from '@wechatpay-kit/sdk/crypto';
 import type { V3Endpoints } from './v3-endpoint.js';
 import { V3Error } from './v3-error.js';
 

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { rsaVerify } from '@wechatpay-kit/sdk';
+import { rsaVerify } from '@wechatpay-kit/sdk/crypto';
 
 /** What the request carried, as the signature check saw it. */
 export interface SignedRequest {

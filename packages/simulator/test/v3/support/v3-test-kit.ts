@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
-import { nonceStr, V3Client, type V3ClientOptions, V3RequestSigner } from '@wechatpay-kit/sdk';
+import { V3Client, type V3ClientOptions, V3RequestSigner } from '@wechatpay-kit/sdk';
+import { nonceStr } from '@wechatpay-kit/sdk/crypto';
 import type { V3SigningMode } from '../../../src/engine/sim-records.js';
 import { type RunningSimulator, startSimulator } from '../../../src/simulator-server.js';
 

@@ -1,19 +1,27 @@
 import { aesGcmDecrypt, apiV3KeyBuffer } from '../crypto/aes-gcm.js';
 import { WechatPayFormatError, WechatPaySignatureError } from '../errors.js';
-import { type HeaderBag, V3ResponseVerifier, type VerifiedHeaders } from '../v3/response-verifier.js';
-import type { V3RefundNotificationResource, V3Transaction } from '../v3/v3-types.js';
-import type { VerificationKeyStore } from '../v3/verification-keys.js';
+import { type HeaderBag, V3ResponseVerifier, type VerifiedHeaders } from './response-verifier.js';
+import type { V3PaidTransaction, V3RefundNotificationResource, V3Transaction } from './v3-types.js';
+import type { VerificationKeyStore } from './verification-keys.js';
 
 export type V3RefundEventType = 'REFUND.SUCCESS' | 'REFUND.ABNORMAL' | 'REFUND.CLOSED';
 export type V3NotificationEventType = 'TRANSACTION.SUCCESS' | V3RefundEventType;
 
 /** The decrypted resource each event type carries. */
 export interface V3NotificationResources {
-  'TRANSACTION.SUCCESS': V3Transaction;
+  'TRANSACTION.SUCCESS': V3PaidTransaction;
   'REFUND.SUCCESS': V3RefundNotificationResource;
   'REFUND.ABNORMAL': V3RefundNotificationResource;
   'REFUND.CLOSED': V3RefundNotificationResource;
 }
+
+/**
+ * What {@link buildV3Notification} encrypts per event type: as loose as a query answer, so tests
+ * can also build the malformed callbacks a parser must refuse.
+ */
+export type V3NotificationResourceInputs = Omit<V3NotificationResources, 'TRANSACTION.SUCCESS'> & {
+  'TRANSACTION.SUCCESS': V3Transaction;
+};
 
 interface V3NotificationBase {
   id: string;
@@ -27,7 +35,7 @@ interface V3NotificationBase {
 
 export interface V3TransactionNotification extends V3NotificationBase {
   event_type: 'TRANSACTION.SUCCESS';
-  resource: V3Transaction;
+  resource: V3PaidTransaction;
 }
 
 export interface V3RefundNotification extends V3NotificationBase {

@@ -1,5 +1,7 @@
+import type { AppPayParams, JsapiPayParams } from '../core/pay-params-types.js';
 import { nonceStr, unixSeconds } from '../crypto/nonce.js';
 import { type KeyInput, loadPrivateKey, rsaSign } from '../crypto/rsa.js';
+import { signedMessage } from '../crypto/signed-message.js';
 
 /** Anything that signs SHA256withRSA with the merchant key, e.g. a `V3RequestSigner`. */
 export interface MerchantMessageSigner {
@@ -22,16 +24,6 @@ export interface JsapiPayParamsV3Input {
   now?: () => number;
 }
 
-/** What `WeixinJSBridge.invoke('getBrandWCPayRequest', …)` / `wx.requestPayment` take, names exactly so. */
-export interface JsapiPayParamsV3 {
-  appId: string;
-  timeStamp: string;
-  nonceStr: string;
-  package: string;
-  signType: 'RSA';
-  paySign: string;
-}
-
 export interface AppPayParamsV3Input {
   appid: string;
   /** The merchant id (`mchid`). */
@@ -42,35 +34,24 @@ export interface AppPayParamsV3Input {
   now?: () => number;
 }
 
-/** What the App SDK's `PayReq` takes. */
-export interface AppPayParamsV3 {
-  appid: string;
-  partnerid: string;
-  prepayid: string;
-  package: 'Sign=WXPay';
-  noncestr: string;
-  timestamp: string;
-  sign: string;
-}
-
 /**
  * Pay parameters for JSAPI and mini-program pay under API v3: `paySign` is SHA256withRSA with the
  * merchant key over `appId\ntimeStamp\nnonceStr\npackage\n` (not the v2 MD5 sign). Computed on the
  * server, since the private key must never reach the page.
  */
-export function jsapiPayParamsV3(input: JsapiPayParamsV3Input & PaySignKey): JsapiPayParamsV3 {
+export function jsapiPayParamsV3(input: JsapiPayParamsV3Input & PaySignKey): JsapiPayParams<'RSA'> {
   const timeStamp = input.timeStamp ?? String(unixSeconds((input.now ?? Date.now)()));
   const nonce = input.nonceStr ?? nonceStr();
   const pkg = `prepay_id=${input.prepayId}`;
-  const paySign = signWith(input, `${input.appId}\n${timeStamp}\n${nonce}\n${pkg}\n`);
+  const paySign = signWith(input, signedMessage(input.appId, timeStamp, nonce, pkg));
   return { appId: input.appId, timeStamp, nonceStr: nonce, package: pkg, signType: 'RSA', paySign };
 }
 
 /** App pay parameters under API v3: `sign` over `appid\ntimestamp\nnoncestr\nprepayid\n`. */
-export function appPayParamsV3(input: AppPayParamsV3Input & PaySignKey): AppPayParamsV3 {
+export function appPayParamsV3(input: AppPayParamsV3Input & PaySignKey): AppPayParams {
   const timestamp = input.timestamp ?? String(unixSeconds((input.now ?? Date.now)()));
   const noncestr = input.noncestr ?? nonceStr();
-  const sign = signWith(input, `${input.appid}\n${timestamp}\n${noncestr}\n${input.prepayid}\n`);
+  const sign = signWith(input, signedMessage(input.appid, timestamp, noncestr, input.prepayid));
   return {
     appid: input.appid,
     partnerid: input.partnerid,

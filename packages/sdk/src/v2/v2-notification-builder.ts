@@ -1,7 +1,7 @@
 import { encryptReqInfo } from '../crypto/aes-ecb.js';
 import { nonceStr } from '../crypto/nonce.js';
-import { type V2Fields, type V2SignType, v2Sign } from '../v2/v2-signer.js';
-import { buildV2Xml } from '../v2/xml-codec.js';
+import { type V2Fields, type V2SignType, v2Sign } from './v2-signer.js';
+import { buildV2Xml } from './xml-codec.js';
 
 /*
  * Builders for what WeChat POSTs to a merchant, so a notify handler can be tested end to end

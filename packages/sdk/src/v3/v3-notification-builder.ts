@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { aesGcmEncrypt } from '../crypto/aes-gcm.js';
 import { nonceStr } from '../crypto/nonce.js';
-import { signV3Response, type V3ResponseSigningKey } from '../v3/response-signer.js';
-import { toRfc3339Beijing } from '../v3/rfc3339-time.js';
-import type { V3NotificationEventType, V3NotificationResources } from './v3-notification.js';
+import { signV3Response, type V3ResponseSigningKey } from './response-signer.js';
+import { toRfc3339Beijing } from './rfc3339-time.js';
+import type { V3NotificationEventType, V3NotificationResourceInputs } from './v3-notification.js';
 
 export interface BuildV3NotificationOptions<E extends V3NotificationEventType> {
   event_type: E;
   /** The plain resource (a transaction or a refund); it is encrypted as WeChat does. */
-  resource: V3NotificationResources[E];
+  resource: V3NotificationResourceInputs[E];
   apiV3Key: string | Buffer;
   /** The WeChat Pay key the callback is signed with (platform certificate or public-key mode). */
   signer: Omit<V3ResponseSigningKey, 'now' | 'nonce'>;

@@ -1,10 +1,10 @@
 import { decryptReqInfo } from '../crypto/aes-ecb.js';
 import { WechatPayApiError, WechatPayDecryptError, WechatPayFormatError } from '../errors.js';
-import { withV2Amounts } from '../v2/v2-amounts.js';
-import { v2ReturnFailure } from '../v2/v2-answer.js';
-import { type V2SignType, v2Verify } from '../v2/v2-signer.js';
-import type { V2RefundStatus, V2TradeType } from '../v2/v2-types.js';
-import { buildV2Xml, parseV2Xml, type V2XmlOptions } from '../v2/xml-codec.js';
+import { withV2Amounts } from './v2-amounts.js';
+import { v2ReturnFailure } from './v2-answer.js';
+import { type V2SignType, v2Verify } from './v2-signer.js';
+import type { V2RefundStatus, V2TradeType } from './v2-types.js';
+import { buildV2Xml, parseV2Xml, type V2XmlOptions } from './xml-codec.js';
 
 /** A verified v2 payment notification. Amounts are integer fen. */
 export interface V2PaymentNotification {

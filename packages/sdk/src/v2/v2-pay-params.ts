@@ -1,23 +1,8 @@
+import type { AppPayParams, JsapiPayParams } from '../core/pay-params-types.js';
 import { nonceStr, unixSeconds } from '../crypto/nonce.js';
 import { WechatPayConfigError } from '../errors.js';
-import { type V2SignType, v2Sign } from '../v2/v2-signer.js';
-import { assertV2Text } from '../v2/v2-validators.js';
-
-/**
- * What `WeixinJSBridge.invoke('getBrandWCPayRequest', …)` and `wx.requestPayment` take for an API v2
- * order. The key names are camelCase exactly as the client checks them, and `paySign` is the v2 sign
- * over those very names — signing `appid`/`timestamp` instead is the usual "支付验证签名失败".
- */
-export interface V2JsapiPayParams {
-  appId: string;
-  /** Seconds, as a string. */
-  timeStamp: string;
-  nonceStr: string;
-  /** `prepay_id=…`. */
-  package: string;
-  signType: V2SignType;
-  paySign: string;
-}
+import { type V2SignType, v2Sign } from './v2-signer.js';
+import { assertV2Text } from './v2-validators.js';
 
 export interface V2JsapiPayParamsInput {
   appId: string;
@@ -29,7 +14,7 @@ export interface V2JsapiPayParamsInput {
 }
 
 /** JSAPI (official account) pay parameters; the mini-program takes the same object. */
-export function jsapiPayParamsV2(input: V2JsapiPayParamsInput): V2JsapiPayParams {
+export function jsapiPayParamsV2(input: V2JsapiPayParamsInput): JsapiPayParams<V2SignType> {
   assertV2Text(input?.appId, 'appId', 32);
   assertV2Text(input.prepayId, 'prepayId', 64);
   requireKey(input.apiKey);
@@ -45,19 +30,8 @@ export function jsapiPayParamsV2(input: V2JsapiPayParamsInput): V2JsapiPayParams
 }
 
 /** Mini-program `wx.requestPayment` parameters: the JSAPI shape, signed the same way. */
-export const miniProgramPayParamsV2: (input: V2JsapiPayParamsInput) => V2JsapiPayParams = jsapiPayParamsV2;
-
-/** What the App SDK's `PayReq` takes for an API v2 order (all lower-case, `package` fixed). */
-export interface V2AppPayParams {
-  appid: string;
-  partnerid: string;
-  prepayid: string;
-  package: 'Sign=WXPay';
-  noncestr: string;
-  /** Seconds, as a string. */
-  timestamp: string;
-  sign: string;
-}
+export const miniProgramPayParamsV2: (input: V2JsapiPayParamsInput) => JsapiPayParams<V2SignType> =
+  jsapiPayParamsV2;
 
 export interface V2AppPayParamsInput {
   appid: string;
@@ -70,7 +44,7 @@ export interface V2AppPayParamsInput {
   now?: number;
 }
 
-export function appPayParamsV2(input: V2AppPayParamsInput): V2AppPayParams {
+export function appPayParamsV2(input: V2AppPayParamsInput): AppPayParams {
   assertV2Text(input?.appid, 'appid', 32);
   assertV2Text(input.partnerid, 'partnerid', 32);
   assertV2Text(input.prepayid, 'prepayid', 64);
