@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { type Database, openDatabase, seedDemoProducts } from './adapters/persistence/index.js';
-import { WechatClients, WechatNotificationReplies } from './adapters/wechat/index.js';
+import { WechatClients } from './adapters/wechat/index.js';
 import { composeAdmin } from './composition/compose-admin.js';
 import { composeEventBus } from './composition/compose-event-bus.js';
 import { composeJobs } from './composition/compose-jobs.js';
@@ -157,7 +157,7 @@ export async function createServiceApp(
     http = await buildHttpApp({
       platform: platform?.http,
       operations: payments.operations,
-      replies: new WechatNotificationReplies(),
+      replies: payments.deps.inbound,
       nativeMode1,
       refunds: refunds.operations,
       admin,

@@ -22,6 +22,7 @@ export function composeNativeMode1(
   return {
     productQrUrl: async (productId) => (await getProductQr.execute({ productId })).url,
     handleProductCallback: async (headers, rawBody, serverIp) =>
-      (await handleProductCallback.execute({ headers, rawBody, serverIp })).reply,
+      productQr.reply((await handleProductCallback.execute({ headers, rawBody, serverIp })).answer),
+    unreadableReply: () => productQr.unreadableReply(),
   };
 }

@@ -7,7 +7,12 @@ import {
   KyselyOrderRepository,
   KyselyProductRepository,
 } from '../adapters/persistence/index.js';
-import { SdkPayParamsSigner, SdkWechatGateway, type WechatClients } from '../adapters/wechat/index.js';
+import {
+  inboundNotifications,
+  SdkPayParamsSigner,
+  SdkWechatGateway,
+  type WechatClients,
+} from '../adapters/wechat/index.js';
 import type { ServiceConfig } from '../config/service-config.js';
 import type { Clock, EventBus, FulfilmentHook, Order } from '../domain/index.js';
 import type { ServiceMetrics } from '../http/service-metrics.js';
@@ -78,6 +83,7 @@ export function composePayments(input: PaymentsInput): ComposedPayments {
     notifications: new KyselyNotificationLog(database.db),
     jobs: new KyselyJobQueue(database.db, clock),
     gateway: new SdkWechatGateway(wechat),
+    inbound: inboundNotifications(wechat),
     events: input.events,
     clock,
     fulfil: input.fulfil,
@@ -101,13 +107,7 @@ export function composePayments(input: PaymentsInput): ComposedPayments {
         rawBody,
         storeUnverified,
       });
-      if (result.ack) return { ack: true };
-      return {
-        ack: false,
-        failure: result.outcome === 'rejected' ? 'rejected' : 'error',
-        message: result.message,
-        unverified: !result.verified,
-      };
+      return result.verdict;
     },
     ping: () => health.ping(),
   };

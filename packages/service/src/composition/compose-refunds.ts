@@ -30,7 +30,10 @@ export function composeRefunds(
   database: Database,
   wechat: WechatClients,
   metrics: ServiceMetrics,
-  payments: Pick<PaymentDeps, 'orders' | 'notifications' | 'jobs' | 'events' | 'clock' | 'logger'>,
+  payments: Pick<
+    PaymentDeps,
+    'orders' | 'inbound' | 'notifications' | 'jobs' | 'events' | 'clock' | 'logger'
+  >,
   /** Throws `ORDER_NOT_FOUND` for an unknown order. */
   assertOrderExists: (orderNo: string) => Promise<unknown>,
 ): ComposedRefunds {
@@ -54,14 +57,7 @@ export function composeRefunds(
       },
       async handleRefundNotification(apiVersion, headers, rawBody, handling) {
         const storeUnverified = handling?.storeUnverified;
-        const result = await notification.execute({ apiVersion, headers, rawBody, storeUnverified });
-        if (result.ack) return { ack: true };
-        return {
-          ack: false,
-          failure: result.outcome === 'retry' ? 'error' : 'rejected',
-          message: result.message,
-          unverified: !result.verified,
-        };
+        return (await notification.execute({ apiVersion, headers, rawBody, storeUnverified })).verdict;
       },
     },
     async runRefundQuery(job) {

@@ -1,7 +1,7 @@
 export type * from './admin-ports.js';
 export * from './domain-error.js';
+export type * from './inbound-notification-ports.js';
 export * from './money.js';
-export type * from './notification-reply-ports.js';
 export * from './order.js';
 export * from './order-state-machine.js';
 export type * from './platform-ports.js';

@@ -1,3 +1,5 @@
+import type { WechatReply } from './inbound-notification-ports.js';
+
 /**
  * Native "mode 1" (product QR codes) as the use cases see it. The QR names a product, not an order:
  * when a buyer scans it, WeChat calls the merchant back with the product and the buyer's openid and
@@ -31,6 +33,8 @@ export interface ProductQrGateway {
   bizPayUrl(productId: string): string;
   /** Verifies and reads a scan callback; throws `NOTIFICATION_REJECTED` (with `details.reason`) when it is not genuine. */
   verifyScan(rawBody: Buffer): ProductScan;
-  /** The signed XML reply WeChat expects. */
-  answer(answer: ProductScanAnswer): string;
+  /** The answer in the signed XML WeChat expects. */
+  reply(answer: ProductScanAnswer): WechatReply;
+  /** The unsigned refusal of a callback that could not even be read (nothing to sign an answer for). */
+  unreadableReply(): WechatReply;
 }

@@ -147,6 +147,8 @@ export interface JobQueue {
 export interface WechatTradeStatus {
   /** WeChat's trade_state: SUCCESS, NOTPAY, CLOSED, REFUND, PAYERROR, USERPAYING, REVOKED, or NOT_FOUND. */
   tradeState: string;
+  /** WeChat holds the money (SUCCESS, or REFUND: paid, a refund started since) — WeChat's rule, read by the adapter. */
+  paid: boolean;
   transactionId?: string;
   amountFen?: Fen;
   paidAt?: Date;
@@ -178,12 +180,6 @@ export interface WechatGateway {
   query(order: Pick<Order, 'orderNo' | 'apiVersion'>): Promise<WechatTradeStatus>;
   /** Closes at WeChat; `ALREADY_PAID` when WeChat says the order was paid meanwhile. */
   close(order: Pick<Order, 'orderNo' | 'apiVersion'>): Promise<'CLOSED' | 'ALREADY_PAID'>;
-  /** Verifies (and decrypts) a payment notification; throws when it is not genuine. */
-  verifyPaymentNotification(
-    apiVersion: ApiVersion,
-    headers: Record<string, string | string[] | undefined>,
-    rawBody: Buffer,
-  ): Promise<VerifiedPayment>;
 }
 
 /** State changes pushed to browsers (SSE) — in-process, or across instances. */

@@ -89,6 +89,11 @@ export interface VerifiedRefundNotification extends WechatRefundStatus {
   refundNo: string;
   orderNo: string;
   amountFen: Fen;
+  /**
+   * The content is only a hint and the outcome applied is WeChat's answer when asked: v2's refund
+   * notification carries no signature, and AES-ECB does not detect altered or re-ordered blocks.
+   */
+  confirmByQuery: boolean;
 }
 
 export interface RefundGateway {
@@ -97,10 +102,4 @@ export interface RefundGateway {
   submit(refund: Refund, order: Order): Promise<RefundSubmission>;
   /** Asks WeChat; `undefined` when WeChat has no refund with this number. Throws when unreachable. */
   query(refund: Refund, order: Order): Promise<WechatRefundStatus | undefined>;
-  /** Throws `NOTIFICATION_REJECTED` when the notification is not genuine. */
-  verifyNotification(
-    apiVersion: ApiVersion,
-    headers: Record<string, string | string[] | undefined>,
-    rawBody: Buffer,
-  ): Promise<VerifiedRefundNotification>;
 }

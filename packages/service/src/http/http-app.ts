@@ -101,7 +101,7 @@ export async function buildHttpApp(options: HttpAppOptions & { metrics: ServiceM
   await app.register(opsRoutes, { operations, metrics, metricsToken: options.metricsToken, authFailures });
   if (options.nativeMode1) {
     await app.register(productQrRoutes, { nativeMode1: options.nativeMode1 });
-    await app.register(nativeCallbackRoutes, { nativeMode1: options.nativeMode1, replies: options.replies });
+    await app.register(nativeCallbackRoutes, { nativeMode1: options.nativeMode1 });
   }
   await app.register(pageRoutes, { wechatAppUrl: options.demo?.wechatAppUrl });
   return { app, streams };

@@ -1,3 +1,5 @@
+import type { WechatReply } from '../domain/index.js';
+
 /**
  * What the Native mode-1 routes need (product QR codes and WeChat's scan callback), bound to the use
  * cases by the composition root; kept apart from `ServiceOperations` so each feature owns its file.
@@ -10,5 +12,7 @@ export interface NativeMode1Operations {
     headers: Record<string, string | string[] | undefined>,
     rawBody: Buffer,
     serverIp: string,
-  ): Promise<string>;
+  ): Promise<WechatReply>;
+  /** The refusal of a callback that could not even be read. */
+  unreadableReply(): WechatReply;
 }

@@ -3,7 +3,7 @@ import type {
   ApiVersion,
   CreateOrderInput,
   EventBus,
-  NotificationReplies,
+  InboundNotificationsByVersion,
   Order,
   OrderFilter,
   PayParams,
@@ -47,8 +47,8 @@ export interface ServiceOperations {
 /** Everything `buildHttpApp` is given. */
 export interface HttpAppOptions {
   operations: ServiceOperations;
-  /** WeChat's acknowledgement and refusal formats, for every callback route. */
-  replies: NotificationReplies;
+  /** WeChat's acknowledgement and refusal formats, for the notification routes. */
+  replies: InboundNotificationsByVersion;
   /** The refund API and refund notifications; absent = not served. */
   refunds?: RefundOperations;
   /** The admin console's operations beyond the order list. */

@@ -1,6 +1,6 @@
 import { OPEN_ORDER_STATES, type Order, type WechatTradeStatus } from '../domain/index.js';
 import type { MarkPaid } from './mark-paid.js';
-import { followUpJob, isOpen, isPaidAtWechat, orderNoOfJobKey, type PaymentDeps } from './use-case-deps.js';
+import { followUpJob, isOpen, orderNoOfJobKey, type PaymentDeps } from './use-case-deps.js';
 
 export interface CloseExpiredOrderInput {
   /** The order number, or the job's key as is (a follow-up job's key names the order too). */
@@ -63,11 +63,11 @@ export class CloseExpiredOrder {
     }
 
     const before = await gateway.query(order);
-    if (isPaidAtWechat(before.tradeState)) return this.#paid(order, before);
+    if (before.paid) return this.#paid(order, before);
 
     if ((await gateway.close(order)) === 'ALREADY_PAID') {
       const after = await gateway.query(order);
-      if (isPaidAtWechat(after.tradeState)) return this.#paid(order, after);
+      if (after.paid) return this.#paid(order, after);
       this.#deps.logger?.error(
         { orderNo: order.orderNo, tradeState: after.tradeState },
         'ANOMALY: WeChat refused to close as paid, then reported the order unpaid',

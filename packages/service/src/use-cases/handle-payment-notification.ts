@@ -1,11 +1,13 @@
 import {
   type ApiVersion,
   DomainError,
+  type NotificationVerdict,
   type Order,
   type ReceivedNotification,
   type VerifiedPayment,
 } from '../domain/index.js';
 import type { MarkPaid } from './mark-paid.js';
+import { notificationVerdict } from './notification-verdict.js';
 import type { PaymentDeps } from './use-case-deps.js';
 
 export interface HandlePaymentNotificationInput {
@@ -22,6 +24,8 @@ export type NotificationOutcome = 'applied' | 'duplicate' | 'ignored' | 'anomaly
 export interface HandlePaymentNotificationOutput {
   /** Answer WeChat with success (stop resending) or failure (resend later). */
   ack: boolean;
+  /** What WeChat is answered, in the port's terms. */
+  verdict: NotificationVerdict;
   /** A short reason for WeChat's `return_msg` / `message`; never contains a secret. */
   message: string;
   outcome: NotificationOutcome;
@@ -34,7 +38,7 @@ export interface HandlePaymentNotificationOutput {
 
 export type HandlePaymentNotificationDeps = Pick<
   PaymentDeps,
-  'gateway' | 'orders' | 'notifications' | 'clock' | 'logger'
+  'gateway' | 'inbound' | 'orders' | 'notifications' | 'clock' | 'logger'
 >;
 
 /** Headers worth keeping with the raw body: the signature material, nothing a client could slip in. */
@@ -82,10 +86,11 @@ export class HandlePaymentNotification {
       payment: VerifiedPayment | undefined,
       fulfilment: Promise<void> = Promise.resolve(),
     ): HandlePaymentNotificationOutput => {
-      const ack = outcome !== 'rejected';
+      const verdict = notificationVerdict(outcome, detail, payment !== undefined);
       return {
-        ack,
-        message: ack ? 'OK' : detail,
+        ack: verdict.ack,
+        verdict,
+        message: verdict.ack ? 'OK' : detail,
         outcome,
         orderNo: payment?.orderNo ?? null,
         verified: payment !== undefined,
@@ -103,7 +108,7 @@ export class HandlePaymentNotification {
 
     let payment: VerifiedPayment;
     try {
-      payment = await this.#deps.gateway.verifyPaymentNotification(input.apiVersion, input.headers, rawBody);
+      payment = await this.#deps.inbound[input.apiVersion].verifyPayment(input.headers, rawBody);
     } catch (error) {
       const reason = error instanceof DomainError ? error.message : 'notification could not be verified';
       this.#deps.logger?.warn({ apiVersion: input.apiVersion, reason }, 'payment notification rejected');

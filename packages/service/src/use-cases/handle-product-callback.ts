@@ -12,8 +12,6 @@ export interface HandleProductCallbackInput {
 }
 
 export interface HandleProductCallbackOutput {
-  /** The signed XML reply for WeChat. */
-  reply: string;
   answer: ProductScanAnswer;
   /** The order created (or found again, for a replay). */
   orderNo: string | null;
@@ -157,7 +155,7 @@ export class HandleProductCallback {
     });
     if (answer.kind !== 'prepay')
       this.#deps.logger?.warn({ orderNo, outcome }, 'mode-1 scan not answered with a prepay');
-    return { reply: this.#deps.productQr.answer(answer), answer, orderNo };
+    return { answer, orderNo };
   }
 }
 

@@ -1,12 +1,14 @@
 import {
   type ApiVersion,
   DomainError,
+  type NotificationVerdict,
   type Refund,
   type VerifiedRefundNotification,
   type WechatRefundStatus,
 } from '../domain/index.js';
 import type { ApplyRefundOutcome } from './apply-refund-outcome.js';
 import { keptHeaders, type NotificationOutcome } from './handle-payment-notification.js';
+import { notificationVerdict } from './notification-verdict.js';
 import type { RefundDeps } from './refund-deps.js';
 
 export interface HandleRefundNotificationInput {
@@ -23,6 +25,8 @@ export type RefundNotificationOutcome = NotificationOutcome | 'retry';
 
 export interface HandleRefundNotificationOutput {
   ack: boolean;
+  /** What WeChat is answered, in the port's terms. */
+  verdict: NotificationVerdict;
   message: string;
   outcome: RefundNotificationOutcome;
   refundNo: string | null;
@@ -32,7 +36,7 @@ export interface HandleRefundNotificationOutput {
 
 export type HandleRefundNotificationDeps = Pick<
   RefundDeps,
-  'refunds' | 'orders' | 'refundGateway' | 'notifications' | 'clock' | 'logger'
+  'refunds' | 'orders' | 'refundGateway' | 'inbound' | 'notifications' | 'clock' | 'logger'
 >;
 
 /**
@@ -40,8 +44,8 @@ export type HandleRefundNotificationDeps = Pick<
  * verified before anything is trusted, logged with its raw body whatever happens, checked against
  * the refund (merchant, order, amount), and applied once — a replay is ACKed and changes nothing.
  *
- * A v2 refund notification has no signature, and AES-ECB does not detect altered or re-ordered
- * blocks, so its content is only a hint: the outcome applied is the one WeChat gives when asked.
+ * A notification that is only a hint (v2's: no signature, AES-ECB) is confirmed by asking WeChat,
+ * and the outcome applied is WeChat's answer.
  */
 export class HandleRefundNotification {
   readonly #deps: HandleRefundNotificationDeps;
@@ -53,12 +57,12 @@ export class HandleRefundNotification {
   }
 
   async execute(input: HandleRefundNotificationInput): Promise<HandleRefundNotificationOutput> {
-    const { refundGateway, notifications, clock, logger } = this.#deps;
+    const { inbound, notifications, clock, logger } = this.#deps;
     const rawBody = typeof input.rawBody === 'string' ? Buffer.from(input.rawBody, 'utf8') : input.rawBody;
     let notice: VerifiedRefundNotification | undefined;
     let verdict: Verdict;
     try {
-      notice = await refundGateway.verifyNotification(input.apiVersion, input.headers, rawBody);
+      notice = await inbound[input.apiVersion].verifyRefund(input.headers, rawBody);
       verdict = await this.#handle(input.apiVersion, notice);
     } catch (error) {
       if (notice) throw error;
@@ -68,10 +72,11 @@ export class HandleRefundNotification {
     }
     const { outcome, detail, refund } = verdict;
     const verified = notice !== undefined;
-    const ack = outcome !== 'rejected' && outcome !== 'retry';
+    const answer = notificationVerdict(outcome, detail, verified);
     const output = {
-      ack,
-      message: ack ? 'OK' : detail,
+      ack: answer.ack,
+      verdict: answer,
+      message: answer.ack ? 'OK' : detail,
       outcome,
       refundNo: refund?.refundNo ?? null,
       verified,
@@ -111,7 +116,7 @@ export class HandleRefundNotification {
     }
     if (refund.state === notice.status) return { outcome: 'duplicate', detail: 'duplicate', refund };
 
-    const status = apiVersion === 'v2' ? await this.#confirm(refund, notice) : notice;
+    const status = notice.confirmByQuery ? await this.#confirm(refund, notice) : notice;
     if ('outcome' in status) return status;
     const applied = await this.#apply.execute({
       refundNo: refund.refundNo,

@@ -12,6 +12,7 @@ export * from './handle-refund-notification.js';
 export * from './list-orders.js';
 export * from './list-products.js';
 export * from './mark-paid.js';
+export * from './notification-verdict.js';
 export * from './order-number.js';
 export * from './prune-unverified-notifications.js';
 export * from './reconcile-order.js';

@@ -1,6 +1,6 @@
 import { DomainError, type Order, type WechatTradeStatus } from '../domain/index.js';
 import type { MarkPaid } from './mark-paid.js';
-import { followUpJob, isOpen, isPaidAtWechat, orderNoOfJobKey, type PaymentDeps } from './use-case-deps.js';
+import { followUpJob, isOpen, orderNoOfJobKey, type PaymentDeps } from './use-case-deps.js';
 
 export interface ReconcileOrderInput {
   /** The order number, or the job's key as is (a follow-up job's key names the order too). */
@@ -63,7 +63,7 @@ export class ReconcileOrder {
     }
 
     const status = await gateway.query(order);
-    if (isPaidAtWechat(status.tradeState)) return this.#recoverPayment(order, status, 'job:reconcile');
+    if (status.paid) return this.#recoverPayment(order, status, 'job:reconcile');
 
     const attempt = Math.max(1, Math.floor(input.attempt ?? 1));
     const delay = RECONCILE_DELAYS_MS[Math.min(attempt, RECONCILE_DELAYS_MS.length - 1)]!;
@@ -83,7 +83,7 @@ export class ReconcileOrder {
     if (!order) throw new DomainError('ORDER_NOT_FOUND', `no order ${input.orderNo}`);
     const status = await this.#deps.gateway.query(order);
     const { tradeState } = status;
-    if (!isOpen(order) || !isPaidAtWechat(tradeState)) return { outcome: 'UNCHANGED', order, tradeState };
+    if (!isOpen(order) || !status.paid) return { outcome: 'UNCHANGED', order, tradeState };
     const result = await this.#recoverPayment(order, status, input.source);
     return { ...result, order: result.order ?? order, tradeState };
   }

@@ -1,6 +1,7 @@
 import type {
   Clock,
   EventBus,
+  InboundNotificationsByVersion,
   JobQueue,
   NewJob,
   NotificationLog,
@@ -15,6 +16,7 @@ export interface RefundDeps {
   refunds: RefundRepository;
   orders: OrderRepository;
   refundGateway: RefundGateway;
+  inbound: InboundNotificationsByVersion;
   notifications: NotificationLog;
   jobs: JobQueue;
   events: EventBus;

@@ -2,6 +2,7 @@ import type {
   Clock,
   EventBus,
   FulfilmentHook,
+  InboundNotificationsByVersion,
   JobQueue,
   NewJob,
   NotificationLog,
@@ -31,6 +32,8 @@ export interface PaymentDeps {
   notifications: NotificationLog;
   jobs: JobQueue;
   gateway: WechatGateway;
+  /** WeChat's callbacks, verified and answered in the dialect of the version they come in. */
+  inbound: InboundNotificationsByVersion;
   events: EventBus;
   clock: Clock;
   /** The merchant's reaction to a paid order; absent = nothing to deliver. */
@@ -40,11 +43,6 @@ export interface PaymentDeps {
 
 export function isOpen(order: Pick<Order, 'state'>): boolean {
   return OPEN_ORDER_STATES.includes(order.state);
-}
-
-/** WeChat trade states that mean the money was taken (a refund may have started since). */
-export function isPaidAtWechat(tradeState: string): boolean {
-  return tradeState === 'SUCCESS' || tradeState === 'REFUND';
 }
 
 /**

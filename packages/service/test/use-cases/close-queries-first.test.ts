@@ -32,7 +32,6 @@ for (const engine of ['sqlite', 'postgres'] as const) {
             calls.push(`close ${order.orderNo}`);
             return g.close(order);
           },
-          verifyPaymentNotification: (v, headers, body) => g.verifyPaymentNotification(v, headers, body),
         }),
       });
     });

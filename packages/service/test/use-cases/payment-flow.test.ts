@@ -37,7 +37,6 @@ for (const { engine, skip } of ENGINES) {
             return status;
           },
           close: (order) => g.close(order),
-          verifyPaymentNotification: (v, headers, body) => g.verifyPaymentNotification(v, headers, body),
         }),
       });
     });

@@ -3,20 +3,32 @@ import { v2Sign } from '@wechatpay-kit/sdk/crypto';
 import { buildV2PaymentNotification, buildV3Notification } from '@wechatpay-kit/sdk/testing';
 import { type RunningSimulator, startSimulator } from '@wechatpay-kit/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SdkWechatGateway, type WechatMerchantConfig } from '../../src/adapters/wechat/index.js';
-import { type ApiVersion, DomainError, type Order, type PayType } from '../../src/domain/index.js';
+import {
+  inboundNotifications,
+  SdkWechatGateway,
+  type WechatMerchantConfig,
+} from '../../src/adapters/wechat/index.js';
+import {
+  type ApiVersion,
+  DomainError,
+  type InboundNotificationsByVersion,
+  type Order,
+  type PayType,
+} from '../../src/domain/index.js';
 import { simulatedMerchantConfig, simulatedOrder } from './simulated-merchant.js';
 
 describe('SdkWechatGateway against the simulator', () => {
   let sim: RunningSimulator;
   let config: WechatMerchantConfig;
   let gateway: SdkWechatGateway;
+  let inbound: InboundNotificationsByVersion;
   const simNow = () => sim.ctx.clock.now();
 
   beforeAll(async () => {
     sim = await startSimulator({ port: 0 });
     config = simulatedMerchantConfig(sim);
     gateway = new SdkWechatGateway(config);
+    inbound = inboundNotifications(gateway.clients);
   });
   afterAll(async () => {
     await gateway?.shutdown();
@@ -57,7 +69,7 @@ describe('SdkWechatGateway against the simulator', () => {
       });
 
       it('queries: NOT_FOUND, NOTPAY, then SUCCESS with amount, transaction id and time', async () => {
-        expect(await gateway.query(order(v))).toEqual({ tradeState: 'NOT_FOUND' });
+        expect(await gateway.query(order(v))).toEqual({ tradeState: 'NOT_FOUND', paid: false });
         const o = order(v);
         const { codeUrl } = await gateway.createPrepay(o);
         expect((await gateway.query(o)).tradeState).toBe('NOTPAY');
@@ -65,6 +77,7 @@ describe('SdkWechatGateway against the simulator', () => {
         const status = await gateway.query(o);
         expect(status).toMatchObject({
           tradeState: 'SUCCESS',
+          paid: true,
           amountFen: 990,
           transactionId: trade.transactionId,
         });
@@ -135,7 +148,7 @@ describe('SdkWechatGateway against the simulator', () => {
         },
         m().apiKey,
       );
-      const payment = await gateway.verifyPaymentNotification('v2', {}, Buffer.from(body));
+      const payment = await inbound.v2.verifyPayment({}, Buffer.from(body));
       expect(payment).toEqual({
         apiVersion: 'v2',
         orderNo: 'N1',
@@ -149,7 +162,7 @@ describe('SdkWechatGateway against the simulator', () => {
       });
       const altered = body.replace(/(<total_fee>(?:<!\[CDATA\[)?)990/, '$1991');
       expect(altered).not.toBe(body);
-      const error = await rejection(gateway.verifyPaymentNotification('v2', {}, Buffer.from(altered)));
+      const error = await rejection(inbound.v2.verifyPayment({}, Buffer.from(altered)));
       expect(error.code).toBe('NOTIFICATION_REJECTED');
       expect(error.details.reason).toBe('sign-mismatch');
       assertNoSecret(`${error.message} ${JSON.stringify(error.details)}`);
@@ -165,7 +178,7 @@ describe('SdkWechatGateway against the simulator', () => {
         apiV3Key: m().apiV3Key,
         signer: v3Signer(),
       });
-      const payment = await gateway.verifyPaymentNotification('v3', built.headers, Buffer.from(built.body));
+      const payment = await inbound.v3.verifyPayment(built.headers, Buffer.from(built.body));
       expect(payment).toEqual({
         apiVersion: 'v3',
         orderNo: 'N20261122000001',
@@ -179,9 +192,9 @@ describe('SdkWechatGateway against the simulator', () => {
       });
 
       const altered = built.body.replace('"encrypt-resource"', '"encrypt-resourcf"');
-      expect(
-        (await rejection(gateway.verifyPaymentNotification('v3', built.headers, Buffer.from(altered)))).code,
-      ).toBe('NOTIFICATION_REJECTED');
+      expect((await rejection(inbound.v3.verifyPayment(built.headers, Buffer.from(altered)))).code).toBe(
+        'NOTIFICATION_REJECTED',
+      );
 
       const refund = buildV3Notification({
         event_type: 'REFUND.SUCCESS',
@@ -198,9 +211,7 @@ describe('SdkWechatGateway against the simulator', () => {
         apiV3Key: m().apiV3Key,
         signer: v3Signer(),
       });
-      const error = await rejection(
-        gateway.verifyPaymentNotification('v3', refund.headers, Buffer.from(refund.body)),
-      );
+      const error = await rejection(inbound.v3.verifyPayment(refund.headers, Buffer.from(refund.body)));
       expect(error.details.reason).toBe('not-a-payment');
     });
 
@@ -215,13 +226,12 @@ describe('SdkWechatGateway against the simulator', () => {
           ...(now ? { now } : {}),
         });
       const realTime = build();
-      expect(
-        (await gateway.verifyPaymentNotification('v3', realTime.headers, Buffer.from(realTime.body)))
-          .amountFen,
-      ).toBe(990);
+      expect((await inbound.v3.verifyPayment(realTime.headers, Buffer.from(realTime.body))).amountFen).toBe(
+        990,
+      );
       const simulatedTime = build(simNow);
       const error = await rejection(
-        gateway.verifyPaymentNotification('v3', simulatedTime.headers, Buffer.from(simulatedTime.body)),
+        inbound.v3.verifyPayment(simulatedTime.headers, Buffer.from(simulatedTime.body)),
       );
       expect(error.details.reason).toBe('stale-timestamp');
       assertNoSecret(`${error.message} ${JSON.stringify(error.details)}`);
@@ -237,9 +247,7 @@ describe('SdkWechatGateway against the simulator', () => {
           apiV3Key: m().apiV3Key,
           signer: { privateKey: record.publicKeyPrivatePem, serial: v3Signer().serial },
         });
-        const error = await rejection(
-          gateway.verifyPaymentNotification('v3', built.headers, Buffer.from(built.body)),
-        );
+        const error = await rejection(inbound.v3.verifyPayment(built.headers, Buffer.from(built.body)));
         expect(error.code).toBe('NOTIFICATION_REJECTED');
       } finally {
         await other.stop();

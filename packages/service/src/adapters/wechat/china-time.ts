@@ -21,3 +21,9 @@ export function fromChinaCompactTime(text: string | undefined): Date | undefined
 export function fromChinaDashedTime(text: string | undefined): Date | undefined {
   return fromChinaCompactTime(text?.replace(/[-: ]/g, ''));
 }
+
+/** Reads v3's RFC 3339 instants; `undefined` when absent or malformed. */
+export function fromRfc3339(text: string | undefined): Date | undefined {
+  const at = text ? new Date(text) : undefined;
+  return at && !Number.isNaN(at.getTime()) ? at : undefined;
+}

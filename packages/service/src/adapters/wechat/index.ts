@@ -1,9 +1,11 @@
 export * from './china-time.js';
+export { inboundNotifications } from './inbound-notifications.js';
 export { SdkPayParamsSigner } from './sdk-pay-params-signer.js';
 export { SdkProductQrGateway } from './sdk-product-qr-gateway.js';
 export { SdkRefundGateway } from './sdk-refund-gateway.js';
 export { SdkWechatGateway } from './sdk-wechat-gateway.js';
+export { V2InboundNotifications } from './v2/v2-inbound-notifications.js';
+export { V3InboundNotifications } from './v3/v3-inbound-notifications.js';
 export { WechatClients, type WechatMerchantConfig } from './wechat-clients.js';
 export * from './wechat-error-mapper.js';
-export { WechatNotificationReplies } from './wechat-notification-replies.js';
 export * from './wechat-trade-mapper.js';

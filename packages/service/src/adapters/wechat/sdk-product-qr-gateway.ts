@@ -1,12 +1,14 @@
 import {
   buildBizPayUrl,
   buildProductCallbackReply,
+  buildV2Xml,
   parseProductCallback,
   WechatPayFormatError,
   WechatPaySignatureError,
 } from '@wechatpay-kit/sdk';
-import { DomainError } from '../../domain/index.js';
+import { DomainError, type WechatReply } from '../../domain/index.js';
 import type { ProductQrGateway, ProductScan, ProductScanAnswer } from '../../domain/native-mode1-ports.js';
+import { XML_CONTENT } from './v2/v2-inbound-notifications.js';
 import type { WechatClients } from './wechat-clients.js';
 import { safeReason } from './wechat-error-mapper.js';
 
@@ -61,7 +63,16 @@ export class SdkProductQrGateway implements ProductQrGateway {
     }
   }
 
-  answer(answer: ProductScanAnswer): string {
+  reply(answer: ProductScanAnswer): WechatReply {
+    return { status: 200, headers: { ...XML_CONTENT }, body: this.#signed(answer) };
+  }
+
+  unreadableReply(): WechatReply {
+    const body = buildV2Xml({ return_code: 'FAIL', return_msg: '参数格式校验错误' });
+    return { status: 200, headers: { ...XML_CONTENT }, body };
+  }
+
+  #signed(answer: ProductScanAnswer): string {
     const ours = { appid: this.appid, mch_id: this.mchid };
     switch (answer.kind) {
       case 'prepay':

@@ -63,3 +63,18 @@ function classify(error: unknown): { wechatCode: string; retryable: boolean } {
   if (error instanceof WechatPayValidationError) return { wechatCode: 'INVALID_PARAMETER', retryable: false };
   return { wechatCode: 'UNEXPECTED_ERROR', retryable: false };
 }
+
+/**
+ * The one error a notification that is not genuine becomes, whatever the dialect: the SDK's reason
+ * (never the expected signature), and for the admin the order it claims to be about when that can
+ * be read without trusting it.
+ */
+export function notificationRejected(what: string, error: unknown, claimedOrderNo?: string): DomainError {
+  if (error instanceof DomainError) return error;
+  const why = error instanceof WechatPayError ? safeReason(error) : 'unreadable notification';
+  const reason = (error as { reason?: unknown }).reason;
+  return new DomainError('NOTIFICATION_REJECTED', `${what} rejected: ${why}`, {
+    reason: typeof reason === 'string' ? reason : (error as { type?: string }).type,
+    claimedOrderNo,
+  });
+}

@@ -1,11 +1,12 @@
-import type {
-  V2OrderQueryResult,
-  V2PaymentNotification,
-  V3Transaction,
-  V3TransactionNotification,
+import {
+  isPaidTradeState,
+  type V2OrderQueryResult,
+  type V2PaymentNotification,
+  type V3Transaction,
+  type V3TransactionNotification,
 } from '@wechatpay-kit/sdk';
 import type { VerifiedPayment, WechatTradeStatus } from '../../domain/index.js';
-import { fromChinaCompactTime } from './china-time.js';
+import { fromChinaCompactTime, fromRfc3339 } from './china-time.js';
 
 /*
  * WeChat's two dialects (v2 XML fields, v3 JSON objects) turned into the protocol-neutral shapes of
@@ -15,6 +16,7 @@ import { fromChinaCompactTime } from './china-time.js';
 export function statusFromV2Query(r: V2OrderQueryResult): WechatTradeStatus {
   return {
     tradeState: r.trade_state,
+    paid: isPaidTradeState(r.trade_state),
     transactionId: r.transaction_id || undefined,
     amountFen: r.total_fee,
     paidAt: fromChinaCompactTime(r.time_end),
@@ -23,12 +25,12 @@ export function statusFromV2Query(r: V2OrderQueryResult): WechatTradeStatus {
 }
 
 export function statusFromV3Transaction(t: V3Transaction): WechatTradeStatus {
-  const paidAt = t.success_time ? new Date(t.success_time) : undefined;
   return {
     tradeState: t.trade_state,
+    paid: isPaidTradeState(t.trade_state),
     transactionId: t.transaction_id,
     amountFen: t.amount?.total,
-    paidAt: paidAt && !Number.isNaN(paidAt.getTime()) ? paidAt : undefined,
+    paidAt: fromRfc3339(t.success_time),
     payerOpenid: t.payer?.openid,
   };
 }

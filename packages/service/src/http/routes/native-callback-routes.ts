@@ -1,5 +1,4 @@
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import type { NotificationReplies } from '../../domain/index.js';
+import type { FastifyPluginAsync } from 'fastify';
 import type { NativeMode1Operations } from '../native-mode1-operations.js';
 
 import { acceptRawBodies } from './raw-body.js';
@@ -7,7 +6,6 @@ import { send } from './send-wechat-reply.js';
 
 export interface NativeCallbackRoutesOptions {
   nativeMode1: NativeMode1Operations;
-  replies: NotificationReplies;
 }
 
 /** A scan callback is a few hundred bytes; anything bigger is not from WeChat. */
@@ -20,12 +18,12 @@ const CALLBACK_BODY_LIMIT = 16 * 1024;
  */
 export const nativeCallbackRoutes: FastifyPluginAsync<NativeCallbackRoutesOptions> = async (
   app,
-  { nativeMode1, replies },
+  { nativeMode1 },
 ) => {
   acceptRawBodies(app, CALLBACK_BODY_LIMIT);
   app.setErrorHandler(async (error, request, reply) => {
     request.log.warn({ err: error }, 'product callback refused before handling');
-    return send(reply, replies.unreadableScanCallback());
+    return send(reply, nativeMode1.unreadableReply());
   });
 
   app.post(
@@ -34,11 +32,7 @@ export const nativeCallbackRoutes: FastifyPluginAsync<NativeCallbackRoutesOption
     async (request, reply) => {
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const serverIp = (request.socket.localAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
-      return sendXml(reply, await nativeMode1.handleProductCallback(request.headers, body, serverIp));
+      return send(reply, await nativeMode1.handleProductCallback(request.headers, body, serverIp));
     },
   );
 };
-
-function sendXml(reply: FastifyReply, xml: string): FastifyReply {
-  return reply.status(200).type('text/xml; charset=utf-8').send(xml);
-}

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { ApiVersion, NotificationReplies } from '../../domain/index.js';
+import type { ApiVersion, InboundNotificationsByVersion } from '../../domain/index.js';
 import type { ClientRateLimiter } from '../client-rate-limiter.js';
 import type { NotificationVerdict } from '../notification-verdict.js';
 import type { RefundOperations } from '../refund-operations.js';
@@ -11,8 +11,8 @@ import { send } from './send-wechat-reply.js';
 export interface NotifyRoutesOptions {
   operations: ServiceOperations;
   metrics: ServiceMetrics;
-  /** Renders every answer in WeChat's format. */
-  replies: NotificationReplies;
+  /** Renders every answer in WeChat's format, in the dialect of the URL's API version. */
+  replies: InboundNotificationsByVersion;
   /** Adds `/api/notify/v2/refund` and `/api/notify/v3/refund`. */
   refunds?: RefundOperations;
   /** Failed verifications per source: past the limit, unverified ones get 429 and are not stored. */
@@ -39,7 +39,7 @@ export const notifyRoutes: FastifyPluginAsync<NotifyRoutesOptions> = async (
     const apiVersion: ApiVersion = request.url.includes('/v2') ? 'v2' : 'v3';
     return send(
       reply,
-      replies.render(apiVersion, { ack: false, failure: 'rejected', message: 'bad request' }),
+      replies[apiVersion].reply({ ack: false, failure: 'rejected', message: 'bad request' }),
     );
   });
 
@@ -75,7 +75,7 @@ export const notifyRoutes: FastifyPluginAsync<NotifyRoutesOptions> = async (
           limited = true;
         }
       }
-      return send(reply, replies.render(apiVersion, verdict, limited));
+      return send(reply, replies[apiVersion].reply(verdict, limited));
     };
 
   const schema = { tags: ['wechat'], summary: 'WeChat Pay payment notification (raw body, verified)' };

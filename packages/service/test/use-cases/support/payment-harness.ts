@@ -16,7 +16,7 @@ import {
   openDatabase,
   seedDemoProducts,
 } from '../../../src/adapters/persistence/index.js';
-import { SdkWechatGateway } from '../../../src/adapters/wechat/index.js';
+import { inboundNotifications, SdkWechatGateway } from '../../../src/adapters/wechat/index.js';
 import type { ApiVersion, Clock, Order, OrderEvent, WechatGateway } from '../../../src/domain/index.js';
 import {
   CloseExpiredOrder,
@@ -132,6 +132,7 @@ export class PaymentHarness {
       notifications: new KyselyNotificationLog(db),
       jobs: new KyselyJobQueue(db, clock),
       gateway: options.wrapGateway ? options.wrapGateway(this.gateway) : this.gateway,
+      inbound: inboundNotifications(this.gateway.clients),
       events: {
         publish: (event) => {
           this.events.push(event);
