@@ -131,9 +131,7 @@ export async function createServiceApp(
     fulfil: options.fulfil,
     fulfilmentRetryMs: options.fulfilmentRetryMs,
   });
-  const refunds = composeRefunds(database, wechat, metrics, payments.deps, (orderNo) =>
-    payments.useCases.getOrder.execute({ orderNo }),
-  );
+  const refunds = composeRefunds(database, wechat, metrics, payments.deps);
   const nativeMode1 = composeNativeMode1(wechat, payments.deps, payments.useCases.createOrder);
   const admin = composeAdmin(
     database,
@@ -156,10 +154,10 @@ export async function createServiceApp(
     platform = composePlatform(config, database, clock, { redisPrefix: options.redisPrefix });
     http = await buildHttpApp({
       platform: platform?.http,
-      operations: payments.operations,
+      payments: payments.useCases,
       replies: payments.deps.inbound,
       nativeMode1,
-      refunds: refunds.operations,
+      refunds: refunds.useCases,
       admin,
       events,
       metrics,

@@ -1,7 +1,7 @@
 import { type Database, KyselyOrderStatistics } from '../adapters/persistence/index.js';
 import type { NotificationResender } from '../domain/index.js';
-import type { AdminOperations } from '../http/admin-operations.js';
 import {
+  type AdminUseCases,
   GetOrderDetail,
   GetOrderStats,
   type PaymentDeps,
@@ -19,17 +19,14 @@ export function composeAdmin(
   payments: PaymentDeps,
   reconcile: ReconcileOrder,
   resender: NotificationResender | undefined,
-): AdminOperations {
-  const orderDetail = new GetOrderDetail(payments);
-  const orderStats = new GetOrderStats({
-    clock: payments.clock,
-    statistics: new KyselyOrderStatistics(database.db),
-  });
-  const requestResend = new RequestNotificationResend({ orders: payments.orders, resender });
+): AdminUseCases {
   return {
-    orderDetail: (orderNo) => orderDetail.execute({ orderNo }),
-    queryWechatNow: (orderNo) => reconcile.queryNow({ orderNo, source: 'admin' }),
-    requestNotificationResend: (orderNo) => requestResend.execute({ orderNo }),
-    stats: (input) => orderStats.execute(input),
+    getOrderDetail: new GetOrderDetail(payments),
+    getOrderStats: new GetOrderStats({
+      clock: payments.clock,
+      statistics: new KyselyOrderStatistics(database.db),
+    }),
+    reconcileOrder: reconcile,
+    requestNotificationResend: new RequestNotificationResend({ orders: payments.orders, resender }),
   };
 }

@@ -1,11 +1,18 @@
 import { SdkProductQrGateway, type WechatClients } from '../adapters/wechat/index.js';
-import type { NativeMode1Operations } from '../http/native-mode1-operations.js';
+import type { ProductQrGateway } from '../domain/native-mode1-ports.js';
 import {
   type CreateOrder,
   GetProductQr,
   HandleProductCallback,
+  type NativeMode1UseCases,
   type PaymentDeps,
 } from '../use-cases/index.js';
+
+export interface ComposedNativeMode1 {
+  useCases: NativeMode1UseCases;
+  /** WeChat's signed XML answers to the scan callback. */
+  replies: Pick<ProductQrGateway, 'reply' | 'unreadableReply'>;
+}
 
 /**
  * Native mode 1 (product QR codes and WeChat's scan callback): the product-QR gateway over the
@@ -15,14 +22,13 @@ export function composeNativeMode1(
   wechat: WechatClients,
   payments: PaymentDeps,
   createOrder: CreateOrder,
-): NativeMode1Operations {
+): ComposedNativeMode1 {
   const productQr = new SdkProductQrGateway(wechat);
-  const getProductQr = new GetProductQr({ ...payments, productQr });
-  const handleProductCallback = new HandleProductCallback({ ...payments, productQr }, createOrder);
   return {
-    productQrUrl: async (productId) => (await getProductQr.execute({ productId })).url,
-    handleProductCallback: async (headers, rawBody, serverIp) =>
-      productQr.reply((await handleProductCallback.execute({ headers, rawBody, serverIp })).answer),
-    unreadableReply: () => productQr.unreadableReply(),
+    useCases: {
+      getProductQr: new GetProductQr({ ...payments, productQr }),
+      handleProductCallback: new HandleProductCallback({ ...payments, productQr }, createOrder),
+    },
+    replies: productQr,
   };
 }

@@ -14,10 +14,10 @@ import {
   type WechatClients,
 } from '../adapters/wechat/index.js';
 import type { ServiceConfig } from '../config/service-config.js';
-import type { Clock, EventBus, FulfilmentHook, Order } from '../domain/index.js';
+import type { Clock, EventBus, FulfilmentHook } from '../domain/index.js';
 import type { ServiceMetrics } from '../http/service-metrics.js';
-import type { ServiceOperations } from '../http/service-operations.js';
 import {
+  CheckHealth,
   CloseExpiredOrder,
   CreateOrder,
   FulfilOrder,
@@ -27,6 +27,8 @@ import {
   ListProducts,
   MarkPaid,
   type PaymentDeps,
+  type PaymentUseCases,
+  PlaceOrder,
   ReconcileOrder,
   RetryPrepay,
   type UseCaseLogger,
@@ -44,36 +46,40 @@ export interface PaymentsInput {
   fulfilmentRetryMs?: number;
 }
 
-/** The payments feature as built: its ports (which refunds, mode 1 and admin share), use cases and routes' operations. */
+/** The payments feature as built: its ports (which refunds, mode 1 and admin share) and use cases. */
 export interface ComposedPayments {
   deps: PaymentDeps;
   useCases: ReturnType<typeof paymentUseCases>;
-  operations: ServiceOperations;
 }
 
-function paymentUseCases(deps: PaymentDeps, config: ServiceConfig, fulfilmentRetryMs?: number) {
-  const markPaid = new MarkPaid(deps, { fulfilmentRetryMs });
+function paymentUseCases(deps: PaymentDeps, input: PaymentsInput) {
+  const { config } = input;
+  const markPaid = new MarkPaid(deps, { fulfilmentRetryMs: input.fulfilmentRetryMs });
+  const prepayDeadlineMs = config.prepayDeadlineMs;
+  const createOrder = new CreateOrder(deps, {
+    orderLifetimeMs: config.orderTtlMinutes * 60_000,
+    defaultApiVersion: config.wechat.apiVersion,
+    prepayDeadlineMs,
+  });
+  const retryPrepay = new RetryPrepay(deps, { prepayDeadlineMs });
   return {
-    createOrder: new CreateOrder(deps, {
-      orderLifetimeMs: config.orderTtlMinutes * 60_000,
-      defaultApiVersion: config.wechat.apiVersion,
-      prepayDeadlineMs: config.prepayDeadlineMs,
-    }),
-    retryPrepay: new RetryPrepay(deps, { prepayDeadlineMs: config.prepayDeadlineMs }),
+    createOrder,
+    placeOrder: new PlaceOrder(new SdkPayParamsSigner(input.wechat), createOrder, retryPrepay),
     getOrder: new GetOrder(deps),
     listOrders: new ListOrders(deps),
     listProducts: new ListProducts(deps),
-    handleNotification: new HandlePaymentNotification(deps, markPaid),
+    handlePaymentNotification: new HandlePaymentNotification(deps, markPaid),
+    checkHealth: new CheckHealth(new DatabaseHealthCheck(input.database)),
     closeExpired: new CloseExpiredOrder(deps, markPaid),
     reconcile: new ReconcileOrder(deps, markPaid),
     fulfilOrder: new FulfilOrder(deps),
-  };
+  } satisfies PaymentUseCases & Record<string, unknown>;
 }
 
 /**
  * The payments part of the composition root: orders (counted by the metrics wrapper), products,
- * the notification log, the job queue and the WeChat gateway over the shared SDK clients, and the
- * use cases behind the order and payment-notification routes.
+ * the notification log, the job queue, the WeChat gateway and notification dialects over the shared
+ * SDK clients, and the use cases behind the order, notification and health routes and the jobs.
  */
 export function composePayments(input: PaymentsInput): ComposedPayments {
   const { database, wechat, clock } = input;
@@ -89,27 +95,5 @@ export function composePayments(input: PaymentsInput): ComposedPayments {
     fulfil: input.fulfil,
     logger: input.logger,
   };
-  const useCases = paymentUseCases(deps, input.config, input.fulfilmentRetryMs);
-  const payParams = new SdkPayParamsSigner(wechat);
-  const placed = (order: Order) => ({ order, payParams: payParams.sign(order) });
-  const health = new DatabaseHealthCheck(database);
-  const operations: ServiceOperations = {
-    listProducts: () => useCases.listProducts.execute(),
-    createOrder: async (command) => placed(await useCases.createOrder.execute(command)),
-    retryPrepay: async (orderNo) => placed(await useCases.retryPrepay.execute({ orderNo })),
-    getOrder: async (orderNo) => (await useCases.getOrder.execute({ orderNo })).order,
-    listOrders: (filter) => useCases.listOrders.execute(filter),
-    async handlePaymentNotification(apiVersion, headers, rawBody, handling) {
-      const storeUnverified = handling?.storeUnverified;
-      const result = await useCases.handleNotification.execute({
-        apiVersion,
-        headers,
-        rawBody,
-        storeUnverified,
-      });
-      return result.verdict;
-    },
-    ping: () => health.ping(),
-  };
-  return { deps, useCases, operations };
+  return { deps, useCases: paymentUseCases(deps, input) };
 }

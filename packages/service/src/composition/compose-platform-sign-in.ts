@@ -2,7 +2,7 @@ import type { Database } from '../adapters/persistence/index.js';
 import { openTokenCache, SdkWechatPlatform } from '../adapters/platform/index.js';
 import type { ServiceConfig } from '../config/service-config.js';
 import type { Clock } from '../domain/index.js';
-import type { PlatformHttpOptions } from '../http/platform-operations.js';
+import type { PlatformHttpOptions } from '../http/http-app-options.js';
 import { SignInWithWechat, SignJssdkConfig } from '../use-cases/index.js';
 
 export interface ComposedPlatform {
@@ -48,21 +48,15 @@ export function composePlatform(
     tokenCache: tokenCache.cache,
     now,
   });
-  const signIn = new SignInWithWechat(platform);
-  const jssdk = new SignJssdkConfig(platform, { allowedHosts: settings.jssdkDomains });
   return {
     platform,
     http: {
       sessionSecret: settings.sessionSecret,
       publicUrl: config.publicUrl,
       now,
-      operations: {
-        officialAccountAppid: platform.officialAccountAppid,
-        miniProgramAppid: platform.miniProgramAppid,
-        authorizeUrl: (input) => platform.authorizeUrl(input),
-        signInWithOAuthCode: (code, scope) => signIn.withOAuthCode({ code, scope }),
-        signInWithLoginCode: (code) => signIn.withLoginCode({ code }),
-        jssdkConfig: (url) => jssdk.execute({ url }),
+      useCases: {
+        signInWithWechat: new SignInWithWechat(platform),
+        signJssdkConfig: new SignJssdkConfig(platform, { allowedHosts: settings.jssdkDomains }),
       },
     },
     async close() {

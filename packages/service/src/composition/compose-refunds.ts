@@ -2,22 +2,23 @@ import { meteredRefundRepository } from '../adapters/metrics/index.js';
 import type { Database } from '../adapters/persistence/index.js';
 import { KyselyRefundRepository } from '../adapters/persistence/index.js';
 import { SdkRefundGateway, type WechatClients } from '../adapters/wechat/index.js';
-import type { RefundOperations } from '../http/refund-operations.js';
 import type { ServiceMetrics } from '../http/service-metrics.js';
 import type { Job } from '../jobs/index.js';
 import {
   ApplyRefundOutcome,
   HandleRefundNotification,
+  ListRefunds,
   type PaymentDeps,
   ReconcileRefund,
   type RefundDeps,
+  type RefundUseCases,
   RequestRefund,
   SubmitRefund,
 } from '../use-cases/index.js';
 
 export interface ComposedRefunds {
   /** What the refund routes call. */
-  operations: RefundOperations;
+  useCases: RefundUseCases;
   /** The `refund-query` job's handler. */
   runRefundQuery(job: Job): Promise<void>;
 }
@@ -34,8 +35,6 @@ export function composeRefunds(
     PaymentDeps,
     'orders' | 'inbound' | 'notifications' | 'jobs' | 'events' | 'clock' | 'logger'
   >,
-  /** Throws `ORDER_NOT_FOUND` for an unknown order. */
-  assertOrderExists: (orderNo: string) => Promise<unknown>,
 ): ComposedRefunds {
   const deps: RefundDeps = {
     ...payments,
@@ -44,21 +43,12 @@ export function composeRefunds(
   };
   const apply = new ApplyRefundOutcome(deps);
   const submit = new SubmitRefund(deps, apply);
-  const request = new RequestRefund(deps, submit);
   const reconcile = new ReconcileRefund(deps, submit, apply);
-  const notification = new HandleRefundNotification(deps, apply);
   return {
-    operations: {
-      requestRefund: (command) => request.execute(command),
-      listRefunds: (filter) => deps.refunds.list(filter),
-      async refundsOfOrder(orderNo) {
-        await assertOrderExists(orderNo);
-        return deps.refunds.forOrder(orderNo);
-      },
-      async handleRefundNotification(apiVersion, headers, rawBody, handling) {
-        const storeUnverified = handling?.storeUnverified;
-        return (await notification.execute({ apiVersion, headers, rawBody, storeUnverified })).verdict;
-      },
+    useCases: {
+      requestRefund: new RequestRefund(deps, submit),
+      listRefunds: new ListRefunds(deps),
+      handleRefundNotification: new HandleRefundNotification(deps, apply),
     },
     async runRefundQuery(job) {
       const { refundNo, attempt } = job.payload;

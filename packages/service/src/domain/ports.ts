@@ -218,3 +218,9 @@ export interface CreateOrderInput {
   /** Native mode 1 only: see {@link NewOrder.mode1CallbackKey}. */
   mode1CallbackKey?: string;
 }
+
+/** Readiness of what the service cannot work without (the database). */
+export interface HealthCheck {
+  /** `true` when the database answers; may throw instead of answering `false`. */
+  ping(): Promise<boolean>;
+}

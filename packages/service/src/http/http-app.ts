@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { resolveAbuseLimits } from '../config/abuse-limits-config.js';
 import { ClientRateLimiter } from './client-rate-limiter.js';
 import { clientErrorAnswer, errorHandler } from './error-mapper.js';
+import type { HttpAppOptions } from './http-app-options.js';
 import { redactingLoggerOptions } from './log-redaction.js';
 import { OrderEventStreams } from './order-event-stream.js';
 import { fieldErrorFormatter, strictValidatorCompiler } from './request-validator.js';
@@ -20,7 +21,6 @@ import { refundRoutes } from './routes/refund-routes.js';
 import { wechatAuthRoutes } from './routes/wechat-auth-routes.js';
 import { addSecurityHeaders } from './security-headers.js';
 import type { ServiceMetrics } from './service-metrics.js';
-import type { HttpAppOptions } from './service-operations.js';
 import { WechatSessions } from './wechat-sessions.js';
 
 export interface HttpApp {
@@ -63,7 +63,7 @@ export async function buildHttpApp(options: HttpAppOptions & { metrics: ServiceM
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   const streams = new OrderEventStreams(options.events);
-  const { operations, metrics } = options;
+  const { payments, metrics } = options;
   metrics.openStreams = () => streams.openCount;
   const sessions = options.platform ? new WechatSessions(options.platform) : undefined;
   const limits = options.limits ?? resolveAbuseLimits();
@@ -72,7 +72,7 @@ export async function buildHttpApp(options: HttpAppOptions & { metrics: ServiceM
   // One failure count per client for every token-protected route, so guesses add up wherever sent.
   const authFailures = limiter('authFailures');
   await app.register(orderRoutes, {
-    operations,
+    payments,
     streams,
     sessions,
     orderLimiter: limiter('orders'),
@@ -80,7 +80,7 @@ export async function buildHttpApp(options: HttpAppOptions & { metrics: ServiceM
   });
   await app.register(wechatAuthRoutes, { platform: options.platform, sessions });
   await app.register(notifyRoutes, {
-    operations,
+    payments,
     metrics,
     replies: options.replies,
     refunds: options.refunds,
@@ -88,7 +88,7 @@ export async function buildHttpApp(options: HttpAppOptions & { metrics: ServiceM
     unverifiedStored: new ClientRateLimiter(limits.unverifiedStored),
   });
   await app.register(adminRoutes, {
-    operations,
+    payments,
     admin: options.admin,
     refunds: options.refunds,
     adminToken: options.adminToken,
@@ -98,10 +98,11 @@ export async function buildHttpApp(options: HttpAppOptions & { metrics: ServiceM
     const { refunds } = options;
     await app.register(refundRoutes, { refunds, adminToken: options.adminToken, authFailures });
   }
-  await app.register(opsRoutes, { operations, metrics, metricsToken: options.metricsToken, authFailures });
+  await app.register(opsRoutes, { payments, metrics, metricsToken: options.metricsToken, authFailures });
   if (options.nativeMode1) {
-    await app.register(productQrRoutes, { nativeMode1: options.nativeMode1 });
-    await app.register(nativeCallbackRoutes, { nativeMode1: options.nativeMode1 });
+    const { useCases, replies } = options.nativeMode1;
+    await app.register(productQrRoutes, { nativeMode1: useCases });
+    await app.register(nativeCallbackRoutes, { nativeMode1: useCases, replies });
   }
   await app.register(pageRoutes, { wechatAppUrl: options.demo?.wechatAppUrl });
   return { app, streams };

@@ -1,7 +1,6 @@
 import type { Static } from '@sinclair/typebox';
-import { formatYuan, type Order, type Product } from '../domain/index.js';
+import { formatYuan, type Order, type PayParams, type Product } from '../domain/index.js';
 import type { OrderSchema, ProductSchema } from './api-schemas.js';
-import type { PayParams } from './service-operations.js';
 
 export type OrderView = Static<typeof OrderSchema>;
 export type ProductView = Static<typeof ProductSchema>;

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type PayType, type WechatIdentity } from '../domain/index.js';
-import type { PlatformHttpOptions } from './platform-operations.js';
+import type { PlatformHttpOptions } from './http-app-options.js';
 import { SessionCodec } from './session-codec.js';
 
 export const SESSION_COOKIE = 'wxsession';

@@ -12,6 +12,11 @@ export class SignInWithWechat {
     this.#platform = platform;
   }
 
+  /** Where a browser inside WeChat is sent to sign in; the code comes back to `redirectUri`. */
+  authorizeUrl(input: { redirectUri: string; scope: OAuthScope; state: string }): string {
+    return this.#platform.authorizeUrl(input);
+  }
+
   withOAuthCode(input: { code: string; scope: OAuthScope }): Promise<WechatIdentity> {
     return this.#platform.identifyByOAuthCode(checkCode(input.code, 'OAUTH_CODE_INVALID'), input.scope);
   }

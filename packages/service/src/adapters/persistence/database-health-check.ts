@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
+import type { HealthCheck } from '../../domain/index.js';
 import type { Database } from './database.js';
 
 /** Readiness: the database answers a trivial query (the only SQL the health route needs). */
-export class DatabaseHealthCheck {
+export class DatabaseHealthCheck implements HealthCheck {
   readonly #database: Database;
 
   constructor(database: Database) {

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { AdminUseCases, RefundUseCases } from '../../use-cases/index.js';
 import {
   OrderDetailSchema,
   QueryNowSchema,
@@ -7,17 +8,15 @@ import {
   StatsBucketSchema,
   StatsQuerySchema,
 } from '../admin-api-schemas.js';
-import type { AdminOperations } from '../admin-operations.js';
 import { adminView } from '../admin-view.js';
 import { ErrorSchema, errorResponses, OrderNoParamsSchema } from '../api-schemas.js';
 import { parseInstant } from '../instant-parser.js';
-import type { RefundOperations } from '../refund-operations.js';
 import { refundView } from '../refund-view.js';
 
 export interface AdminConsoleRoutesOptions {
-  admin: AdminOperations;
+  admin: AdminUseCases;
   /** The order detail lists the order's refunds when the refund part is served. */
-  refunds?: RefundOperations;
+  refunds?: Pick<RefundUseCases, 'listRefunds'>;
 }
 
 const admin = { tags: ['admin'], security: [{ bearer: [] }] };
@@ -30,7 +29,7 @@ export const adminConsoleRoutes: FastifyPluginAsyncTypebox<AdminConsoleRoutesOpt
   app,
   options,
 ) => {
-  const operations = options.admin;
+  const useCases = options.admin;
 
   app.get(
     '/api/admin/orders/:orderNo',
@@ -43,8 +42,8 @@ export const adminConsoleRoutes: FastifyPluginAsyncTypebox<AdminConsoleRoutesOpt
       },
     },
     async (request) => {
-      const detail = await operations.orderDetail(request.params.orderNo);
-      const refunds = await options.refunds?.refundsOfOrder(detail.order.orderNo);
+      const detail = await useCases.getOrderDetail.execute({ orderNo: request.params.orderNo });
+      const refunds = await options.refunds?.listRefunds.ofOrder({ orderNo: detail.order.orderNo });
       return {
         order: adminView.order(detail.order),
         history: detail.history.map(adminView.history),
@@ -65,7 +64,10 @@ export const adminConsoleRoutes: FastifyPluginAsyncTypebox<AdminConsoleRoutesOpt
       },
     },
     async (request) => {
-      const result = await operations.queryWechatNow(request.params.orderNo);
+      const result = await useCases.reconcileOrder.queryNow({
+        orderNo: request.params.orderNo,
+        source: 'admin',
+      });
       return { tradeState: result.tradeState, outcome: result.outcome, order: adminView.order(result.order) };
     },
   );
@@ -83,7 +85,7 @@ export const adminConsoleRoutes: FastifyPluginAsyncTypebox<AdminConsoleRoutesOpt
         response: { 200: ResendReportSchema, 401: ErrorSchema, 501: ErrorSchema, ...errorResponses },
       },
     },
-    async (request) => operations.requestNotificationResend(request.params.orderNo),
+    async (request) => useCases.requestNotificationResend.execute({ orderNo: request.params.orderNo }),
   );
 
   app.get(
@@ -98,7 +100,7 @@ export const adminConsoleRoutes: FastifyPluginAsyncTypebox<AdminConsoleRoutesOpt
     },
     async (request) => {
       const { bucket, from, to } = request.query;
-      const buckets = await operations.stats({
+      const buckets = await useCases.getOrderStats.execute({
         bucket: bucket ?? 'hour',
         from: from === undefined ? undefined : parseInstant(from),
         to: to === undefined ? undefined : parseInstant(to),

@@ -1,23 +1,21 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { OrderState } from '../../domain/index.js';
+import type { AdminUseCases, PaymentUseCases, RefundUseCases } from '../../use-cases/index.js';
 import { AdminOrderSchema, AdminOrdersQuerySchema } from '../admin-api-schemas.js';
 import { adminAuthHook } from '../admin-auth.js';
-import type { AdminOperations } from '../admin-operations.js';
 import { adminView } from '../admin-view.js';
 import { ErrorSchema } from '../api-schemas.js';
 import type { ClientRateLimiter } from '../client-rate-limiter.js';
 import { parseInstant } from '../instant-parser.js';
-import type { RefundOperations } from '../refund-operations.js';
-import type { ServiceOperations } from '../service-operations.js';
 import { adminConsoleRoutes } from './admin-console-routes.js';
 
 export interface AdminRoutesOptions {
-  operations: ServiceOperations;
+  payments: Pick<PaymentUseCases, 'listOrders'>;
   /** The console's order detail, query, resend and stats; absent = the order list only. */
-  admin?: AdminOperations;
+  admin?: AdminUseCases;
   /** Lets the order detail list refunds. */
-  refunds?: RefundOperations;
+  refunds?: Pick<RefundUseCases, 'listRefunds'>;
   adminToken: string;
   /** Failed authentications per client. */
   authFailures?: ClientRateLimiter;
@@ -43,7 +41,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
     },
     async (request) => {
       const { state, payType, apiVersion, q, from, to, limit, before } = request.query;
-      const orders = await options.operations.listOrders({
+      const orders = await options.payments.listOrders.execute({
         state: state as OrderState | undefined,
         payType,
         apiVersion,

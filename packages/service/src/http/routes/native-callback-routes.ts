@@ -1,11 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { NativeMode1Operations } from '../native-mode1-operations.js';
+import type { ProductQrGateway } from '../../domain/native-mode1-ports.js';
+import type { NativeMode1UseCases } from '../../use-cases/index.js';
 
 import { acceptRawBodies } from './raw-body.js';
 import { send } from './send-wechat-reply.js';
 
 export interface NativeCallbackRoutesOptions {
-  nativeMode1: NativeMode1Operations;
+  nativeMode1: Pick<NativeMode1UseCases, 'handleProductCallback'>;
+  /** The answers in WeChat's signed XML. */
+  replies: Pick<ProductQrGateway, 'reply' | 'unreadableReply'>;
 }
 
 /** A scan callback is a few hundred bytes; anything bigger is not from WeChat. */
@@ -18,12 +21,12 @@ const CALLBACK_BODY_LIMIT = 16 * 1024;
  */
 export const nativeCallbackRoutes: FastifyPluginAsync<NativeCallbackRoutesOptions> = async (
   app,
-  { nativeMode1 },
+  { nativeMode1, replies },
 ) => {
   acceptRawBodies(app, CALLBACK_BODY_LIMIT);
   app.setErrorHandler(async (error, request, reply) => {
     request.log.warn({ err: error }, 'product callback refused before handling');
-    return send(reply, nativeMode1.unreadableReply());
+    return send(reply, replies.unreadableReply());
   });
 
   app.post(
@@ -32,7 +35,12 @@ export const nativeCallbackRoutes: FastifyPluginAsync<NativeCallbackRoutesOption
     async (request, reply) => {
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const serverIp = (request.socket.localAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
-      return send(reply, await nativeMode1.handleProductCallback(request.headers, body, serverIp));
+      const { answer } = await nativeMode1.handleProductCallback.execute({
+        headers: request.headers,
+        rawBody: body,
+        serverIp,
+      });
+      return send(reply, replies.reply(answer));
     },
   );
 };

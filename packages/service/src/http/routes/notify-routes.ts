@@ -1,20 +1,22 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { ApiVersion, InboundNotificationsByVersion } from '../../domain/index.js';
+import type { ApiVersion, InboundNotificationsByVersion, NotificationVerdict } from '../../domain/index.js';
+import type {
+  HandlePaymentNotificationInput,
+  PaymentUseCases,
+  RefundUseCases,
+} from '../../use-cases/index.js';
 import type { ClientRateLimiter } from '../client-rate-limiter.js';
-import type { NotificationVerdict } from '../notification-verdict.js';
-import type { RefundOperations } from '../refund-operations.js';
 import type { ServiceMetrics } from '../service-metrics.js';
-import type { ServiceOperations } from '../service-operations.js';
 import { acceptRawBodies } from './raw-body.js';
 import { send } from './send-wechat-reply.js';
 
 export interface NotifyRoutesOptions {
-  operations: ServiceOperations;
+  payments: Pick<PaymentUseCases, 'handlePaymentNotification'>;
   metrics: ServiceMetrics;
   /** Renders every answer in WeChat's format, in the dialect of the URL's API version. */
   replies: InboundNotificationsByVersion;
   /** Adds `/api/notify/v2/refund` and `/api/notify/v3/refund`. */
-  refunds?: RefundOperations;
+  refunds?: Pick<RefundUseCases, 'handleRefundNotification'>;
   /** Failed verifications per source: past the limit, unverified ones get 429 and are not stored. */
   failures?: ClientRateLimiter;
   /** Unverified notifications stored, all sources together (`*`). */
@@ -31,7 +33,7 @@ const NOTIFY_BODY_LIMIT = 64 * 1024;
  */
 export const notifyRoutes: FastifyPluginAsync<NotifyRoutesOptions> = async (
   app,
-  { operations, metrics, replies, refunds, failures, unverifiedStored },
+  { payments, metrics, replies, refunds, failures, unverifiedStored },
 ) => {
   acceptRawBodies(app, NOTIFY_BODY_LIMIT);
   app.setErrorHandler(async (error, request, reply) => {
@@ -43,9 +45,11 @@ export const notifyRoutes: FastifyPluginAsync<NotifyRoutesOptions> = async (
     );
   });
 
-  type Handler = RefundOperations['handleRefundNotification'];
+  type Handler = {
+    execute(input: HandlePaymentNotificationInput): Promise<{ verdict: NotificationVerdict }>;
+  };
   const handle =
-    (apiVersion: ApiVersion, handler: Handler = operations.handlePaymentNotification) =>
+    (apiVersion: ApiVersion, handler: Handler = payments.handlePaymentNotification) =>
     async (request: FastifyRequest, reply: FastifyReply) => {
       const started = process.hrtime.bigint();
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
@@ -55,7 +59,12 @@ export const notifyRoutes: FastifyPluginAsync<NotifyRoutesOptions> = async (
       const storeUnverified = blocked === undefined && unverifiedStored?.retryAfter('*') === undefined;
       let verdict: NotificationVerdict;
       try {
-        verdict = await handler(apiVersion, request.headers, body, { storeUnverified });
+        ({ verdict } = await handler.execute({
+          apiVersion,
+          headers: request.headers,
+          rawBody: body,
+          storeUnverified,
+        }));
       } catch (error) {
         request.log.error({ err: error }, 'notification handling failed');
         verdict = { ack: false, failure: 'error', message: 'internal error, please retry' };

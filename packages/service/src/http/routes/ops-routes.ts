@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { PaymentUseCases } from '../../use-cases/index.js';
 import { adminAuthHook } from '../admin-auth.js';
 import type { ClientRateLimiter } from '../client-rate-limiter.js';
 import type { ServiceMetrics } from '../service-metrics.js';
-import type { ServiceOperations } from '../service-operations.js';
 
 export interface OpsRoutesOptions {
-  operations: ServiceOperations;
+  payments: Pick<PaymentUseCases, 'checkHealth'>;
   metrics: ServiceMetrics;
   /** `/metrics` needs `Authorization: Bearer <metricsToken>` when set. */
   metricsToken?: string;
@@ -18,16 +18,15 @@ const HealthSchema = Type.Object({ status: Type.String(), database: Type.String(
 /** For load balancers and Prometheus. */
 export const opsRoutes: FastifyPluginAsyncTypebox<OpsRoutesOptions> = async (
   app,
-  { operations, metrics, metricsToken, authFailures },
+  { payments, metrics, metricsToken, authFailures },
 ) => {
   app.get(
     '/health',
     { schema: { tags: ['ops'], response: { 200: HealthSchema, 503: HealthSchema } } },
     async (_request, reply) => {
-      const up = await operations.ping().catch(() => false);
-      return reply
-        .status(up ? 200 : 503)
-        .send({ status: up ? 'ok' : 'unavailable', database: up ? 'up' : 'down' });
+      const { database } = await payments.checkHealth.execute();
+      const up = database === 'up';
+      return reply.status(up ? 200 : 503).send({ status: up ? 'ok' : 'unavailable', database });
     },
   );
 

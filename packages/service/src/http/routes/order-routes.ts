@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { DomainError } from '../../domain/index.js';
+import type { PaymentUseCases } from '../../use-cases/index.js';
 import {
   CreateOrderBodySchema,
   ErrorSchema,
@@ -14,11 +15,12 @@ import type { OrderEventStreams } from '../order-event-stream.js';
 import { orderView, productView } from '../order-view.js';
 import { QR_TYPES, sendQrCode } from '../qr-code-image.js';
 import { rateLimitHook } from '../rate-limit-hook.js';
-import type { ServiceOperations } from '../service-operations.js';
 import type { WechatSessions } from '../wechat-sessions.js';
 
+type OrderUseCases = Pick<PaymentUseCases, 'listProducts' | 'placeOrder' | 'getOrder'>;
+
 export interface OrderRoutesOptions {
-  operations: ServiceOperations;
+  payments: OrderUseCases;
   streams: OrderEventStreams;
   /** Signed WeChat sessions decide the payer of JSAPI / MINIPROGRAM orders (absent: the body's openid). */
   sessions?: WechatSessions;
@@ -30,14 +32,14 @@ export interface OrderRoutesOptions {
 /** The buyer's API: catalogue, orders, their QR codes and their live state. */
 export const orderRoutes: FastifyPluginAsyncTypebox<OrderRoutesOptions> = async (
   app,
-  { operations, streams, sessions, orderLimiter, onLimited },
+  { payments, streams, sessions, orderLimiter, onLimited },
 ) => {
   const limited = orderLimiter ? { onRequest: rateLimitHook(orderLimiter, 'orders', onLimited) } : {};
 
   app.get(
     '/api/products',
     { schema: { tags: ['checkout'], response: { 200: Type.Array(ProductSchema) } } },
-    async () => (await operations.listProducts()).map(productView),
+    async () => (await payments.listProducts.execute()).map(productView),
   );
 
   app.post(
@@ -60,7 +62,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<OrderRoutesOptions> = async 
     async (request, reply) => {
       const { openid, ...body } = request.body;
       const payer = sessions ? sessions.payerOpenid(request, body.payType, openid) : openid;
-      const placed = await operations.createOrder({
+      const placed = await payments.placeOrder.execute({
         ...body,
         ...(payer === undefined ? {} : { openid: payer }),
         clientIp: request.ip,
@@ -78,7 +80,8 @@ export const orderRoutes: FastifyPluginAsyncTypebox<OrderRoutesOptions> = async 
         response: { 200: OrderSchema, ...errorResponses },
       },
     },
-    async (request) => orderView(await operations.getOrder(request.params.orderNo)),
+    async (request) =>
+      orderView((await payments.getOrder.execute({ orderNo: request.params.orderNo })).order),
   );
 
   app.post(
@@ -93,7 +96,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<OrderRoutesOptions> = async 
       },
     },
     async (request) => {
-      const placed = await operations.retryPrepay(request.params.orderNo);
+      const placed = await payments.placeOrder.retry({ orderNo: request.params.orderNo });
       return orderView(placed.order, placed.payParams);
     },
   );
@@ -103,7 +106,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<OrderRoutesOptions> = async 
       `/api/orders/:orderNo/qrcode.${format}`,
       { schema: { tags: ['checkout'], params: OrderNoParamsSchema, produces: [QR_TYPES[format]] } },
       async (request, reply) => {
-        const codeUrl = await codeUrlOf(operations, request.params.orderNo);
+        const codeUrl = await codeUrlOf(payments, request.params.orderNo);
         return sendQrCode(reply, codeUrl, format, 'private, max-age=300');
       },
     );
@@ -121,15 +124,16 @@ export const orderRoutes: FastifyPluginAsyncTypebox<OrderRoutesOptions> = async 
     },
     async (request, reply) => {
       const { orderNo } = request.params;
-      await operations.getOrder(orderNo);
+      const current = async () => (await payments.getOrder.execute({ orderNo })).order;
+      await current();
       reply.hijack();
-      await streams.stream(orderNo, reply.raw, () => operations.getOrder(orderNo));
+      await streams.stream(orderNo, reply.raw, current);
     },
   );
 };
 
-async function codeUrlOf(operations: ServiceOperations, orderNo: string): Promise<string> {
-  const order = await operations.getOrder(orderNo);
+async function codeUrlOf(payments: Pick<OrderUseCases, 'getOrder'>, orderNo: string): Promise<string> {
+  const { order } = await payments.getOrder.execute({ orderNo });
   if (!order.codeUrl) throw new DomainError('ORDER_NOT_FOUND', `order ${orderNo} has no QR code`);
   return order.codeUrl;
 }

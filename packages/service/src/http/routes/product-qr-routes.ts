@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { NativeMode1UseCases } from '../../use-cases/index.js';
 import { errorResponses } from '../api-schemas.js';
-import type { NativeMode1Operations } from '../native-mode1-operations.js';
 import { QR_TYPES, sendQrCode } from '../qr-code-image.js';
 
 export interface ProductQrRoutesOptions {
-  nativeMode1: NativeMode1Operations;
+  nativeMode1: Pick<NativeMode1UseCases, 'getProductQr'>;
 }
 
 /** WeChat's `product_id` is at most 32 characters. */
@@ -33,10 +33,7 @@ export const productQrRoutes: FastifyPluginAsyncTypebox<ProductQrRoutesOptions> 
         response: { 200: BizPayUrlSchema, ...errorResponses },
       },
     },
-    async (request) => ({
-      productId: request.params.id,
-      url: await nativeMode1.productQrUrl(request.params.id),
-    }),
+    async (request) => nativeMode1.getProductQr.execute({ productId: request.params.id }),
   );
 
   for (const format of ['svg', 'png'] as const) {
@@ -51,7 +48,12 @@ export const productQrRoutes: FastifyPluginAsyncTypebox<ProductQrRoutesOptions> 
         },
       },
       async (request, reply) =>
-        sendQrCode(reply, await nativeMode1.productQrUrl(request.params.id), format, 'public, max-age=3600'),
+        sendQrCode(
+          reply,
+          (await nativeMode1.getProductQr.execute({ productId: request.params.id })).url,
+          format,
+          'public, max-age=3600',
+        ),
     );
   }
 };

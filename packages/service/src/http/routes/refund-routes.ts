@@ -1,14 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { RefundUseCases } from '../../use-cases/index.js';
 import { adminAuthHook } from '../admin-auth.js';
 import { ErrorSchema, OrderNoParamsSchema } from '../api-schemas.js';
 import type { ClientRateLimiter } from '../client-rate-limiter.js';
-import type { RefundOperations } from '../refund-operations.js';
 import { AdminRefundsQuerySchema, RefundSchema, RequestRefundBodySchema } from '../refund-schemas.js';
 import { refundView } from '../refund-view.js';
 
 export interface RefundRoutesOptions {
-  refunds: RefundOperations;
+  refunds: Pick<RefundUseCases, 'requestRefund' | 'listRefunds'>;
   adminToken: string;
   /** Failed authentications per client (shared with the admin API). */
   authFailures?: ClientRateLimiter;
@@ -38,7 +38,7 @@ export const refundRoutes: FastifyPluginAsyncTypebox<RefundRoutesOptions> = asyn
     },
     async (request, reply) => {
       const { amount, reason, refundNo } = request.body;
-      const { refund, created } = await refunds.requestRefund({
+      const { refund, created } = await refunds.requestRefund.execute({
         orderNo: request.params.orderNo,
         amountFen: amount,
         reason,
@@ -58,7 +58,8 @@ export const refundRoutes: FastifyPluginAsyncTypebox<RefundRoutesOptions> = asyn
         response: { 200: Type.Array(RefundSchema), ...errors },
       },
     },
-    async (request) => (await refunds.refundsOfOrder(request.params.orderNo)).map(refundView),
+    async (request) =>
+      (await refunds.listRefunds.ofOrder({ orderNo: request.params.orderNo })).map(refundView),
   );
 
   app.get(
@@ -73,7 +74,7 @@ export const refundRoutes: FastifyPluginAsyncTypebox<RefundRoutesOptions> = asyn
     },
     async (request) => {
       const { state, limit } = request.query;
-      return (await refunds.listRefunds({ state, limit: limit ?? 100 })).map(refundView);
+      return (await refunds.listRefunds.execute({ state, limit: limit ?? 100 })).map(refundView);
     },
   );
 };

@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { DomainError, type OAuthScope } from '../../domain/index.js';
+import type { PlatformUseCases } from '../../use-cases/index.js';
 import { ErrorSchema, TEXT_PATTERN, TOKEN_PATTERN } from '../api-schemas.js';
-import type { PlatformHttpOptions, PlatformOperations } from '../platform-operations.js';
+import type { PlatformHttpOptions } from '../http-app-options.js';
 import type { WechatSessions } from '../wechat-sessions.js';
 
 export interface WechatAuthRoutesOptions {
@@ -28,14 +29,14 @@ export const wechatAuthRoutes: FastifyPluginAsyncTypebox<WechatAuthRoutesOptions
   app,
   { platform, sessions },
 ) => {
-  const configured = (): { ops: PlatformOperations; sessions: WechatSessions; publicUrl: string } => {
+  const configured = (): { ops: PlatformUseCases; sessions: WechatSessions; publicUrl: string } => {
     if (!platform || !sessions) {
       throw new DomainError(
         'PLATFORM_NOT_CONFIGURED',
         'the WeChat platform is not configured (WECHAT_APPSECRET…)',
       );
     }
-    return { ops: platform.operations, sessions, publicUrl: platform.publicUrl };
+    return { ops: platform.useCases, sessions, publicUrl: platform.publicUrl };
   };
 
   app.get(
@@ -56,7 +57,11 @@ export const wechatAuthRoutes: FastifyPluginAsyncTypebox<WechatAuthRoutesOptions
       const scope: OAuthScope = request.query.scope ?? 'snsapi_base';
       const state = randomBytes(16).toString('hex');
       sessions.startOAuth(reply, { state, scope, returnTo: safeReturnTo(request.query.returnTo) });
-      const url = ops.authorizeUrl({ redirectUri: `${publicUrl}/wechat/oauth/callback`, scope, state });
+      const url = ops.signInWithWechat.authorizeUrl({
+        redirectUri: `${publicUrl}/wechat/oauth/callback`,
+        scope,
+        state,
+      });
       return reply.redirect(url, 302);
     },
   );
@@ -80,7 +85,7 @@ export const wechatAuthRoutes: FastifyPluginAsyncTypebox<WechatAuthRoutesOptions
       const code = request.query.code;
       if (!code)
         throw new DomainError('OAUTH_CODE_INVALID', 'the user did not authorise the sign-in (no code)');
-      const identity = await ops.signInWithOAuthCode(code, started.scope as OAuthScope);
+      const identity = await ops.signInWithWechat.withOAuthCode({ code, scope: started.scope as OAuthScope });
       sessions.openWebSession(reply, identity);
       return reply.redirect(started.returnTo, 302);
     },
@@ -123,7 +128,7 @@ export const wechatAuthRoutes: FastifyPluginAsyncTypebox<WechatAuthRoutesOptions
       },
     },
     async (request, reply) => {
-      const config = await configured().ops.jssdkConfig(request.query.url);
+      const config = await configured().ops.signJssdkConfig.execute({ url: request.query.url });
       return reply.header('Cache-Control', 'no-store').send(config);
     },
   );
@@ -150,7 +155,7 @@ export const wechatAuthRoutes: FastifyPluginAsyncTypebox<WechatAuthRoutesOptions
     },
     async (request) => {
       const { ops, sessions } = configured();
-      const identity = await ops.signInWithLoginCode(request.body.code);
+      const identity = await ops.signInWithWechat.withLoginCode({ code: request.body.code });
       const { token, expiresAt } = sessions.miniProgramToken(identity);
       return { token, openid: identity.openid, expiresAt: expiresAt.toISOString() };
     },

@@ -1,0 +1,55 @@
+import type { CheckHealth } from './check-health.js';
+import type { GetOrder } from './get-order.js';
+import type { GetOrderDetail } from './get-order-detail.js';
+import type { GetOrderStats } from './get-order-stats.js';
+import type { GetProductQr } from './get-product-qr.js';
+import type { HandlePaymentNotification } from './handle-payment-notification.js';
+import type { HandleProductCallback } from './handle-product-callback.js';
+import type { HandleRefundNotification } from './handle-refund-notification.js';
+import type { ListOrders } from './list-orders.js';
+import type { ListProducts } from './list-products.js';
+import type { ListRefunds } from './list-refunds.js';
+import type { PlaceOrder } from './place-order.js';
+import type { ReconcileOrder } from './reconcile-order.js';
+import type { RequestNotificationResend } from './request-notification-resend.js';
+import type { RequestRefund } from './request-refund.js';
+import type { SignInWithWechat } from './sign-in-with-wechat.js';
+import type { SignJssdkConfig } from './sign-jssdk-config.js';
+
+/*
+ * The use cases of each feature as its composition module builds them. A route declares the ones it
+ * calls with `Pick<…>`, so it can be handed nothing else and a test can hand it just those.
+ */
+
+export interface PaymentUseCases {
+  listProducts: ListProducts;
+  placeOrder: PlaceOrder;
+  getOrder: GetOrder;
+  listOrders: ListOrders;
+  handlePaymentNotification: HandlePaymentNotification;
+  checkHealth: CheckHealth;
+}
+
+export interface RefundUseCases {
+  requestRefund: RequestRefund;
+  listRefunds: ListRefunds;
+  handleRefundNotification: HandleRefundNotification;
+}
+
+export interface NativeMode1UseCases {
+  getProductQr: GetProductQr;
+  handleProductCallback: HandleProductCallback;
+}
+
+export interface AdminUseCases {
+  getOrderDetail: GetOrderDetail;
+  getOrderStats: GetOrderStats;
+  /** "Query WeChat now" (`queryNow`). */
+  reconcileOrder: ReconcileOrder;
+  requestNotificationResend: RequestNotificationResend;
+}
+
+export interface PlatformUseCases {
+  signInWithWechat: SignInWithWechat;
+  signJssdkConfig: SignJssdkConfig;
+}
