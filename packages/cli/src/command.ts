@@ -66,3 +66,16 @@ export class UsageError extends CliError {
 export function writeLine(stream: Writable, line: string): void {
   stream.write(`${line}\n`);
 }
+
+/** Resolves with the first SIGINT or SIGTERM, then stops listening: a foreground command's "run until stopped". */
+export function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((done) => {
+    const stop = (received: NodeJS.Signals) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      done(received);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

@@ -1,10 +1,7 @@
 import type { V2SignType } from '@wechatpay-kit/sdk';
 import { v2Sign, v2SignString, v2SignTypeOf } from '@wechatpay-kit/sdk/crypto';
-import { expectPositionals, parseCommandArgs, requireSecret } from '../arg-parser.js';
 import { type Command, ExitCode, writeLine } from '../command.js';
-import { readInput } from '../input-reader.js';
-import { parseV2Body } from '../v2-body-parser.js';
-import { parseSignType, requireV2 } from './v2-arguments.js';
+import { readV2SignInput } from './v2-arguments.js';
 
 /**
  * `wxpay sign v2`: the sign WeChat expects for a body, plus the exact string that was hashed, so a
@@ -27,16 +24,8 @@ Options:
 Output: the sign type, the signed string with the key masked, then the sign alone on the last line.`,
 
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, {
-      key: { type: 'string' },
-      type: { type: 'string' },
-    });
-    requireV2(positionals, 'sign');
-    expectPositionals(positionals, 2, 'one FILE');
-    const key = requireSecret(values.key, '--key', 'WXPAY_KEY', io.env);
-    const forced = values.type === undefined ? undefined : parseSignType(values.type);
-
-    const { format, fields } = parseV2Body(await readInput(positionals[1], io));
+    const { key, signType: forced, body } = await readV2SignInput(args, io, 'sign');
+    const { format, fields } = body;
     const signType: V2SignType = forced ?? v2SignTypeOf(fields);
     const declared = fields.sign_type;
     writeLine(

@@ -1,6 +1,6 @@
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parseCommandArgs } from '../arg-parser.js';
-import { type CliIo, ExitCode, UsageError, writeLine } from '../command.js';
+import { type CliIo, ExitCode, UsageError, untilSignal, writeLine } from '../command.js';
 import { parseApiFaults, parseNotifyFaults } from './sim-fault-options.js';
 
 const DEFAULT_PORT = 3100;
@@ -71,15 +71,7 @@ export async function runSimServer(args: string[], io: CliIo): Promise<number> {
   }
   writeLine(io.stdout, 'Press Ctrl+C to stop.');
 
-  const signal = await new Promise<NodeJS.Signals>((done) => {
-    const stop = (received: NodeJS.Signals) => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      done(received);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  const signal = await untilSignal();
   await sim.stop();
   writeLine(io.stdout, `simulator stopped (${signal})`);
   return ExitCode.ok;

@@ -1,5 +1,13 @@
 import { parseCommandArgs } from '../arg-parser.js';
-import { CliError, type CliIo, type Command, ExitCode, UsageError, writeLine } from '../command.js';
+import {
+  CliError,
+  type CliIo,
+  type Command,
+  ExitCode,
+  UsageError,
+  untilSignal,
+  writeLine,
+} from '../command.js';
 
 /**
  * `wxpay start` (what `npm start` runs): the payment service and the simulator in one process, the
@@ -94,18 +102,6 @@ function explainStartError(service: ServiceModule, error: unknown): never {
     throw new CliError(`${which} is already in use; choose others with PORT and SIM_PORT`);
   }
   throw error;
-}
-
-function untilSignal(): Promise<NodeJS.Signals> {
-  return new Promise((done) => {
-    const stop = (received: NodeJS.Signals) => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      done(received);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
 }
 
 function parsePort(text: string | undefined, name: string, fallback: number): number {

@@ -1,10 +1,7 @@
 import { WechatPaySignatureError } from '@wechatpay-kit/sdk';
 import { v2Verify } from '@wechatpay-kit/sdk/crypto';
-import { expectPositionals, parseCommandArgs, requireSecret } from '../arg-parser.js';
 import { type Command, ExitCode, writeLine } from '../command.js';
-import { readInput } from '../input-reader.js';
-import { parseV2Body } from '../v2-body-parser.js';
-import { parseSignType, requireV2 } from './v2-arguments.js';
+import { readV2SignInput } from './v2-arguments.js';
 
 /**
  * `wxpay verify v2`: checks the sign of a captured message (a notification, an API answer). When
@@ -29,16 +26,9 @@ Output: "valid (MD5)" or "valid (HMAC-SHA256)". Otherwise exit status 1 and one 
 error: invalid: expected X, got Y; signed string "…&key=***" (the key is never printed).`,
 
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, {
-      key: { type: 'string' },
-      type: { type: 'string' },
-    });
-    requireV2(positionals, 'verify');
-    expectPositionals(positionals, 2, 'one FILE');
-    const key = requireSecret(values.key, '--key', 'WXPAY_KEY', io.env);
-    const fallback = values.type === undefined ? 'MD5' : parseSignType(values.type);
-
-    const { fields } = parseV2Body(await readInput(positionals[1], io));
+    const { key, signType, body } = await readV2SignInput(args, io, 'verify');
+    const fallback = signType ?? 'MD5';
+    const { fields } = body;
     try {
       writeLine(io.stdout, `valid (${v2Verify(fields, key, fallback)})`);
       return ExitCode.ok;

@@ -3,11 +3,11 @@ import { WechatPayApiError, WechatPayDecryptError, WechatPayFormatError } from '
 import { withV2Amounts } from './v2-amounts.js';
 import { v2ReturnFailure } from './v2-answer.js';
 import { type V2SignType, v2Verify } from './v2-signer.js';
-import type { V2RefundStatus, V2TradeType } from './v2-types.js';
+import type { V2PaidTrade, V2RefundStatus } from './v2-types.js';
 import { buildV2Xml, parseV2Xml, type V2XmlOptions } from './xml-codec.js';
 
-/** A verified v2 payment notification. Amounts are integer fen. */
-export interface V2PaymentNotification {
+/** A verified v2 payment notification: the envelope and the paid trade. Amounts are integer fen. */
+export interface V2PaymentNotification extends V2PaidTrade {
   return_code: 'SUCCESS';
   result_code: 'SUCCESS';
   appid: string;
@@ -16,22 +16,6 @@ export interface V2PaymentNotification {
   sign: string;
   sign_type?: V2SignType;
   device_info?: string;
-  openid: string;
-  is_subscribe?: 'Y' | 'N';
-  trade_type: V2TradeType;
-  bank_type?: string;
-  total_fee: number;
-  settlement_total_fee?: number;
-  fee_type?: string;
-  cash_fee?: number;
-  cash_fee_type?: string;
-  coupon_fee?: number;
-  coupon_count?: number;
-  transaction_id: string;
-  out_trade_no: string;
-  attach?: string;
-  /** `yyyyMMddHHmmss`, UTC+8. */
-  time_end: string;
 }
 
 /** A decrypted v2 refund notification: the outer envelope's ids plus the `req_info` content. */

@@ -62,16 +62,18 @@ export interface V2UnifiedOrderResult extends V2Answer {
 
 export type V2OrderQueryParams = { transaction_id: string } | { out_trade_no: string };
 
-export interface V2OrderQueryResult extends V2Answer {
-  trade_state: V2TradeState;
-  trade_state_desc?: string;
+/**
+ * What WeChat reports about a paid trade, in the words of both the payment notification and
+ * `orderquery` (which sends these fields only once the order is paid). Amounts are integer fen.
+ */
+export interface V2PaidTrade {
+  transaction_id: string;
   out_trade_no: string;
-  transaction_id?: string;
-  openid?: string;
+  openid: string;
   is_subscribe?: 'Y' | 'N';
-  trade_type?: V2TradeType;
+  trade_type: V2TradeType;
   bank_type?: string;
-  total_fee?: number;
+  total_fee: number;
   settlement_total_fee?: number;
   fee_type?: string;
   cash_fee?: number;
@@ -80,7 +82,13 @@ export interface V2OrderQueryResult extends V2Answer {
   coupon_count?: number;
   attach?: string;
   /** `yyyyMMddHHmmss`, UTC+8. */
-  time_end?: string;
+  time_end: string;
+}
+
+export interface V2OrderQueryResult extends V2Answer, Partial<V2PaidTrade> {
+  trade_state: V2TradeState;
+  trade_state_desc?: string;
+  out_trade_no: string;
 }
 
 export type V2CloseOrderResult = V2Answer;
