@@ -82,6 +82,25 @@ module.exports = {
       to: { path: '^packages/(service|cli)/' },
     },
     {
+      name: 'sdk-only-in-adapters',
+      comment:
+        "WeChat's protocol is the adapters' business: composition, jobs and config hand SDK-free values around.",
+      severity: 'error',
+      from: { path: '^packages/service/src/', pathNot: '^packages/service/src/adapters/' },
+      to: { path: '^packages/sdk/' },
+    },
+    {
+      name: 'wechat-dialects-stay-apart',
+      comment:
+        'v2 and v3 share almost nothing (XML and MD5 against JSON and RSA): what both need sits beside them in adapters/wechat/, so a change to one dialect cannot break the other.',
+      severity: 'error',
+      from: { path: '^packages/service/src/adapters/wechat/(v2|v3)/' },
+      to: {
+        path: '^packages/service/src/adapters/wechat/(v2|v3)/',
+        pathNot: '^packages/service/src/adapters/wechat/$1/',
+      },
+    },
+    {
       name: 'sdk-stands-alone',
       comment: 'The SDK imports node: built-ins and its declared dependencies only.',
       severity: 'error',

@@ -184,11 +184,14 @@ export function validateServiceConfig(config: ServiceConfig): ServiceConfig {
     }
     if (!wechat.publicKeyPem) throw new ServiceConfigError('WECHATPAY_PUBLIC_KEY_PATH', 'is not set');
   }
-  const configured = wechat.apiVersion === 'v2' ? wechat.apiKey : wechat.apiV3Key;
-  if (configured === undefined) {
+  const versionKey = {
+    v2: { value: wechat.apiKey, name: 'WECHATPAY_API_KEY' },
+    v3: { value: wechat.apiV3Key, name: 'WECHATPAY_APIV3_KEY' },
+  }[wechat.apiVersion];
+  if (versionKey.value === undefined) {
     throw new ServiceConfigError(
       'WECHATPAY_API_VERSION',
-      `is ${wechat.apiVersion}, but ${wechat.apiVersion === 'v2' ? 'WECHATPAY_API_KEY' : 'WECHATPAY_APIV3_KEY'} is not set`,
+      `is ${wechat.apiVersion}, but ${versionKey.name} is not set`,
     );
   }
   if (wechat.baseUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(wechat.baseUrl)) {
