@@ -50,6 +50,7 @@ export {
 } from './v3/response-verifier.js';
 export { isRfc3339, toRfc3339Beijing } from './v3/rfc3339-time.js';
 export { TransactionsResource } from './v3/transactions-resource.js';
+export type * from './v3/v3-bill-types.js';
 export { V3Client } from './v3/v3-client.js';
 export type { V3CertificateModeOptions, V3ClientOptions, V3Verification } from './v3/v3-client-options.js';
 export {

@@ -1,7 +1,8 @@
 import { gunzipSync } from 'node:zlib';
 import { safeEqual, sha1Hex } from '../crypto/hash.js';
 import { WechatPayFormatError, WechatPaySignatureError, WechatPayValidationError } from '../errors.js';
-import type { V3BillLocation, V3FundFlowBillParams, V3TradeBillParams, V3Transport } from './v3-types.js';
+import type { V3BillLocation, V3FundFlowBillParams, V3TradeBillParams } from './v3-bill-types.js';
+import type { V3Transport } from './v3-types.js';
 import { assertBillDate } from './v3-validators.js';
 
 /**
