@@ -1,15 +1,25 @@
 import type { Fen } from './money.js';
 
-export type OrderState =
-  | 'NOTPAY'
-  | 'PAID'
-  | 'CLOSED'
-  | 'PAYERROR'
-  | 'REFUNDING'
-  | 'PARTIALLY_REFUNDED'
-  | 'REFUNDED';
-export type PayType = 'NATIVE' | 'JSAPI' | 'MINIPROGRAM' | 'H5' | 'APP';
-export type ApiVersion = 'v2' | 'v3';
+/**
+ * Every enum of an order, each one list: the types, the transition table's keys and the HTTP
+ * schemas are all built from these, so a new value is added in exactly one place.
+ */
+export const ORDER_STATES = [
+  'NOTPAY',
+  'PAID',
+  'CLOSED',
+  'PAYERROR',
+  'REFUNDING',
+  'PARTIALLY_REFUNDED',
+  'REFUNDED',
+] as const;
+export type OrderState = (typeof ORDER_STATES)[number];
+
+export const PAY_TYPES = ['NATIVE', 'JSAPI', 'MINIPROGRAM', 'H5', 'APP'] as const;
+export type PayType = (typeof PAY_TYPES)[number];
+
+export const API_VERSIONS = ['v2', 'v3'] as const;
+export type ApiVersion = (typeof API_VERSIONS)[number];
 
 export interface Product {
   id: string;

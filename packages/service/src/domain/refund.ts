@@ -8,7 +8,8 @@ import type { ApiVersion } from './order.js';
  * ABNORMAL: WeChat could not pay it out (the buyer's card was cancelled…) — a person must act.
  * CLOSED: WeChat closed it without paying.
  */
-export type RefundState = 'PENDING' | 'PROCESSING' | 'SUCCESS' | 'FAILED' | 'ABNORMAL' | 'CLOSED';
+export const REFUND_STATES = ['PENDING', 'PROCESSING', 'SUCCESS', 'FAILED', 'ABNORMAL', 'CLOSED'] as const;
+export type RefundState = (typeof REFUND_STATES)[number];
 
 /** One refund of an order; `refundNo` is the `out_refund_no` WeChat deduplicates by. */
 export interface Refund {

@@ -1,5 +1,11 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { OrderSchema, OrderStateSchema, TEXT_PATTERN } from './api-schemas.js';
+import {
+  ApiVersionSchema,
+  OrderSchema,
+  OrderStateSchema,
+  PayTypeSchema,
+  TEXT_PATTERN,
+} from './api-schemas.js';
 import { RefundSchema } from './refund-schemas.js';
 
 /** Request and answer shapes of the admin console's API (behind the admin token). */
@@ -9,10 +15,8 @@ const DateTime = (description: string) => Type.String({ format: 'date-time', des
 export const AdminOrdersQuerySchema = Type.Object(
   {
     state: Type.Optional(OrderStateSchema),
-    payType: Type.Optional(
-      Type.Union(['NATIVE', 'JSAPI', 'MINIPROGRAM', 'H5', 'APP'].map((t) => Type.Literal(t))),
-    ),
-    apiVersion: Type.Optional(Type.Union([Type.Literal('v2'), Type.Literal('v3')])),
+    payType: Type.Optional(PayTypeSchema),
+    apiVersion: Type.Optional(ApiVersionSchema),
     q: Type.Optional(
       Type.String({
         maxLength: 128,

@@ -1,4 +1,5 @@
-import { type Static, Type } from '@sinclair/typebox';
+import { type Static, type TLiteral, type TUnion, Type } from '@sinclair/typebox';
+import { API_VERSIONS, ORDER_STATES, PAY_TYPES } from '../domain/index.js';
 
 /** Every request and answer shape of the HTTP API: validation, TypeScript types and OpenAPI from one place. */
 
@@ -22,11 +23,17 @@ export const ErrorSchema = Type.Object(
   { $id: 'Error' },
 );
 
-export const OrderStateSchema = Type.Union(
-  ['NOTPAY', 'PAID', 'CLOSED', 'PAYERROR', 'REFUNDING', 'PARTIALLY_REFUNDED', 'REFUNDED'].map((s) =>
-    Type.Literal(s),
-  ),
-);
+/** One of a domain enum's values: the schema is built from the domain's `as const` list, never retyped. */
+export function OneOf<const T extends readonly string[]>(values: T): TUnion<Literals<T>> {
+  return Type.Union(values.map((value) => Type.Literal(value))) as TUnion<Literals<T>>;
+}
+
+/** `[TLiteral<'A'>, TLiteral<'B'>]` for `['A', 'B']`: a tuple, as the type provider needs. */
+type Literals<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K]> };
+
+export const OrderStateSchema = OneOf(ORDER_STATES);
+export const PayTypeSchema = OneOf(PAY_TYPES);
+export const ApiVersionSchema = OneOf(API_VERSIONS);
 
 export const ProductSchema = Type.Object({
   id: Type.String(),
@@ -41,8 +48,8 @@ export const CreateOrderBodySchema = Type.Object(
   {
     productId: Type.String({ minLength: 1, maxLength: 64, pattern: TOKEN_PATTERN }),
     quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 99 })),
-    payType: Type.Union(['NATIVE', 'JSAPI', 'MINIPROGRAM', 'H5', 'APP'].map((t) => Type.Literal(t))),
-    apiVersion: Type.Optional(Type.Union([Type.Literal('v2'), Type.Literal('v3')])),
+    payType: PayTypeSchema,
+    apiVersion: Type.Optional(ApiVersionSchema),
     openid: Type.Optional(Type.String({ minLength: 1, maxLength: 128, pattern: TOKEN_PATTERN })),
   },
   { additionalProperties: false },

@@ -1,16 +1,10 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { TEXT_PATTERN } from './api-schemas.js';
+import { REFUND_STATES } from '../domain/index.js';
+import { OneOf, TEXT_PATTERN } from './api-schemas.js';
 
 /** Request and answer shapes of the refund API (validation, types and OpenAPI). */
 
-export const RefundStateSchema = Type.Union([
-  Type.Literal('PENDING'),
-  Type.Literal('PROCESSING'),
-  Type.Literal('SUCCESS'),
-  Type.Literal('ABNORMAL'),
-  Type.Literal('CLOSED'),
-  Type.Literal('FAILED'),
-]);
+export const RefundStateSchema = OneOf(REFUND_STATES);
 
 export const RefundSchema = Type.Object({
   refundNo: Type.String(),

@@ -5,7 +5,7 @@ import {
   DomainError,
   type NewJob,
   type Order,
-  type PayType,
+  PAY_TYPES,
 } from '../domain/index.js';
 import { newOrderNo } from './order-number.js';
 import { requestPrepay } from './request-prepay.js';
@@ -36,7 +36,6 @@ export interface CreateOrderOptions {
 export const DEFAULT_PREPAY_DEADLINE_MS = 5_000;
 
 const MIN_LIFETIME_MS = 5 * 60_000;
-const PAY_TYPES: readonly PayType[] = ['NATIVE', 'JSAPI', 'MINIPROGRAM', 'H5', 'APP'];
 const MAX_QUANTITY = 99;
 
 /**
