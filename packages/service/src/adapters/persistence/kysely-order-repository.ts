@@ -15,6 +15,7 @@ import type { DatabaseSchema, OrdersTable } from './database-schema.js';
 import { readRows, writeInOneTransaction } from './direct-sqlite.js';
 import { compileEnqueueJobs } from './kysely-job-queue.js';
 import { runTransition } from './kysely-order-transition.js';
+import { orderHistoryInsert } from './order-history-writer.js';
 import { rowMapper, toMillis } from './row-mapper.js';
 
 const DEFAULT_LIST_LIMIT = 50;
@@ -38,21 +39,22 @@ export class KyselyOrderRepository implements OrderRepository {
   async insertWithJobs(order: NewOrder, jobs: NewJob[]): Promise<Order> {
     const now = this.#clock.now();
     const orderRow = rowMapper.fromNewOrder(order, INITIAL_ORDER_STATE, now);
-    const historyRow = rowMapper.fromHistoryEntry({
-      orderNo: order.orderNo,
-      fromState: null,
-      toState: INITIAL_ORDER_STATE,
-      reason: 'created',
-      source: 'api',
-      at: order.createdAt,
-    });
     const insertOrder = this.#queries.query(
       `insert-order:${Object.keys(orderRow)}`,
       Object.values(orderRow),
       () => this.#db.insertInto('orders').values(orderRow).returningAll(),
     );
-    const insertHistory = this.#queries.query('insert-history', Object.values(historyRow), () =>
-      this.#db.insertInto('order_history').values(historyRow),
+    const insertHistory = orderHistoryInsert(
+      this.#db,
+      {
+        orderNo: order.orderNo,
+        from: [],
+        to: INITIAL_ORDER_STATE,
+        reason: 'created',
+        source: 'api',
+        at: order.createdAt,
+      },
+      this.#queries,
     );
     const insertJobs = compileEnqueueJobs(this.#db, jobs, now, this.#queries);
     const row = await writeInOneTransaction<Selectable<OrdersTable>>(

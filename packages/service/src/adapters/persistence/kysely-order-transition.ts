@@ -1,10 +1,11 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
-import type { Order, OrderState } from '../../domain/order.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { Order } from '../../domain/order.js';
 import type { TransitionRequest } from '../../domain/ports.js';
 import type { CompiledQueryCache } from './compiled-query-cache.js';
 import type { DatabaseSchema, OrdersTable } from './database-schema.js';
 import { writeInOneTransaction } from './direct-sqlite.js';
 import { compileEnqueueJobs } from './kysely-job-queue.js';
+import { orderHistoryInsert } from './order-history-writer.js';
 import { rowMapper, toMillis } from './row-mapper.js';
 
 /**
@@ -45,27 +46,17 @@ export async function runTransition(
         .$if(amountFen !== undefined, (q) => q.where('amount_fen', '=', amountFen!))
         .returningAll(),
   );
-  const history = {
-    order_no: request.orderNo,
-    // With several possible origins the UPDATE cannot tell which one it left: the latest history
-    // row can, read by a sub-select in the same statement rather than a round trip of its own.
-    from_state: request.from.length === 1 ? request.from[0]! : null,
-    to_state: request.to,
-    reason: request.reason,
-    source: request.source,
-    at: toMillis(now),
-  };
-  const fromLatest = request.from.length > 1;
-  const insertHistory = queries.query(
-    `history:${fromLatest}`,
-    fromLatest
-      ? [history.order_no, request.orderNo, ...Object.values(history).slice(2)]
-      : Object.values(history),
-    () =>
-      db.insertInto('order_history').values({
-        ...history,
-        from_state: fromLatest ? latestState(request.orderNo) : history.from_state,
-      }),
+  const insertHistory = orderHistoryInsert(
+    db,
+    {
+      orderNo: request.orderNo,
+      from: request.from,
+      to: request.to,
+      reason: request.reason,
+      source: request.source,
+      at: now,
+    },
+    queries,
   );
   const notification = request.notification && rowMapper.fromNotification(request.notification);
   const insertNotification =
@@ -79,8 +70,4 @@ export async function runTransition(
   if (insertJobs) followers.push(insertJobs);
   const row = await writeInOneTransaction<Selectable<OrdersTable>>(db, update, followers);
   return row && rowMapper.toOrder(row);
-}
-
-function latestState(orderNo: string) {
-  return sql<OrderState | null>`(select to_state from order_history where order_no = ${orderNo} order by id desc limit 1)`;
 }

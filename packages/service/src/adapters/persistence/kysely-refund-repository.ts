@@ -18,6 +18,8 @@ import {
 } from '../../domain/refund-state-machine.js';
 import type { DatabaseSchema, RefundsTable } from './database-schema.js';
 import { enqueueJobs } from './kysely-job-queue.js';
+import { orderHistoryInsert } from './order-history-writer.js';
+import { refundHistoryInsert } from './refund-history-writer.js';
 import { moveOrder, refusal, settleMoney } from './refund-order-updates.js';
 import { refundRowMapper } from './refund-row-mapper.js';
 import { rowMapper, toMillis } from './row-mapper.js';
@@ -79,19 +81,16 @@ export class KyselyRefundRepository implements RefundRepository {
       .values(refundRowMapper.fromNewRefund(refund, INITIAL_REFUND_STATE, now))
       .returningAll()
       .executeTakeFirstOrThrow();
-    await trx
-      .insertInto('refund_history')
-      .values(
-        refundRowMapper.fromHistoryEntry({
-          refundNo: refund.refundNo,
-          fromState: null,
-          toState: INITIAL_REFUND_STATE,
-          reason: `refund of ${refund.amountFen} fen requested`,
-          source: 'api',
-          at: now,
-        }),
-      )
-      .execute();
+    await trx.executeQuery(
+      refundHistoryInsert(trx, {
+        refundNo: refund.refundNo,
+        fromState: null,
+        toState: INITIAL_REFUND_STATE,
+        reason: `refund of ${refund.amountFen} fen requested`,
+        source: 'api',
+        at: now,
+      }),
+    );
     const moved = await moveOrder(
       trx,
       reserved,
@@ -147,19 +146,16 @@ export class KyselyRefundRepository implements RefundRepository {
           .executeTakeFirst();
       }
       if (!row || !current) return undefined;
-      await trx
-        .insertInto('refund_history')
-        .values(
-          refundRowMapper.fromHistoryEntry({
-            refundNo: request.refundNo,
-            fromState: current.state as Refund['state'],
-            toState: request.to,
-            reason: request.reason,
-            source: request.source,
-            at: now,
-          }),
-        )
-        .execute();
+      await trx.executeQuery(
+        refundHistoryInsert(trx, {
+          refundNo: request.refundNo,
+          fromState: current.state as Refund['state'],
+          toState: request.to,
+          reason: request.reason,
+          source: request.source,
+          at: now,
+        }),
+      );
       const order = await settleMoney(trx, row.order_no, Number(row.amount_fen), request.to, now);
       const open = await trx
         .selectFrom('refunds')
@@ -177,19 +173,16 @@ export class KyselyRefundRepository implements RefundRepository {
       if (!moved && request.to === 'ABNORMAL') {
         // The order's state may not change, but its history must show the refund needs a person.
         const state = order.state as OrderState;
-        await trx
-          .insertInto('order_history')
-          .values(
-            rowMapper.fromHistoryEntry({
-              orderNo: order.order_no,
-              fromState: state,
-              toState: state,
-              reason,
-              source: request.source,
-              at: now,
-            }),
-          )
-          .execute();
+        await trx.executeQuery(
+          orderHistoryInsert(trx, {
+            orderNo: order.order_no,
+            from: [state],
+            to: state,
+            reason,
+            source: request.source,
+            at: now,
+          }),
+        );
       }
       return {
         refund: refundRowMapper.toRefund(row),

@@ -5,7 +5,8 @@ import type { Refund } from '../../domain/refund.js';
 import type { RefundReservation } from '../../domain/refund-ports.js';
 import { REFUNDABLE_ORDER_STATES, RELEASED_REFUND_STATES } from '../../domain/refund-state-machine.js';
 import type { DatabaseSchema, OrdersTable } from './database-schema.js';
-import { rowMapper, toMillis } from './row-mapper.js';
+import { orderHistoryInsert } from './order-history-writer.js';
+import { toMillis } from './row-mapper.js';
 
 /**
  * The order row's side of refunds, run inside the refund repository's transactions: why a
@@ -67,18 +68,8 @@ export async function moveOrder(
     .returningAll()
     .executeTakeFirst();
   if (!moved) return undefined;
-  await trx
-    .insertInto('order_history')
-    .values(
-      rowMapper.fromHistoryEntry({
-        orderNo: order.order_no,
-        fromState: from,
-        toState: to,
-        reason,
-        source,
-        at: now,
-      }),
-    )
-    .execute();
+  await trx.executeQuery(
+    orderHistoryInsert(trx, { orderNo: order.order_no, from: [from], to, reason, source, at: now }),
+  );
   return moved;
 }
