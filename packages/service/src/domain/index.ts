@@ -9,5 +9,6 @@ export type * from './ports.js';
 export { FULFIL_JOB } from './ports.js';
 export * from './refund.js';
 export type * from './refund-ports.js';
+export * from './refund-settlement.js';
 export * from './refund-state-machine.js';
 export * from './unverified-notification.js';

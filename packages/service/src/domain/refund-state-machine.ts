@@ -1,4 +1,3 @@
-import type { Fen } from './money.js';
 import type { OrderState } from './order.js';
 import type { RefundState } from './refund.js';
 import { assertWellFormedMachine } from './state-machine.js';
@@ -36,20 +35,6 @@ export function refundStatesLeadingTo(to: RefundState): RefundState[] {
   return (Object.keys(REFUND_TRANSITIONS) as RefundState[]).filter((from) =>
     REFUND_TRANSITIONS[from].includes(to),
   );
-}
-
-/**
- * The state a paid order is in given its refunds: REFUNDING while one is open, else REFUNDED when
- * all the money went back, PARTIALLY_REFUNDED when some did, PAID when none did.
- */
-export function orderStateAfterRefunds(order: {
-  amountFen: Fen;
-  refundedFen: Fen;
-  openRefunds: number;
-}): OrderState {
-  if (order.openRefunds > 0) return 'REFUNDING';
-  if (order.refundedFen >= order.amountFen) return 'REFUNDED';
-  return order.refundedFen > 0 ? 'PARTIALLY_REFUNDED' : 'PAID';
 }
 
 /**

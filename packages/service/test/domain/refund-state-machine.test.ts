@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   assertValidRefundMachine,
-  orderStateAfterRefunds,
   REFUND_TRANSITIONS,
   refundStatesLeadingTo,
 } from '../../src/domain/refund-state-machine.js';
@@ -30,15 +29,5 @@ describe('refund state machine', () => {
     expect(() => assertValidRefundMachine({ ...REFUND_TRANSITIONS, PENDING: ['PROCESSING'] })).toThrow(
       /unreachable/,
     );
-  });
-
-  it('derives the order state from its refunds', () => {
-    expect(orderStateAfterRefunds({ amountFen: 1000, refundedFen: 0, openRefunds: 1 })).toBe('REFUNDING');
-    expect(orderStateAfterRefunds({ amountFen: 1000, refundedFen: 1000, openRefunds: 1 })).toBe('REFUNDING');
-    expect(orderStateAfterRefunds({ amountFen: 1000, refundedFen: 1000, openRefunds: 0 })).toBe('REFUNDED');
-    expect(orderStateAfterRefunds({ amountFen: 1000, refundedFen: 1, openRefunds: 0 })).toBe(
-      'PARTIALLY_REFUNDED',
-    );
-    expect(orderStateAfterRefunds({ amountFen: 1000, refundedFen: 0, openRefunds: 0 })).toBe('PAID');
   });
 });

@@ -1,5 +1,4 @@
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
-import type { OrderState } from '../../domain/order.js';
 import type { Clock, NewJob } from '../../domain/ports.js';
 import type { Refund, RefundHistoryEntry } from '../../domain/refund.js';
 import type {
@@ -10,17 +9,16 @@ import type {
   RefundTransitionRequest,
   RefundTransitionResult,
 } from '../../domain/refund-ports.js';
+import { settleRefund } from '../../domain/refund-settlement.js';
 import {
   INITIAL_REFUND_STATE,
   OPEN_REFUND_STATES,
-  orderStateAfterRefunds,
   REFUNDABLE_ORDER_STATES,
 } from '../../domain/refund-state-machine.js';
 import type { DatabaseSchema, RefundsTable } from './database-schema.js';
 import { enqueueJobs } from './kysely-job-queue.js';
-import { orderHistoryInsert } from './order-history-writer.js';
 import { refundHistoryInsert } from './refund-history-writer.js';
-import { moveOrder, refusal, settleMoney } from './refund-order-updates.js';
+import { applySettlement, lockOrder, refusal, settlementView } from './refund-order-updates.js';
 import { refundRowMapper } from './refund-row-mapper.js';
 import { rowMapper, toMillis } from './row-mapper.js';
 
@@ -36,8 +34,9 @@ type Trx = Transaction<DatabaseSchema>;
 /**
  * Refunds on Kysely. The money rule lives in SQL: a reservation is one conditional UPDATE of the
  * order (`refund_reserved_fen + amount <= amount_fen`), so of any number of concurrent requests on
- * any number of instances only those that fit succeed. Every refund transition also updates the
- * order row first, which serialises the order-state computation that follows it.
+ * any number of instances only those that fit succeed. Every refund transition then locks the
+ * order row, which serialises what follows: the domain's `settleRefund` decides the order's money
+ * and state, and this repository executes it (`applySettlement`).
  */
 export class KyselyRefundRepository implements RefundRepository {
   readonly #db: Kysely<DatabaseSchema>;
@@ -91,20 +90,23 @@ export class KyselyRefundRepository implements RefundRepository {
         at: now,
       }),
     );
-    const moved = await moveOrder(
-      trx,
-      reserved,
-      'REFUNDING',
-      `refund ${refund.refundNo} requested`,
-      'api',
-      now,
-    );
+    // The reservation is the guarded UPDATE above; what is left is the order's move to REFUNDING.
+    const settlement = settleRefund({
+      order: settlementView(reserved),
+      refund: { amountFen: refund.amountFen, state: INITIAL_REFUND_STATE },
+      openRefunds: 1, // at least the one just created
+    });
+    const applied = await applySettlement(trx, reserved, settlement, {
+      reason: `refund ${refund.refundNo} requested`,
+      source: 'api',
+      at: now,
+    });
     await enqueueJobs(trx, jobs, now);
     return {
       kind: 'created',
       refund: refundRowMapper.toRefund(row),
-      order: rowMapper.toOrder(moved ?? reserved),
-      orderChanged: moved !== undefined,
+      order: rowMapper.toOrder(applied.order),
+      orderChanged: applied.moved,
     };
   }
 
@@ -156,38 +158,27 @@ export class KyselyRefundRepository implements RefundRepository {
           at: now,
         }),
       );
-      const order = await settleMoney(trx, row.order_no, Number(row.amount_fen), request.to, now);
+      const order = await lockOrder(trx, row.order_no, now);
       const open = await trx
         .selectFrom('refunds')
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .where('order_no', '=', row.order_no)
         .where('state', 'in', [...OPEN_REFUND_STATES])
         .executeTakeFirstOrThrow();
-      const target = orderStateAfterRefunds({
-        amountFen: Number(order.amount_fen),
-        refundedFen: Number(order.refunded_fen),
+      const settlement = settleRefund({
+        order: settlementView(order),
+        refund: { amountFen: Number(row.amount_fen), state: request.to },
         openRefunds: Number(open.n),
       });
-      const reason = `refund ${request.refundNo} ${request.to}`;
-      const moved = await moveOrder(trx, order, target, reason, request.source, now);
-      if (!moved && request.to === 'ABNORMAL') {
-        // The order's state may not change, but its history must show the refund needs a person.
-        const state = order.state as OrderState;
-        await trx.executeQuery(
-          orderHistoryInsert(trx, {
-            orderNo: order.order_no,
-            from: [state],
-            to: state,
-            reason,
-            source: request.source,
-            at: now,
-          }),
-        );
-      }
+      const applied = await applySettlement(trx, order, settlement, {
+        reason: `refund ${request.refundNo} ${request.to}`,
+        source: request.source,
+        at: now,
+      });
       return {
         refund: refundRowMapper.toRefund(row),
-        order: rowMapper.toOrder(moved ?? order),
-        orderChanged: moved !== undefined,
+        order: rowMapper.toOrder(applied.order),
+        orderChanged: applied.moved,
       };
     });
   }

@@ -1,75 +1,94 @@
 import { type Selectable, sql, type Transaction } from 'kysely';
 import type { OrderState } from '../../domain/order.js';
-import { canTransition } from '../../domain/order-state-machine.js';
-import type { Refund } from '../../domain/refund.js';
 import type { RefundReservation } from '../../domain/refund-ports.js';
-import { REFUNDABLE_ORDER_STATES, RELEASED_REFUND_STATES } from '../../domain/refund-state-machine.js';
+import { type RefundSettlement, refundRefusal } from '../../domain/refund-settlement.js';
 import type { DatabaseSchema, OrdersTable } from './database-schema.js';
 import { orderHistoryInsert } from './order-history-writer.js';
 import { toMillis } from './row-mapper.js';
 
 /**
- * The order row's side of refunds, run inside the refund repository's transactions: why a
- * reservation was refused, the money a refund outcome settles, and the order's move that follows.
+ * The order row's side of refunds, run inside the refund repository's transactions. What happens
+ * to the order is decided in the domain ({@link refundRefusal}, `settleRefund`); these only read
+ * what the decision needs and execute it.
  */
 
 type Trx = Transaction<DatabaseSchema>;
+type OrderRow = Selectable<OrdersTable>;
 
-/** Why nothing was reserved: the order is missing, not refundable, or has too little left. */
+/** Why nothing was reserved, decided on the order as it is now. */
 export async function refusal(trx: Trx, orderNo: string): Promise<RefundReservation> {
   const order = await trx
     .selectFrom('orders')
     .select(['state', 'amount_fen', 'refund_reserved_fen'])
     .where('order_no', '=', orderNo)
     .executeTakeFirst();
-  if (!order) return { kind: 'order-not-found' };
-  if (!REFUNDABLE_ORDER_STATES.includes(order.state as OrderState)) {
-    return { kind: 'not-refundable', state: order.state as OrderState };
-  }
-  return { kind: 'exceeds', refundableFen: Number(order.amount_fen) - Number(order.refund_reserved_fen) };
+  return refundRefusal(
+    order && {
+      state: order.state as OrderState,
+      amountFen: Number(order.amount_fen),
+      reservedFen: Number(order.refund_reserved_fen),
+    },
+  );
 }
 
 /**
- * The order side of a refund transition, and the row lock the state computation relies on:
- * SUCCESS adds to the refunded money, FAILED / CLOSED give the reservation back (once: those states
- * are final, and the refund's own conditional UPDATE let only one caller get here).
+ * Locks the order row for the rest of the transaction and returns it: an UPDATE rather than
+ * `SELECT … FOR UPDATE`, which SQLite lacks. Concurrent refund changes of one order then settle one
+ * after the other, each counting the refunds the previous one left.
  */
-export async function settleMoney(
-  trx: Trx,
-  orderNo: string,
-  amountFen: number,
-  to: Refund['state'],
-  now: Date,
-): Promise<Selectable<OrdersTable>> {
-  let update = trx.updateTable('orders').set({ updated_at: toMillis(now) });
-  if (to === 'SUCCESS') update = update.set({ refunded_fen: sql`refunded_fen + ${amountFen}` });
-  if (RELEASED_REFUND_STATES.includes(to)) {
-    update = update.set({ refund_reserved_fen: sql`refund_reserved_fen - ${amountFen}` });
-  }
-  return update.where('order_no', '=', orderNo).returningAll().executeTakeFirstOrThrow();
+export async function lockOrder(trx: Trx, orderNo: string, now: Date): Promise<OrderRow> {
+  return trx
+    .updateTable('orders')
+    .set({ updated_at: toMillis(now) })
+    .where('order_no', '=', orderNo)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
-/** Moves the (locked) order to `to` with a history row; `undefined` when already there or not allowed. */
-export async function moveOrder(
+/** The locked order as {@link RefundSettlement} is decided on. */
+export function settlementView(order: OrderRow) {
+  return {
+    state: order.state as OrderState,
+    amountFen: Number(order.amount_fen),
+    refundedFen: Number(order.refunded_fen),
+  };
+}
+
+/**
+ * Executes a settlement on the locked order: its money and its state in one conditional UPDATE,
+ * then the history row of the move, or of the note when the state stays. Returns the order as it
+ * now is and whether its state changed.
+ */
+export async function applySettlement(
   trx: Trx,
-  order: Selectable<OrdersTable>,
-  to: OrderState,
-  reason: string,
-  source: string,
-  now: Date,
-): Promise<Selectable<OrdersTable> | undefined> {
+  order: OrderRow,
+  settlement: RefundSettlement,
+  history: { reason: string; source: string; at: Date },
+): Promise<{ order: OrderRow; moved: boolean }> {
   const from = order.state as OrderState;
-  if (from === to || !canTransition(from, to)) return undefined;
-  const moved = await trx
-    .updateTable('orders')
-    .set({ state: to, updated_at: toMillis(now) })
-    .where('order_no', '=', order.order_no)
-    .where('state', '=', from)
-    .returningAll()
-    .executeTakeFirst();
-  if (!moved) return undefined;
-  await trx.executeQuery(
-    orderHistoryInsert(trx, { orderNo: order.order_no, from: [from], to, reason, source, at: now }),
-  );
-  return moved;
+  const to = settlement.orderState;
+  let row = order;
+  if (settlement.refundedFen !== 0 || settlement.reservedFen !== 0 || to !== undefined) {
+    row = await trx
+      .updateTable('orders')
+      .set({
+        ...(settlement.refundedFen !== 0 && { refunded_fen: sql`refunded_fen + ${settlement.refundedFen}` }),
+        ...(settlement.reservedFen !== 0 && {
+          refund_reserved_fen: sql`refund_reserved_fen + ${settlement.reservedFen}`,
+        }),
+        ...(to !== undefined && { state: to }),
+        updated_at: toMillis(history.at),
+      })
+      .where('order_no', '=', order.order_no)
+      // Always true under the lock; stated so that no write can move an order it did not read.
+      .where('state', '=', from)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+  if (to !== undefined || settlement.noteOnOrder) {
+    await trx.executeQuery(
+      orderHistoryInsert(trx, { orderNo: order.order_no, from: [from], to: to ?? from, ...history }),
+    );
+  }
+  return { order: row, moved: to !== undefined };
 }
