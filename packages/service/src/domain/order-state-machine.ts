@@ -21,11 +21,11 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderState, readonly OrderState[
 
 export const INITIAL_ORDER_STATE: OrderState = 'NOTPAY';
 
+type TransitionTable = Readonly<Record<string, readonly string[]>>;
+
 /** The states an order may move to `to` from. */
-export function statesLeadingTo(to: OrderState): OrderState[] {
-  return (Object.keys(ORDER_TRANSITIONS) as OrderState[]).filter((from) =>
-    ORDER_TRANSITIONS[from].includes(to),
-  );
+export function statesLeadingTo(to: OrderState, table: TransitionTable = ORDER_TRANSITIONS): OrderState[] {
+  return (Object.keys(table) as OrderState[]).filter((from) => table[from]?.includes(to));
 }
 
 /**
@@ -34,6 +34,38 @@ export function statesLeadingTo(to: OrderState): OrderState[] {
  * table allows and no second list can drift from it.
  */
 export const OPEN_ORDER_STATES: readonly OrderState[] = statesLeadingTo('CLOSED');
+
+/** What happened to an order, as a writer names the transition it applies. */
+export type OrderTransitionName = 'pay' | 'close';
+
+/** A transition as a conditional UPDATE performs it: leave one of `from`, arrive in `to`. */
+export interface OrderTransition {
+  from: readonly OrderState[];
+  to: OrderState;
+}
+
+/**
+ * Each event with its target, and the states it may leave read from the table: a close from
+ * every state that leads to CLOSED; a payment from the states leading to PAID that are still open,
+ * since REFUNDING → PAID is a refund being settled, never a second payment.
+ */
+function transitionsByName(table: TransitionTable): Record<OrderTransitionName, OrderTransition> {
+  const open = statesLeadingTo('CLOSED', table);
+  return {
+    pay: { to: 'PAID', from: statesLeadingTo('PAID', table).filter((s) => open.includes(s)) },
+    close: { to: 'CLOSED', from: open },
+  };
+}
+
+const NAMED_TRANSITIONS = transitionsByName(ORDER_TRANSITIONS);
+
+/**
+ * The transition an event asks for — `orders.transition({ ...orderTransition('pay'), … })` — so
+ * no writer keeps its own list of from-states: the table is the one place the rule lives.
+ */
+export function orderTransition(event: OrderTransitionName): OrderTransition {
+  return NAMED_TRANSITIONS[event];
+}
 
 export function canTransition(from: OrderState, to: OrderState): boolean {
   return ORDER_TRANSITIONS[from].includes(to);
@@ -47,14 +79,17 @@ export function assertTransition(from: OrderState, to: OrderState): void {
 
 /**
  * Start-up check of a transition table: every target is a known state, every state is reachable
- * from the initial one, and a paid order can never reach CLOSED.
+ * from the initial one, a paid order can never reach CLOSED, and every event has a state to leave.
  */
 export function assertValidStateMachine(
-  table: Readonly<Record<string, readonly string[]>> = ORDER_TRANSITIONS,
+  table: TransitionTable = ORDER_TRANSITIONS,
   initial: string = INITIAL_ORDER_STATE,
 ): void {
   assertWellFormedMachine('order', table, initial);
   if (reachableFrom(table, 'PAID').has('CLOSED')) {
     throw new Error('order state machine: a paid order could reach CLOSED');
+  }
+  for (const [event, { from, to }] of Object.entries(transitionsByName(table))) {
+    if (from.length === 0) throw new Error(`order state machine: no state to ${event} from (to ${to})`);
   }
 }

@@ -40,7 +40,10 @@ export interface NewJob {
 
 export interface TransitionRequest {
   orderNo: string;
-  /** The update only happens while the order is in one of these states (conditional UPDATE). */
+  /**
+   * The update only happens while the order is in one of these states (conditional UPDATE). Take
+   * `from` and `to` from `orderTransition(event)`; every from → to must be in the order table.
+   */
   from: readonly OrderState[];
   to: OrderState;
   /**

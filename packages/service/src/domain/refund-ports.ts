@@ -24,7 +24,10 @@ export type RefundReservation =
 
 export interface RefundTransitionRequest {
   refundNo: string;
-  /** Applied only while the refund is in one of these (conditional UPDATE). */
+  /**
+   * Applied only while the refund is in one of these (conditional UPDATE): `refundStatesLeadingTo(to)`,
+   * or some of them; a state the refund table does not lead to `to` from is refused.
+   */
   from: readonly RefundState[];
   to: RefundState;
   changes?: Partial<Pick<Refund, 'wechatRefundId' | 'errorCode' | 'errorMessage' | 'succeededAt'>>;

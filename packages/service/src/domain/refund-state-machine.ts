@@ -1,4 +1,6 @@
+import { DomainError } from './domain-error.js';
 import type { OrderState } from './order.js';
+import { statesLeadingTo } from './order-state-machine.js';
 import type { RefundState } from './refund.js';
 import { assertWellFormedMachine } from './state-machine.js';
 
@@ -28,13 +30,28 @@ export const OPEN_REFUND_STATES: readonly RefundState[] = ['PENDING', 'PROCESSIN
 /** States that never change again. */
 export const FINAL_REFUND_STATES: readonly RefundState[] = ['SUCCESS', 'FAILED', 'CLOSED'];
 
-/** The order states a refund may be requested in. */
-export const REFUNDABLE_ORDER_STATES: readonly OrderState[] = ['PAID', 'PARTIALLY_REFUNDED', 'REFUNDING'];
+/**
+ * The order states a refund may be requested in, from the order table: those REFUNDING is reached
+ * from, and REFUNDING itself (another refund beside an open one).
+ */
+export const REFUNDABLE_ORDER_STATES: readonly OrderState[] = [...statesLeadingTo('REFUNDING'), 'REFUNDING'];
 
+/** The states a refund may move to `to` from: every outcome is applied from these and no others. */
 export function refundStatesLeadingTo(to: RefundState): RefundState[] {
   return (Object.keys(REFUND_TRANSITIONS) as RefundState[]).filter((from) =>
     REFUND_TRANSITIONS[from].includes(to),
   );
+}
+
+/** Refuses a refund transition whose from-states are not all in the table (a writer's mistake). */
+export function assertRefundTransition(from: readonly RefundState[], to: RefundState): void {
+  const wrong = from.filter((state) => !REFUND_TRANSITIONS[state].includes(to));
+  if (wrong.length > 0) {
+    throw new DomainError('INVALID_TRANSITION', `a refund cannot go from ${wrong.join(', ')} to ${to}`, {
+      from: wrong.join(','),
+      to,
+    });
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { OPEN_ORDER_STATES, type Order, type WechatTradeStatus } from '../domain/index.js';
+import { type Order, orderTransition, type WechatTradeStatus } from '../domain/index.js';
 import type { MarkPaid } from './mark-paid.js';
 import { followUpJob, isOpen, orderNoOfJobKey, type PaymentDeps } from './use-case-deps.js';
 
@@ -78,8 +78,7 @@ export class CloseExpiredOrder {
     const closedAt = clock.now();
     const closed = await orders.transition({
       orderNo: order.orderNo,
-      from: OPEN_ORDER_STATES,
-      to: 'CLOSED',
+      ...orderTransition('close'),
       changes: { closedAt },
       reason: 'expired unpaid; closed at WeChat',
       source: 'job:close-expired',

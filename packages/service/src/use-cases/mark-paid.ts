@@ -1,4 +1,4 @@
-import { FULFIL_JOB, OPEN_ORDER_STATES, type Order, type ReceivedNotification } from '../domain/index.js';
+import { FULFIL_JOB, type Order, orderTransition, type ReceivedNotification } from '../domain/index.js';
 import { FulfilOrder } from './fulfil-order.js';
 import type { PaymentDeps } from './use-case-deps.js';
 
@@ -71,8 +71,7 @@ export class MarkPaid {
     const now = clock.now();
     const paid = await orders.transition({
       orderNo: input.orderNo,
-      from: OPEN_ORDER_STATES,
-      to: 'PAID',
+      ...orderTransition('pay'),
       ...(input.amountFen !== undefined ? { amountFen: input.amountFen } : {}),
       changes: {
         transactionId: input.transactionId,

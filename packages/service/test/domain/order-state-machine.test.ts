@@ -7,6 +7,7 @@ import {
   canTransition,
   OPEN_ORDER_STATES,
   ORDER_TRANSITIONS,
+  orderTransition,
   statesLeadingTo,
 } from '../../src/domain/order-state-machine.js';
 
@@ -55,5 +56,28 @@ describe('OPEN_ORDER_STATES', () => {
       expect(ORDER_TRANSITIONS[state]).toContain('CLOSED');
       expect(ORDER_TRANSITIONS[state]).toContain('PAID');
     }
+  });
+});
+
+describe('orderTransition', () => {
+  it('names the target and reads the from-states from the table', () => {
+    const pay = orderTransition('pay');
+    expect(pay.to).toBe('PAID');
+    // REFUNDING leads to PAID too, but only as a refund settling: a payment applies while still open.
+    expect([...pay.from].sort()).toEqual(['NOTPAY', 'PAYERROR']);
+    expect(orderTransition('close')).toEqual({ to: 'CLOSED', from: OPEN_ORDER_STATES });
+    for (const name of ['pay', 'close'] as const) {
+      const { from, to } = orderTransition(name);
+      for (const state of from) expect(canTransition(state, to)).toBe(true);
+    }
+  });
+
+  it('refuses at start-up a table that leaves a named transition no state to leave', () => {
+    const noPayment = {
+      ...ORDER_TRANSITIONS,
+      NOTPAY: ['CLOSED', 'PAYERROR'],
+      PAYERROR: ['CLOSED', 'REFUNDING'],
+    };
+    expect(() => assertValidStateMachine(noPayment, 'NOTPAY')).toThrow(/no state to pay from/);
   });
 });

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { DomainError } from '../../src/domain/domain-error.js';
 import {
+  assertRefundTransition,
   assertValidRefundMachine,
   REFUND_TRANSITIONS,
+  REFUNDABLE_ORDER_STATES,
   refundStatesLeadingTo,
 } from '../../src/domain/refund-state-machine.js';
 
@@ -29,5 +32,15 @@ describe('refund state machine', () => {
     expect(() => assertValidRefundMachine({ ...REFUND_TRANSITIONS, PENDING: ['PROCESSING'] })).toThrow(
       /unreachable/,
     );
+  });
+
+  it('refuses a transition whose from-states the table does not lead from', () => {
+    expect(() => assertRefundTransition(refundStatesLeadingTo('SUCCESS'), 'SUCCESS')).not.toThrow();
+    expect(() => assertRefundTransition(['PENDING', 'SUCCESS'], 'CLOSED')).toThrow(DomainError);
+    expect(() => assertRefundTransition(['PROCESSING'], 'FAILED')).toThrow(/from PROCESSING to FAILED/);
+  });
+
+  it('takes refunds of orders in the states the order table leads to REFUNDING from, and REFUNDING', () => {
+    expect([...REFUNDABLE_ORDER_STATES].sort()).toEqual(['PAID', 'PARTIALLY_REFUNDED', 'REFUNDING']);
   });
 });

@@ -20,11 +20,14 @@ forEachEngine('migration 0007: paid orders left undelivered get their fulfil job
     await orders.transition({
       orderNo,
       from: ['NOTPAY'],
-      to: state,
+      to: 'PAID',
       changes: { paidAt: clock.now(), ...(fulfilled ? { fulfilledAt: clock.now() } : {}) },
       reason: 'test',
       source: 'test',
     });
+    // Only along the table's edges: the repository refuses any other.
+    if (state !== 'PAID')
+      await orders.transition({ orderNo, from: ['PAID'], to: state, reason: 'test', source: 'test' });
   }
 
   it('enqueues one job per paid, undelivered order — not for delivered, refunded or unpaid ones', async () => {

@@ -374,4 +374,14 @@ forEachEngine('KyselyOrderRepository', (database) => {
     const l3 = await orders.findByOrderNo('L3');
     expect((await orders.list({ before: l3!.createdAt })).map((o) => o.orderNo)).toEqual(['L2', 'L1']);
   });
+
+  it('refuses a transition the order table does not have, and writes nothing', async () => {
+    await orders.insertWithJobs(newOrder('T1', clock.now()), []);
+    await orders.transition({ orderNo: 'T1', from: ['NOTPAY'], to: 'CLOSED', reason: 'x', source: 'x' });
+    await expect(
+      orders.transition({ orderNo: 'T1', from: ['NOTPAY', 'CLOSED'], to: 'PAID', reason: 'y', source: 'y' }),
+    ).rejects.toMatchObject({ code: 'INVALID_TRANSITION' });
+    expect((await orders.findByOrderNo('T1'))?.state).toBe('CLOSED');
+    expect(await orders.history('T1')).toHaveLength(2);
+  });
 });

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Order } from '../../domain/order.js';
+import { assertTransition } from '../../domain/order-state-machine.js';
 import type { TransitionRequest } from '../../domain/ports.js';
 import type { CompiledQueryCache } from './compiled-query-cache.js';
 import type { DatabaseSchema, OrdersTable } from './database-schema.js';
@@ -10,7 +11,8 @@ import { rowMapper, toMillis } from './row-mapper.js';
 
 /**
  * One state change in one transaction of at most four statements: the conditional
- * `UPDATE … WHERE state IN (…) RETURNING *`, the history row, the notification that caused it
+ * `UPDATE … WHERE state IN (…) RETURNING *` (every from → to must be in the order table; a request
+ * naming another is refused before anything is written), the history row, the notification that caused it
  * when there is one, and the jobs the change promises (the delivery of a paid order). Of two racing writers exactly one sees its UPDATE change the row; the other
  * writes nothing. Each statement shape is compiled once ({@link CompiledQueryCache}), and on SQLite
  * the transaction runs directly on the connection, group-committed ({@link DirectSqlite}): payment
@@ -23,6 +25,7 @@ export async function runTransition(
   now: Date,
 ): Promise<Order | undefined> {
   if (request.from.length === 0) return undefined;
+  for (const from of request.from) assertTransition(from, request.to);
   const set = {
     ...rowMapper.fromTransitionChanges(request.changes),
     state: request.to,

@@ -11,6 +11,7 @@ import type {
 } from '../../domain/refund-ports.js';
 import { settleRefund } from '../../domain/refund-settlement.js';
 import {
+  assertRefundTransition,
   INITIAL_REFUND_STATE,
   OPEN_REFUND_STATES,
   REFUNDABLE_ORDER_STATES,
@@ -121,6 +122,7 @@ export class KyselyRefundRepository implements RefundRepository {
 
   async transition(request: RefundTransitionRequest): Promise<RefundTransitionResult | undefined> {
     if (request.from.length === 0) return undefined;
+    assertRefundTransition(request.from, request.to);
     return this.#db.transaction().execute(async (trx) => {
       const now = this.#clock.now();
       // Read, then change only if still in that state. On PostgreSQL another transaction may move the
