@@ -24,16 +24,16 @@ export const ErrorSchema = Type.Object(
 );
 
 /** One of a domain enum's values: the schema is built from the domain's `as const` list, never retyped. */
-export function OneOf<const T extends readonly string[]>(values: T): TUnion<Literals<T>> {
-  return Type.Union(values.map((value) => Type.Literal(value))) as TUnion<Literals<T>>;
+export function LiteralUnion<const T extends readonly string[]>(values: T): TUnion<LiteralTuple<T>> {
+  return Type.Union(values.map((value) => Type.Literal(value))) as TUnion<LiteralTuple<T>>;
 }
 
 /** `[TLiteral<'A'>, TLiteral<'B'>]` for `['A', 'B']`: a tuple, as the type provider needs. */
-type Literals<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K]> };
+type LiteralTuple<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K]> };
 
-export const OrderStateSchema = OneOf(ORDER_STATES);
-export const PayTypeSchema = OneOf(PAY_TYPES);
-export const ApiVersionSchema = OneOf(API_VERSIONS);
+export const OrderStateSchema = LiteralUnion(ORDER_STATES);
+export const PayTypeSchema = LiteralUnion(PAY_TYPES);
+export const ApiVersionSchema = LiteralUnion(API_VERSIONS);
 
 export const ProductSchema = Type.Object({
   id: Type.String(),

@@ -1,10 +1,10 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { REFUND_STATES } from '../domain/index.js';
-import { OneOf, TEXT_PATTERN } from './api-schemas.js';
+import { LiteralUnion, TEXT_PATTERN } from './api-schemas.js';
 
 /** Request and answer shapes of the refund API (validation, types and OpenAPI). */
 
-export const RefundStateSchema = OneOf(REFUND_STATES);
+export const RefundStateSchema = LiteralUnion(REFUND_STATES);
 
 export const RefundSchema = Type.Object({
   refundNo: Type.String(),
