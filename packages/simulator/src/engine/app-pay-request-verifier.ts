@@ -1,4 +1,4 @@
-import { rsaVerify, safeEqual, v2Sign } from '@wechatpay-kit/sdk/crypto';
+import { rsaVerify, safeEqual, signedMessage, v2Sign } from '@wechatpay-kit/sdk/crypto';
 import type { MerchantRegistry } from './merchant-registry.js';
 import {
   APP_KIND_NAMES,
@@ -97,7 +97,7 @@ export class AppPayRequestVerifier {
   #checkSign(trade: TradeRecord, params: AppPayParams, apiKey: string): void {
     const { sign, ...signed } = params;
     if (trade.apiVersion === 'v3') {
-      const message = `${signed.appid}\n${signed.timestamp}\n${signed.noncestr}\n${signed.prepayid}\n`;
+      const message = signedMessage(signed.appid, signed.timestamp, signed.noncestr, signed.prepayid);
       if (!rsaVerify(this.#merchants.keys(trade.mchid).merchantPublicKey, message, sign)) {
         throw new PayRequestError(
           'SIGN_ERROR',

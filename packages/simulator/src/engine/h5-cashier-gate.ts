@@ -1,3 +1,4 @@
+import { isPaidTradeState } from '@wechatpay-kit/sdk';
 import { h5DomainsOf, type MerchantRegistry } from './merchant-registry.js';
 import type { SimClock } from './sim-clock.js';
 import type { MerchantRecord, TradeRecord } from './sim-records.js';
@@ -130,7 +131,7 @@ export class H5CashierGate {
       );
     }
     const state = this.#trades.find(trade.mchid, { outTradeNo: trade.outTradeNo })?.state;
-    if (state === 'SUCCESS' || state === 'REFUND') {
+    if (state !== undefined && isPaidTradeState(state)) {
       throw new H5CashierRefusal('ORDER_PAID', '该订单已支付，请勿重复支付', 'this order is paid already');
     }
     if (state === 'CLOSED' || state === 'REVOKED' || this.#clock.now() >= trade.expiresAt) {

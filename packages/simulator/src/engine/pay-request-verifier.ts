@@ -1,5 +1,5 @@
-import type { V2SignType } from '@wechatpay-kit/sdk';
-import { rsaVerify, safeEqual, v2Sign } from '@wechatpay-kit/sdk/crypto';
+import { isPaidTradeState, type V2SignType } from '@wechatpay-kit/sdk';
+import { rsaVerify, safeEqual, signedMessage, v2Sign } from '@wechatpay-kit/sdk/crypto';
 import type { MerchantRegistry } from './merchant-registry.js';
 import type { SimClock } from './sim-clock.js';
 import type { MerchantRecord, SimApp, TradeRecord } from './sim-records.js';
@@ -141,7 +141,7 @@ export class PayRequestVerifier {
           `签名类型错误：API v3 下单的订单 signType 必须是 RSA，收到 ${signed.signType}`,
         );
       }
-      const message = `${signed.appId}\n${signed.timeStamp}\n${signed.nonceStr}\n${signed.package}\n`;
+      const message = signedMessage(signed.appId, signed.timeStamp, signed.nonceStr, signed.package);
       if (!rsaVerify(this.#merchants.keys(trade.mchid).merchantPublicKey, message, paySign)) {
         throw new PayRequestError(
           'SIGN_ERROR',
@@ -202,7 +202,7 @@ function checkApp(kind: PayRequestKind, appId: string, trade: TradeRecord, merch
 
 /** Not paid, not closed, prepay younger than 2 h and the order not past its `time_expire`. */
 export function assertPayable(trade: TradeRecord, now: number): void {
-  if (trade.state === 'SUCCESS' || trade.state === 'REFUND') {
+  if (isPaidTradeState(trade.state)) {
     throw new PayRequestError('ORDER_PAID', '该订单已支付，请勿重复支付');
   }
   if (trade.state === 'CLOSED' || trade.state === 'REVOKED') {

@@ -1,3 +1,4 @@
+import { isPaidTradeState } from '@wechatpay-kit/sdk';
 import type { SimClock } from './sim-clock.js';
 import { SimError } from './sim-error.js';
 import { newRefundId } from './sim-ids.js';
@@ -64,7 +65,7 @@ export class RefundEngine {
       }
       return { refund: existing, created: false };
     }
-    if (trade.state !== 'SUCCESS' && trade.state !== 'REFUND') {
+    if (!isPaidTradeState(trade.state)) {
       throw new SimError('TRADE_STATE_ERROR', '订单未支付，不能退款');
     }
     if (!Number.isSafeInteger(input.refundFen) || input.refundFen <= 0) {

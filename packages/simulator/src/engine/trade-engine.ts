@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isPaidTradeState } from '@wechatpay-kit/sdk';
 import type { SimClock } from './sim-clock.js';
 import { SimError } from './sim-error.js';
 import { newCodeUrl, newH5Package, newPrepayId, newTransactionId } from './sim-ids.js';
@@ -81,7 +82,7 @@ export class TradeEngine {
     const existing = this.#trades.get(tradeKey(input.mchid, input.outTradeNo));
     if (existing) {
       this.#refresh(existing);
-      if (existing.state === 'SUCCESS' || existing.state === 'REFUND') {
+      if (isPaidTradeState(existing.state)) {
         throw new SimError('ORDER_PAID', '该订单已支付');
       }
       if (existing.state === 'CLOSED' || existing.state === 'REVOKED') {
@@ -154,7 +155,7 @@ export class TradeEngine {
   close(mchid: string, outTradeNo: string): TradeRecord {
     const trade = this.find(mchid, { outTradeNo });
     if (!trade) throw new SimError('ORDER_NOT_EXIST', '订单不存在');
-    if (trade.state === 'SUCCESS' || trade.state === 'REFUND') throw new SimError('ORDER_PAID', '订单已支付');
+    if (isPaidTradeState(trade.state)) throw new SimError('ORDER_PAID', '订单已支付');
     if (trade.state !== 'CLOSED') this.#transition(trade, 'CLOSED', { closedAt: this.#clock.now() });
     return trade;
   }
@@ -166,7 +167,7 @@ export class TradeEngine {
    */
   pay(trade: TradeRecord, userId: string): TradeRecord {
     this.#refresh(trade);
-    if (trade.state === 'SUCCESS' || trade.state === 'REFUND') throw new SimError('ORDER_PAID', '订单已支付');
+    if (isPaidTradeState(trade.state)) throw new SimError('ORDER_PAID', '订单已支付');
     if (trade.state === 'CLOSED' || trade.state === 'REVOKED')
       throw new SimError('ORDER_CLOSED', '订单已关闭');
     if (this.#clock.now() >= trade.expiresAt) throw new SimError('ORDER_EXPIRED', '订单已过期');

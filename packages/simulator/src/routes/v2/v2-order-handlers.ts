@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import type { V2Fields } from '@wechatpay-kit/sdk';
+import { isPaidTradeState, type V2Fields } from '@wechatpay-kit/sdk';
 import { beijingCompact } from '../../engine/sim-ids.js';
 import type { TradeRecord, TradeState, TradeType } from '../../engine/sim-records.js';
 import type { SimContext } from '../../sim-context.js';
@@ -121,7 +121,7 @@ export function v2OrderHandlers(
           'closing twice is refused in v2; query the order instead',
         );
       }
-      if (trade?.state === 'SUCCESS' || trade?.state === 'REFUND') {
+      if (trade && isPaidTradeState(trade.state)) {
         throw new V2ResultFailure(
           'ORDERPAID',
           '订单已支付，不能发起关单',

@@ -8,7 +8,7 @@ import type { FastifyRequest } from 'fastify';
 import type { MerchantRecord } from '../../engine/sim-records.js';
 import type { SimContext } from '../../sim-context.js';
 import { V3Error } from './v3-error.js';
-import { diagnoseSignature, type SignedRequest, signedMessage } from './v3-signature-diagnosis.js';
+import { diagnoseSignature, requestSignedMessage, type SignedRequest } from './v3-signature-diagnosis.js';
 
 /** The merchant a request was proven to come from. */
 export interface V3Caller {
@@ -62,7 +62,7 @@ export function authenticateV3(request: FastifyRequest, ctx: SimContext): V3Call
     origin: `${request.protocol}://${request.host}`,
   };
   const key = ctx.merchants.keys(auth.mchid).merchantPublicKey;
-  const message = signedMessage(signed);
+  const message = requestSignedMessage(signed);
   if (!rsaVerify(key, message, auth.signature)) {
     const text = message.toString('utf8');
     throw new V3Error(401, 'SIGN_ERROR', SIGN_ERROR_MESSAGE, {

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { rsaVerify } from '@wechatpay-kit/sdk/crypto';
+import { rsaVerify, signedMessage } from '@wechatpay-kit/sdk/crypto';
 
 /** What the request carried, as the signature check saw it. */
 export interface SignedRequest {
@@ -15,13 +15,11 @@ export interface SignedRequest {
 }
 
 /** The message WeChat verifies: `METHOD\nURL\nTIMESTAMP\nNONCE\nBODY\n`. */
-export function signedMessage(
+export function requestSignedMessage(
   r: Pick<SignedRequest, 'method' | 'url' | 'timestamp' | 'nonce' | 'body'>,
 ): Buffer {
-  return Buffer.concat([Buffer.from(`${r.method}\n${r.url}\n${r.timestamp}\n${r.nonce}\n`), r.body, NEWLINE]);
+  return signedMessage(r.method, r.url, r.timestamp, r.nonce, r.body) as Buffer;
 }
-
-const NEWLINE = Buffer.from('\n');
 const RSA_2048_BYTES = 256;
 
 /**
@@ -51,7 +49,7 @@ interface Candidate {
 }
 
 function* candidates(r: SignedRequest): Generator<Candidate> {
-  const withUrl = (url: string) => signedMessage({ ...r, url });
+  const withUrl = (url: string) => requestSignedMessage({ ...r, url });
   const urlIssue = (signed: string) =>
     `signed message was built from URL ${signed} but the request URL is ${r.url} (sign the path and query exactly as sent)`;
   const query = r.url.indexOf('?');
@@ -61,13 +59,13 @@ function* candidates(r: SignedRequest): Generator<Candidate> {
   yield { message: withUrl(r.origin + r.url), issue: urlIssue(r.origin + r.url) };
   if (r.body.length > 0) {
     yield {
-      message: signedMessage({ ...r, body: Buffer.alloc(0) }),
+      message: requestSignedMessage({ ...r, body: Buffer.alloc(0) }),
       issue: `signed message was built with an empty body, but the request has a ${r.body.length}-byte body (sign the exact bytes sent)`,
     };
     const reserialized = reserialize(r.body);
     if (reserialized && !reserialized.equals(r.body)) {
       yield {
-        message: signedMessage({ ...r, body: reserialized }),
+        message: requestSignedMessage({ ...r, body: reserialized }),
         issue:
           'signed message was built from a different serialization of the JSON body than the bytes sent: serialize once and sign and send the same string',
       };
@@ -75,11 +73,11 @@ function* candidates(r: SignedRequest): Generator<Candidate> {
   }
   if (r.method !== r.method.toLowerCase()) {
     yield {
-      message: signedMessage({ ...r, method: r.method.toLowerCase() }),
+      message: requestSignedMessage({ ...r, method: r.method.toLowerCase() }),
       issue: `signed message starts with method ${r.method.toLowerCase()}; WeChat uses the upper-case HTTP method ${r.method}`,
     };
   }
-  const full = signedMessage(r);
+  const full = requestSignedMessage(r);
   yield {
     message: full.subarray(0, full.length - 1),
     issue: 'signed message lacks the final \\n after the body (every line, the body line too, ends in \\n)',
