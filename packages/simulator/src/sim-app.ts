@@ -30,7 +30,7 @@ export function buildSimApp(
   v3Routes(app, ctx);
   platformRoutes(app, ctx);
   controlRoutes(app, ctx);
-  phonePageRoutes(app, ctx);
+  phonePageRoutes(app);
   h5CashierRoutes(app, ctx);
   return app;
 }

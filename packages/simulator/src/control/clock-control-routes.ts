@@ -14,7 +14,7 @@ const MAX_ADVANCE_MS = 366 * UNIT_MS.days;
  * falls due in between — notification retries, refunds settling — so a test sees a day of WeChat's
  * retry schedule, or an order expiring after two hours, without waiting.
  */
-export function clockControlRoutes(app: FastifyInstance, ctx: SimContext): void {
+export function clockControlRoutes(app: FastifyInstance, ctx: Pick<SimContext, 'clock'>): void {
   const clock = () => {
     const now = ctx.clock.now();
     return { now, iso: new Date(now).toISOString(), offsetMs: ctx.clock.offsetMs };

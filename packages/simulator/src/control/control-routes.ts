@@ -15,6 +15,12 @@ import { userControlRoutes } from './user-control-routes.js';
 /** Path prefix of the control API and the pages: nothing WeChat serves starts with it. */
 export const CONTROL_PREFIX = '/_sim';
 
+/** What the control API and its parts use: everything but the store and the v3 nonce guard. */
+export type ControlRoutesDeps = Pick<
+  SimContext,
+  'clock' | 'faults' | 'merchants' | 'notifier' | 'publicUrl' | 'refunds' | 'scheduler' | 'trades' | 'users'
+>;
+
 /**
  * The control API under `/_sim/` (JSON in, JSON out; errors `{error, message}` with a 4xx status):
  * what the simulated world does that no WeChat API call can make happen — a user scanning and
@@ -24,7 +30,7 @@ export const CONTROL_PREFIX = '/_sim';
  * merchant's keys and lets anyone pay any order. Never expose a simulator beyond the developer's
  * machine or a test network.
  */
-export function controlRoutes(app: FastifyInstance, ctx: SimContext): void {
+export function controlRoutes(app: FastifyInstance, ctx: ControlRoutesDeps): void {
   app.register(
     async (scope) => {
       scope.setErrorHandler(replyControlError);

@@ -26,7 +26,7 @@ const NOTIFY_FIELDS: readonly (keyof NotifyFaults)[] = [
  * lost, duplicated, delayed or reordered — the failures a merchant's code must survive. `PUT`
  * replaces the API rules when `api` is given and merges `notify`; `DELETE` restores good health.
  */
-export function faultControlRoutes(app: FastifyInstance, ctx: SimContext): void {
+export function faultControlRoutes(app: FastifyInstance, ctx: Pick<SimContext, 'faults'>): void {
   const current = () => ({ api: ctx.faults.apiFaults(), notify: { ...ctx.faults.notify } });
 
   app.get('/faults', async () => current());

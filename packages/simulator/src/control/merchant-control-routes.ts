@@ -27,7 +27,10 @@ const PATCHABLE = ['v3SigningMode', 'nativeCallbackUrl', 'h5Domains'];
  * `/_sim/merchants`: list, create (generated or supplied keys), read the full configuration a
  * client needs, and switch the settings a test flips (v3 signing mode, mode-1 callback URL, H5 domains).
  */
-export function merchantControlRoutes(app: FastifyInstance, ctx: SimContext): void {
+export function merchantControlRoutes(
+  app: FastifyInstance,
+  ctx: Pick<SimContext, 'merchants' | 'publicUrl'>,
+): void {
   const merchantOf = (mchid: string) => {
     const merchant = ctx.merchants.get(mchid);
     if (!merchant) throw notFound(`merchant ${mchid}`);

@@ -15,7 +15,7 @@ type IdParams = { Params: { id: string } };
  * status, answer and whether it counted as an ACK — the first place to look when "the
  * notification never arrived" — and a manual resend, as in the merchant platform.
  */
-export function notificationControlRoutes(app: FastifyInstance, ctx: SimContext): void {
+export function notificationControlRoutes(app: FastifyInstance, ctx: Pick<SimContext, 'notifier'>): void {
   const recordOf = (id: string) => {
     const record = dispatcherOf(ctx).get(id);
     if (!record) throw notFound(`notification ${id}`);

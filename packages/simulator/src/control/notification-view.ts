@@ -10,7 +10,7 @@ export type NotificationSummary = Omit<NotificationRecord, 'body' | 'headers'> &
 };
 
 /** The notifier behind the context: its log and `resend`. */
-export function dispatcherOf(ctx: SimContext): NotificationDispatcher {
+export function dispatcherOf(ctx: Pick<SimContext, 'notifier'>): NotificationDispatcher {
   return ctx.notifier;
 }
 
@@ -20,7 +20,10 @@ export function notificationSummary(record: NotificationRecord): NotificationSum
 }
 
 /** An order's callbacks — its payment and its refunds — newest first. */
-export function notificationsOfTrade(ctx: SimContext, trade: TradeRecord): NotificationSummary[] {
+export function notificationsOfTrade(
+  ctx: Pick<SimContext, 'notifier'>,
+  trade: TradeRecord,
+): NotificationSummary[] {
   return dispatcherOf(ctx)
     .list({ mchid: trade.mchid, outTradeNo: trade.outTradeNo })
     .map(notificationSummary);

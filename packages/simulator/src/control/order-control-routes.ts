@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TradeRecord, TradeState } from '../engine/sim-records.js';
-import { scanProductQr } from '../notifier/product-callback-client.js';
+import { type ProductScanDeps, scanProductQr } from '../notifier/product-callback-client.js';
 import type { SimContext } from '../sim-context.js';
 import { badRequest, ControlError, notFound } from './control-error.js';
 import { ControlInput } from './control-input.js';
 import { notificationsOfTrade } from './notification-view.js';
-import { orderView, refundView } from './order-view.js';
+import { type OrderViewDeps, orderView, refundView } from './order-view.js';
 
 export const TRADE_STATES: readonly TradeState[] = [
   'NOTPAY',
@@ -23,12 +23,15 @@ const PRODUCT_QR = /^weixin:\/\/wxpay\/bizpayurl\?(?=.*\bsign=)(?=.*\bproduct_id
 
 type RefParams = { Params: { ref: string } };
 
+/** What the order routes use: the order view's parts, the engines and the notification log. */
+export type OrderControlDeps = OrderViewDeps & ProductScanDeps & Pick<SimContext, 'notifier' | 'refunds'>;
+
 /**
  * `/_sim/orders` and `/_sim/scan`: what the person holding the phone does. Orders are found by any
  * reference a developer has at hand — `out_trade_no`, `code_url`, `prepay_id` or `transaction_id`
  * — and every action answers with the order, its refunds and its notification log.
  */
-export function orderControlRoutes(app: FastifyInstance, ctx: SimContext): void {
+export function orderControlRoutes(app: FastifyInstance, ctx: OrderControlDeps): void {
   const detail = (trade: TradeRecord) => ({
     order: orderView(ctx, trade),
     refunds: ctx.refunds.ofTrade(trade.mchid, trade.outTradeNo).map(refundView),

@@ -69,7 +69,10 @@ export function formatFen(fen: number): string {
   return `${sign}¥${yuan}.${String(abs % 100).padStart(2, '0')}`;
 }
 
-export function orderView(ctx: SimContext, trade: TradeRecord): OrderView {
+/** An order's view reads its merchant, payer, the clock and the simulator's URL. */
+export type OrderViewDeps = Pick<SimContext, 'clock' | 'merchants' | 'publicUrl' | 'users'>;
+
+export function orderView(ctx: OrderViewDeps, trade: TradeRecord): OrderView {
   const merchant = ctx.merchants.get(trade.mchid);
   const app = merchant?.apps.find((a) => a.appid === trade.appid);
   const now = ctx.clock.now();

@@ -49,6 +49,9 @@ const CORS_HEADERS = {
   'cross-origin-resource-policy': 'cross-origin',
 };
 
+/** The verifiers read prepays, merchants, payers and the clock; the routes then move the trade. */
+export type PayRequestDeps = Pick<SimContext, 'clock' | 'merchants' | 'trades' | 'users'>;
+
 /**
  * `/_sim/jsbridge.js` and `/_sim/pay-requests/{verify,pay}`: what WeChat's client does when a page
  * calls `WeixinJSBridge.invoke('getBrandWCPayRequest')` or a mini-program calls
@@ -59,7 +62,7 @@ const CORS_HEADERS = {
  * development tool, never to be exposed. Payment goes through the trade engine, the same path as
  * the phone page and `/_sim/orders/:ref/pay`, so notifications go out as usual.
  */
-export async function payRequestRoutes(app: FastifyInstance, ctx: SimContext): Promise<void> {
+export async function payRequestRoutes(app: FastifyInstance, ctx: PayRequestDeps): Promise<void> {
   const verifier = new PayRequestVerifier(ctx);
   const appVerifier = new AppPayRequestVerifier(ctx);
   const verify = (input: ControlInput): VerifiedPayRequest => {
@@ -146,7 +149,7 @@ function readPayRequest(input: ControlInput): PayRequest | (AppPayRequest & { ki
   };
 }
 
-function payRequestView(ctx: SimContext, verified: VerifiedPayRequest): PayRequestView {
+function payRequestView(ctx: Pick<SimContext, 'users'>, verified: VerifiedPayRequest): PayRequestView {
   const { trade } = verified;
   return {
     prepayId: trade.prepayId,

@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { SimContext } from '../sim-context.js';
 import { COMMON_SCRIPT } from './pages/common-script.js';
 import { CONSOLE_PAGE_HTML } from './pages/console-page-html.js';
 import { CONSOLE_PAGE_SCRIPT } from './pages/console-page-script.js';
@@ -34,7 +33,7 @@ export const PAGE_SECURITY_HEADERS = {
  * sheet it stands in for) or `?ref=…` (any order reference) — and `/_sim/console`, the merchant
  * console. Both drive the control API only.
  */
-export function phonePageRoutes(app: FastifyInstance, _ctx: SimContext): void {
+export function phonePageRoutes(app: FastifyInstance): void {
   const page = (reply: FastifyReply, html: string) =>
     reply.headers(PAGE_SECURITY_HEADERS).type('text/html; charset=utf-8').send(html);
 

@@ -17,7 +17,7 @@ type SettleParams = { Params: { mchid: string; outRefundNo: string } };
  * future refunds behave (how long they stay PROCESSING, and whether they succeed, end ABNORMAL
  * — the user's card was cancelled — or CLOSED).
  */
-export function refundControlRoutes(app: FastifyInstance, ctx: SimContext): void {
+export function refundControlRoutes(app: FastifyInstance, ctx: Pick<SimContext, 'refunds'>): void {
   const behaviour = () => ({
     settleDelayMs: ctx.refunds.settleDelayMs,
     nextOutcome: ctx.refunds.nextOutcome,

@@ -18,7 +18,7 @@ const USER_ID = { pattern: /^[A-Za-z0-9_-]{1,32}$/, hint: '1–32 letters, digit
  * `/_sim/users`: the simulated WeChat users who scan and pay. With `?appid=` each comes with their
  * openid in that app, which is how a test (or `wxpay sim pay --openid`) maps an openid to a user.
  */
-export function userControlRoutes(app: FastifyInstance, ctx: SimContext): void {
+export function userControlRoutes(app: FastifyInstance, ctx: Pick<SimContext, 'merchants' | 'users'>): void {
   app.get('/users', async (request) => {
     const appid = ControlInput.query(request).string('appid');
     if (appid && !ctx.merchants.byAppid(appid)) throw notFound(`app ${appid}`);

@@ -9,6 +9,9 @@ const CALLBACK_TIMEOUT_MS = 5_000;
 const BIZPAYURL_PREFIX = 'weixin://wxpay/bizpayurl?';
 const QR_FIELDS = ['appid', 'mch_id', 'product_id', 'time_stamp', 'nonce_str'] as const;
 
+/** Scanning reads the merchant and payer and opens the prepay the merchant's callback names. */
+export type ProductScanDeps = Pick<SimContext, 'merchants' | 'trades' | 'users'>;
+
 /**
  * Native "mode 1": a user scans a merchant's product QR code (`weixin://wxpay/bizpayurl?sign=…`).
  * WeChat checks the code's sign, asks the merchant's scan callback for an order (posting the product
@@ -17,7 +20,7 @@ const QR_FIELDS = ['appid', 'mch_id', 'product_id', 'time_stamp', 'nonce_str'] a
  * got what wrong: the code, the merchant's callback, or its reply.
  */
 export async function scanProductQr(
-  ctx: SimContext,
+  ctx: ProductScanDeps,
   bizpayurl: string,
   userId: string,
 ): Promise<TradeRecord> {

@@ -7,6 +7,9 @@ export type FaultGateOutcome = 'PROCEED' | 'SYSTEMERROR' | 'ANSWERED';
 
 const DEFAULT_SLOW_MS = 3000;
 
+/** The gate reads only the fault plans. */
+export type ApiFaultGateDeps = Pick<SimContext, 'faults'>;
+
 /**
  * Applies the control API's injected faults to one API call, the same way for every API family:
  * `SLOW` waits, then lets the call through; `HTTP_500` / `HTTP_503` answer like WeChat's gateway (a
@@ -16,11 +19,11 @@ const DEFAULT_SLOW_MS = 3000;
  * `stop()` never waits on a fault.
  */
 export class ApiFaultGate {
-  readonly #ctx: SimContext;
+  readonly #ctx: ApiFaultGateDeps;
   readonly #held = new Set<Socket>();
   readonly #timers = new Map<NodeJS.Timeout, Socket>();
 
-  constructor(app: FastifyInstance, ctx: SimContext) {
+  constructor(app: FastifyInstance, ctx: ApiFaultGateDeps) {
     this.#ctx = ctx;
     app.addHook('preClose', (done) => {
       for (const [timer, socket] of this.#timers) {

@@ -9,12 +9,15 @@ type CashierQuery = { Querystring: Record<string, string | string[] | undefined>
 
 const single = (value: string | string[] | undefined) => (Array.isArray(value) ? undefined : value);
 
+/** The cashier's checks read the trade, its merchant's H5 domains and the clock. */
+export type H5CashierDeps = Pick<SimContext, 'clock' | 'merchants' | 'trades'>;
+
 /**
  * `GET /cgi-bin/mmpayweb-bin/checkmweb?prepay_id=…&package=…[&redirect_url=…]` — the H5 cashier a
  * mobile browser is sent to with an MWEB `mweb_url` / v3 `h5_url`. WeChat's checks come first
  * ({@link H5CashierGate}); a refusal is a 403 page in WeChat's words, with the reason beneath.
  */
-export function h5CashierRoutes(app: FastifyInstance, ctx: SimContext): void {
+export function h5CashierRoutes(app: FastifyInstance, ctx: H5CashierDeps): void {
   const gate = new H5CashierGate(ctx);
   app.get<CashierQuery>(CHECKMWEB_PATH, async (request, reply) => {
     const query = request.query;

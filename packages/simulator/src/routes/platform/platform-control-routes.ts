@@ -34,7 +34,7 @@ class ControlError extends Error {
  */
 export function platformControlRoutes(
   app: FastifyInstance,
-  ctx: SimContext,
+  ctx: Pick<SimContext, 'merchants' | 'users'>,
   deps: PlatformControlDeps,
 ): void {
   const { store, issuer, meter } = deps;

@@ -34,7 +34,7 @@ const SIM_PARAMS = new Set(['user', 'denied']);
  */
 export function platformOAuthRoutes(
   app: FastifyInstance,
-  ctx: SimContext,
+  ctx: Pick<SimContext, 'merchants' | 'users'>,
   { replies, store }: OAuthRouteDeps,
 ): void {
   app.get('/connect/oauth2/authorize', async (request, reply) => {
@@ -88,7 +88,10 @@ export function platformOAuthRoutes(
   });
 }
 
-function checkAuthorize(ctx: SimContext, q: PlatformParams): AuthorizeRequest | AuthorizeProblem {
+function checkAuthorize(
+  ctx: Pick<SimContext, 'merchants'>,
+  q: PlatformParams,
+): AuthorizeRequest | AuthorizeProblem {
   const appid = q.text('appid');
   const redirectUri = q.text('redirect_uri');
   const scope = q.text('scope');

@@ -7,16 +7,19 @@ import { PLATFORM_ERRMSG, PlatformRefusal } from './platform-refusal.js';
 /** WeChat's platform answers carry this exact content type. */
 const JSON_TYPE = 'application/json; encoding=utf-8';
 
+/** Replies read the clock (for the request id) and the API fault plans. */
+export type PlatformRepliesDeps = Pick<SimContext, 'clock' | 'faults'>;
+
 /**
  * How the simulated platform answers: JSON in WeChat's shape, refusals as `{errcode, errmsg}` with a
  * request id, and the injected faults (`platform.<api>`) that make a reliability test meet a busy,
  * broken, slow or silent WeChat. Requests held by `NO_ANSWER` are dropped when the simulator closes.
  */
 export class PlatformReplies {
-  readonly #ctx: SimContext;
+  readonly #ctx: PlatformRepliesDeps;
   readonly #held = new Set<Socket>();
 
-  constructor(app: FastifyInstance, ctx: SimContext) {
+  constructor(app: FastifyInstance, ctx: PlatformRepliesDeps) {
     this.#ctx = ctx;
     app.addHook('preClose', (done) => {
       for (const socket of this.#held) socket.destroy();

@@ -25,7 +25,11 @@ export interface SnsRouteDeps {
  * login turns a `wx.login()` code into openid and session_key. Every merchant's apps count as bound
  * to one WeChat Open Platform account, so a user has the same unionid in all of them.
  */
-export function platformSnsRoutes(app: FastifyInstance, ctx: SimContext, deps: SnsRouteDeps): void {
+export function platformSnsRoutes(
+  app: FastifyInstance,
+  ctx: Pick<SimContext, 'merchants' | 'users'>,
+  deps: SnsRouteDeps,
+): void {
   const { replies, store, issuer, meter } = deps;
   const unionid = (appid: string, userId: string) =>
     unionidOf(ctx.merchants.byAppid(appid)?.merchant.mchid ?? appid, userId);

@@ -31,6 +31,9 @@ export interface TokenAnswer {
   expires_in: number;
 }
 
+/** The issuer finds an appid's secret and reads the clock. */
+export type TokenIssuerDeps = Pick<SimContext, 'clock' | 'merchants'>;
+
 /**
  * The app-level credentials of `api.weixin.qq.com`: the classic `cgi-bin/token` (each fetch replaces
  * the previous token, which keeps working for a five-minute overlap), the stable token (one per app,
@@ -38,11 +41,11 @@ export interface TokenAnswer {
  * 30 s apart), and JS-SDK tickets. Also the AppSecret and access_token checks every endpoint shares.
  */
 export class PlatformTokenIssuer {
-  readonly #ctx: SimContext;
+  readonly #ctx: TokenIssuerDeps;
   readonly #store: PlatformCredentialStore;
   readonly #meter: PlatformQuotaMeter;
 
-  constructor(ctx: SimContext, store: PlatformCredentialStore, meter: PlatformQuotaMeter) {
+  constructor(ctx: TokenIssuerDeps, store: PlatformCredentialStore, meter: PlatformQuotaMeter) {
     this.#ctx = ctx;
     this.#store = store;
     this.#meter = meter;

@@ -13,13 +13,16 @@ import { V2ReturnFailure } from './v2-replies.js';
 const BILL_TYPES = ['ALL', 'SUCCESS', 'REFUND', 'RECHARGE_REFUND'] as const;
 const ACCOUNT_TYPES = ['Basic', 'Operation', 'Fees'] as const;
 
+/** Bills read the trades and refunds. */
+export type V2BillDeps = Pick<SimContext, 'refunds' | 'trades'>;
+
 /**
  * `downloadbill` and `downloadfundflow`: the day's bill as CSV text (or gzip bytes with
  * `tar_type=GZIP`); a day without entries is WeChat's `return_code=FAIL` "No Bill Exist" with
  * `error_code` 20002. Unlike WeChat, which publishes a day's bill after 9 am the next day, the
  * simulator serves any day at once, today included, so a test can reconcile what it just did.
  */
-export function v2BillHandlers(ctx: SimContext): Record<'downloadBill' | 'downloadFundFlow', V2Handler> {
+export function v2BillHandlers(ctx: V2BillDeps): Record<'downloadBill' | 'downloadFundFlow', V2Handler> {
   return {
     downloadBill(call) {
       const date = billDate(call);

@@ -58,6 +58,9 @@ export interface V2EndpointOptions {
 const MAX_REQUEST_BYTES = 64 * 1024;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** The gateway finds the calling merchant (and rotates its sandbox key). */
+export type V2GatewayDeps = Pick<SimContext, 'merchants'>;
+
 /**
  * The v2 request pipeline shared by every endpoint, in WeChat's order: POST only → fault injection →
  * a non-empty UTF-8 XML body → a known `mch_id` → a valid `sign` (with the API key, or the sandbox
@@ -66,10 +69,10 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * request's own key and sign type.
  */
 export class V2Gateway {
-  readonly #ctx: SimContext;
+  readonly #ctx: V2GatewayDeps;
   readonly #gate: ApiFaultGate;
 
-  constructor(ctx: SimContext, gate: ApiFaultGate) {
+  constructor(ctx: V2GatewayDeps, gate: ApiFaultGate) {
     this.#ctx = ctx;
     this.#gate = gate;
   }

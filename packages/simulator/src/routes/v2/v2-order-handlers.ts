@@ -33,9 +33,12 @@ const TRADE_STATE_DESC: Record<TradeState, string> = {
   REVOKED: '已撤销（付款码支付）',
 };
 
+/** The engine parts the order handlers use. */
+export type V2OrderDeps = Pick<SimContext, 'clock' | 'merchants' | 'publicUrl' | 'trades' | 'users'>;
+
 /** unifiedorder, orderquery and closeorder over the shared trade engine. */
 export function v2OrderHandlers(
-  ctx: SimContext,
+  ctx: V2OrderDeps,
 ): Record<'unifiedOrder' | 'orderQuery' | 'closeOrder', V2Handler> {
   return {
     unifiedOrder(call) {
@@ -155,7 +158,7 @@ function orderFields(trade: TradeRecord): V2Fields {
   };
 }
 
-function findTrade(ctx: SimContext, call: V2Call): TradeRecord {
+function findTrade(ctx: Pick<SimContext, 'trades'>, call: V2Call): TradeRecord {
   const by = oneOf(call.fields, ['transaction_id', 'out_trade_no'] as const);
   const ref = by.name === 'transaction_id' ? { transactionId: by.value } : { outTradeNo: by.value };
   const trade = ctx.trades.find(call.merchant.mchid, ref);
@@ -173,7 +176,7 @@ function findTrade(ctx: SimContext, call: V2Call): TradeRecord {
  * the classic mix-up (official-account openid sent with the mini-program appid); an openid nobody
  * knows is accepted when it looks like one, so a merchant's own test openids still work.
  */
-function checkOpenid(ctx: SimContext, appid: string, openid: string): void {
+function checkOpenid(ctx: Pick<SimContext, 'merchants' | 'users'>, appid: string, openid: string): void {
   if (ctx.users.byOpenid(appid, openid)) return;
   for (const merchant of ctx.merchants.list()) {
     for (const app of merchant.apps) {
@@ -191,7 +194,7 @@ function checkOpenid(ctx: SimContext, appid: string, openid: string): void {
 }
 
 /** `time_expire` (UTC+8) → epoch ms, after checking it leaves the payer enough time. */
-function timeExpire(ctx: SimContext, f: Readonly<Record<string, string>>): number | undefined {
+function timeExpire(ctx: Pick<SimContext, 'clock'>, f: Readonly<Record<string, string>>): number | undefined {
   const expire = optional(f, 'time_expire', 14);
   const startText = optional(f, 'time_start', 14);
   const start = startText === undefined ? ctx.clock.now() : beijingTime(startText, 'time_start');

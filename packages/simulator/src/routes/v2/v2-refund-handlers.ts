@@ -19,13 +19,16 @@ const V2_REFUND_STATUS: Record<RefundStatus, string> = {
   CLOSED: 'REFUNDCLOSE',
 };
 
+/** Refunds read the trades and create or find refunds. */
+export type V2RefundDeps = Pick<SimContext, 'refunds' | 'trades'>;
+
 /**
  * `/secapi/pay/refund` (mutual TLS) and `/pay/refundquery`. Over HTTPS the client certificate is
  * checked twice, as at WeChat: by the TLS front (none, or not issued by the merchant CA → nginx's
  * HTTP 400 page) and then against the merchant named in the body (serial must be that merchant's).
  * Over plain HTTP nothing can be checked; the answer says so in `X-Sim-Warning`.
  */
-export function v2RefundHandlers(ctx: SimContext): {
+export function v2RefundHandlers(ctx: V2RefundDeps): {
   screenClientCertificate: (request: FastifyRequest, reply: FastifyReply) => void;
   refund: V2Handler;
   refundQuery: V2Handler;

@@ -1,22 +1,30 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SimContext } from '../../sim-context.js';
-import { ApiFaultGate } from '../api-fault-gate.js';
+import { ApiFaultGate, type ApiFaultGateDeps } from '../api-fault-gate.js';
 import { ShortUrlBook } from '../short-url-book.js';
-import { v2BillHandlers } from './v2-bill-handlers.js';
+import { type V2BillDeps, v2BillHandlers } from './v2-bill-handlers.js';
 import { required } from './v2-field-rules.js';
-import { V2Gateway, type V2Handler } from './v2-gateway.js';
-import { v2OrderHandlers } from './v2-order-handlers.js';
-import { v2RefundHandlers } from './v2-refund-handlers.js';
+import { V2Gateway, type V2GatewayDeps, type V2Handler } from './v2-gateway.js';
+import { type V2OrderDeps, v2OrderHandlers } from './v2-order-handlers.js';
+import { type V2RefundDeps, v2RefundHandlers } from './v2-refund-handlers.js';
 import { asciiHint, V2_RETURN_MSG, V2ReturnFailure, v2FailHint, v2FailXml } from './v2-replies.js';
 
 type Screen = (request: FastifyRequest, reply: FastifyReply) => void;
+
+/** What the v2 routes use together: each part's `Pick`, and the store the short URLs live in. */
+export type V2RoutesDeps = ApiFaultGateDeps &
+  V2GatewayDeps &
+  V2OrderDeps &
+  V2RefundDeps &
+  V2BillDeps &
+  Pick<SimContext, 'store'>;
 
 /**
  * WeChat Pay API v2 (XML): the same paths as `api.mch.weixin.qq.com`, and all of them again under
  * `/sandboxnew/` where they verify and sign with the sandbox key from `getsignkey`. Every path
  * answers every method, so a GET gets WeChat's REQUIRE_POST_METHOD rather than a 404.
  */
-export function v2Routes(app: FastifyInstance, ctx: SimContext): void {
+export function v2Routes(app: FastifyInstance, ctx: V2RoutesDeps): void {
   const gateway = new V2Gateway(ctx, new ApiFaultGate(app, ctx));
   const orders = v2OrderHandlers(ctx);
   const refunds = v2RefundHandlers(ctx);

@@ -21,13 +21,16 @@ const MAX_SKEW_SECONDS = 300;
 const AUTH_FIELDS = ['mchid', 'nonce_str', 'signature', 'timestamp', 'serial_no'] as const;
 const SIGN_ERROR_MESSAGE = '签名错误，请检查后再试';
 
+/** What authentication reads: merchants and their keys, and the nonces already seen. */
+export type V3AuthDeps = Pick<SimContext, 'merchants' | 'nonces'>;
+
 /**
  * Authenticates a v3 request as WeChat does: the `Authorization` scheme and fields, a known mchid,
  * the serial of that merchant's API certificate, a fresh timestamp (real time), the
  * SHA256withRSA signature over the raw URL and body bytes, and a nonce not seen before. Each
  * refusal names the part that is wrong and why.
  */
-export function authenticateV3(request: FastifyRequest, ctx: SimContext): V3Caller {
+export function authenticateV3(request: FastifyRequest, ctx: V3AuthDeps): V3Caller {
   const auth = readAuthorization(request.headers.authorization);
   const merchant = ctx.merchants.get(auth.mchid);
   if (!merchant) {
@@ -93,7 +96,10 @@ export function authenticateV3(request: FastifyRequest, ctx: SimContext): V3Call
  * The merchant an `Authorization` header claims, before any check: lets refusals be signed with that
  * merchant's WeChat Pay key, as WeChat signs its error answers.
  */
-export function claimedMchid(request: FastifyRequest, ctx: SimContext): string | undefined {
+export function claimedMchid(
+  request: FastifyRequest,
+  ctx: Pick<SimContext, 'merchants'>,
+): string | undefined {
   const mchid = parseAuthorization(request.headers.authorization)?.mchid;
   return mchid !== undefined && ctx.merchants.get(mchid) ? mchid : undefined;
 }

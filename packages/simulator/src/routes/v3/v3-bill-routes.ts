@@ -30,12 +30,15 @@ interface PreparedBill {
   expiresAt: number;
 }
 
+/** The engine parts the bill routes read. */
+export type V3BillDeps = Pick<SimContext, 'clock' | 'publicUrl' | 'refunds' | 'trades'>;
+
 /**
  * `/v3/bill/tradebill` and `/v3/bill/fundflowbill` answer where to fetch the day's bill and its
  * SHA-1 (of the uncompressed file); `/v3/billdownload/file` is that short-lived link: a signed GET
  * whose answer is the bare file, unsigned. Bills are built from the simulator's own records.
  */
-export function v3BillRoutes(endpoints: V3Endpoints, ctx: SimContext): void {
+export function v3BillRoutes(endpoints: V3Endpoints, ctx: V3BillDeps): void {
   const prepared = new Map<string, PreparedBill>();
 
   const publish = (call: V3Call, bill: string) => {
@@ -125,7 +128,7 @@ export function v3BillRoutes(endpoints: V3Endpoints, ctx: SimContext): void {
  * link named the listen address. The `Host` has passed the simulator's host check; when it is the
  * public URL's host, the public URL is used as is (its scheme may be a TLS proxy's).
  */
-function calledBaseUrl(call: V3Call, ctx: SimContext): string {
+function calledBaseUrl(call: V3Call, ctx: V3BillDeps): string {
   const host = call.request.headers.host;
   const publicUrl = ctx.publicUrl();
   if (!host || new URL(publicUrl).host === host.toLowerCase()) return publicUrl;

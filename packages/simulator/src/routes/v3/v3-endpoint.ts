@@ -1,12 +1,11 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SimError } from '../../engine/sim-error.js';
-import type { SimContext } from '../../sim-context.js';
 import type { ApiFaultGate } from '../api-fault-gate.js';
-import { authenticateV3, claimedMchid, type V3Caller } from './v3-authenticator.js';
+import { authenticateV3, claimedMchid, type V3AuthDeps, type V3Caller } from './v3-authenticator.js';
 import { V3Error } from './v3-error.js';
 import { v3ErrorFromSim } from './v3-error-map.js';
 import { V3JsonBody } from './v3-json-body.js';
-import { sendV3Answer, type V3Answer } from './v3-responder.js';
+import { sendV3Answer, type V3Answer, type V3ResponderDeps } from './v3-responder.js';
 
 /** One authenticated v3 call, as a handler sees it. */
 export interface V3Call {
@@ -32,6 +31,9 @@ export interface V3RouteOptions {
 /** Request bodies of the real APIs are a few KiB; this leaves room and refuses abuse. */
 const BODY_LIMIT = 64 * 1024;
 
+/** What every v3 endpoint needs to authenticate a call and sign its answer. */
+export type V3EndpointDeps = V3AuthDeps & V3ResponderDeps;
+
 /**
  * Mounts v3 endpoints with everything they share, in WeChat's order: header rules, authentication,
  * injected faults (through the simulator's shared {@link ApiFaultGate}), the handler, and the
@@ -39,10 +41,10 @@ const BODY_LIMIT = 64 * 1024;
  */
 export class V3Endpoints {
   readonly #app: FastifyInstance;
-  readonly #ctx: SimContext;
+  readonly #ctx: V3EndpointDeps;
   readonly #gate: ApiFaultGate;
 
-  constructor(app: FastifyInstance, ctx: SimContext, gate: ApiFaultGate) {
+  constructor(app: FastifyInstance, ctx: V3EndpointDeps, gate: ApiFaultGate) {
     this.#app = app;
     this.#ctx = ctx;
     this.#gate = gate;

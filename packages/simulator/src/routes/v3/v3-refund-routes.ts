@@ -7,12 +7,15 @@ import { v3RefundView } from './v3-refund-view.js';
 const OUT_REFUND_NO = /^[0-9A-Za-z_\-|*@]{1,64}$/;
 const FUNDS_ACCOUNTS = new Set(['AVAILABLE', 'UNSETTLED']);
 
+/** The refund routes use the refund engine alone. */
+export type V3RefundDeps = Pick<SimContext, 'refunds'>;
+
 /**
  * `/v3/refund/domestic/refunds`: start a refund (PROCESSING, settled later by the refund engine on
  * the simulated clock) and query it. The engine enforces the money rules: only paid orders, the
  * original total, never more than what is left, and a retried `out_refund_no` returns the same refund.
  */
-export function v3RefundRoutes(endpoints: V3Endpoints, ctx: SimContext): void {
+export function v3RefundRoutes(endpoints: V3Endpoints, ctx: V3RefundDeps): void {
   endpoints.post('/v3/refund/domestic/refunds', { api: 'v3.refunds.create' }, (call) => {
     const body = call.json();
     const transactionId = body.string('transaction_id', { max: 32 });

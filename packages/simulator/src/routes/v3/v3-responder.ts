@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { signV3Response } from '@wechatpay-kit/sdk/testing';
 import type { FastifyReply } from 'fastify';
-import type { SimContext } from '../../sim-context.js';
-import { takeProbeSignature } from './v3-probe-switch.js';
+import { type ProbeSwitchDeps, takeProbeSignature } from './v3-probe-switch.js';
 
 /** What a v3 handler answers: a status and, except for 204, a JSON body — or a file. */
 export interface V3Answer {
@@ -11,6 +10,9 @@ export interface V3Answer {
   /** Bill downloads: raw bytes, sent unsigned (the SHA-1 from the signed bill answer vouches for them). */
   file?: { bytes: Buffer; contentType: string };
 }
+
+/** What signing an answer reads: the merchant's keys (and the probe switch keyed by them). */
+export type V3ResponderDeps = ProbeSwitchDeps;
 
 /**
  * Sends a JSON answer signed the way WeChat Pay signs (`Wechatpay-*` headers over
@@ -21,7 +23,7 @@ export interface V3Answer {
  */
 export function sendV3Answer(
   reply: FastifyReply,
-  ctx: SimContext,
+  ctx: V3ResponderDeps,
   mchid: string | undefined,
   answer: V3Answer,
 ): FastifyReply {

@@ -20,12 +20,15 @@ const TRADE_TYPES: Record<OrderKind, TradeType> = {
   h5: 'MWEB',
 };
 
+/** The engine parts the transaction routes use. */
+export type V3TransactionDeps = Pick<SimContext, 'clock' | 'merchants' | 'publicUrl' | 'trades' | 'users'>;
+
 /**
  * `/v3/pay/transactions/*`: create (Native, JSAPI/mini-program, App, H5), query by
  * `transaction_id` or `out_trade_no`, close. Input is checked field by field as WeChat does, then
  * the shared trade engine decides (re-submits, paid or closed orders, reused `out_trade_no`).
  */
-export function v3TransactionRoutes(endpoints: V3Endpoints, ctx: SimContext): void {
+export function v3TransactionRoutes(endpoints: V3Endpoints, ctx: V3TransactionDeps): void {
   for (const kind of Object.keys(TRADE_TYPES) as OrderKind[]) {
     endpoints.post(`/v3/pay/transactions/${kind}`, { api: `v3.transactions.${kind}` }, (call) =>
       createOrder(ctx, call, kind),
@@ -65,7 +68,7 @@ export function v3TransactionRoutes(endpoints: V3Endpoints, ctx: SimContext): vo
   );
 }
 
-function createOrder(ctx: SimContext, call: V3Call, kind: OrderKind) {
+function createOrder(ctx: V3TransactionDeps, call: V3Call, kind: OrderKind) {
   const body = call.json();
   const mchid = bodyMchid(call, body);
   const appid = body.string('appid', { required: true, max: 32 });
