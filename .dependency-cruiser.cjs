@@ -101,6 +101,22 @@ module.exports = {
       },
     },
     {
+      name: 'simulator-notifier-knows-no-routes',
+      comment:
+        'Callbacks and API answers share their wire shapes through wire/; the notifier reaching into routes/ or control/ would tie a callback to one endpoint.',
+      severity: 'error',
+      from: { path: '^packages/simulator/src/notifier/' },
+      to: { path: '^packages/simulator/src/(routes|control)/' },
+    },
+    {
+      name: 'simulator-wire-is-a-leaf',
+      comment:
+        'A wire view turns engine records into WeChat shapes; it knows no route, notifier or control code.',
+      severity: 'error',
+      from: { path: '^packages/simulator/src/wire/' },
+      to: { path: '^packages/simulator/src/', pathNot: '^packages/simulator/src/(wire|engine)/' },
+    },
+    {
       name: 'sdk-stands-alone',
       comment: 'The SDK imports node: built-ins and its declared dependencies only.',
       severity: 'error',

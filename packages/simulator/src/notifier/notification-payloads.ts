@@ -1,9 +1,4 @@
-import {
-  toRfc3339Beijing,
-  type V3NotificationEventType,
-  type V3RefundNotificationResource,
-  type V3Transaction,
-} from '@wechatpay-kit/sdk';
+import type { V3NotificationEventType, V3Transaction } from '@wechatpay-kit/sdk';
 import {
   buildV2PaymentNotification,
   buildV2RefundNotification,
@@ -14,7 +9,9 @@ import type { MerchantRegistry } from '../engine/merchant-registry.js';
 import type { SimClock } from '../engine/sim-clock.js';
 import type { RefundRecord, RefundStatus, TradeRecord } from '../engine/sim-records.js';
 import type { TradeEngine } from '../engine/trade-engine.js';
-import { v3TransactionView } from '../routes/v3/v3-transaction-view.js';
+import { v3RefundNotificationView } from '../wire/v3-refund-notification-view.js';
+import { REFUND_RECEIVED_ACCOUNT } from '../wire/v3-refund-view.js';
+import { v3TransactionView } from '../wire/v3-transaction-view.js';
 import type { NotificationKind, NotificationRecord } from './notification-log.js';
 
 /** What building a callback reads: merchants' keys, the order a refund belongs to, the simulated time. */
@@ -55,8 +52,6 @@ const V2_REFUND_STATUS: Record<Exclude<RefundStatus, 'PROCESSING'>, string> = {
 };
 /** A first send may reuse the signature made with the body when it is no older than this. */
 const FRESH_SIGNATURE_S = 60;
-/** Where the simulated money goes back to: the payer's balance, as for most real refunds. */
-const RECEIVED_ACCOUNT = '支付用户零钱';
 
 /**
  * Builds callbacks byte for byte as WeChat Pay sends them, with the SDK's builders and the
@@ -144,7 +139,7 @@ export class NotificationPayloads {
           refund_status: V2_REFUND_STATUS[refund.status],
           // the builder stamps success_time from `successAt`; only a successful refund has one
           ...(succeeded ? {} : { success_time: undefined }),
-          refund_recv_accout: RECEIVED_ACCOUNT,
+          refund_recv_accout: REFUND_RECEIVED_ACCOUNT,
         },
         merchant.apiKey,
         { appid: trade.appid, mch_id: refund.mchid },
@@ -152,23 +147,7 @@ export class NotificationPayloads {
       );
       return { ...base, body, headers: { ...V2_HEADERS } };
     }
-    const resource: V3RefundNotificationResource = {
-      mchid: refund.mchid,
-      out_trade_no: refund.outTradeNo,
-      transaction_id: refund.transactionId,
-      out_refund_no: refund.outRefundNo,
-      refund_id: refund.refundId,
-      refund_status: refund.status,
-      ...(succeeded ? { success_time: toRfc3339Beijing(successAt) } : {}),
-      user_received_account: RECEIVED_ACCOUNT,
-      amount: {
-        total: refund.totalFen,
-        refund: refund.refundFen,
-        payer_total: refund.totalFen,
-        payer_refund: refund.refundFen,
-      },
-    };
-    return { ...base, ...this.#v3(refund.mchid, id, event, resource) };
+    return { ...base, ...this.#v3(refund.mchid, id, event, v3RefundNotificationView(refund, successAt)) };
   }
 
   /**

@@ -1,8 +1,8 @@
 import type { TradeRef } from '../../engine/trade-engine.js';
 import type { SimContext } from '../../sim-context.js';
+import { v3RefundView } from '../../wire/v3-refund-view.js';
 import type { V3Endpoints } from './v3-endpoint.js';
 import { V3Error } from './v3-error.js';
-import { v3RefundView } from './v3-refund-view.js';
 
 const OUT_REFUND_NO = /^[0-9A-Za-z_\-|*@]{1,64}$/;
 const FUNDS_ACCOUNTS = new Set(['AVAILABLE', 'UNSETTLED']);

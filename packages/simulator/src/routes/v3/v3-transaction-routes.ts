@@ -2,11 +2,11 @@ import { isIP } from 'node:net';
 import { isRfc3339 } from '@wechatpay-kit/sdk';
 import type { TradeType } from '../../engine/sim-records.js';
 import type { SimContext } from '../../sim-context.js';
+import { v3TransactionView } from '../../wire/v3-transaction-view.js';
 import { callerOrigin, checkmwebUrl } from '../h5/checkmweb-url.js';
 import type { V3Call, V3Endpoints } from './v3-endpoint.js';
 import { V3Error } from './v3-error.js';
 import type { V3JsonBody } from './v3-json-body.js';
-import { v3TransactionView } from './v3-transaction-view.js';
 
 const OUT_TRADE_NO = /^[0-9A-Za-z_\-|*]{6,32}$/;
 const OUT_TRADE_NO_HINT = '6–32 characters of [0-9A-Za-z_-|*]';

@@ -1,5 +1,8 @@
 import { toRfc3339Beijing, type V3Refund } from '@wechatpay-kit/sdk';
-import type { RefundRecord } from '../../engine/sim-records.js';
+import type { RefundRecord } from '../engine/sim-records.js';
+
+/** Where simulated refunds go back to: the payer's WeChat balance, as for most real refunds. */
+export const REFUND_RECEIVED_ACCOUNT = '支付用户零钱';
 
 /**
  * The v3 shape of a refund. Simulated payments use no coupons and charge no fee, so payer and
@@ -13,7 +16,7 @@ export function v3RefundView(refund: RefundRecord): V3Refund {
     transaction_id: refund.transactionId,
     out_trade_no: refund.outTradeNo,
     channel: 'ORIGINAL',
-    user_received_account: '支付用户零钱',
+    user_received_account: REFUND_RECEIVED_ACCOUNT,
     ...(refund.successAt === undefined ? {} : { success_time: toRfc3339Beijing(refund.successAt) }),
     create_time: toRfc3339Beijing(refund.createdAt),
     status: refund.status,

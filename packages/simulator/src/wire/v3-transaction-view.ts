@@ -1,5 +1,5 @@
 import { toRfc3339Beijing, type V3Transaction } from '@wechatpay-kit/sdk';
-import type { TradeRecord } from '../../engine/sim-records.js';
+import type { TradeRecord } from '../engine/sim-records.js';
 
 /**
  * The v3 shape of an order. What exists only once paid — `transaction_id`, `payer`, `bank_type`,
