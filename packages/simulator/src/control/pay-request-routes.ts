@@ -10,7 +10,7 @@ import { SimError } from '../engine/sim-error.js';
 import type { SimContext } from '../sim-context.js';
 import { replyControlError } from './control-error.js';
 import { ControlInput } from './control-input.js';
-import { JSBRIDGE_SCRIPT } from './pages/jsbridge-script.js';
+import { webFile } from './web-files.js';
 
 /** What the pay sheet does with a verified request: the user's three choices. */
 export const PAY_ACTIONS = ['pay', 'cancel', 'fail'] as const;
@@ -79,11 +79,12 @@ export async function payRequestRoutes(app: FastifyInstance, ctx: PayRequestDeps
     return payload;
   });
 
+  const bridge = webFile('jsbridge.js');
   app.get('/jsbridge.js', async (_request, reply) =>
     reply
       .headers({ 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' })
-      .type('text/javascript; charset=utf-8')
-      .send(JSBRIDGE_SCRIPT),
+      .type(bridge.type)
+      .send(bridge.body),
   );
 
   for (const path of ['/pay-requests/verify', '/pay-requests/pay']) {

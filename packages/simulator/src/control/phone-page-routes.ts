@@ -1,19 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { COMMON_SCRIPT } from './pages/common-script.js';
-import { CONSOLE_PAGE_HTML } from './pages/console-page-html.js';
-import { CONSOLE_PAGE_SCRIPT } from './pages/console-page-script.js';
-import { H5_CASHIER_SCRIPT } from './pages/h5-cashier-script.js';
-import { PAGE_STYLE } from './pages/page-style.js';
-import { PHONE_PAGE_HTML } from './pages/phone-page-html.js';
-import { PHONE_PAGE_SCRIPT } from './pages/phone-page-script.js';
+import { type WebFile, webFile } from './web-files.js';
 
-const ASSETS: Record<string, { type: string; body: string }> = {
-  'sim.css': { type: 'text/css; charset=utf-8', body: PAGE_STYLE },
-  'common.js': { type: 'text/javascript; charset=utf-8', body: COMMON_SCRIPT },
-  'phone.js': { type: 'text/javascript; charset=utf-8', body: PHONE_PAGE_SCRIPT },
-  'console.js': { type: 'text/javascript; charset=utf-8', body: CONSOLE_PAGE_SCRIPT },
-  'h5-cashier.js': { type: 'text/javascript; charset=utf-8', body: H5_CASHIER_SCRIPT },
-};
+/** What `/_sim/assets/:name` serves, each a file of `web/` by that name. */
+const ASSET_NAMES = ['sim.css', 'common.js', 'phone.js', 'console.js', 'h5-cashier.js'];
 
 /**
  * The pages pay and inspect from a browser — everything served from the simulator itself (no
@@ -34,15 +23,18 @@ export const PAGE_SECURITY_HEADERS = {
  * console. Both drive the control API only.
  */
 export function phonePageRoutes(app: FastifyInstance): void {
-  const page = (reply: FastifyReply, html: string) =>
-    reply.headers(PAGE_SECURITY_HEADERS).type('text/html; charset=utf-8').send(html);
+  const assets = new Map(ASSET_NAMES.map((name) => [name, webFile(name)]));
+  const phonePage = webFile('phone.html');
+  const consolePage = webFile('console.html');
+  const page = (reply: FastifyReply, file: WebFile) =>
+    reply.headers(PAGE_SECURITY_HEADERS).type(file.type).send(file.body);
 
-  app.get('/_sim/phone', async (_request, reply) => page(reply, PHONE_PAGE_HTML));
-  app.get('/_sim/console', async (_request, reply) => page(reply, CONSOLE_PAGE_HTML));
+  app.get('/_sim/phone', async (_request, reply) => page(reply, phonePage));
+  app.get('/_sim/console', async (_request, reply) => page(reply, consolePage));
   app.get('/_sim', async (_request, reply) => reply.redirect('/_sim/console'));
 
   app.get<{ Params: { name: string } }>('/_sim/assets/:name', async (request, reply) => {
-    const asset = Object.hasOwn(ASSETS, request.params.name) ? ASSETS[request.params.name] : undefined;
+    const asset = assets.get(request.params.name);
     if (!asset)
       return reply.code(404).send({ error: 'NOT_FOUND', message: `no asset ${request.params.name}` });
     return reply.headers(PAGE_SECURITY_HEADERS).type(asset.type).send(asset.body);

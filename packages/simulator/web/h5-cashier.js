@@ -3,9 +3,8 @@
  * through the control API, then leaves for `redirect_url` — WeChat's way back to the merchant after
  * the WeChat app, whatever the outcome — or, without one, back to the page that opened the cashier.
  */
-export const H5_CASHIER_SCRIPT = `
 'use strict';
-(function () {
+(() => {
   var card = document.getElementById('cashier');
   var prepayId = card.dataset.prepayId;
   var redirectUrl = card.dataset.redirectUrl;
@@ -15,7 +14,7 @@ export const H5_CASHIER_SCRIPT = `
 
   function say(text, kind) {
     notice.textContent = text;
-    notice.className = 'notice ' + (kind || '');
+    notice.className = `notice ${kind || ''}`;
   }
 
   function leave() {
@@ -24,23 +23,39 @@ export const H5_CASHIER_SCRIPT = `
   }
 
   function act(action, done) {
-    buttons.forEach(function (b) { b.disabled = true; });
+    buttons.forEach((b) => {
+      b.disabled = true;
+    });
     var body = action === 'pay' ? { user: select.value } : {};
-    sim.api('POST', '/orders/' + encodeURIComponent(prepayId) + '/' + action, body)
-      .then(function () { say(done, 'ok'); setTimeout(leave, 300); })
-      .catch(function (error) {
+    sim
+      .api('POST', `/orders/${encodeURIComponent(prepayId)}/${action}`, body)
+      .then(() => {
+        say(done, 'ok');
+        setTimeout(leave, 300);
+      })
+      .catch((error) => {
         say(error.message, 'error');
-        buttons.forEach(function (b) { b.disabled = false; });
+        buttons.forEach((b) => {
+          b.disabled = false;
+        });
       });
   }
 
-  sim.api('GET', '/users').then(function (users) {
-    users.forEach(function (user) {
-      select.append(sim.el('option', { value: user.id, text: user.nickname }));
+  sim
+    .api('GET', '/users')
+    .then((users) => {
+      users.forEach((user) => {
+        select.append(sim.el('option', { value: user.id, text: user.nickname }));
+      });
+    })
+    .catch((error) => {
+      say(error.message, 'error');
     });
-  }).catch(function (error) { say(error.message, 'error'); });
 
-  buttons[0].addEventListener('click', function () { act('pay', '支付成功，正在返回商户 paid, returning to the merchant'); });
-  buttons[1].addEventListener('click', function () { act('cancel', '已取消支付，正在返回商户 cancelled, returning'); });
+  buttons[0].addEventListener('click', () => {
+    act('pay', '支付成功，正在返回商户 paid, returning to the merchant');
+  });
+  buttons[1].addEventListener('click', () => {
+    act('cancel', '已取消支付，正在返回商户 cancelled, returning');
+  });
 })();
-`;

@@ -3,33 +3,35 @@
  * wrapper for the control API and a tiny element builder. Elements are built with `textContent`,
  * never `innerHTML`, because order descriptions and merchant answers are arbitrary text.
  */
-export const COMMON_SCRIPT = `
 'use strict';
-window.sim = (function () {
+window.sim = (() => {
   function api(method, path, body) {
     var init = { method: method, headers: { accept: 'application/json' } };
     if (body !== undefined) {
       init.headers['content-type'] = 'application/json';
       init.body = JSON.stringify(body);
     }
-    return fetch('/_sim' + path, init).then(function (res) {
-      return res.text().then(function (text) {
+    return fetch(`/_sim${path}`, init).then((res) =>
+      res.text().then((text) => {
         var data = {};
-        try { data = text ? JSON.parse(text) : {}; } catch (e) { data = { message: text }; }
+        try {
+          data = text ? JSON.parse(text) : {};
+        } catch (_e) {
+          data = { message: text };
+        }
         if (!res.ok) {
-          var error = new Error(data.message || ('HTTP ' + res.status));
+          const error = new Error(data.message || `HTTP ${res.status}`);
           error.code = data.error || String(res.status);
           throw error;
         }
         return data;
-      });
-    });
+      }),
+    );
   }
 
-  function el(tag, attrs) {
+  function el(tag, attrs, ...children) {
     var node = document.createElement(tag);
-    var children = Array.prototype.slice.call(arguments, 2);
-    Object.keys(attrs || {}).forEach(function (key) {
+    Object.keys(attrs || {}).forEach((key) => {
       var value = attrs[key];
       if (value === undefined || value === null || value === false) return;
       if (key === 'text') node.textContent = value;
@@ -37,22 +39,24 @@ window.sim = (function () {
       else if (key.slice(0, 2) === 'on') node.addEventListener(key.slice(2), value);
       else node.setAttribute(key, value === true ? '' : value);
     });
-    children.forEach(function (child) {
+    children.forEach((child) => {
       if (child === undefined || child === null || child === false) return;
       node.append(child);
     });
     return node;
   }
 
-  function pad(n) { return (n < 10 ? '0' : '') + n; }
+  function pad(n) {
+    return (n < 10 ? '0' : '') + n;
+  }
 
   /** Simulated times are shown in Beijing time, as WeChat shows them. */
   function time(ms, withDate) {
     if (!ms) return '';
     var d = new Date(ms + 8 * 3600000);
-    var hms = pad(d.getUTCHours()) + ':' + pad(d.getUTCMinutes()) + ':' + pad(d.getUTCSeconds());
+    var hms = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
     if (!withDate) return hms;
-    return d.getUTCFullYear() + '-' + pad(d.getUTCMonth() + 1) + '-' + pad(d.getUTCDate()) + ' ' + hms;
+    return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${hms}`;
   }
 
   function duration(ms) {
@@ -60,23 +64,32 @@ window.sim = (function () {
     var s = Math.floor(ms / 1000);
     var h = Math.floor(s / 3600);
     var m = Math.floor((s % 3600) / 60);
-    return (h > 0 ? h + ':' + pad(m) : String(m)) + ':' + pad(s % 60);
+    return `${h > 0 ? `${h}:${pad(m)}` : String(m)}:${pad(s % 60)}`;
   }
 
   var STATE_BADGE = {
-    NOTPAY: 'warn', USERPAYING: 'info', SUCCESS: 'ok', REFUND: 'info', CLOSED: '', REVOKED: '', PAYERROR: 'bad',
-    PROCESSING: 'info', ABNORMAL: 'bad', pending: 'warn', delivered: 'ok', failed: 'bad'
+    NOTPAY: 'warn',
+    USERPAYING: 'info',
+    SUCCESS: 'ok',
+    REFUND: 'info',
+    CLOSED: '',
+    REVOKED: '',
+    PAYERROR: 'bad',
+    PROCESSING: 'info',
+    ABNORMAL: 'bad',
+    pending: 'warn',
+    delivered: 'ok',
+    failed: 'bad',
   };
 
   function badge(text, kind) {
-    var cls = kind !== undefined ? kind : (STATE_BADGE[text] || '');
-    return el('span', { class: 'badge ' + cls, text: text });
+    var cls = kind !== undefined ? kind : STATE_BADGE[text] || '';
+    return el('span', { class: `badge ${cls}`, text: text });
   }
 
-  function replace(node) {
-    node.replaceChildren.apply(node, Array.prototype.slice.call(arguments, 1));
+  function replace(node, ...children) {
+    node.replaceChildren(...children);
   }
 
   return { api: api, el: el, time: time, duration: duration, badge: badge, replace: replace };
 })();
-`;

@@ -1,0 +1,297 @@
+/**
+ * The stand-in `WeixinJSBridge` (`/_sim/jsbridge.js`), loaded by a merchant's page on its own
+ * origin. It finds the simulator from its own `src`, so it works wherever it is loaded from, and
+ * builds its pay sheet in a shadow root with styles set through the DOM: no stylesheet, no asset,
+ * no id or class the page could clash with, and nothing a `style-src` CSP would block.
+ */
+(() => {
+  'use strict';
+  if (window.WeixinJSBridge) return;
+
+  var script =
+    document.currentScript ||
+    (() => {
+      var found = document.querySelectorAll('script[src*="/_sim/jsbridge.js"]');
+      return found[found.length - 1];
+    })();
+  var BASE = script?.src ? script.src.replace(/\/_sim\/jsbridge\.js(?:[?#].*)?$/, '') : location.origin;
+  var FONT =
+    '-apple-system, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Helvetica Neue", Arial, sans-serif';
+  var GREEN = '#07c160';
+  var open = null;
+
+  function post(action, body) {
+    return fetch(`${BASE}/_sim/pay-requests/${action}`, {
+      method: 'POST',
+      mode: 'cors',
+      credentials: 'omit',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }).then(
+      (res) =>
+        res.text().then((text) => {
+          var data = {};
+          try {
+            data = text ? JSON.parse(text) : {};
+          } catch (_e) {
+            data = {};
+          }
+          if (!res.ok) throw new Error(data.message || `模拟器返回 HTTP ${res.status}`);
+          return data;
+        }),
+      () => {
+        throw new Error(`无法连接微信支付模拟器 ${BASE}`);
+      },
+    );
+  }
+
+  function h(tag, style, props, children) {
+    var node = document.createElement(tag);
+    var name;
+    for (name in style) node.style[name] = style[name];
+    for (name in props || {}) {
+      if (name === 'text') node.textContent = props[name];
+      else node.setAttribute(name, props[name]);
+    }
+    (children || []).forEach((child) => {
+      if (child) node.appendChild(child);
+    });
+    return node;
+  }
+
+  function button(testid, label, primary) {
+    return h(
+      'button',
+      {
+        display: 'block',
+        width: '100%',
+        margin: '10px 0 0',
+        padding: '12px 0',
+        border: '0',
+        borderRadius: '8px',
+        font: `500 17px ${FONT}`,
+        cursor: 'pointer',
+        background: primary ? GREEN : '#f2f2f2',
+        color: primary ? '#fff' : testid === 'sim-pay-fail' ? '#fa5151' : '#111',
+      },
+      { type: 'button', 'data-testid': testid, text: label },
+    );
+  }
+
+  function Sheet() {
+    this.host = h(
+      'div',
+      { position: 'fixed', left: '0', top: '0', right: '0', bottom: '0', zIndex: '2147483647' },
+      { 'data-wechatpay-kit-sim': 'pay-sheet' },
+    );
+    var root = this.host.attachShadow ? this.host.attachShadow({ mode: 'open' }) : this.host;
+    this.card = h(
+      'div',
+      {
+        width: '100%',
+        maxWidth: '480px',
+        boxSizing: 'border-box',
+        padding: '20px 20px 28px',
+        background: '#fff',
+        borderRadius: '14px 14px 0 0',
+        color: '#111',
+        font: `15px/1.5 ${FONT}`,
+        textAlign: 'center',
+        boxShadow: '0 -4px 24px rgba(0,0,0,.2)',
+      },
+      {
+        role: 'dialog',
+        'aria-modal': 'true',
+        'aria-label': '微信支付 (模拟器)',
+        'data-testid': 'sim-pay-sheet',
+      },
+    );
+    root.appendChild(
+      h(
+        'div',
+        {
+          position: 'absolute',
+          left: '0',
+          top: '0',
+          right: '0',
+          bottom: '0',
+          background: 'rgba(0,0,0,.55)',
+          display: 'flex',
+          alignItems: 'flex-end',
+          justifyContent: 'center',
+        },
+        null,
+        [this.card],
+      ),
+    );
+    (document.body || document.documentElement).appendChild(this.host);
+  }
+  Sheet.prototype.show = function (children) {
+    this.card.textContent = '';
+    this.card.appendChild(
+      h(
+        'div',
+        { font: `500 13px ${FONT}`, color: '#888', marginBottom: '12px' },
+        { text: '微信支付 · 模拟器 WeChat Pay simulator' },
+      ),
+    );
+    var card = this.card;
+    children.forEach((child) => {
+      card.appendChild(child);
+    });
+  };
+  Sheet.prototype.close = function () {
+    if (this.host.parentNode) this.host.parentNode.removeChild(this.host);
+  };
+
+  function finish(sheet, callback, result) {
+    sheet.close();
+    open = null;
+    setTimeout(() => {
+      if (typeof callback === 'function') callback(result);
+    }, 0);
+  }
+
+  function showError(sheet, message, callback) {
+    var ok = button('sim-pay-dismiss', '确定', true);
+    sheet.show([
+      h('div', { font: `500 18px ${FONT}`, margin: '4px 0 8px' }, { text: '支付失败' }),
+      h(
+        'div',
+        { color: '#fa5151', margin: '0 0 12px', wordBreak: 'break-word' },
+        { 'data-testid': 'sim-pay-error', role: 'alert', text: message },
+      ),
+      ok,
+    ]);
+    ok.addEventListener('click', () => {
+      finish(sheet, callback, { err_msg: 'get_brand_wcpay_request:fail', err_desc: message });
+    });
+  }
+
+  function showOrder(sheet, order, request, callback) {
+    var confirm = button('sim-pay-confirm', '确认支付', true);
+    var cancel = button('sim-pay-cancel', '取消');
+    var fail = button('sim-pay-fail', '模拟支付失败（银行拒绝）');
+    var status = h(
+      'div',
+      { color: '#888', minHeight: '1.5em', marginTop: '8px' },
+      { 'data-testid': 'sim-pay-status' },
+    );
+    sheet.show([
+      h('div', { font: `500 16px ${FONT}` }, { 'data-testid': 'sim-pay-merchant', text: order.merchantName }),
+      h(
+        'div',
+        { color: '#666', margin: '4px 0 0' },
+        { 'data-testid': 'sim-pay-description', text: order.description },
+      ),
+      h(
+        'div',
+        { font: `600 36px ${FONT}`, margin: '14px 0 6px', letterSpacing: '.5px' },
+        { 'data-testid': 'sim-pay-amount', text: `¥${(order.amountFen / 100).toFixed(2)}` },
+      ),
+      h(
+        'div',
+        { color: '#888', font: `13px ${FONT}`, marginBottom: '8px' },
+        { 'data-testid': 'sim-pay-payer', text: `付款人 ${order.payerNickname} · ${order.payerOpenid}` },
+      ),
+      confirm,
+      cancel,
+      fail,
+      status,
+    ]);
+    function act(action) {
+      [confirm, cancel, fail].forEach((b) => {
+        b.disabled = true;
+      });
+      status.textContent = action === 'pay' ? '支付中…' : '';
+      var body = Object.assign({}, request, { action: action });
+      return post('pay', body);
+    }
+    confirm.addEventListener('click', () => {
+      act('pay').then(
+        () => {
+          finish(sheet, callback, { err_msg: 'get_brand_wcpay_request:ok' });
+        },
+        (error) => {
+          showError(sheet, error.message, callback);
+        },
+      );
+    });
+    cancel.addEventListener('click', () => {
+      var done = () => {
+        finish(sheet, callback, { err_msg: 'get_brand_wcpay_request:cancel' });
+      };
+      act('cancel').then(done, done);
+    });
+    fail.addEventListener('click', () => {
+      act('fail').then(
+        (answer) => {
+          finish(sheet, callback, {
+            err_msg: 'get_brand_wcpay_request:fail',
+            err_desc: answer.message || '支付失败',
+          });
+        },
+        (error) => {
+          showError(sheet, error.message, callback);
+        },
+      );
+    });
+  }
+
+  function getBrandWCPayRequest(params, callback) {
+    if (open) {
+      setTimeout(() => {
+        callback?.({ err_msg: 'get_brand_wcpay_request:fail', err_desc: '已有一笔支付正在进行' });
+      }, 0);
+      return;
+    }
+    var p = params || {};
+    var request = {
+      kind: 'jsapi',
+      appId: p.appId,
+      timeStamp: p.timeStamp,
+      nonceStr: p.nonceStr,
+      package: p.package,
+      signType: p.signType,
+      paySign: p.paySign,
+    };
+    open = new Sheet();
+    var sheet = open;
+    sheet.show([h('div', { color: '#888', padding: '24px 0' }, { text: '正在加载…' })]);
+    post('verify', request).then(
+      (order) => {
+        showOrder(sheet, order, request, callback);
+      },
+      (error) => {
+        showError(sheet, error.message, callback);
+      },
+    );
+  }
+
+  window.WeixinJSBridge = {
+    simulator: BASE,
+    invoke: (name, params, callback) => {
+      if (name === 'getBrandWCPayRequest') return getBrandWCPayRequest(params, callback);
+      setTimeout(() => {
+        if (typeof callback === 'function') {
+          callback({ err_msg: `${name}:fail`, err_desc: 'not supported by the simulator' });
+        }
+      }, 0);
+    },
+    on: () => {},
+    call: () => {},
+  };
+
+  function ready() {
+    var event;
+    try {
+      event = new Event('WeixinJSBridgeReady');
+    } catch (_e) {
+      event = document.createEvent('Event');
+      event.initEvent('WeixinJSBridgeReady', false, false);
+    }
+    document.dispatchEvent(event);
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', ready);
+  else setTimeout(ready, 0);
+})();

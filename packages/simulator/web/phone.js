@@ -1,0 +1,325 @@
+/**
+ * The phone page's behaviour (`/_sim/assets/phone.js`). It only calls the control API, so what a
+ * person does here is exactly what a test does over HTTP. It polls once a second: the order and its
+ * notification log change behind its back (merchant ACKs, retries, the clock moving).
+ */
+'use strict';
+(() => {
+  var sim = window.sim;
+  var el = sim.el;
+  var USER_KEY = 'wxpaySim.user';
+  var OPEN_STATES = ['NOTPAY', 'USERPAYING'];
+  var RESULTS = {
+    SUCCESS: { cls: '', title: '支付成功 Payment successful' },
+    REFUND: { cls: '', title: '支付成功（已退款）Paid, refund started' },
+    PAYERROR: { cls: 'failed', title: '支付失败 Payment failed' },
+    CLOSED: { cls: 'closed', title: '订单已关闭 Order closed' },
+    REVOKED: { cls: 'closed', title: '订单已撤销 Order revoked' },
+  };
+  var ref = null;
+  var order = null;
+  var skew = 0;
+  var lastLog = '';
+  var busy = false;
+  var polling = false;
+
+  function $(id) {
+    return document.getElementById(id);
+  }
+  function show(id, visible) {
+    $(id).classList.toggle('hidden', visible === false);
+  }
+  function notice(id, text, kind) {
+    var node = $(id);
+    node.textContent = text || '';
+    node.className = `notice${kind ? ` ${kind}` : ''}${text ? '' : ' hidden'}`;
+  }
+  function isOpen(o) {
+    return OPEN_STATES.indexOf(o.state) >= 0 && !o.expired;
+  }
+
+  function loadUsers() {
+    return sim.api('GET', '/users').then((users) => {
+      var select = $('user');
+      var wanted = select.value || localStorage.getItem(USER_KEY);
+      sim.replace.apply(
+        null,
+        [select].concat(
+          users.map((u) => el('option', { value: u.id, text: `${u.nickname} · ${u.balanceText}` })),
+        ),
+      );
+      if (wanted && users.some((u) => u.id === wanted)) select.value = wanted;
+    });
+  }
+
+  function scan(text) {
+    notice('scan-notice', '');
+    text = (text || '').trim();
+    if (!text) {
+      notice('scan-notice', '请先粘贴二维码内容 Paste the QR code content first', 'error');
+      return;
+    }
+    sim
+      .api('POST', '/scan', { code_url: text, user: $('user').value })
+      .then((detail) => {
+        history.replaceState(null, '', `?prepay_id=${encodeURIComponent(detail.order.prepayId)}`);
+        openOrder(detail);
+      })
+      .catch((e) => {
+        notice('scan-notice', e.message, 'error');
+      });
+  }
+
+  function openRef(reference) {
+    sim
+      .api('GET', `/orders/${encodeURIComponent(reference)}`)
+      .then(openOrder)
+      .catch((e) => {
+        notice('scan-notice', e.message, 'error');
+      });
+  }
+
+  function openOrder(detail) {
+    ref = detail.order.prepayId;
+    lastLog = '';
+    notice('action-notice', '');
+    var payer = detail.order.designatedUser;
+    if (payer && isOpen(detail.order)) $('user').value = payer;
+    render(detail);
+  }
+
+  function render(detail) {
+    var o = detail.order;
+    order = o;
+    skew = o.now - Date.now();
+    show('order-card');
+    show('log-card');
+    $('avatar').textContent = (o.merchantName || '?').charAt(0);
+    $('merchant-name').textContent = o.merchantName;
+    $('amount').textContent = o.amountText.replace('¥', '');
+    $('description').textContent = o.description;
+    sim.replace($('state'), sim.badge(o.state), el('span', { class: 'sub', text: ` ${o.stateDesc}` }));
+    $('out-trade-no').textContent = o.outTradeNo;
+    $('trade-type').textContent = `${o.tradeType} · API ${o.apiVersion}`;
+    notice(
+      'payer-notice',
+      o.designatedUser && isOpen(o)
+        ? `此订单仅限 ${o.designatedUser} 支付 · this ${o.tradeType} order was made for ${o.designatedUser}'s openid`
+        : '',
+    );
+    if (o.expired && OPEN_STATES.indexOf(o.state) >= 0) {
+      notice('action-notice', '二维码已过期，请向商户重新下单 This order has expired', 'error');
+    }
+    var result = RESULTS[o.state];
+    show('sheet', !result);
+    show('result', !!result);
+    if (result) {
+      $('result').className = `result ${result.cls}`;
+      $('result-title').textContent = result.title;
+      $('result-amount').textContent = o.amountText.replace('¥', '');
+      $('result-merchant').textContent = o.merchantName;
+      $('transaction-id').textContent = o.transactionId || '—';
+      $('result-payer').textContent = o.payerUser || '—';
+    }
+    setButtons();
+    tick();
+    renderLog(detail.notifications);
+  }
+
+  function setButtons() {
+    var open = !!order && isOpen(order) && !busy;
+    ['pay', 'cancel', 'fail'].forEach((id) => {
+      $(id).disabled = !open;
+    });
+  }
+
+  function tick() {
+    if (!order) return;
+    var left = order.expiresAt - (Date.now() + skew);
+    $('countdown').textContent =
+      OPEN_STATES.indexOf(order.state) >= 0 ? (left > 0 ? sim.duration(left) : '已过期 expired') : '—';
+  }
+
+  function renderLog(notifications) {
+    var key = JSON.stringify(notifications);
+    if (key === lastLog) return;
+    lastLog = key;
+    if (notifications.length === 0) {
+      sim.replace(
+        $('log'),
+        el('div', {
+          class: 'empty',
+          text: '尚无通知：支付成功后微信支付会通知商户 No notification yet: WeChat Pay notifies the merchant once the order is paid.',
+        }),
+      );
+      return;
+    }
+    sim.replace.apply(null, [$('log')].concat(notifications.map(logItem)));
+  }
+
+  function logItem(n) {
+    var next =
+      n.status === 'pending' && n.nextAttemptAt
+        ? el('span', { class: 'sub', text: `下次重试 next ${sim.time(n.nextAttemptAt)}` })
+        : null;
+    var head = el(
+      'div',
+      { class: 'log-head' },
+      el('span', { class: 'event', text: n.event }),
+      el('span', { 'data-testid': 'notify-status' }, sim.badge(n.status)),
+      next,
+      el('span', { class: 'spacer' }),
+      el('button', {
+        class: 'small',
+        'data-testid': 'resend',
+        text: '重发 Resend',
+        onclick: () => {
+          resend(n.id);
+        },
+      }),
+    );
+    var where = el(
+      'div',
+      { class: 'sub log-url' },
+      `${n.apiVersion} · POST `,
+      el('span', { class: 'mono', text: n.url }),
+    );
+    var rows = n.attempts.map((a, i) => {
+      var waiting = a.httpStatus === undefined && !a.error && !a.fault;
+      return el(
+        'tr',
+        { 'data-testid': 'attempt' },
+        el('td', { text: i + 1 + (a.manual ? ' 手动' : '') }),
+        el('td', { text: sim.time(a.at) }),
+        el('td', {
+          'data-testid': 'attempt-http',
+          text: a.httpStatus !== undefined ? String(a.httpStatus) : '—',
+        }),
+        el(
+          'td',
+          { 'data-testid': 'attempt-ack' },
+          waiting ? sim.badge('…', 'info') : a.acked ? sim.badge('ACK', 'ok') : sim.badge('no ACK', 'bad'),
+        ),
+        el('td', {
+          class: 'sub',
+          text:
+            a.error ||
+            (a.fault ? `fault: ${a.fault}` : a.durationMs !== undefined ? `${a.durationMs} ms` : ''),
+        }),
+      );
+    });
+    var table = el(
+      'table',
+      { class: 'attempts' },
+      el(
+        'thead',
+        {},
+        el(
+          'tr',
+          {},
+          el('th', { text: '#' }),
+          el('th', { text: '时间 Time' }),
+          el('th', { text: 'HTTP' }),
+          el('th', { text: 'ACK' }),
+          el('th', { text: '备注 Note' }),
+        ),
+      ),
+      el('tbody', {}, ...rows),
+    );
+    var body =
+      n.attempts.length > 0
+        ? table
+        : el('div', { class: 'empty', text: n.error || '等待发送 waiting to be sent' });
+    return el('div', { class: 'log-item', 'data-testid': 'notification' }, head, where, body);
+  }
+
+  function act(action) {
+    if (!ref || busy) return;
+    busy = true;
+    setButtons();
+    notice('action-notice', '');
+    var body = action === 'pay' ? { user: $('user').value } : {};
+    sim
+      .api('POST', `/orders/${encodeURIComponent(ref)}/${action}`, body)
+      .then((detail) => {
+        if (action === 'cancel')
+          notice('action-notice', '已取消，订单仍未支付 Cancelled: the order stays unpaid', 'ok');
+        render(detail);
+        return loadUsers();
+      })
+      .catch((e) => {
+        notice('action-notice', `${e.message} (${e.code})`, 'error');
+      })
+      .then(() => {
+        busy = false;
+        setButtons();
+      });
+  }
+
+  function resend(id) {
+    sim
+      .api('POST', `/notifications/${encodeURIComponent(id)}/resend`, {})
+      .then(poll)
+      .catch((e) => {
+        notice('action-notice', e.message, 'error');
+      });
+  }
+
+  function poll() {
+    if (!ref || polling) return;
+    polling = true;
+    sim
+      .api('GET', `/orders/${encodeURIComponent(ref)}`)
+      .then(render)
+      .catch(() => {})
+      .then(() => {
+        polling = false;
+      });
+  }
+
+  function reset() {
+    ref = null;
+    order = null;
+    show('order-card', false);
+    show('log-card', false);
+    history.replaceState(null, '', location.pathname);
+    $('scan-input').value = '';
+    $('scan-input').focus();
+  }
+
+  $('user').addEventListener('change', () => {
+    localStorage.setItem(USER_KEY, $('user').value);
+  });
+  $('scan-button').addEventListener('click', () => {
+    scan($('scan-input').value);
+  });
+  $('scan-input').addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') scan($('scan-input').value);
+  });
+  $('pay').addEventListener('click', () => {
+    act('pay');
+  });
+  $('cancel').addEventListener('click', () => {
+    act('cancel');
+  });
+  $('fail').addEventListener('click', () => {
+    act('fail');
+  });
+  $('done').addEventListener('click', reset);
+  setInterval(poll, 1000);
+  setInterval(tick, 1000);
+
+  var params = new URLSearchParams(location.search);
+  loadUsers()
+    .then(() => {
+      var codeUrl = params.get('code_url');
+      var reference = params.get('prepay_id') || params.get('ref');
+      if (codeUrl) {
+        $('scan-input').value = codeUrl;
+        scan(codeUrl);
+      } else if (reference) openRef(reference);
+    })
+    .catch((e) => {
+      notice('scan-notice', `模拟器不可达 Simulator unreachable: ${e.message}`, 'error');
+    });
+})();
