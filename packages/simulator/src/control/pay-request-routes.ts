@@ -1,8 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type AppPayRequest, AppPayRequestVerifier } from '../engine/app-pay-request-verifier.js';
+import type { AppPayRequest } from '../engine/app-pay-request-checks.js';
+import { PayRequestError } from '../engine/pay-request-error.js';
 import {
   type PayRequest,
-  PayRequestError,
   PayRequestVerifier,
   type VerifiedPayRequest,
 } from '../engine/pay-request-verifier.js';
@@ -64,11 +64,7 @@ export type PayRequestDeps = Pick<SimContext, 'clock' | 'merchants' | 'trades' |
  */
 export async function payRequestRoutes(app: FastifyInstance, ctx: PayRequestDeps): Promise<void> {
   const verifier = new PayRequestVerifier(ctx);
-  const appVerifier = new AppPayRequestVerifier(ctx);
-  const verify = (input: ControlInput): VerifiedPayRequest => {
-    const request = readPayRequest(input);
-    return request.kind === 'app' ? appVerifier.verify(request) : verifier.verify(request);
-  };
+  const verify = (input: ControlInput): VerifiedPayRequest => verifier.verify(readPayRequest(input));
 
   app.setErrorHandler(replyPayRequestError);
   app.addHook('onSend', async (request, reply, payload) => {
@@ -124,7 +120,7 @@ export async function payRequestRoutes(app: FastifyInstance, ctx: PayRequestDeps
 }
 
 /** JSAPI / mini-program parameters, or (`kind: 'app'`) those an App hands to WeChat's SDK. */
-function readPayRequest(input: ControlInput): PayRequest | (AppPayRequest & { kind: 'app' }) {
+function readPayRequest(input: ControlInput): PayRequest | AppPayRequest {
   const kind = input.choice('kind', ['jsapi', 'miniprogram', 'app'] as const) ?? 'jsapi';
   if (kind === 'app') {
     const names = [

@@ -1,6 +1,13 @@
 import { isPaidTradeState, type V2SignType } from '@wechatpay-kit/sdk';
 import { rsaVerify, safeEqual, signedMessage, v2Sign } from '@wechatpay-kit/sdk/crypto';
+import {
+  APP_KIND_NAMES,
+  type AppPayRequest,
+  checkAppOrder,
+  readAppPayParams,
+} from './app-pay-request-checks.js';
 import type { MerchantRegistry } from './merchant-registry.js';
+import { PayRequestError } from './pay-request-error.js';
 import type { SimClock } from './sim-clock.js';
 import type { MerchantRecord, SimApp, TradeRecord } from './sim-records.js';
 import type { TradeEngine } from './trade-engine.js';
@@ -34,47 +41,19 @@ export interface VerifiedPayRequest {
   payerUserId: string;
 }
 
-export type PayRequestErrorCode =
-  | 'MISSING_PARAMETER'
-  | 'INVALID_PARAMETER'
-  | 'PREPAY_NOT_FOUND'
-  | 'PREPAY_EXPIRED'
-  | 'NOT_JSAPI_ORDER'
-  | 'NOT_APP_ORDER'
-  | 'PARTNER_MISMATCH'
-  | 'APPID_MISMATCH'
-  | 'SIGN_TYPE_MISMATCH'
-  | 'SIGN_ERROR'
-  | 'ORDER_PAID'
-  | 'ORDER_CLOSED'
-  | 'PAYER_UNKNOWN';
-
-/** A refusal of the pay sheet, worded as WeChat's client shows it (plus what to fix). */
-export class PayRequestError extends Error {
-  readonly code: PayRequestErrorCode;
-
-  constructor(code: PayRequestErrorCode, message: string) {
-    super(message);
-    this.name = 'PayRequestError';
-    this.code = code;
-  }
-}
-
 const REQUIRED = ['timeStamp', 'nonceStr', 'package', 'signType', 'paySign'] as const;
 const V2_SIGN_TYPES: readonly string[] = ['MD5', 'HMAC-SHA256'];
-export const APP_KIND_NAMES: Record<SimApp['kind'], string> = {
-  'official-account': '公众号',
-  'mini-program': '小程序',
-  app: 'App',
-};
 const PACKAGE = /^prepay_id=(\S+)$/;
 
 /**
- * What WeChat's client checks before it shows the pay sheet for JSAPI / mini-program pay: every
+ * What WeChat's client checks before it shows the pay sheet. JSAPI / mini-program pay: every
  * parameter present, the prepay known, alive and unpaid, the appid the one the order was placed
  * under, and `paySign` right for the order's API version — v2 `MD5`/`HMAC-SHA256` with the API key
  * over `appId, nonceStr, package, signType, timeStamp`; v3 `RSA` (SHA256withRSA) over
- * `appId\ntimeStamp\nnonceStr\npackage\n` checked with the merchant's API certificate.
+ * `appId\ntimeStamp\nnonceStr\npackage\n` checked with the merchant's API certificate. App pay
+ * ({@link checkAppOrder}): `sign` v2 over the six fields with the API key in the order's sign type,
+ * v3 SHA256withRSA over `appid\ntimestamp\nnoncestr\nprepayid\n`. One class for both, as one
+ * WeChat client does both: the prepay lookup, the signature checks and payability are shared.
  */
 export class PayRequestVerifier {
   readonly #trades: TradeEngine;
@@ -94,7 +73,8 @@ export class PayRequestVerifier {
     this.#clock = deps.clock;
   }
 
-  verify(request: PayRequest): VerifiedPayRequest {
+  verify(request: PayRequest | AppPayRequest): VerifiedPayRequest {
+    if (request.kind === 'app') return this.#verifyApp(request);
     const params = readParams(request);
     const { trade, merchant } = this.#prepayOf(params.package);
     const appId = request.appId ?? trade.appid;
@@ -104,12 +84,51 @@ export class PayRequestVerifier {
     return { trade, merchantName: merchant.name, payerUserId: this.#payerOf(trade) };
   }
 
+  #verifyApp(request: AppPayRequest): VerifiedPayRequest {
+    const params = readAppPayParams(request);
+    const { trade, merchant } = this.#prepay(params.prepayid, 'prepayid');
+    checkAppOrder(params, trade, merchant);
+    const { sign, ...signed } = params;
+    if (trade.apiVersion === 'v3') {
+      this.#checkRsa(
+        trade,
+        signedMessage(signed.appid, signed.timestamp, signed.noncestr, signed.prepayid),
+        sign,
+        '支付验证签名失败：sign 应为商户私钥对 "appid\\ntimestamp\\nnoncestr\\nprepayid\\n" 的 SHA256withRSA 签名',
+      );
+    } else {
+      const signType = trade.signType ?? 'MD5';
+      if (!safeEqual(v2Sign(signed, merchant.apiKey, signType), sign)) {
+        throw new PayRequestError(
+          'SIGN_ERROR',
+          `支付验证签名失败：sign 应为 API 密钥对 appid、noncestr、package、partnerid、prepayid、timestamp 的 ${signType} 签名`,
+        );
+      }
+    }
+    assertPayable(trade, this.#clock.now());
+    const payer = request.user ?? 'alice';
+    if (!this.#users.get(payer)) throw new PayRequestError('PAYER_UNKNOWN', `没有模拟用户 ${payer}`);
+    return { trade, merchantName: merchant.name, payerUserId: payer };
+  }
+
+  /** The order a prepay id names, and its merchant; `name` is the parameter as the client spells it. */
+  #prepay(prepayId: string, name: string): { trade: TradeRecord; merchant: MerchantRecord } {
+    const trade = this.#trades.lookup(prepayId);
+    const merchant = trade?.prepayId === prepayId ? this.#merchants.get(trade.mchid) : undefined;
+    if (!trade || !merchant) throw new PayRequestError('PREPAY_NOT_FOUND', `${name} 不存在：${prepayId}`);
+    return { trade, merchant };
+  }
+
+  #checkRsa(trade: TradeRecord, message: string, signature: string, refusal: string): void {
+    if (!rsaVerify(this.#merchants.keys(trade.mchid).merchantPublicKey, message, signature)) {
+      throw new PayRequestError('SIGN_ERROR', refusal);
+    }
+  }
+
   #prepayOf(pkg: string): { trade: TradeRecord; merchant: MerchantRecord } {
     const prepayId = PACKAGE.exec(pkg)?.[1];
     if (!prepayId) throw new PayRequestError('INVALID_PARAMETER', 'package 格式错误：应为 prepay_id=…');
-    const trade = this.#trades.lookup(prepayId);
-    const merchant = trade?.prepayId === prepayId ? this.#merchants.get(trade.mchid) : undefined;
-    if (!trade || !merchant) throw new PayRequestError('PREPAY_NOT_FOUND', `prepay_id 不存在：${prepayId}`);
+    const { trade, merchant } = this.#prepay(prepayId, 'prepay_id');
     if (trade.tradeType !== 'JSAPI') {
       throw new PayRequestError(
         'NOT_JSAPI_ORDER',
@@ -141,13 +160,12 @@ export class PayRequestVerifier {
           `签名类型错误：API v3 下单的订单 signType 必须是 RSA，收到 ${signed.signType}`,
         );
       }
-      const message = signedMessage(signed.appId, signed.timeStamp, signed.nonceStr, signed.package);
-      if (!rsaVerify(this.#merchants.keys(trade.mchid).merchantPublicKey, message, paySign)) {
-        throw new PayRequestError(
-          'SIGN_ERROR',
-          '支付验证签名失败：paySign 应为商户私钥对 "appId\\ntimeStamp\\nnonceStr\\npackage\\n" 的 SHA256withRSA 签名',
-        );
-      }
+      this.#checkRsa(
+        trade,
+        signedMessage(signed.appId, signed.timeStamp, signed.nonceStr, signed.package),
+        paySign,
+        '支付验证签名失败：paySign 应为商户私钥对 "appId\\ntimeStamp\\nnonceStr\\npackage\\n" 的 SHA256withRSA 签名',
+      );
       return;
     }
     if (!V2_SIGN_TYPES.includes(signed.signType)) {
