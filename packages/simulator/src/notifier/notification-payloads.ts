@@ -9,10 +9,11 @@ import type { MerchantRegistry } from '../engine/merchant-registry.js';
 import type { SimClock } from '../engine/sim-clock.js';
 import type { RefundRecord, RefundStatus, TradeRecord } from '../engine/sim-records.js';
 import type { TradeEngine } from '../engine/trade-engine.js';
+import { V2_REFUND_STATUS } from '../wire/v2-refund-status.js';
 import { v3RefundNotificationView } from '../wire/v3-refund-notification-view.js';
 import { REFUND_RECEIVED_ACCOUNT } from '../wire/v3-refund-view.js';
 import { v3TransactionView } from '../wire/v3-transaction-view.js';
-import type { NotificationKind, NotificationRecord } from './notification-log.js';
+import type { NotificationRecord } from './notification-log.js';
 
 /** What building a callback reads: merchants' keys, the order a refund belongs to, the simulated time. */
 export interface PayloadDeps {
@@ -21,20 +22,20 @@ export interface PayloadDeps {
   trades: TradeEngine;
 }
 
-/** A notification ready to be logged and sent. */
-export interface NotificationDraft {
-  id: string;
-  kind: NotificationKind;
-  apiVersion: TradeRecord['apiVersion'];
-  event: V3NotificationEventType;
-  mchid: string;
-  outTradeNo: string;
-  outRefundNo?: string;
-  transactionId?: string;
-  url: string;
-  body: string;
-  headers: Record<string, string>;
-}
+/** A notification ready to be logged and sent: the log's record before any delivery. */
+export type NotificationDraft = Pick<
+  NotificationRecord,
+  | 'id'
+  | 'kind'
+  | 'apiVersion'
+  | 'mchid'
+  | 'outTradeNo'
+  | 'outRefundNo'
+  | 'transactionId'
+  | 'url'
+  | 'body'
+  | 'headers'
+> & { event: V3NotificationEventType };
 
 /** What WeChat's callback requests carry besides the body's own headers (as seen in captured traffic). */
 const WECHAT_HEADERS = { 'User-Agent': 'Mozilla/4.0', Accept: '*/*', Pragma: 'no-cache' };
@@ -44,11 +45,6 @@ const REFUND_EVENTS: Record<Exclude<RefundStatus, 'PROCESSING'>, V3NotificationE
   SUCCESS: 'REFUND.SUCCESS',
   ABNORMAL: 'REFUND.ABNORMAL',
   CLOSED: 'REFUND.CLOSED',
-};
-const V2_REFUND_STATUS: Record<Exclude<RefundStatus, 'PROCESSING'>, string> = {
-  SUCCESS: 'SUCCESS',
-  ABNORMAL: 'CHANGE',
-  CLOSED: 'REFUNDCLOSE',
 };
 /** A first send may reuse the signature made with the body when it is no older than this. */
 const FRESH_SIGNATURE_S = 60;

@@ -2,22 +2,16 @@ import { TLSSocket } from 'node:tls';
 import type { V2Fields } from '@wechatpay-kit/sdk';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { beijingDateTime } from '../../engine/bill-format.js';
-import type { RefundRecord, RefundStatus } from '../../engine/sim-records.js';
+import type { RefundRecord } from '../../engine/sim-records.js';
 import type { TradeRef } from '../../engine/trade-engine.js';
 import type { SimContext } from '../../sim-context.js';
+import { V2_REFUND_STATUS } from '../../wire/v2-refund-status.js';
 import { fen, oneOf, optional, outRefundNo, outTradeNo, required } from './v2-field-rules.js';
 import type { V2Call, V2Handler } from './v2-gateway.js';
 import { V2_REFUND_FEE_MISMATCH, V2HttpRefusal, V2ResultFailure, V2ReturnFailure } from './v2-replies.js';
 
 /** refundquery lists at most this many refunds per page (`offset` pages on). */
 const REFUNDS_PER_PAGE = 10;
-
-const V2_REFUND_STATUS: Record<RefundStatus, string> = {
-  PROCESSING: 'PROCESSING',
-  SUCCESS: 'SUCCESS',
-  ABNORMAL: 'CHANGE',
-  CLOSED: 'REFUNDCLOSE',
-};
 
 /** Refunds read the trades and create or find refunds. */
 export type V2RefundDeps = Pick<SimContext, 'refunds' | 'trades'>;

@@ -20,8 +20,8 @@ const READY_HOUR = 10;
 const MAX_AGE_DAYS = 92;
 const DAY_MS = 24 * 3600_000;
 const BEIJING_MS = 8 * 3600_000;
-const TRADE_BILL_TYPES = new Set<TradeBillType>(['ALL', 'SUCCESS', 'REFUND']);
-const ACCOUNT_TYPES = new Set(['BASIC', 'OPERATION', 'FEES']);
+const TRADE_BILL_TYPES: readonly TradeBillType[] = ['ALL', 'SUCCESS', 'REFUND'];
+const ACCOUNT_TYPES = ['BASIC', 'OPERATION', 'FEES'] as const;
 
 interface PreparedBill {
   mchid: string;
@@ -65,15 +65,7 @@ export function v3BillRoutes(endpoints: V3Endpoints, ctx: V3BillDeps): void {
 
   endpoints.get('/v3/bill/tradebill', { api: 'v3.bills' }, (call) => {
     const date = readBillDate(call, ctx.clock.now());
-    const type = (call.query('bill_type') ?? 'ALL') as TradeBillType;
-    if (!TRADE_BILL_TYPES.has(type)) {
-      throw V3Error.param(
-        'bill_type',
-        `bill_type must be ALL, SUCCESS or REFUND, got ${type}`,
-        'query',
-        type,
-      );
-    }
+    const type = readQueryChoice(call, 'bill_type', TRADE_BILL_TYPES);
     const mchid = call.caller.mchid;
     const input = { trades: ctx.trades.list({ mchid }), refunds: ctx.refunds.list(mchid), date, type, mchid };
     if (tradeBillIsEmpty(input))
@@ -83,15 +75,7 @@ export function v3BillRoutes(endpoints: V3Endpoints, ctx: V3BillDeps): void {
 
   endpoints.get('/v3/bill/fundflowbill', { api: 'v3.bills' }, (call) => {
     const date = readBillDate(call, ctx.clock.now());
-    const account = call.query('account_type') ?? 'BASIC';
-    if (!ACCOUNT_TYPES.has(account)) {
-      throw V3Error.param(
-        'account_type',
-        `account_type must be BASIC, OPERATION or FEES, got ${account}`,
-        'query',
-        account,
-      );
-    }
+    const account = readQueryChoice(call, 'account_type', ACCOUNT_TYPES);
     const mchid = call.caller.mchid;
     const input = { trades: ctx.trades.list({ mchid }), refunds: ctx.refunds.list(mchid), date, mchid };
     if (account !== 'BASIC' || fundFlowBillIsEmpty(input)) {
@@ -136,6 +120,16 @@ function calledBaseUrl(call: V3Call, ctx: V3BillDeps): string {
 }
 
 /** `bill_date` must be a real day, within three months, whose bill has been generated. */
+/** A query parameter that must be one of `allowed`; absent, the first of them (WeChat's default). */
+function readQueryChoice<T extends string>(call: V3Call, name: string, allowed: readonly T[]): T {
+  const value = call.query(name) ?? allowed[0]!;
+  if (!(allowed as readonly string[]).includes(value)) {
+    const choices = `${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}`;
+    throw V3Error.param(name, `${name} must be ${choices}, got ${value}`, 'query', value);
+  }
+  return value as T;
+}
+
 function readBillDate(call: V3Call, now: number): string {
   const date = call.query('bill_date');
   const match = date ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(date) : null;
