@@ -3,6 +3,7 @@ import type { ApiVersion } from '../../domain/order.js';
 import type { Refund, RefundHistoryEntry, RefundState } from '../../domain/refund.js';
 import type { NewRefund, RefundTransitionRequest } from '../../domain/refund-ports.js';
 import type { RefundHistoryTable, RefundsTable } from './database-schema.js';
+import { historyRowMapper } from './history-row-mapper.js';
 import { toDate, toMillis, toNullableDate, toNullableMillis } from './row-mapper.js';
 
 /** Rows ↔ refunds, stored like orders: epoch ms, integer fen. */
@@ -47,24 +48,10 @@ export const refundRowMapper = {
   },
 
   toHistoryEntry(row: Selectable<RefundHistoryTable>): RefundHistoryEntry {
-    return {
-      refundNo: row.refund_no,
-      fromState: row.from_state as RefundState | null,
-      toState: row.to_state as RefundState,
-      reason: row.reason,
-      source: row.source,
-      at: toDate(row.at),
-    };
+    return { refundNo: row.refund_no, ...historyRowMapper.toFields<RefundState>(row) };
   },
 
   fromHistoryEntry(entry: RefundHistoryEntry): Insertable<RefundHistoryTable> {
-    return {
-      refund_no: entry.refundNo,
-      from_state: entry.fromState,
-      to_state: entry.toState,
-      reason: entry.reason,
-      source: entry.source,
-      at: toMillis(entry.at),
-    };
+    return { refund_no: entry.refundNo, ...historyRowMapper.fromFields(entry) };
   },
 };

@@ -15,6 +15,8 @@ import type {
   OrdersTable,
   ProductsTable,
 } from './database-schema.js';
+import { historyRowMapper } from './history-row-mapper.js';
+import { toDate, toMillis, toNullableDate, toNullableMillis } from './instant-columns.js';
 
 /**
  * Every conversion between rows and domain objects lives here: epoch ms ↔ Date, 0/1 ↔ boolean,
@@ -104,25 +106,11 @@ export const rowMapper = {
   },
 
   toHistoryEntry(row: Selectable<OrderHistoryTable>): OrderHistoryEntry {
-    return {
-      orderNo: row.order_no,
-      fromState: row.from_state as OrderState | null,
-      toState: row.to_state as OrderState,
-      reason: row.reason,
-      source: row.source,
-      at: toDate(row.at),
-    };
+    return { orderNo: row.order_no, ...historyRowMapper.toFields<OrderState>(row) };
   },
 
   fromHistoryEntry(entry: OrderHistoryEntry): Insertable<OrderHistoryTable> {
-    return {
-      order_no: entry.orderNo,
-      from_state: entry.fromState,
-      to_state: entry.toState,
-      reason: entry.reason,
-      source: entry.source,
-      at: toMillis(entry.at),
-    };
+    return { order_no: entry.orderNo, ...historyRowMapper.fromFields(entry) };
   },
 
   toNotification(row: Selectable<NotificationsReceivedTable>): ReceivedNotification {
@@ -163,21 +151,4 @@ function storableText(text: string): string {
   return text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;
 }
 
-/** Epoch ms of a Date, refusing an invalid one rather than storing NaN or NULL. */
-export function toMillis(date: Date): number {
-  const ms = date.getTime();
-  if (!Number.isFinite(ms)) throw new RangeError('invalid date');
-  return ms;
-}
-
-export function toNullableMillis(date: Date | null): number | null {
-  return date === null ? null : toMillis(date);
-}
-
-export function toDate(ms: number | string): Date {
-  return new Date(Number(ms));
-}
-
-export function toNullableDate(ms: number | string | null): Date | null {
-  return ms === null ? null : toDate(ms);
-}
+export { toDate, toMillis, toNullableDate, toNullableMillis } from './instant-columns.js';
