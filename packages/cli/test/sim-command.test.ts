@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { V3Client } from '@wechatpay-kit/sdk';
+import { V2Client, V3Client } from '@wechatpay-kit/sdk';
 import type { SimMerchantConfig } from '@wechatpay-kit/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './support/run-cli.js';
@@ -35,19 +35,9 @@ describe('wxpay sim (a real simulator process) and wxpay sim pay', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'wxpay-sim-cli-'));
     sim = await startSimProcess(['--port', '0', '--data-dir', dataDir]);
     merchant = JSON.parse(readFileSync(join(dataDir, 'merchant', 'merchant.json'), 'utf8'));
-    client = new V3Client({
-      mchid: merchant.mchid,
-      serialNo: merchant.serialNo,
-      privateKey: merchant.privateKeyPem,
-      apiV3Key: merchant.apiV3Key,
-      baseUrl: sim.url,
-      retry: false,
-      verification: {
-        mode: 'public-key',
-        publicKeyId: merchant.publicKeyId,
-        publicKey: merchant.publicKeyPem,
-      },
-    });
+    // The exported options are the SDK's own: passed through unchanged.
+    const options = JSON.parse(readFileSync(join(dataDir, 'merchant', 'v3-client-options.json'), 'utf8'));
+    client = new V3Client({ ...options, retry: false });
   });
   afterAll(async () => {
     await client?.close();
@@ -62,7 +52,29 @@ describe('wxpay sim (a real simulator process) and wxpay sim pay', () => {
     expect(out).toContain(`${sim.url}/_sim/phone`);
     expect(out).toContain(`${sim.url}/_sim/console`);
     expect(out).toContain(join('merchant', 'merchant.json'));
+    expect(out).toContain(join('merchant', 'v3-client-options.json'));
+    expect(out).toContain(join('merchant', 'service.env'));
     expect(merchant.baseUrl).toBe(sim.url);
+  });
+
+  it('exports V2Client options that work as they are', async () => {
+    const options = JSON.parse(readFileSync(join(dataDir, 'merchant', 'v2-client-options.json'), 'utf8'));
+    expect(options).toMatchObject({ appid: merchant.appid, mchid: merchant.mchid, baseUrl: sim.url });
+    const v2 = new V2Client(options);
+    try {
+      const answer = await v2.unifiedOrder({
+        body: 'CLI v2',
+        out_trade_no: `CLIV2${Date.now().toString(36)}`,
+        total_fee: 1,
+        spbill_create_ip: '127.0.0.1',
+        notify_url: 'http://127.0.0.1:9/notify',
+        trade_type: 'NATIVE',
+        product_id: 'p1',
+      });
+      expect(answer.code_url).toMatch(/^weixin:\/\//);
+    } finally {
+      await v2.close();
+    }
   });
 
   it('pays an order by out_trade_no as alice; the SDK then sees it paid', async () => {

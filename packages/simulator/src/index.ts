@@ -16,4 +16,11 @@ export {
 export type { ApiFaultRule, NotifyFaults } from './engine/fault-injector.js';
 export type { MerchantCredentials, NewMerchant } from './engine/merchant-registry.js';
 export type { SimMerchantConfig } from './merchant-config.js';
+export {
+  MERCHANT_EXPORT_FILES,
+  MERCHANT_KEY_FILES,
+  type MerchantClientOptions,
+  merchantClientOptions,
+  merchantServiceEnv,
+} from './merchant-exports.js';
 export { type RunningSimulator, type SimulatorOptions, startSimulator } from './simulator-server.js';

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { FaultInjector } from './engine/fault-injector.js';
 import { type IssueCredentials, MerchantRegistry, type NewMerchant } from './engine/merchant-registry.js';
@@ -13,6 +13,12 @@ import { TaskScheduler } from './engine/task-scheduler.js';
 import { TradeEngine } from './engine/trade-engine.js';
 import { UserDirectory } from './engine/user-directory.js';
 import { merchantConfig, type SimMerchantConfig } from './merchant-config.js';
+import {
+  MERCHANT_EXPORT_FILES,
+  MERCHANT_KEY_FILES,
+  merchantClientOptions,
+  merchantServiceEnv,
+} from './merchant-exports.js';
 import { NotificationDispatcher } from './notifier/notification-dispatcher.js';
 import { LocalCa } from './pki/local-ca.js';
 import { generateMerchantCredentials } from './pki/merchant-credentials.js';
@@ -155,14 +161,25 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   };
 }
 
-/** Writes the demo merchant's settings and keys where a developer (or `npm start`) finds them. */
+/**
+ * Writes the demo merchant's settings and keys where a developer (or `npm start`) finds them:
+ * `merchant.json`, the key files, the SDK clients' options and the payment service's environment.
+ */
 function exportMerchant(dataDir: string, record: MerchantRecord, config: SimMerchantConfig): void {
   const dir = join(dataDir, 'merchant');
   mkdirSync(dir, { recursive: true });
   const write = (name: string, text: string) => writeFileSync(join(dir, name), text, { mode: 0o600 });
-  write('merchant.json', `${JSON.stringify(config, null, 2)}\n`);
-  write('apiclient_key.pem', record.merchantPrivateKeyPem);
-  write('apiclient_cert.pem', record.merchantCertificatePem);
-  write('pub_key.pem', record.publicKeyPem);
-  write('platform_cert.pem', record.platformCertificatePem);
+  const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+  write('merchant.json', json(config));
+  write(MERCHANT_KEY_FILES.privateKey, record.merchantPrivateKeyPem);
+  write(MERCHANT_KEY_FILES.certificate, record.merchantCertificatePem);
+  write(MERCHANT_KEY_FILES.publicKey, record.publicKeyPem);
+  write(MERCHANT_KEY_FILES.platformCertificate, record.platformCertificatePem);
+  const options = merchantClientOptions(config);
+  write(MERCHANT_EXPORT_FILES.v3Options, json(options.v3));
+  write(MERCHANT_EXPORT_FILES.v2Options, json(options.v2));
+  write(
+    MERCHANT_EXPORT_FILES.serviceEnv,
+    merchantServiceEnv(config, (name) => resolve(dir, name)),
+  );
 }

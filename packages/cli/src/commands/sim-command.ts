@@ -23,7 +23,9 @@ export const simCommand: Command = {
 
 wxpay sim runs the offline WeChat Pay (API v2 + v3) and WeChat platform simulator until Ctrl+C. It
 prints its URL, the phone page (pay by hand) and the console, and exports the demo merchant's
-settings and keys to DIR/merchant/merchant.json.
+settings and keys to DIR/merchant/: merchant.json, the key files, v3-client-options.json and
+v2-client-options.json (V3Client / V2Client options, to pass through unchanged) and service.env
+(the payment service's variables).
 
   --port N        default $SIM_PORT, else 3100; 0 picks a free port (the URL printed is the real one)
   --https         serve HTTPS with a certificate from a local CA kept in DIR; trust it with

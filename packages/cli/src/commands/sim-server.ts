@@ -35,7 +35,7 @@ export async function runSimServer(args: string[], io: CliIo): Promise<number> {
   const notifyFaults = parseNotifyFaults(values['notify-faults']);
 
   // Loaded here, not at the top: the signing tools must not pay for starting a web server.
-  const { startSimulator } = await import('@wechatpay-kit/simulator');
+  const { startSimulator, MERCHANT_EXPORT_FILES } = await import('@wechatpay-kit/simulator');
   const sim = await startSimulator({ port, host, dataDir, https: values.https ?? false, publicUrl });
   sim.ctx.faults.setApiFaults(apiFaults);
   sim.ctx.faults.setNotifyFaults(notifyFaults);
@@ -48,10 +48,20 @@ export async function runSimServer(args: string[], io: CliIo): Promise<number> {
   writeLine(io.stdout, `WeChat Pay simulator listening on ${sim.url}`);
   writeLine(io.stdout, `  phone page  ${shown}/_sim/phone`);
   writeLine(io.stdout, `  console     ${shown}/_sim/console`);
+  const exported = (name: string) => where(join(dataDir, 'merchant', name));
   writeLine(
     io.stdout,
-    `  merchant    ${sim.merchant.mchid}, config exported to ${where(join(dataDir, 'merchant', 'merchant.json'))}`,
+    `  merchant    ${sim.merchant.mchid}, config exported to ${exported('merchant.json')}`,
   );
+  writeLine(
+    io.stdout,
+    `  SDK options ${exported(MERCHANT_EXPORT_FILES.v3Options)}, ${exported(MERCHANT_EXPORT_FILES.v2Options)}`,
+  );
+  writeLine(
+    io.stdout,
+    `              new V3Client(JSON.parse(readFileSync('${exported(MERCHANT_EXPORT_FILES.v3Options)}', 'utf8')))`,
+  );
+  writeLine(io.stdout, `  service env ${exported(MERCHANT_EXPORT_FILES.serviceEnv)}`);
   writeLine(io.stdout, `  data        ${where(dataDir)}`);
   if (apiFaults.length > 0 || Object.keys(notifyFaults).length > 0) {
     writeLine(io.stdout, `  faults      ${JSON.stringify({ api: apiFaults, notify: notifyFaults })}`);

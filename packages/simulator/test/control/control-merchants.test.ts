@@ -1,7 +1,12 @@
-import { WechatPaySignatureError } from '@wechatpay-kit/sdk';
+import { V3Client, WechatPaySignatureError } from '@wechatpay-kit/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtures } from '../../../sdk/test/support/fixtures.js';
-import { type RunningSimulator, type SimMerchantConfig, startSimulator } from '../../src/index.js';
+import {
+  merchantClientOptions,
+  type RunningSimulator,
+  type SimMerchantConfig,
+  startSimulator,
+} from '../../src/index.js';
 import { type ControlCall, controlClient } from './support/control-client.js';
 import { outTradeNo, v3ClientFor } from './support/merchant-kit.js';
 
@@ -81,6 +86,27 @@ describe('control API: health, merchants, users', () => {
       expect(code_url).toMatch(/^weixin:\/\/wxpay\/bizpayurl\?pr=/);
     } finally {
       await client.close();
+    }
+  });
+
+  it('exports SDK client options that work as they are, for either signing mode', async () => {
+    for (const v3SigningMode of ['certificates', 'public-key'] as const) {
+      const created = await call<SimMerchantConfig>('POST', '/merchants', { v3SigningMode });
+      const options = merchantClientOptions(created.body);
+      expect(options.v3.verification?.mode).toBe(v3SigningMode);
+      const client = new V3Client({ ...options.v3, retry: false });
+      try {
+        const { code_url } = await client.transactions.native({
+          appid: created.body.appid,
+          description: `exported ${v3SigningMode}`,
+          out_trade_no: outTradeNo(),
+          notify_url: 'http://127.0.0.1:9/notify',
+          amount: { total: 1 },
+        });
+        expect(code_url).toMatch(/^weixin:\/\//);
+      } finally {
+        await client.close();
+      }
     }
   });
 
