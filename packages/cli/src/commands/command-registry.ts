@@ -4,12 +4,14 @@ import { jssdkSignCommand } from './jssdk-sign-command.js';
 import { signCommand } from './sign-command.js';
 import { simCommand } from './sim-command.js';
 import { startCommand } from './start-command.js';
+import { triggerCommand } from './trigger-command.js';
 import { verifyCommand } from './verify-command.js';
 
 /** Every `wxpay` command, in the order `wxpay help` lists them. */
 export const commands: readonly Command[] = [
   startCommand,
   simCommand,
+  triggerCommand,
   signCommand,
   verifyCommand,
   jssdkSignCommand,

@@ -1,5 +1,6 @@
 import { expectPositionals, parseCommandArgs } from '../arg-parser.js';
 import { type CliIo, ExitCode, UsageError, writeLine } from '../command.js';
+import { firstDelivery, printDelivery } from './notification-watch.js';
 import { callControlApi, simulatorUrl } from './sim-control-client.js';
 
 /** The part of the control API's order detail this command prints. */
@@ -13,13 +14,16 @@ interface OrderDetail {
     stateDesc: string;
     transactionId?: string;
     payerUser?: string;
+    notifyUrl?: string;
   };
 }
 
 /**
  * `wxpay sim pay <ref>`: what a person does with the phone page, from a script — pay (or, with
  * `--fail`, make the bank decline) an order found by `code_url`, `out_trade_no`, `prepay_id` or
- * `transaction_id`. The last line is the new trade state, followed by the transaction id once paid.
+ * `transaction_id`. Once paid, it waits for the merchant's answer to the payment notification and
+ * prints whether WeChat would count it as an ACK; the last line is the new trade state, followed by
+ * the transaction id once paid.
  */
 export async function runSimPay(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
@@ -59,6 +63,11 @@ export async function runSimPay(args: string[], io: CliIo): Promise<number> {
     io.stdout,
     order.payerUser ? `${order.stateDesc}, paid by simulated user ${order.payerUser}` : order.stateDesc,
   );
+  if (order.state === 'SUCCESS' && order.notifyUrl) {
+    // What the merchant answered WeChat's callback, so a script sees whether its handler ACKed.
+    const query = { mchid: order.mchid, outTradeNo: order.outTradeNo, kind: 'payment' as const };
+    printDelivery(io, await firstDelivery(baseUrl, query));
+  }
   writeLine(io.stdout, order.transactionId ? `${order.state} ${order.transactionId}` : order.state);
   return ExitCode.ok;
 }

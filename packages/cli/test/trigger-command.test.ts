@@ -1,0 +1,143 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseV2PaymentNotification, V3Client, type V3Notification } from '@wechatpay-kit/sdk';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from './support/run-cli.js';
+import { type SimProcess, startSimProcess } from './support/sim-process.js';
+
+/** What the developer's handler saw: only notifications that verified, by the SDK. */
+interface Received {
+  path: string;
+  v3?: V3Notification;
+  v2OutTradeNo?: string;
+  v2TotalFee?: number;
+}
+
+describe('wxpay trigger: a genuine notification to your own handler', () => {
+  let dataDir: string;
+  let sim: SimProcess;
+  let v3: V3Client;
+  let apiKey: string;
+  let handler: Server;
+  let handlerUrl: string;
+  let answer500 = false;
+  const received: Received[] = [];
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'wxpay-trigger-'));
+    sim = await startSimProcess(['--port', '0', '--data-dir', dataDir]);
+    const merchantDir = join(dataDir, 'merchant');
+    v3 = new V3Client(JSON.parse(readFileSync(join(merchantDir, 'v3-client-options.json'), 'utf8')));
+    apiKey = JSON.parse(readFileSync(join(merchantDir, 'v2-client-options.json'), 'utf8')).apiKey;
+    handler = createServer(async (request, response) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of request) chunks.push(chunk as Buffer);
+      const body = Buffer.concat(chunks);
+      try {
+        if (request.url === '/v2') {
+          const n = parseV2PaymentNotification(body, apiKey);
+          received.push({ path: '/v2', v2OutTradeNo: n.out_trade_no, v2TotalFee: n.total_fee });
+          response.writeHead(200, { 'content-type': 'text/xml' });
+          response.end('<xml><return_code><![CDATA[SUCCESS]]></return_code></xml>');
+          return;
+        }
+        received.push({ path: request.url ?? '', v3: await v3.notifications.parse(request.headers, body) });
+        if (answer500) {
+          response.writeHead(500, { 'content-type': 'application/json' });
+          response.end('{"code":"FAIL","message":"database down"}');
+        } else {
+          response.writeHead(204).end();
+        }
+      } catch {
+        response.writeHead(400, { 'content-type': 'application/json' });
+        response.end('{"code":"FAIL","message":"not verified"}');
+      }
+    });
+    await new Promise<void>((listening) => handler.listen(0, '127.0.0.1', listening));
+    handlerUrl = `http://127.0.0.1:${(handler.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((closed) => handler?.close(closed));
+    await v3?.close();
+    await sim?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    received.length = 0;
+    answer500 = false;
+  });
+  const trigger = (args: string[]) => runCli(['trigger', ...args], { env: { SIM_URL: sim.url } });
+
+  it('payment.success: a verified TRANSACTION.SUCCESS for the order asked for, and the ACK', async () => {
+    const run = await trigger([
+      'payment.success',
+      '--to',
+      `${handlerUrl}/v3`,
+      '--out-trade-no',
+      'TRIGGER0001',
+      '--amount',
+      '990',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('TRANSACTION.SUCCESS');
+    expect(run.stdout).toContain('HTTP 204');
+    expect(run.lastLine).toMatch(/^ACK/);
+    expect(received).toHaveLength(1);
+    const n = received[0]!.v3!;
+    expect(n.event_type).toBe('TRANSACTION.SUCCESS');
+    if (n.event_type !== 'TRANSACTION.SUCCESS') return;
+    expect(n.resource).toMatchObject({
+      out_trade_no: 'TRIGGER0001',
+      trade_state: 'SUCCESS',
+      amount: { total: 990 },
+    });
+  });
+
+  it('payment.success.v2: the v2 XML, signed with the API key', async () => {
+    const run = await trigger(['payment.success.v2', '--to', `${handlerUrl}/v2`, '--amount', '5']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(received).toEqual([{ path: '/v2', v2OutTradeNo: expect.stringMatching(/^TRIG/), v2TotalFee: 5 }]);
+  });
+
+  it('refund.abnormal: only the refund notification reaches the handler', async () => {
+    const run = await trigger(['refund.abnormal', '--to', `${handlerUrl}/v3`, '--amount', '300']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('REFUND.ABNORMAL');
+    expect(received.map((r) => r.v3?.event_type)).toEqual(['REFUND.ABNORMAL']);
+    const n = received[0]!.v3!;
+    if (n.event_type === 'TRANSACTION.SUCCESS') throw new Error('a payment reached the handler');
+    expect(n.resource).toMatchObject({ refund_status: 'ABNORMAL', amount: { refund: 300, total: 300 } });
+  });
+
+  it('a handler that fails: exit 1, WeChat would resend', async () => {
+    answer500 = true;
+    const run = await trigger(['refund.success', '--to', `${handlerUrl}/v3`]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('HTTP 500');
+    expect(run.stdout).toContain('database down');
+    expect(run.lastLine).toMatch(/^not ACK/);
+  });
+
+  it('refuses a bad command line before touching the simulator', async () => {
+    expect((await trigger(['payment.failed', '--to', handlerUrl])).code).toBe(2);
+    expect((await trigger(['payment.success'])).code).toBe(2);
+    expect((await trigger(['payment.success', '--to', handlerUrl, '--amount', '9.9'])).code).toBe(2);
+  });
+
+  it('wxpay sim pay reports the merchant’s acknowledgement before the final state line', async () => {
+    const { code_url } = await v3.transactions.native({
+      appid: JSON.parse(readFileSync(join(dataDir, 'merchant', 'merchant.json'), 'utf8')).appid,
+      description: 'sim pay ACK',
+      out_trade_no: `SIMPAYACK${Date.now().toString(36)}`,
+      notify_url: `${handlerUrl}/v3`,
+      amount: { total: 1 },
+    });
+    const run = await runCli(['sim', 'pay', code_url!], { env: { SIM_URL: sim.url } });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('ACK: WeChat would count it as received');
+    expect(run.lastLine).toMatch(/^SUCCESS \d+/);
+  });
+});
