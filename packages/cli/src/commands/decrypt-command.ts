@@ -51,7 +51,9 @@ authentication: exit status 1.`,
     if (values.nonce === undefined) {
       const source = positionals[0];
       if (source !== undefined && source !== '-' && BASE64.test(source) && !existsSync(source)) {
-        throw new UsageError('missing --nonce for this CIPHERTEXT (or give a whole notification body: FILE or -)');
+        throw new UsageError(
+          'missing --nonce for this CIPHERTEXT (or give a whole notification body: FILE or -)',
+        );
       }
       const envelope = resourceOf((await readInput(positionals[0], io)).toString('utf8'), values.aad);
       writeLine(io.stdout, readable(aesGcmDecrypt(key, envelope).toString('utf8')));

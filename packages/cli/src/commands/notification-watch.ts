@@ -10,7 +10,7 @@ export interface DeliveryReport {
   acked: boolean;
 }
 
-interface NotificationSummary {
+export interface NotificationSummary {
   id: string;
   event: string;
   url: string;
@@ -62,7 +62,7 @@ export async function firstDelivery(
 /** Prints one delivery the way WeChat judges it: the handler's answer, then ACK or not and why. */
 export function printDelivery(
   io: CliIo,
-  delivery: NotificationSummary & { lastAttempt: DeliveryReport },
+  delivery: Pick<NotificationSummary, 'event' | 'url'> & { lastAttempt: DeliveryReport },
 ): void {
   const { lastAttempt: attempt } = delivery;
   const status = attempt.httpStatus === undefined ? 'no HTTP answer' : `HTTP ${attempt.httpStatus}`;

@@ -22,7 +22,9 @@ export async function runSimServer(args: string[], io: CliIo): Promise<number> {
     'notify-faults': { type: 'string' },
   });
   if (positionals.length > 0)
-    throw new UsageError(`unknown sim subcommand "${positionals[0]}" (did you mean "sim pay"?)`);
+    throw new UsageError(
+      `unknown sim subcommand "${positionals[0]}" (sim pay, miniprogram, logs, clock, resend, refund-settle)`,
+    );
   const port = parsePort(values.port ?? io.env.SIM_PORT, values.port === undefined ? 'SIM_PORT' : '--port');
   const host = values.host ?? '127.0.0.1';
   const dataDir = resolve(values['data-dir'] ?? join(io.env.DATA_DIR || 'data', 'simulator'));

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -5,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseV2PaymentNotification, V3Client, type V3Notification } from '@wechatpay-kit/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from './support/run-cli.js';
+import { CLI_PATH, runCli } from './support/run-cli.js';
 import { type SimProcess, startSimProcess } from './support/sim-process.js';
 
 /** What the developer's handler saw: only notifications that verified, by the SDK. */
@@ -16,7 +17,7 @@ interface Received {
   v2TotalFee?: number;
 }
 
-describe('wxpay trigger: a genuine notification to your own handler', () => {
+describe('wxpay trigger and the simulator notification tools, against your own handler', () => {
   let dataDir: string;
   let sim: SimProcess;
   let v3: V3Client;
@@ -139,5 +140,92 @@ describe('wxpay trigger: a genuine notification to your own handler', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('ACK: WeChat would count it as received');
     expect(run.lastLine).toMatch(/^SUCCESS \d+/);
+  });
+  const sim_ = (args: string[]) => runCli(['sim', ...args], { env: { SIM_URL: sim.url } });
+
+  it('sim logs: one line per attempt with the event, order, URL, status and verdict', async () => {
+    await trigger(['payment.success', '--to', `${handlerUrl}/v3`, '--out-trade-no', 'LOGS000001']);
+    const run = await sim_(['logs']);
+    expect(run.code, run.stderr).toBe(0);
+    const line = run.stdout.split('\n').find((l) => l.includes('LOGS000001'));
+    expect(line).toMatch(
+      /^\d{4}-\d\d-\d\dT\S+Z {2}TRANSACTION\.SUCCESS {2}LOGS000001 {2}→ http:\S+\/v3 {2}HTTP 204 {2}ACK$/,
+    );
+  });
+
+  it('sim logs --follow prints new attempts as they happen, until Ctrl+C', async () => {
+    const child = spawn(process.execPath, [CLI_PATH, 'sim', 'logs', '--follow', '--limit', '5'], {
+      env: { ...process.env, SIM_URL: sim.url },
+    });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+    });
+    const exited = new Promise<number | null>((done) => child.on('exit', done));
+    try {
+      await new Promise((started) => setTimeout(started, 700));
+      await trigger(['payment.success', '--to', `${handlerUrl}/v3`, '--out-trade-no', 'FOLLOW00001']);
+      const deadline = Date.now() + 8000;
+      while (!out.includes('FOLLOW00001') && Date.now() < deadline)
+        await new Promise((t) => setTimeout(t, 100));
+      expect(out).toContain('FOLLOW00001');
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await exited).toBe(0);
+  });
+
+  it('sim resend sends a notification again and prints the answer', async () => {
+    await trigger(['payment.success', '--to', `${handlerUrl}/v3`, '--out-trade-no', 'RESEND00001']);
+    const list = (await (await fetch(`${sim.url}/_sim/notifications?outTradeNo=RESEND00001`)).json()) as {
+      id: string;
+    }[];
+    received.length = 0;
+    const run = await sim_(['resend', list[0]!.id]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.lastLine).toMatch(/^ACK/);
+    const again = received.filter((r) => JSON.stringify(r.v3).includes('RESEND00001'));
+    expect(again.map((r) => r.v3?.event_type)).toEqual(['TRANSACTION.SUCCESS']);
+  });
+
+  it('sim clock shows and moves the business clock', async () => {
+    const offsetOf = (text: string) => Number(/\((-?\d+) s ahead/.exec(text)?.[1]);
+    const before = offsetOf((await sim_(['clock'])).stdout);
+    const moved = await sim_(['clock', 'advance', '5m']);
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(offsetOf(moved.stdout) - before).toBe(300);
+    expect((await sim_(['clock', 'advance', 'soon'])).code).toBe(2);
+  });
+
+  it('sim refund-settle ends a refund with the outcome asked for; its notification follows', async () => {
+    const appid = JSON.parse(readFileSync(join(dataDir, 'merchant', 'merchant.json'), 'utf8')).appid;
+    const outTradeNo = `SETTLE${Date.now().toString(36)}`;
+    const { code_url } = await v3.transactions.native({
+      appid,
+      description: 'refund-settle',
+      out_trade_no: outTradeNo,
+      notify_url: 'http://127.0.0.1:9/unused',
+      amount: { total: 50 },
+    });
+    expect((await sim_(['pay', code_url!])).code).toBe(0);
+    await v3.refunds.create({
+      out_trade_no: outTradeNo,
+      out_refund_no: `R${outTradeNo}`,
+      notify_url: `${handlerUrl}/v3`,
+      amount: { refund: 50, total: 50, currency: 'CNY' },
+    });
+    received.length = 0;
+    const run = await sim_(['refund-settle', `R${outTradeNo}`, '--outcome', 'closed']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.lastLine).toBe(`refund R${outTradeNo} CLOSED`);
+    // Other tests' retries may arrive meanwhile: look for this refund's notification only.
+    const ours = () =>
+      received.filter(
+        (r) => r.v3?.event_type !== 'TRANSACTION.SUCCESS' && JSON.stringify(r.v3).includes(`R${outTradeNo}`),
+      );
+    const deadline = Date.now() + 5000;
+    while (ours().length === 0 && Date.now() < deadline) await new Promise((t) => setTimeout(t, 50));
+    expect(ours().map((r) => r.v3?.event_type)).toEqual(['REFUND.CLOSED']);
+    expect((await sim_(['refund-settle', `R${outTradeNo}`])).code).toBe(1);
   });
 });
