@@ -123,8 +123,20 @@ module.exports = {
       from: { path: '^packages/sdk/src/' },
       to: {
         dependencyTypesNot: ['core'],
-        pathNot: ['^packages/sdk/src/', '(^|/)node_modules/(fast-xml-parser|undici)/'],
+        pathNot: [
+          '^packages/sdk/src/',
+          '(^|/)node_modules/(fast-xml-parser|undici)/',
+          '(^|/)node_modules/fastify/',
+        ],
       },
+    },
+    {
+      name: 'sdk-frameworks-types-only',
+      comment:
+        'The SDK names Fastify for its plugin types only (an optional peer): a value import would make every user install it.',
+      severity: 'error',
+      from: { path: '^packages/sdk/src/' },
+      to: { path: '(^|/)node_modules/fastify/', dependencyTypesNot: ['type-only'] },
     },
   ],
   options: {

@@ -75,6 +75,31 @@ export class WechatPayFormatError extends WechatPayError {
   override readonly type = 'WechatPayFormatError';
 }
 
+/** Why a framework notification handler answered WeChat with a failure before or around the user's code. */
+export type NotificationFailureReason =
+  | 'already-read'
+  | 'already-parsed'
+  | 'too-large'
+  | 'aborted'
+  | 'timeout'
+  | 'no-handler';
+
+/**
+ * A notification could not be handled as received: a body parser ran first, the body is over
+ * the size bound, the client went away, the handler was slower than WeChat waits, or no handler
+ * takes the event. Messages are in Chinese and English and say what to change, since the usual
+ * cause is the app's middleware order.
+ */
+export class WechatPayNotificationError extends WechatPayError {
+  override readonly type = 'WechatPayNotificationError';
+  readonly reason: NotificationFailureReason;
+
+  constructor(reason: NotificationFailureReason, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.reason = reason;
+  }
+}
+
 /**
  * A call's parameters were refused before anything was sent (amount not a positive integer of fen,
  * `out_trade_no` outside WeChat's alphabet…): failing here is cheaper and clearer than WeChat's

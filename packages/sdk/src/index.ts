@@ -5,7 +5,9 @@
  *
  * The root holds what a merchant integrates with: clients, notification parsers, pay-parameter
  * builders, errors and types. Signing and encryption primitives are in `@wechatpay-kit/sdk/crypto`,
- * signed fake notifications for tests in `@wechatpay-kit/sdk/testing`.
+ * signed fake notifications for tests in `@wechatpay-kit/sdk/testing`. The notification endpoints
+ * (`v3NotificationEndpoint` …) are framework-neutral; `@wechatpay-kit/sdk/koa`, `/express` and
+ * `/fastify` mount them.
  */
 
 export type {
@@ -22,6 +24,33 @@ export { isPaidTradeState } from './core/trade-state.js';
 export type { AeadEnvelope } from './crypto/aes-gcm.js';
 export type { CertificateInfo, KeyInput } from './crypto/rsa.js';
 export * from './errors.js';
+export type { FrameworkName } from './frameworks/body-parser-hint.js';
+export {
+  DEFAULT_NOTIFICATION_TIMEOUT_MS,
+  type NotificationEndpoint,
+  type NotificationEndpointKind,
+  type NotificationEndpointOptions,
+  type NotificationErrorInfo,
+  type NotificationReply,
+  type NotificationStage,
+} from './frameworks/notification-endpoint.js';
+export {
+  type ProductCallbackDecision,
+  type ProductCallbackEndpointOptions,
+  productCallbackEndpoint,
+} from './frameworks/product-callback-endpoint.js';
+export { DEFAULT_MAX_NOTIFICATION_BYTES, type RawNotificationRequest } from './frameworks/raw-body-reader.js';
+export {
+  type V2NotificationHandler,
+  v2PaymentNotificationEndpoint,
+  v2RefundNotificationEndpoint,
+} from './frameworks/v2-notification-endpoints.js';
+export {
+  type V3NotificationHandlers,
+  type V3NotificationOf,
+  type V3NotificationSource,
+  v3NotificationEndpoint,
+} from './frameworks/v3-notification-endpoint.js';
 export * from './platform/access-token-provider.js';
 export * from './platform/credential-refresher.js';
 export * from './platform/jsapi-ticket-provider.js';

@@ -1,4 +1,5 @@
 import { XMLParser } from 'fast-xml-parser';
+import { rawBodyBytes } from '../core/raw-body-bytes.js';
 import { WechatPayFormatError } from '../errors.js';
 import type { V2Fields } from './v2-signer.js';
 
@@ -63,6 +64,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 export function parseV2Xml(body: string | Buffer, options: V2XmlOptions = {}): Record<string, string> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_XML_BYTES;
   const root = options.root ?? 'xml';
+  if (typeof body !== 'string') body = rawBodyBytes(body);
   const size = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length;
   if (size > maxBytes) {
     throw new WechatPayFormatError(`XML body of ${size} bytes exceeds the ${maxBytes}-byte limit`);

@@ -1,3 +1,4 @@
+import { rawBodyBytes, withReserializationHint } from '../core/raw-body-bytes.js';
 import { aesGcmDecrypt, apiV3KeyBuffer } from '../crypto/aes-gcm.js';
 import { WechatPayFormatError, WechatPaySignatureError } from '../errors.js';
 import { type HeaderBag, V3ResponseVerifier, type VerifiedHeaders } from './response-verifier.js';
@@ -94,11 +95,13 @@ export class V3NotificationParser {
    *   with `v3NotificationFailure` then, so it retries.
    */
   async parse(headers: HeaderBag, rawBody: string | Buffer): Promise<V3Notification> {
-    const body = typeof rawBody === 'string' ? Buffer.from(rawBody, 'utf8') : rawBody;
+    const body = rawBodyBytes(rawBody);
     if (body.length > this.#maxBytes) {
       throw new WechatPayFormatError(`notification body of ${body.length} bytes exceeds ${this.#maxBytes}`);
     }
-    const verified = await this.#verifier.verifyWithRefresh(headers, body);
+    const verified = await this.#verifier.verifyWithRefresh(headers, body).catch((error: unknown) => {
+      throw withReserializationHint(error, body);
+    });
     const envelope = parseObject(body, 'notification body');
     const eventType = envelope.event_type;
     if (typeof eventType !== 'string' || !EVENT_TYPES.has(eventType)) {

@@ -1,0 +1,47 @@
+/**
+ * What a user calling the parsers directly gets when a framework handed over a parsed or
+ * re-serialized body: an error naming the cause, where it used to be a `TypeError` from inside
+ * `node:crypto` or "XML body is not valid UTF-8".
+ */
+import { describe, expect, it } from 'vitest';
+import { WechatPayNotificationError, WechatPaySignatureError } from '../../src/errors.js';
+import { parseProductCallback } from '../../src/v2/native-mode1.js';
+import { parseV2PaymentNotification, parseV2RefundNotification } from '../../src/v2/v2-notification.js';
+import { fixtures } from '../support/fixtures.js';
+import { fixtureParser, paidNotification } from './support/notification-fixtures.js';
+
+describe('a body a framework already parsed', () => {
+  it('v3: an object is refused as already parsed, in Chinese and English', async () => {
+    const { headers, body } = paidNotification();
+    const parsed = JSON.parse(body) as unknown as string;
+    const error = await fixtureParser.parse(headers, parsed).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WechatPayNotificationError);
+    expect(error).toMatchObject({ reason: 'already-parsed' });
+    expect((error as Error).message).toMatch(/已被 body parser 解析.*already parsed/s);
+  });
+
+  it.each([
+    ['payment', (b: unknown) => parseV2PaymentNotification(b as string, fixtures.apiKey)],
+    ['refund', (b: unknown) => parseV2RefundNotification(b as string, fixtures.apiKey)],
+    ['mode-1 callback', (b: unknown) => parseProductCallback(b as string, fixtures.apiKey)],
+  ])('v2 %s: an object is refused as already parsed, not as invalid UTF-8', (_what, parse) => {
+    expect(() => parse({ xml: { return_code: 'SUCCESS' } })).toThrow(WechatPayNotificationError);
+    expect(() => parse({})).toThrow(/already parsed/);
+  });
+
+  it('v3: a re-serialized body fails its signature with the likely cause named', async () => {
+    const { headers, body } = paidNotification();
+    const reserialized = JSON.stringify(JSON.parse(body), null, 2);
+    const error = await fixtureParser.parse(headers, reserialized).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WechatPaySignatureError);
+    expect(error).toMatchObject({ reason: 'bad-signature', detail: { hint: 'reserialized-body' } });
+    expect((error as Error).message).toMatch(/重新序列化.*serialized again/s);
+  });
+
+  it('v3: a body that is not JSON fails its signature without that hint', async () => {
+    const { headers } = paidNotification();
+    const error = await fixtureParser.parse(headers, 'not json').catch((e: unknown) => e);
+    expect(error).toMatchObject({ reason: 'bad-signature' });
+    expect((error as Error).message).not.toMatch(/serialized again/);
+  });
+});
