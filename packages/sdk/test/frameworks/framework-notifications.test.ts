@@ -16,6 +16,7 @@ import {
   v2RefundNotification,
 } from './support/notification-fixtures.js';
 import {
+  answeredNotification,
   connectClients,
   control,
   errors,
@@ -77,6 +78,33 @@ describe.each(Object.entries(frameworkApps))('%s', (framework, start) => {
     });
     expect(events[0]!.resource.transaction_id).toMatch(/^\d+$/);
     expect(errors).toEqual([]);
+  });
+
+  it('ACKs a genuine v3 refund notification with the refund resource', async () => {
+    const no = outTradeNo('RF');
+    const { mchid, appid } = rig.sim.merchant;
+    const notify_url = `${app.url}/sim/v3`;
+    await rig.v3.transactions.native({
+      appid,
+      description: '拿铁咖啡',
+      out_trade_no: no,
+      notify_url,
+      amount: { total: 990 },
+    });
+    await paidAndAnswered(no);
+    const out_refund_no = `${no}R`;
+    await rig.v3.refunds.create({
+      out_trade_no: no,
+      out_refund_no,
+      notify_url,
+      amount: { refund: 300, total: 990, currency: 'CNY' },
+    });
+    await control('POST', `/refunds/${mchid}/${out_refund_no}/settle`, { outcome: 'SUCCESS' });
+    expect(await answeredNotification(no, 'refund')).toMatchObject({ acked: true, httpStatus: 204 });
+    expect(got('/sim/v3').at(-1)).toMatchObject({
+      event_type: 'REFUND.SUCCESS',
+      resource: { out_trade_no: no, out_refund_no, refund_status: 'SUCCESS', amount: { refund: 300 } },
+    });
   });
 
   it('ACKs a genuine v2 payment notification with return_code SUCCESS', async () => {

@@ -3,12 +3,15 @@
  * re-serialized body: an error naming the cause, where it used to be a `TypeError` from inside
  * `node:crypto` or "XML body is not valid UTF-8".
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { WechatPayNotificationError, WechatPaySignatureError } from '../../src/errors.js';
+import { v3NotificationEndpoint } from '../../src/frameworks/v3-notification-endpoint.js';
 import { parseProductCallback } from '../../src/v2/native-mode1.js';
 import { parseV2PaymentNotification, parseV2RefundNotification } from '../../src/v2/v2-notification.js';
 import { fixtures } from '../support/fixtures.js';
-import { fixtureParser, paidNotification } from './support/notification-fixtures.js';
+import { fixtureParser, paidNotification, post } from './support/notification-fixtures.js';
 
 describe('a body a framework already parsed', () => {
   it('v3: an object is refused as already parsed, in Chinese and English', async () => {
@@ -43,5 +46,30 @@ describe('a body a framework already parsed', () => {
     const error = await fixtureParser.parse(headers, 'not json').catch((e: unknown) => e);
     expect(error).toMatchObject({ reason: 'bad-signature' });
     expect((error as Error).message).not.toMatch(/serialized again/);
+  });
+});
+
+describe('a stream something else read first', () => {
+  it('is refused as already read, not waited on forever', async () => {
+    const seen: unknown[] = [];
+    const endpoint = v3NotificationEndpoint(fixtureParser, {}, { onError: (error) => seen.push(error) });
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', async () => {
+        const reply = await endpoint.handle({ headers: req.headers, stream: req });
+        res.writeHead(reply.status, reply.headers).end(reply.body);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { headers, body } = paidNotification();
+      const { port } = server.address() as AddressInfo;
+      const answer = await post(`http://127.0.0.1:${port}/`, body, headers);
+      expect(answer.status).toBe(500);
+      expect(JSON.parse(answer.body).message).toMatch(/请求体已被读取.*already read/s);
+      expect(seen).toEqual([expect.objectContaining({ reason: 'already-read' })]);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -63,7 +63,11 @@ export function routes(): Record<string, NotificationEndpoint> {
   };
   const m = rig.sim.merchant;
   return {
-    '/sim/v3': v3NotificationEndpoint(rig.v3, { 'TRANSACTION.SUCCESS': record('/sim/v3') }, { onError }),
+    '/sim/v3': v3NotificationEndpoint(
+      rig.v3,
+      { 'TRANSACTION.SUCCESS': record('/sim/v3'), 'REFUND.SUCCESS': record('/sim/v3') },
+      { onError },
+    ),
     '/sim/v2': v2PaymentNotificationEndpoint(m.apiKey, record('/sim/v2'), { onError }),
     '/sim/mode1': productCallbackEndpoint(
       async (callback) => {
@@ -133,13 +137,24 @@ export function connectClients(sim: RunningSimulator): void {
 /** Pays the order at the simulator and waits until its payment notification was answered. */
 export async function paidAndAnswered(no: string): Promise<{ acked: boolean; httpStatus?: number }> {
   await control('POST', `/orders/${no}/pay`);
+  return answeredNotification(no, 'payment');
+}
+
+/** The order's last answered notification of that kind, once the simulator has the merchant's answer. */
+export async function answeredNotification(
+  no: string,
+  kind: 'payment' | 'refund',
+): Promise<{ acked: boolean; httpStatus?: number }> {
   type Detail = {
-    notifications: { lastAttempt?: { acked: boolean; httpStatus?: number; durationMs?: number } }[];
+    notifications: {
+      kind: string;
+      lastAttempt?: { acked: boolean; httpStatus?: number; durationMs?: number };
+    }[];
   };
   const deadline = Date.now() + 5_000;
   for (;;) {
     const detail = (await fetch(`${rig.sim.url}/_sim/orders/${no}`).then((r) => r.json())) as Detail;
-    const attempt = detail.notifications[0]?.lastAttempt;
+    const attempt = detail.notifications.find((n) => n.kind === kind)?.lastAttempt;
     if (attempt?.durationMs !== undefined) return attempt;
     if (Date.now() > deadline) throw new Error(`no answered notification for ${no}`);
     await sleep(20);
