@@ -28,7 +28,8 @@ const FRAMEWORK_CODES: Record<string, string> = {
   FST_ERR_MAX_PARAM_LENGTH: 'BAD_URL',
 };
 
-const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
+/** The HTTP status of every domain error (the OpenAPI document lists them from here). */
+export const DOMAIN_STATUS: Readonly<Record<DomainErrorCode, number>> = {
   PRODUCT_NOT_FOUND: 404,
   ORDER_NOT_FOUND: 404,
   PRODUCT_UNAVAILABLE: 409,

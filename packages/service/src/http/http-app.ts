@@ -4,9 +4,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { resolveAbuseLimits } from '../config/abuse-limits-config.js';
 import { ClientRateLimiter } from './client-rate-limiter.js';
-import { clientErrorAnswer, errorHandler } from './error-mapper.js';
+import { clientErrorAnswer, DOMAIN_STATUS, errorHandler } from './error-mapper.js';
 import type { HttpAppOptions } from './http-app-options.js';
 import { redactingLoggerOptions } from './log-redaction.js';
+import { OPENAPI_TAGS, openApiInfo, SERVICE_VERSION } from './openapi-info.js';
 import { OrderEventStreams } from './order-event-stream.js';
 import { fieldErrorFormatter, strictValidatorCompiler } from './request-validator.js';
 import { recordRoutes } from './route-table.js';
@@ -56,7 +57,8 @@ export async function buildHttpApp(options: HttpAppOptions & { metrics: ServiceM
 
   await app.register(swagger, {
     openapi: {
-      info: { title: 'wechatpay-kit payment service', version: '0.1.0' },
+      info: openApiInfo(SERVICE_VERSION, DOMAIN_STATUS),
+      tags: OPENAPI_TAGS,
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
   });

@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { buildV2PaymentNotification, buildV3Notification } from '@wechatpay-kit/sdk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DOMAIN_STATUS } from '../../src/http/error-mapper.js';
 import { json, startTestDemo, type TestDemo } from './demo-harness.js';
 
 type OrderBody = { orderNo: string; state: string; amount: number };
@@ -177,6 +178,25 @@ describe('admin, health, metrics and docs', () => {
     expect(Object.keys(openapi.body.paths)).toEqual(
       expect.arrayContaining(['/api/orders', '/api/orders/{orderNo}/events', '/api/notify/v3', '/health']),
     );
+  });
+
+  it('/docs/json has a real title, tag descriptions and every error code with its meaning', async () => {
+    const { body } = await json<{
+      info: { title: string; version: string; description: string };
+      tags: { name: string; description: string }[];
+      paths: Record<string, Record<string, { tags?: string[] }>>;
+    }>(`${demo.url}/docs/json`);
+    expect(body.info.title).toMatch(/支付服务/);
+    expect(body.info.version).toMatch(/^\d+\.\d+\.\d+/);
+    for (const [code, status] of Object.entries(DOMAIN_STATUS)) {
+      expect(body.info.description).toContain(`| \`${code}\` | ${status} |`);
+    }
+    const described = new Set(body.tags.map((tag) => tag.name));
+    const used = Object.values(body.paths).flatMap((methods) =>
+      Object.values(methods).flatMap((op) => op.tags ?? []),
+    );
+    expect(used.length).toBeGreaterThan(0);
+    for (const tag of used) expect(described, `tag ${tag} has no description`).toContain(tag);
   });
 
   it('serves the checkout and admin pages with the simulator link in demo mode', async () => {

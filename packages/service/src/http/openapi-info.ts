@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import type { DomainErrorCode } from '../domain/index.js';
+
+/** The package's own version (`src/http` and `dist/http` both sit two levels below package.json). */
+export const SERVICE_VERSION: string = JSON.parse(
+  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+).version;
+
+/** What each error code means, for the API's readers: Chinese first, English beside it. */
+const ERROR_MEANINGS: Record<DomainErrorCode, string> = {
+  PRODUCT_NOT_FOUND: '商品不存在 / no such product',
+  PRODUCT_UNAVAILABLE: '商品已下架或售完 / no longer sold, or sold out',
+  ORDER_NOT_FOUND: '订单不存在 / no such order',
+  INVALID_AMOUNT: '数量或金额无效（金额一律为整数分）/ invalid quantity or amount (amounts are integer fen)',
+  INVALID_TRANSITION: '订单当前状态不允许此操作 / not allowed in the order’s current state',
+  OPENID_REQUIRED: 'JSAPI、小程序订单需要买家 openid / JSAPI and mini-program orders need the payer’s openid',
+  PAY_TYPE_UNSUPPORTED: '不支持的支付方式 / unsupported pay type',
+  API_VERSION_NOT_CONFIGURED: '商户未配置该 API 版本 / the merchant is not configured for this API version',
+  WECHAT_UNAVAILABLE:
+    '微信支付拒绝或不可用，wechatCode 为微信的错误码 / WeChat Pay refused or is unavailable; wechatCode is WeChat’s code',
+  WECHAT_TIMEOUT:
+    '微信支付未及时答复，可用同一请求重试（orderNo 为已保存的订单）/ WeChat Pay did not answer in time; retry the same request (orderNo is the stored order)',
+  NOTIFICATION_REJECTED: '通知未通过验签 / the notification did not verify',
+  REFUND_EXCEEDS_PAID: '退款金额超过可退金额 / more than is left to refund',
+  REFUND_CONFLICT: '同一退款单号对应不同的退款 / this refund number names another refund',
+  REFUND_NOT_FOUND: '退款不存在 / no such refund',
+  ORDER_NOT_REFUNDABLE: '订单当前不能退款 / the order cannot be refunded now',
+  NOT_AVAILABLE:
+    '此环境不提供该功能（如真实微信支付没有重发接口）/ not available here (real WeChat Pay has no resend API)',
+  NOTHING_TO_RESEND: '没有可重发的通知 / nothing to resend',
+  INVALID_RANGE: '时间范围无效 / invalid time range',
+  PLATFORM_NOT_CONFIGURED:
+    '未配置公众号/小程序（AppSecret）/ the WeChat platform (AppSecret) is not configured',
+  URL_NOT_ALLOWED: '该页面地址不在 JS-SDK 安全域名内 / the page URL is not on a JS-SDK domain',
+  OAUTH_STATE_INVALID: '网页授权 state 无效或过期 / invalid or expired OAuth state',
+  OAUTH_CODE_INVALID: '网页授权 code 无效、已使用或过期 / invalid, used or expired OAuth code',
+  LOGIN_CODE_INVALID: 'wx.login 的 code 无效 / invalid wx.login code',
+  SESSION_INVALID: '登录状态无效或过期 / invalid or expired session',
+  OPENID_MISMATCH: 'openid 与登录的买家不符 / the openid is not the signed-in buyer’s',
+};
+
+/** The other codes an answer can carry, from request validation and the framework. */
+const REQUEST_ERRORS: Record<string, string> = {
+  VALIDATION_FAILED:
+    '请求参数不符合接口定义，field 为出错的字段 / the request does not match the schema; field names the input',
+  INVALID_JSON: '请求体不是有效的 JSON / the body is not valid JSON',
+  UNSUPPORTED_MEDIA_TYPE: '不支持的 Content-Type / unsupported Content-Type',
+  BODY_TOO_LARGE: '请求体过大 / the body is too large',
+  BAD_REQUEST: '请求格式错误 / malformed request',
+  BAD_URL: '路径无效 / invalid path',
+  UNAUTHORIZED: '缺少或错误的 Bearer 令牌 / missing or wrong bearer token',
+  TOO_MANY_REQUESTS: '请求过于频繁，见 Retry-After / too many requests; see Retry-After',
+  NOT_FOUND: '没有这个接口 / no such route',
+  INTERNAL: '服务内部错误（详情只在日志里）/ internal error (details only in the log)',
+};
+
+export const OPENAPI_TAGS = [
+  {
+    name: 'checkout',
+    description:
+      '收银台：商品、下单、订单状态、二维码、SSE / checkout: products, orders, state, QR codes, SSE',
+  },
+  {
+    name: 'wechat',
+    description:
+      '微信回调与登录：支付和退款通知、模式一扫码回调、网页授权、小程序登录、JS-SDK / WeChat callbacks and sign-in',
+  },
+  { name: 'refunds', description: '退款（需要 ADMIN_TOKEN）/ refunds (ADMIN_TOKEN)' },
+  { name: 'admin', description: '管理后台（需要 ADMIN_TOKEN）/ back office (ADMIN_TOKEN)' },
+  { name: 'ops', description: '运维：健康检查、Prometheus 指标 / operations: health, Prometheus metrics' },
+];
+
+/**
+ * The OpenAPI document's `info`: a title a merchant recognises, how errors look, and every error
+ * code with its meaning, generated from the codes the error mapper knows so the list cannot drift.
+ */
+export function openApiInfo(version: string, statusOf: Readonly<Record<DomainErrorCode, number>>) {
+  const rows = [
+    ...Object.entries(ERROR_MEANINGS).map(
+      ([code, meaning]) => `| \`${code}\` | ${statusOf[code as DomainErrorCode]} | ${meaning} |`,
+    ),
+    ...Object.entries(REQUEST_ERRORS).map(
+      ([code, meaning]) => `| \`${code}\` | ${code === 'INTERNAL' ? 500 : '4xx'} | ${meaning} |`,
+    ),
+  ];
+  return {
+    title: 'wechatpay-kit 支付服务 / payment service',
+    version,
+    description: [
+      '商户的微信支付后端：下单（Native、JSAPI、小程序、H5、App，API v2 与 v3）、通知、退款、管理后台。金额一律为整数「分」。',
+      'The merchant’s WeChat Pay backend: orders (Native, JSAPI, mini-program, H5, App; API v2 and v3), notifications, refunds, back office. Amounts are integer fen.',
+      '',
+      '错误答复 / error answers: `{"error": CODE, "message": …, "wechatCode"?, "orderNo"?, "retryable"?, "field"?}`',
+      '',
+      '| error | HTTP | 含义 / meaning |',
+      '|---|---|---|',
+      ...rows,
+    ].join('\n'),
+  };
+}
