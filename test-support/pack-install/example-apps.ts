@@ -1,0 +1,18 @@
+/**
+ * The hook for the example apps (`examples/`, issue 12 §3): each one listed here is run by
+ * pack-install.test.ts inside the same temporary project, after the published tarballs are
+ * installed, so an example proves it needs nothing but the published entry points. None exist yet.
+ */
+export interface ExampleApp {
+  /** Shown in the test's name. */
+  name: string;
+  /** Registry packages it needs beside ours (`koa`, `express` …), added to the project before the install. */
+  dependencies?: Record<string, string>;
+  /**
+   * Runs the example in `projectDir` (the packages are in its node_modules) and throws if it does
+   * not work; `simulatorUrl` is a `wxpay sim` started from the installed CLI.
+   */
+  check(projectDir: string, simulatorUrl: string): Promise<void>;
+}
+
+export const EXAMPLE_APPS: ExampleApp[] = [];
