@@ -60,8 +60,11 @@ describe('pack-install: the published tarballs, installed in a fresh project', (
     const extra = Object.assign({}, ...EXAMPLE_APPS.map((app) => app.dependencies ?? {}));
     const install = await installProject(project, tarballs, extra);
     if (install.code !== 0) {
+      const hint = /gyp|better-sqlite3/.test(install.stderr)
+        ? '\nbetter-sqlite3 builds from source here, as in the repository’s own npm ci: npm’s nodedir must name Node’s headers (npm config get nodedir).'
+        : '';
       throw new Error(
-        `npm install of the tarballs failed (${install.code}):\n${install.stdout}\n${install.stderr}`,
+        `npm install of the tarballs failed (${install.code}):\n${install.stdout}\n${install.stderr}${hint}`,
       );
     }
     const sizes = tarballs.map((t) => `${t.name} ${t.size} B packed, ${t.unpackedSize} B unpacked`);
