@@ -134,7 +134,7 @@ describe('pack-install: the published tarballs, installed in a fresh project', (
     expect(result.stdout.trim()).toBe('SUCCESS');
   });
 
-  it('a CommonJS app: require() of the SDK, /crypto, /testing, the simulator and the service, silently', async () => {
+  it('a CommonJS app: require() of every SDK entry point, the simulator and the service, silently', async () => {
     const result = await run('node', ['native-order.cjs'], { cwd: project });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toBe('');
@@ -144,6 +144,7 @@ describe('pack-install: the published tarballs, installed in a fresh project', (
       md5: '900150983cd24fb0d6963f7d28e17f72',
       testing: 'function',
       service: 'function',
+      frameworks: ['function', 'function', 'function'],
       cli: '0.1.0',
       before: 'NOTPAY',
       after: 'SUCCESS',
