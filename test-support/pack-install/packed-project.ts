@@ -116,8 +116,10 @@ export async function installProject(
     `${JSON.stringify({ ...manifest, allowScripts: { 'better-sqlite3': true } }, null, 2)}\n`,
   );
   for (const fixture of readdirSync(FIXTURES)) copyFileSync(join(FIXTURES, fixture), join(dir, fixture));
+  // JOBS: node-gyp's make runs better-sqlite3's two compile units (SQLite, the binding) side by side.
   return run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], {
     cwd: dir,
+    env: { JOBS: 'max' },
     timeoutMs: 280_000,
   });
 }
