@@ -84,7 +84,7 @@ describe('pack-install: the published tarballs, installed in a fresh project', (
     }
   });
 
-  it('ships README, LICENSE and every exports target; no .tsbuildinfo, no source map without sources', () => {
+  it('ships README, LICENSE and every exports target (types first); no .tsbuildinfo, no source map', () => {
     for (const packed of tarballs) {
       expect(packed.files, packed.name).toEqual(
         expect.arrayContaining(['README.md', 'LICENSE', 'package.json']),
@@ -101,6 +101,10 @@ describe('pack-install: the published tarballs, installed in a fresh project', (
       ).flatMap((target) => (typeof target === 'string' ? [target] : Object.values(target)));
       for (const target of targets) expect(packed.files, packed.name).toContain(target.replace(/^\.\//, ''));
       expect(Object.keys(manifest.exports), packed.name).toContain('./package.json');
+      for (const [subpath, target] of Object.entries(manifest.exports as Record<string, unknown>)) {
+        if (typeof target === 'object')
+          expect(Object.keys(target!)[0], `${packed.name} ${subpath}`).toBe('types');
+      }
     }
     const service = tarball('@wechatpay-kit/service').files;
     expect(service).toEqual(expect.arrayContaining(['web/checkout.html', 'web/admin.html']));
