@@ -238,7 +238,11 @@ describe('pack-install: the published tarballs, installed in a fresh project', (
     });
 
     for (const app of EXAMPLE_APPS) {
-      it(`example app ${app.name}`, () => app.check(project, url), 120_000);
+      it(
+        `example app ${app.name}`,
+        () => app.check(project, { url, merchantDir: join(work, 'sim-data', 'merchant') }),
+        120_000,
+      );
     }
   });
 });

@@ -1,8 +1,10 @@
 /**
  * The hook for the example apps (`examples/`, issue 12 §3): each one listed here is run by
  * pack-install.test.ts inside the same temporary project, after the published tarballs are
- * installed, so an example proves it needs nothing but the published entry points. None exist yet.
+ * installed, so an example proves it needs nothing but the published entry points.
  */
+import { checkKoaNative, type ExampleSimulator } from './koa-native-check.js';
+
 export interface ExampleApp {
   /** Shown in the test's name. */
   name: string;
@@ -10,9 +12,11 @@ export interface ExampleApp {
   dependencies?: Record<string, string>;
   /**
    * Runs the example in `projectDir` (the packages are in its node_modules) and throws if it does
-   * not work; `simulatorUrl` is a `wxpay sim` started from the installed CLI.
+   * not work; `simulator` is a `wxpay sim` started from the installed CLI.
    */
-  check(projectDir: string, simulatorUrl: string): Promise<void>;
+  check(projectDir: string, simulator: ExampleSimulator): Promise<void>;
 }
 
-export const EXAMPLE_APPS: ExampleApp[] = [];
+export const EXAMPLE_APPS: ExampleApp[] = [
+  { name: 'koa-native', dependencies: { koa: '^3.3.0', qrcode: '^1.5.4' }, check: checkKoaNative },
+];
