@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { MERCHANT_EXPORT_FILES, type RunningSimulator, startSimulator } from '@wechatpay-kit/simulator';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseEnvFile } from './env-file.js';
 
 /**
  * The docs' code samples, run as users run them: every ```ts block of the guides under docs/ (and
@@ -48,16 +49,6 @@ const files = [
   ...EXTRA,
 ];
 const samples = files.flatMap(samplesOf);
-
-function parseEnvFile(text: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line);
-    if (match)
-      env[match[1]!] = match[2]!.startsWith('"') ? match[2]!.slice(1, -1).replace(/\\(.)/g, '$1') : match[2]!;
-  }
-  return env;
-}
 
 function run(
   file: string,

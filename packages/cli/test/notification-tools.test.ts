@@ -25,6 +25,7 @@ describe('wxpay trigger and the simulator notification tools, against your own h
   let handler: Server;
   let handlerUrl: string;
   let answer500 = false;
+  let answerAfterMs = 0;
   const received: Received[] = [];
 
   beforeAll(async () => {
@@ -46,6 +47,7 @@ describe('wxpay trigger and the simulator notification tools, against your own h
           return;
         }
         received.push({ path: request.url ?? '', v3: await v3.notifications.parse(request.headers, body) });
+        if (answerAfterMs > 0) await new Promise((later) => setTimeout(later, answerAfterMs));
         if (answer500) {
           response.writeHead(500, { 'content-type': 'application/json' });
           response.end('{"code":"FAIL","message":"database down"}');
@@ -69,6 +71,7 @@ describe('wxpay trigger and the simulator notification tools, against your own h
   beforeEach(() => {
     received.length = 0;
     answer500 = false;
+    answerAfterMs = 0;
   });
   const trigger = (args: string[]) => runCli(['trigger', ...args], { env: { SIM_URL: sim.url } });
 
@@ -171,6 +174,36 @@ describe('wxpay trigger and the simulator notification tools, against your own h
       expect(out).toContain('FOLLOW00001');
     } finally {
       child.kill('SIGINT');
+    }
+    expect(await exited).toBe(0);
+  });
+
+  it('sim logs shows an attempt once it is answered, not while the handler is still working', async () => {
+    answerAfterMs = 1500;
+    const follow = spawn(process.execPath, [CLI_PATH, 'sim', 'logs', '--follow', '--limit', '5'], {
+      env: { ...process.env, SIM_URL: sim.url },
+    });
+    let followed = '';
+    follow.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      followed += chunk;
+    });
+    const exited = new Promise<number | null>((done) => follow.on('exit', done));
+    try {
+      const sent = trigger(['payment.success', '--to', `${handlerUrl}/v3`, '--out-trade-no', 'SLOW000001']);
+      while (received.length === 0) await new Promise((t) => setTimeout(t, 50));
+      const whileWaiting = await sim_(['logs']);
+      expect(whileWaiting.code, whileWaiting.stderr).toBe(0);
+      expect(whileWaiting.stdout).not.toContain('SLOW000001');
+      expect((await sent).code).toBe(0);
+      const after = (await sim_(['logs'])).stdout.split('\n').filter((l) => l.includes('SLOW000001'));
+      expect(after).toHaveLength(1);
+      expect(after[0]).toMatch(/HTTP 204 {2}ACK$/);
+      const deadline = Date.now() + 8000;
+      while (!followed.includes('SLOW000001') && Date.now() < deadline)
+        await new Promise((t) => setTimeout(t, 100));
+      expect(followed.split('\n').filter((l) => l.includes('SLOW000001'))).toEqual(after);
+    } finally {
+      follow.kill('SIGINT');
     }
     expect(await exited).toBe(0);
   });

@@ -41,8 +41,10 @@ export async function runSimLogs(args: string[], io: CliIo): Promise<number> {
 
   const seen = new Map<string, number>();
   for (const n of (await list()).reverse()) {
-    seen.set(n.id, n.attemptCount);
-    if (n.lastAttempt) writeLine(io.stdout, logLine(n, n.lastAttempt));
+    const last = n.lastAttempt;
+    const lastSettled = last !== undefined && isSettled(last);
+    seen.set(n.id, lastSettled ? n.attemptCount : Math.max(0, n.attemptCount - 1));
+    if (lastSettled) writeLine(io.stdout, logLine(n, last));
   }
   if (!values.follow) return ExitCode.ok;
 
@@ -62,17 +64,17 @@ export async function runSimLogs(args: string[], io: CliIo): Promise<number> {
         `/notifications/${encodeURIComponent(n.id)}`,
       );
       for (const attempt of detail.attempts.slice(printed)) {
-        if (attempt.httpStatus !== undefined || attempt.error !== undefined || attempt.fault) {
-          writeLine(io.stdout, logLine(n, attempt));
-        }
+        if (isSettled(attempt)) writeLine(io.stdout, logLine(n, attempt));
       }
-      seen.set(
-        n.id,
-        detail.attempts.filter((a) => a.httpStatus !== undefined || a.error !== undefined || a.fault).length,
-      );
+      seen.set(n.id, detail.attempts.filter(isSettled).length);
     }
   }
   return ExitCode.ok;
+}
+
+/** An attempt still waiting for the merchant's answer is printed once it has one, never before. */
+function isSettled(attempt: Attempt): boolean {
+  return attempt.durationMs !== undefined || attempt.error !== undefined;
 }
 
 /** `2026-12-02T10:00:05.123Z TRANSACTION.SUCCESS N2026… → http://… HTTP 204 ACK`. */

@@ -3,20 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MERCHANT_EXPORT_FILES, type RunningSimulator, startSimulator } from '@wechatpay-kit/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseEnvFile } from '../../../../test-support/env-file.js';
 import { loadServiceConfig } from '../../src/config/service-config.js';
 import { createServiceApp, type ServiceApp } from '../../src/service-app.js';
-
-/** The `.env` subset the simulator writes: KEY=value, or KEY="value" with backslash escapes. */
-function parseEnvFile(text: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line);
-    if (!match) continue;
-    const [, name, raw] = match as unknown as [string, string, string];
-    env[name] = raw.startsWith('"') ? raw.slice(1, -1).replace(/\\(.)/g, '$1') : raw;
-  }
-  return env;
-}
 
 describe('the service runs on the environment the simulator exports', () => {
   const dir = mkdtempSync(join(tmpdir(), 'wxpay-sim-env-'));
