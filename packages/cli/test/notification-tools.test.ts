@@ -148,7 +148,7 @@ describe('wxpay trigger and the simulator notification tools, against your own h
 
   it('sim logs: one line per attempt with the event, order, URL, status and verdict', async () => {
     await trigger(['payment.success', '--to', `${handlerUrl}/v3`, '--out-trade-no', 'LOGS000001']);
-    const run = await sim_(['logs']);
+    const run = await sim_(['logs', '--only', 'notifications']);
     expect(run.code, run.stderr).toBe(0);
     const line = run.stdout.split('\n').find((l) => l.includes('LOGS000001'));
     expect(line).toMatch(
@@ -180,7 +180,7 @@ describe('wxpay trigger and the simulator notification tools, against your own h
 
   it('sim logs shows an attempt once it is answered, not while the handler is still working', async () => {
     answerAfterMs = 1500;
-    const follow = spawn(process.execPath, [CLI_PATH, 'sim', 'logs', '--follow', '--limit', '5'], {
+    const follow = spawn(process.execPath, [CLI_PATH, 'sim', 'logs', '--follow', '--only', 'notifications'], {
       env: { ...process.env, SIM_URL: sim.url },
     });
     let followed = '';
@@ -191,11 +191,13 @@ describe('wxpay trigger and the simulator notification tools, against your own h
     try {
       const sent = trigger(['payment.success', '--to', `${handlerUrl}/v3`, '--out-trade-no', 'SLOW000001']);
       while (received.length === 0) await new Promise((t) => setTimeout(t, 50));
-      const whileWaiting = await sim_(['logs']);
+      const whileWaiting = await sim_(['logs', '--only', 'notifications']);
       expect(whileWaiting.code, whileWaiting.stderr).toBe(0);
       expect(whileWaiting.stdout).not.toContain('SLOW000001');
       expect((await sent).code).toBe(0);
-      const after = (await sim_(['logs'])).stdout.split('\n').filter((l) => l.includes('SLOW000001'));
+      const after = (await sim_(['logs', '--only', 'notifications'])).stdout
+        .split('\n')
+        .filter((l) => l.includes('SLOW000001'));
       expect(after).toHaveLength(1);
       expect(after[0]).toMatch(/HTTP 204 {2}ACK$/);
       const deadline = Date.now() + 8000;
@@ -260,5 +262,53 @@ describe('wxpay trigger and the simulator notification tools, against your own h
     while (ours().length === 0 && Date.now() < deadline) await new Promise((t) => setTimeout(t, 50));
     expect(ours().map((r) => r.v3?.event_type)).toEqual(['REFUND.CLOSED']);
     expect((await sim_(['refund-settle', `R${outTradeNo}`])).code).toBe(1);
+  });
+
+  const nativeOrder = async (outTradeNo: string) => {
+    const appid = JSON.parse(readFileSync(join(dataDir, 'merchant', 'merchant.json'), 'utf8')).appid;
+    return v3.transactions.native({
+      appid,
+      description: 'sim tools',
+      out_trade_no: outTradeNo,
+      notify_url: 'http://127.0.0.1:9/unused',
+      amount: { total: 3 },
+    });
+  };
+
+  it('sim logs shows API calls too, with the order and WeChat’s refusal; --only picks one log', async () => {
+    const outTradeNo = `APILOG${Date.now().toString(36)}`;
+    await nativeOrder(outTradeNo);
+    await expect(v3.transactions.close(`${outTradeNo}X`)).rejects.toThrow();
+    const lines = (await sim_(['logs', '--only', 'api', '--limit', '1000'])).stdout.split('\n');
+    const ours = lines.filter((l) => l.includes(outTradeNo));
+    expect(ours[0]).toMatch(
+      new RegExp(
+        `^\\S+Z {2}API {2}POST /v3/pay/transactions/native {2}${outTradeNo} {2}HTTP 200 {2}OK {2}\\d+ ms$`,
+      ),
+    );
+    expect(ours[1]).toMatch(
+      /API {2}POST \/v3\/pay\/transactions\/out-trade-no\/\S+X\/close {2}\S+X {2}HTTP 404 {2}ORDER_NOT_EXIST \(.+\) {2}\d+ ms$/,
+    );
+    expect(lines.filter((l) => l.includes('TRANSACTION.SUCCESS'))).toEqual([]);
+    const notificationsOnly = (await sim_(['logs', '--only', 'notifications'])).stdout;
+    expect(notificationsOnly).not.toContain('  API  ');
+    expect((await sim_(['logs', '--only', 'everything'])).code).toBe(2);
+  });
+
+  it('sim close closes an unpaid order at WeChat; the merchant’s query then says CLOSED', async () => {
+    const outTradeNo = `CLOSE${Date.now().toString(36)}`;
+    await nativeOrder(outTradeNo);
+    const run = await sim_(['close', outTradeNo]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.lastLine).toBe(`order ${outTradeNo} CLOSED`);
+    expect((await v3.transactions.queryByOutTradeNo(outTradeNo)).trade_state).toBe('CLOSED');
+
+    const paidNo = `PAID${Date.now().toString(36)}`;
+    const { code_url } = await nativeOrder(paidNo);
+    expect((await sim_(['pay', code_url!])).code).toBe(0);
+    const refused = await sim_(['close', paidNo]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('ORDER_PAID');
+    expect((await sim_(['close', 'NOSUCHORDER1'])).code).toBe(1);
   });
 });

@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { controlRoutes } from './control/control-routes.js';
 import { phonePageRoutes } from './control/phone-page-routes.js';
 import type { RequestOriginGuard } from './request-origin-guard.js';
+import { recordApiCalls } from './routes/api-call-recorder.js';
 import { h5CashierRoutes } from './routes/h5/h5-cashier-routes.js';
 import { platformRoutes } from './routes/platform/platform-routes.js';
 import { v2Routes } from './routes/v2/v2-routes.js';
@@ -24,6 +25,7 @@ export function buildSimApp(
 ): FastifyInstance {
   const app = Fastify({ bodyLimit: BODY_LIMIT, forceCloseConnections: true, ...options });
   guard?.install(app);
+  recordApiCalls(app, ctx);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   v2Routes(app, ctx);

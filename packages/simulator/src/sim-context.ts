@@ -1,3 +1,4 @@
+import type { ApiCallLog } from './engine/api-call-log.js';
 import type { FaultInjector } from './engine/fault-injector.js';
 import type { MerchantRegistry } from './engine/merchant-registry.js';
 import type { NonceReplayGuard } from './engine/nonce-replay-guard.js';
@@ -22,6 +23,8 @@ export interface SimContext {
   nonces: NonceReplayGuard;
   /** WeChat's callbacks to merchants: delivery, retries, the log and resends. */
   notifier: NotificationDispatcher;
+  /** The API calls of this run, for `wxpay sim logs` and `/_sim/api-calls`. */
+  apiCalls: ApiCallLog;
   /** The simulator's own base URL as clients reach it (phone page links, `h5_url`, bill downloads). */
   publicUrl(): string;
 }

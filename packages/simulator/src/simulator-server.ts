@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { ApiCallLog } from './engine/api-call-log.js';
 import { FaultInjector } from './engine/fault-injector.js';
 import { type IssueCredentials, MerchantRegistry, type NewMerchant } from './engine/merchant-registry.js';
 import { NonceReplayGuard } from './engine/nonce-replay-guard.js';
@@ -91,6 +92,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     faults: new FaultInjector(),
     nonces: new NonceReplayGuard(),
     notifier: undefined as unknown as SimContext['notifier'],
+    apiCalls: new ApiCallLog(),
     publicUrl: () => publicUrl,
   };
   ctx.notifier = new NotificationDispatcher(ctx);

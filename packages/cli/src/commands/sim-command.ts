@@ -1,5 +1,5 @@
 import type { Command } from '../command.js';
-import { runSimClock, runSimRefundSettle, runSimResend } from './sim-control-actions.js';
+import { runSimClock, runSimClose, runSimRefundSettle, runSimResend } from './sim-control-actions.js';
 import { runSimLogs } from './sim-logs.js';
 import { runSimMiniProgram } from './sim-miniprogram.js';
 import { runSimPay } from './sim-pay.js';
@@ -15,10 +15,11 @@ export const simCommand: Command = {
     'sim [--port N] [--https] [--data-dir DIR] [--host H] [--fault RULES] [--notify-faults FAULTS]',
     'sim pay <code_url|out_trade_no|prepay_id> [--openid ID | --user NAME] [--fail]',
     'sim miniprogram --product ID [--service URL] [--user NAME] [--v2] [--cancel | --fail]',
-    'sim logs [--follow] [--limit N] [--mchid M]',
+    'sim logs [--follow] [--only api|notifications] [--limit N] [--mchid M]',
     'sim clock [advance DURATION]',
     'sim resend <notification id>',
     'sim refund-settle <out_refund_no> [--outcome SUCCESS|ABNORMAL|CLOSED] [--mchid M]',
+    'sim close <out_trade_no|code_url|prepay_id> [--mchid M]',
   ],
   summary: 'the WeChat Pay simulator alone, pay an order in it, or play a mini-program purchase',
   help: `Usage:
@@ -74,15 +75,20 @@ Output: the last line is wx.requestPayment's errMsg and the service's order numb
 
 What the console page does, from a shell (all against $SIM_URL):
 
-  wxpay sim logs [--follow]     every notification attempt, one line each: time (UTC), event,
-                                order, URL, the merchant's status, ACK or not and why, the fault
-                                injected; --follow keeps printing new ones until Ctrl+C
+  wxpay sim logs [--follow]     every API call and notification attempt, one line each, oldest
+                                first: time (UTC); for a call, API, method and path, order,
+                                WeChat's status and refusal code, duration; for a notification,
+                                event, order, URL, the merchant's status, ACK or not and why; and
+                                the fault injected. --follow keeps printing new ones until Ctrl+C;
+                                --only api or --only notifications shows one of the two
   wxpay sim clock [advance D]   shows or moves the business clock (D: 500ms, 90s, 5m, 2h, 1d);
                                 what falls due meanwhile (retries, refunds settling) happens
   wxpay sim resend ID           sends a notification again now (IDs: wxpay sim logs, /_sim/notifications)
                                 and prints the answer; exit 1 when it was not an ACK
   wxpay sim refund-settle NO    ends a PROCESSING refund now: --outcome SUCCESS (default),
-                                ABNORMAL or CLOSED; its notification follows`,
+                                ABNORMAL or CLOSED; its notification follows
+  wxpay sim close ORDER         closes an unpaid order on WeChat's side (as the close API does),
+                                to test a merchant that still thinks it open; a paid one exit 1`,
 
   async run(args, io) {
     if (args[0] === 'pay') return runSimPay(args.slice(1), io);
@@ -91,6 +97,7 @@ What the console page does, from a shell (all against $SIM_URL):
     if (args[0] === 'clock') return runSimClock(args.slice(1), io);
     if (args[0] === 'resend') return runSimResend(args.slice(1), io);
     if (args[0] === 'refund-settle') return runSimRefundSettle(args.slice(1), io);
+    if (args[0] === 'close') return runSimClose(args.slice(1), io);
     return runSimServer(args, io);
   },
 };

@@ -76,3 +76,23 @@ export async function runSimRefundSettle(args: string[], io: CliIo): Promise<num
   writeLine(io.stdout, `refund ${refund.outRefundNo} ${refund.status}`);
   return ExitCode.ok;
 }
+
+/**
+ * `wxpay sim close <out_trade_no|code_url|prepay_id>`: WeChat's side of closing an unpaid order,
+ * for testing what the merchant does when WeChat already says CLOSED. A paid order is refused.
+ */
+export async function runSimClose(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, { mchid: { type: 'string' } });
+  expectPositionals(positionals, 1, 'one order reference');
+  const ref = positionals[0];
+  if (!ref) throw new UsageError('missing the order (out_trade_no, code_url or prepay_id)');
+  const query = values.mchid ? `?mchid=${encodeURIComponent(values.mchid)}` : '';
+  const { order } = await callControlApi<{ order: { outTradeNo: string; state: string } }>(
+    simulatorUrl(io.env),
+    'POST',
+    `/orders/${encodeURIComponent(ref)}/close${query}`,
+    {},
+  );
+  writeLine(io.stdout, `order ${order.outTradeNo} ${order.state}`);
+  return ExitCode.ok;
+}

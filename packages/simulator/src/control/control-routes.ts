@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { pendingProbeSignatures, requestProbeSignatures } from '../routes/v3/v3-probe-switch.js';
 import type { SimContext } from '../sim-context.js';
+import { apiCallControlRoutes } from './api-call-control-routes.js';
 import { clockControlRoutes } from './clock-control-routes.js';
 import { ControlError, replyControlError } from './control-error.js';
 import { ControlInput } from './control-input.js';
@@ -18,7 +19,16 @@ export const CONTROL_PREFIX = '/_sim';
 /** What the control API and its parts use: everything but the store and the v3 nonce guard. */
 export type ControlRoutesDeps = Pick<
   SimContext,
-  'clock' | 'faults' | 'merchants' | 'notifier' | 'publicUrl' | 'refunds' | 'scheduler' | 'trades' | 'users'
+  | 'apiCalls'
+  | 'clock'
+  | 'faults'
+  | 'merchants'
+  | 'notifier'
+  | 'publicUrl'
+  | 'refunds'
+  | 'scheduler'
+  | 'trades'
+  | 'users'
 >;
 
 /**
@@ -62,6 +72,7 @@ export function controlRoutes(app: FastifyInstance, ctx: ControlRoutesDeps): voi
       refundControlRoutes(scope, ctx);
       clockControlRoutes(scope, ctx);
       notificationControlRoutes(scope, ctx);
+      apiCallControlRoutes(scope, ctx);
       faultControlRoutes(scope, ctx);
       scope.register(async (cors) => payRequestRoutes(cors, ctx));
     },

@@ -104,6 +104,12 @@ export function orderControlRoutes(app: FastifyInstance, ctx: OrderControlDeps):
     detail(ctx.trades.failPayment(tradeOf(request))),
   );
 
+  /** WeChat's side of a close, as the close API does it: for a developer who needs a closed order. */
+  app.post<RefParams>('/orders/:ref/close', async (request) => {
+    const trade = tradeOf(request);
+    return detail(ctx.trades.close(trade.mchid, trade.outTradeNo));
+  });
+
   app.post<RefParams>('/orders/:ref/cancel', async (request) => {
     const trade = tradeOf(request);
     if (trade.state !== 'NOTPAY' && trade.state !== 'USERPAYING') {

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SimContext } from '../sim-context.js';
+import { markApiCall } from './api-call-recorder.js';
 
 /** What the route must do after the gate: go on, answer its API's SYSTEMERROR, or nothing (answered). */
 export type FaultGateOutcome = 'PROCEED' | 'SYSTEMERROR' | 'ANSWERED';
@@ -40,6 +41,7 @@ export class ApiFaultGate {
   /** `api` is the name fault rules match on, e.g. `v2.unifiedorder`. */
   async pass(api: string, request: FastifyRequest, reply: FastifyReply): Promise<FaultGateOutcome> {
     const fault = this.#ctx.faults.apiFault(api);
+    markApiCall(request.raw, api, fault?.kind);
     if (!fault) return 'PROCEED';
     const socket = request.raw.socket;
     switch (fault.kind) {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import type { SimContext } from '../../sim-context.js';
+import { markApiCall } from '../api-call-recorder.js';
 import { PLATFORM_ERRMSG, PlatformRefusal } from './platform-refusal.js';
 
 /** WeChat's platform answers carry this exact content type. */
@@ -80,6 +81,7 @@ export class PlatformReplies {
     page?: (errcode: number, message: string) => string,
   ): Promise<boolean> {
     const rule = this.#ctx.faults.apiFault(api);
+    markApiCall(reply.request.raw, api, rule?.kind);
     if (!rule) return false;
     switch (rule.kind) {
       case 'SLOW':
