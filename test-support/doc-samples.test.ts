@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, connect, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,10 +21,23 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const GUIDE_DIRS = ['docs/zh-CN', 'docs/en'];
 const EXTRA = ['README.zh-CN.md'];
 
+/** One `wxpay trigger` a served sample must answer: ACK (`trigger`) or not (`refused`). */
+interface Trigger {
+  args: string[];
+  acked: boolean;
+}
+
 interface Sample {
   name: string;
   code: string;
+  /**
+   * A sample that serves (a notification handler) instead of running to its end: `<!-- doc-test: … -->`
+   * lines just above its block say what to send it and what it must print. It listens on `PORT`.
+   */
+  serves?: { triggers: Trigger[]; outputs: string[] };
 }
+
+const DIRECTIVE = /^<!-- doc-test: (trigger|refused|output) (.+) -->$/;
 
 function samplesOf(path: string): Sample[] {
   const lines = readFileSync(join(ROOT, path), 'utf8').split('\n');
@@ -33,7 +47,16 @@ function samplesOf(path: string): Sample[] {
     const start = i + 1;
     let end = start;
     while (end < lines.length && lines[end]?.trim() !== '```') end++;
-    samples.push({ name: `${path}:${start}`, code: lines.slice(start, end).join('\n') });
+    const sample: Sample = { name: `${path}:${start}`, code: lines.slice(start, end).join('\n') };
+    for (let above = i - 1; above >= 0; above--) {
+      const directive = DIRECTIVE.exec(lines[above]?.trim() ?? '');
+      if (!directive) break;
+      sample.serves ??= { triggers: [], outputs: [] };
+      const [, kind, text] = directive as unknown as [string, string, string];
+      if (kind === 'output') sample.serves.outputs.unshift(text);
+      else sample.serves.triggers.unshift({ args: text.split(/\s+/), acked: kind === 'trigger' });
+    }
+    samples.push(sample);
     i = end;
   }
   return samples;
@@ -54,9 +77,10 @@ function run(
   file: string,
   cwd: string,
   env: Record<string, string>,
+  args: string[] = [],
 ): Promise<{ code: number | null; output: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [file], { cwd, env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [file, ...args], { cwd, env: { ...process.env, ...env } });
     let output = '';
     child.stdout.on('data', (chunk) => {
       output += chunk;
@@ -70,6 +94,79 @@ function run(
       done({ code, output });
     });
   });
+}
+
+const CLI = join(ROOT, 'packages', 'cli', 'dist', 'main.js');
+
+function freePort(): Promise<number> {
+  return new Promise((found, failed) => {
+    const probe = createNetServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => found(port));
+    });
+    probe.on('error', failed);
+  });
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((answer) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.end();
+      answer(true);
+    });
+    socket.on('error', () => answer(false));
+  });
+}
+
+/**
+ * Runs a serving sample as its reader would: started, sent each notification with `wxpay trigger`
+ * from the simulator, then stopped. Returns what went wrong, or nothing.
+ */
+async function serve(
+  file: string,
+  cwd: string,
+  env: Record<string, string>,
+  serves: NonNullable<Sample['serves']>,
+): Promise<string[]> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [file], { cwd, env: { ...process.env, ...env, PORT: String(port) } });
+  let output = '';
+  let exited = false;
+  child.stdout.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.on('exit', () => {
+    exited = true;
+  });
+  const problems: string[] = [];
+  try {
+    const deadline = Date.now() + 15_000;
+    while (!(await accepts(port))) {
+      if (exited || Date.now() > deadline) return [`never listened on PORT=${port}:\n${output}`];
+      await new Promise((tick) => setTimeout(tick, 100));
+    }
+    for (const trigger of serves.triggers) {
+      const args = trigger.args.map((arg, i) =>
+        trigger.args[i - 1] === '--to' ? `http://127.0.0.1:${port}${arg}` : arg,
+      );
+      const sent = await run(CLI, cwd, env, ['trigger', ...args]);
+      if ((sent.code === 0) !== trigger.acked) {
+        problems.push(
+          `trigger ${trigger.args.join(' ')}: expected ${trigger.acked ? 'an ACK' : 'no ACK'}, got:\n${sent.output}`,
+        );
+      }
+    }
+    for (const expected of serves.outputs) {
+      if (!output.includes(expected)) problems.push(`did not print "${expected}"`);
+    }
+    if (exited) problems.push('stopped by itself while serving');
+    return problems.length > 0 ? [...problems, `its output:\n${output}`] : [];
+  } finally {
+    child.kill('SIGTERM');
+  }
 }
 
 describe('the code samples in the docs', () => {
@@ -131,6 +228,10 @@ describe('the code samples in the docs', () => {
       }).outputText;
       const file = join(dir, `sample-${index}.mjs`);
       writeFileSync(file, js);
+      if (sample.serves) {
+        expect(await serve(file, dir, env, sample.serves), sample.name).toEqual([]);
+        return;
+      }
       const result = await run(file, dir, env);
       expect(result.code, `${sample.name} (${relative(ROOT, file)}):\n${result.output}`).toBe(0);
     },

@@ -1,6 +1,6 @@
 /**
  * Type-level (checked by `tsc -p tsconfig.test.json` in `npm run lint`): each handler receives its
- * event type's strict resource, as docs/frameworks.md shows.
+ * event type's strict resource, as docs/en/frameworks.md shows.
  */
 import { describe, expectTypeOf, it } from 'vitest';
 import type {
