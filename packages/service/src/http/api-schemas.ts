@@ -58,15 +58,15 @@ export type CreateOrderBody = Static<typeof CreateOrderBodySchema>;
 
 export const OrderSchema = Type.Object({
   orderNo: Type.String(),
-  state: Type.String(),
+  state: OrderStateSchema,
   productId: Type.String(),
   quantity: Type.Integer(),
   description: Type.String(),
   amount: Type.Integer({ description: 'fen, computed from the product, never from the client' }),
   amountText: Type.String(),
   refundedAmount: Type.Integer({ description: 'fen refunded so far (refunds that succeeded)' }),
-  payType: Type.String(),
-  apiVersion: Type.String(),
+  payType: PayTypeSchema,
+  apiVersion: ApiVersionSchema,
   createdAt: Type.String({ format: 'date-time' }),
   expiresAt: Type.String({ format: 'date-time' }),
   paidAt: Type.Optional(Type.String({ format: 'date-time' })),

@@ -7,6 +7,7 @@ import { ClientRateLimiter } from './client-rate-limiter.js';
 import { clientErrorAnswer, DOMAIN_STATUS, errorHandler } from './error-mapper.js';
 import type { HttpAppOptions } from './http-app-options.js';
 import { redactingLoggerOptions } from './log-redaction.js';
+import { documentOperations } from './openapi-document.js';
 import { OPENAPI_TAGS, openApiInfo, SERVICE_VERSION } from './openapi-info.js';
 import { OrderEventStreams } from './order-event-stream.js';
 import { fieldErrorFormatter, strictValidatorCompiler } from './request-validator.js';
@@ -61,6 +62,10 @@ export async function buildHttpApp(options: HttpAppOptions & { metrics: ServiceM
       tags: OPENAPI_TAGS,
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
+    transformObject: (generated) =>
+      'openapiObject' in generated
+        ? documentOperations(generated.openapiObject, DOMAIN_STATUS)
+        : generated.swaggerObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 

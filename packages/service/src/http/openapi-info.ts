@@ -39,20 +39,43 @@ const ERROR_MEANINGS: Record<DomainErrorCode, string> = {
   OPENID_MISMATCH: 'openid 与登录的买家不符 / the openid is not the signed-in buyer’s',
 };
 
-/** The other codes an answer can carry, from request validation and the framework. */
-const REQUEST_ERRORS: Record<string, string> = {
-  VALIDATION_FAILED:
-    '请求参数不符合接口定义，field 为出错的字段 / the request does not match the schema; field names the input',
-  INVALID_JSON: '请求体不是有效的 JSON / the body is not valid JSON',
-  UNSUPPORTED_MEDIA_TYPE: '不支持的 Content-Type / unsupported Content-Type',
-  BODY_TOO_LARGE: '请求体过大 / the body is too large',
-  BAD_REQUEST: '请求格式错误 / malformed request',
-  BAD_URL: '路径无效 / invalid path',
-  UNAUTHORIZED: '缺少或错误的 Bearer 令牌 / missing or wrong bearer token',
-  TOO_MANY_REQUESTS: '请求过于频繁，见 Retry-After / too many requests; see Retry-After',
-  NOT_FOUND: '没有这个接口 / no such route',
-  INTERNAL: '服务内部错误（详情只在日志里）/ internal error (details only in the log)',
+/** The other codes an answer can carry, from request validation and the framework, with their status. */
+export const REQUEST_ERRORS: Record<string, { status: number; meaning: string }> = {
+  VALIDATION_FAILED: {
+    status: 400,
+    meaning:
+      '请求参数不符合接口定义，field 为出错的字段 / the request does not match the schema; field names the input',
+  },
+  INVALID_JSON: { status: 400, meaning: '请求体不是有效的 JSON / the body is not valid JSON' },
+  BAD_REQUEST: { status: 400, meaning: '请求格式错误 / malformed request' },
+  BAD_URL: { status: 400, meaning: '路径无效 / invalid path' },
+  UNAUTHORIZED: { status: 401, meaning: '缺少或错误的 Bearer 令牌 / missing or wrong bearer token' },
+  NOT_FOUND: { status: 404, meaning: '没有这个接口 / no such route' },
+  BODY_TOO_LARGE: { status: 413, meaning: '请求体过大 / the body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: '不支持的 Content-Type / unsupported Content-Type' },
+  TOO_MANY_REQUESTS: {
+    status: 429,
+    meaning: '请求过于频繁，见 Retry-After / too many requests; see Retry-After',
+  },
+  INTERNAL: {
+    status: 500,
+    meaning: '服务内部错误（详情只在日志里）/ internal error (details only in the log)',
+  },
 };
+
+/** Every error code an answer can carry, with its status and meaning: domain codes first. */
+export function errorCatalogue(
+  statusOf: Readonly<Record<DomainErrorCode, number>>,
+): { code: string; status: number; meaning: string }[] {
+  return [
+    ...Object.entries(ERROR_MEANINGS).map(([code, meaning]) => ({
+      code,
+      status: statusOf[code as DomainErrorCode],
+      meaning,
+    })),
+    ...Object.entries(REQUEST_ERRORS).map(([code, { status, meaning }]) => ({ code, status, meaning })),
+  ];
+}
 
 export const OPENAPI_TAGS = [
   {
@@ -75,14 +98,9 @@ export const OPENAPI_TAGS = [
  * code with its meaning, generated from the codes the error mapper knows so the list cannot drift.
  */
 export function openApiInfo(version: string, statusOf: Readonly<Record<DomainErrorCode, number>>) {
-  const rows = [
-    ...Object.entries(ERROR_MEANINGS).map(
-      ([code, meaning]) => `| \`${code}\` | ${statusOf[code as DomainErrorCode]} | ${meaning} |`,
-    ),
-    ...Object.entries(REQUEST_ERRORS).map(
-      ([code, meaning]) => `| \`${code}\` | ${code === 'INTERNAL' ? 500 : '4xx'} | ${meaning} |`,
-    ),
-  ];
+  const rows = errorCatalogue(statusOf).map(
+    ({ code, status, meaning }) => `| \`${code}\` | ${status} | ${meaning} |`,
+  );
   return {
     title: 'wechatpay-kit 支付服务 / payment service',
     version,

@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { REFUND_STATES } from '../domain/index.js';
-import { LiteralUnion, TEXT_PATTERN } from './api-schemas.js';
+import { ApiVersionSchema, LiteralUnion, TEXT_PATTERN } from './api-schemas.js';
 
 /** Request and answer shapes of the refund API (validation, types and OpenAPI). */
 
@@ -13,7 +13,7 @@ export const RefundSchema = Type.Object({
   amountText: Type.String(),
   reason: Type.String(),
   state: RefundStateSchema,
-  apiVersion: Type.String(),
+  apiVersion: ApiVersionSchema,
   wechatRefundId: Type.Optional(Type.String()),
   errorCode: Type.Optional(Type.String()),
   errorMessage: Type.Optional(Type.String()),

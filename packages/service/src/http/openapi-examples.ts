@@ -1,0 +1,86 @@
+import type { Static } from '@sinclair/typebox';
+import type { AdminOrderSchema, OrderDetailSchema, StatsBucketSchema } from './admin-api-schemas.js';
+import type { OrderSchema, ProductSchema } from './api-schemas.js';
+import type { RefundSchema } from './refund-schemas.js';
+
+/**
+ * Answers as the API really gives them, for the OpenAPI document. Typed by the answer schemas, so
+ * an example that no longer matches its schema fails to compile (and the document test checks
+ * each one against the schema the document publishes).
+ */
+
+const ORDER_NO = '20261203100000A1b2C3d4E5';
+
+export const PRODUCTS_EXAMPLE: Static<typeof ProductSchema>[] = [
+  {
+    id: 'demo-coffee',
+    name: '拿铁咖啡',
+    description: '中杯，燕麦奶',
+    price: 990,
+    priceText: '¥9.90',
+    available: true,
+  },
+];
+
+export const NEW_ORDER_EXAMPLE: Static<typeof OrderSchema> = {
+  orderNo: ORDER_NO,
+  state: 'NOTPAY',
+  productId: 'demo-coffee',
+  quantity: 1,
+  description: '拿铁咖啡',
+  amount: 990,
+  amountText: '¥9.90',
+  refundedAmount: 0,
+  payType: 'NATIVE',
+  apiVersion: 'v3',
+  createdAt: '2026-12-03T02:00:00.000Z',
+  expiresAt: '2026-12-03T02:15:00.000Z',
+  codeUrl: 'weixin://wxpay/bizpayurl?pr=Xy7aBc9',
+  qrCodeUrl: `/api/orders/${ORDER_NO}/qrcode.svg`,
+};
+
+export const PAID_ORDER_EXAMPLE: Static<typeof OrderSchema> = {
+  ...NEW_ORDER_EXAMPLE,
+  state: 'PAID',
+  paidAt: '2026-12-03T02:01:12.000Z',
+  transactionId: '4200002026120312345678901234',
+};
+
+export const REFUND_EXAMPLE: Static<typeof RefundSchema> = {
+  refundNo: `R${ORDER_NO}`,
+  orderNo: ORDER_NO,
+  amount: 990,
+  amountText: '¥9.90',
+  reason: '顾客取消',
+  state: 'PROCESSING',
+  apiVersion: 'v3',
+  wechatRefundId: '50000000382019052709732678859',
+  createdAt: '2026-12-03T03:00:00.000Z',
+  updatedAt: '2026-12-03T03:00:00.000Z',
+};
+
+export const ADMIN_ORDER_EXAMPLE: Static<typeof AdminOrderSchema> = {
+  ...PAID_ORDER_EXAMPLE,
+  payerOpenid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o',
+  fulfilledAt: '2026-12-03T02:01:12.500Z',
+};
+
+export const ORDER_DETAIL_EXAMPLE: Static<typeof OrderDetailSchema> = {
+  order: ADMIN_ORDER_EXAMPLE,
+  history: [
+    { fromState: null, toState: 'NOTPAY', reason: 'created', source: 'api', at: '2026-12-03T02:00:00.000Z' },
+    {
+      fromState: 'NOTPAY',
+      toState: 'PAID',
+      reason: 'payment notification, transaction 4200002026120312345678901234',
+      source: 'notify-v3',
+      at: '2026-12-03T02:01:12.000Z',
+    },
+  ],
+  notifications: [],
+  refunds: [],
+};
+
+export const STATS_EXAMPLE: Static<typeof StatsBucketSchema>[] = [
+  { start: '2026-12-03T02:00:00.000Z', paidAmount: 7790, paidOrders: 2, createdOrders: 3 },
+];

@@ -1,0 +1,202 @@
+import {
+  ADMIN_ORDER_EXAMPLE,
+  NEW_ORDER_EXAMPLE,
+  ORDER_DETAIL_EXAMPLE,
+  PAID_ORDER_EXAMPLE,
+  PRODUCTS_EXAMPLE,
+  REFUND_EXAMPLE,
+  STATS_EXAMPLE,
+} from './openapi-examples.js';
+
+/** What the OpenAPI document says about one operation: Chinese first, English beside it. */
+export interface OperationDoc {
+  summary: string;
+  description: string;
+  /** An example answer per success status. */
+  examples?: Partial<Record<number, unknown>>;
+}
+
+const WECHAT_ANSWER =
+  '答复是微信要求的格式（v3：204 或 `{code, message}`；v2：XML `return_code`）；失败即让微信按其节奏重发。\n\nThe answer is in WeChat’s format (v3: 204 or `{code, message}`; v2: XML `return_code`); a failure makes WeChat resend on its schedule.';
+
+/**
+ * Every operation of the service, keyed `METHOD /path` as the document spells it. The document
+ * test fails when an operation has no entry here, or an entry names no operation, so the
+ * descriptions cannot drift away from the routes.
+ */
+export const OPERATION_DOCS: Record<string, OperationDoc> = {
+  'GET /api/products': {
+    summary: '商品列表 / the catalogue',
+    description: '在售与已下架的商品；价格为整数分。\n\nProducts, with `available`; prices in integer fen.',
+    examples: { 200: PRODUCTS_EXAMPLE },
+  },
+  'POST /api/orders': {
+    summary: '下单并向微信预下单 / create an order and its WeChat prepay',
+    description:
+      '金额由服务端按商品计算，从不取自客户端。按 payType 返回 codeUrl（Native）、payParams（JSAPI、小程序、App）或 h5Url（H5）。微信超时时答复 503 `WECHAT_TIMEOUT` 且带已保存的 orderNo，可用 `POST /api/orders/{orderNo}/prepay` 重试。\n\nThe amount is computed from the product, never taken from the client. Answers codeUrl (Native), payParams (JSAPI, mini-program, App) or h5Url (H5). When WeChat is late: 503 `WECHAT_TIMEOUT` with the stored orderNo, to retry with `POST /api/orders/{orderNo}/prepay`.',
+    examples: { 201: NEW_ORDER_EXAMPLE },
+  },
+  'GET /api/orders/{orderNo}': {
+    summary: '订单状态（SSE 之外的轮询）/ an order’s state (polling, besides SSE)',
+    description:
+      '收银台轮询用；支付结果以此为准，不要只信前端回调。\n\nFor polling checkouts; trust this, not the page’s payment callback alone.',
+    examples: { 200: PAID_ORDER_EXAMPLE },
+  },
+  'POST /api/orders/{orderNo}/prepay': {
+    summary: '预下单失败后用同一单号重试 / retry the prepay with the same out_trade_no',
+    description:
+      '仅对尚未拿到预支付信息的未支付订单有效。\n\nOnly for an unpaid order that has no prepay yet.',
+    examples: { 200: NEW_ORDER_EXAMPLE },
+  },
+  'GET /api/orders/{orderNo}/qrcode.svg': {
+    summary: 'Native 订单的支付二维码（SVG）/ the order’s QR code (SVG)',
+    description: '内容为微信的 code_url。\n\nEncodes WeChat’s code_url.',
+  },
+  'GET /api/orders/{orderNo}/qrcode.png': {
+    summary: 'Native 订单的支付二维码（PNG）/ the order’s QR code (PNG)',
+    description: '内容为微信的 code_url。\n\nEncodes WeChat’s code_url.',
+  },
+  'GET /api/orders/{orderNo}/events': {
+    summary: '订单状态推送（Server-Sent Events）/ order state as Server-Sent Events',
+    description:
+      '连接后立即推送当前状态，之后每次变化推送一次；断线后可重连或改为轮询。\n\nThe current state at once, then every change; reconnect, or poll, after a drop.',
+  },
+  'GET /wechat/login': {
+    summary: '公众号网页授权入口 / start WeChat web authorisation',
+    description:
+      '跳转到微信网页授权（snsapi_base），回来后以 Cookie 保存买家的 openid。\n\nRedirects to WeChat OAuth (snsapi_base); the buyer’s openid comes back in a session cookie.',
+  },
+  'GET /wechat/oauth/callback': {
+    summary: '网页授权回调 / the OAuth callback',
+    description:
+      '用 code 换取 openid，校验 state，然后回到原页面。\n\nExchanges the code for the openid, checks state, and returns to the page.',
+  },
+  'GET /api/session': {
+    summary: '当前登录的微信买家 / the signed-in WeChat buyer',
+    description: '网页授权或小程序登录之后可用。\n\nAfter web authorisation or mini-program login.',
+    examples: { 200: { openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o', appid: 'wx2421b1c4370ec43b' } },
+  },
+  'GET /api/jssdk/config': {
+    summary: 'wx.config 的签名 / the wx.config signature',
+    description:
+      '`url` 必须是当前页面地址（不含 #），且在 JS-SDK 安全域名内。\n\n`url` is the page’s address without `#…`, on a JS-SDK domain.',
+    examples: {
+      200: {
+        appId: 'wx2421b1c4370ec43b',
+        timestamp: 1764727200,
+        nonceStr: 'Wm3WZYTPz0wzccnW',
+        signature: '0f9de62fce790f9a083d5c99e95740ceb90c27ed',
+      },
+    },
+  },
+  'POST /api/miniprogram/login': {
+    summary: '小程序登录（wx.login 的 code）/ mini-program login with the wx.login code',
+    description:
+      '服务端调用 jscode2session，session_key 不出服务端；返回一个 Bearer 令牌。\n\nThe service calls jscode2session, the session_key never leaves it; answers a bearer token.',
+    examples: {
+      200: {
+        token: 'mp.eyJvcGVuaWQiOiJvVXBGOHVNdUFKT19NMnB4YjFROXpOaldlUzZvIn0.c2lnbmF0dXJl',
+        openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o',
+        expiresAt: '2026-12-03T04:00:00.000Z',
+      },
+    },
+  },
+  'POST /api/notify/v2': {
+    summary: 'v2 支付结果通知 / v2 payment notification',
+    description: `用 API 密钥验签，幂等处理，核对金额。${'\n\n'}Verified with the API key, applied once, amount checked. ${WECHAT_ANSWER}`,
+  },
+  'POST /api/notify/v3': {
+    summary: 'v3 支付结果通知 / v3 payment notification',
+    description: `验签（微信支付公钥或平台证书）、AEAD_AES_256_GCM 解密，幂等处理，核对金额。${'\n\n'}Verified (public key or platform certificate), decrypted, applied once, amount checked. ${WECHAT_ANSWER}`,
+  },
+  'POST /api/notify/v2/refund': {
+    summary: 'v2 退款结果通知 / v2 refund notification',
+    description: `解密 req_info（能解密即证明来源），按退款单号幂等处理。${'\n\n'}req_info decrypted (the proof of origin), applied once per refund. ${WECHAT_ANSWER}`,
+  },
+  'POST /api/notify/v3/refund': {
+    summary: 'v3 退款结果通知 / v3 refund notification',
+    description: `验签、解密，按退款单号幂等处理。${'\n\n'}Verified, decrypted, applied once per refund. ${WECHAT_ANSWER}`,
+  },
+  'GET /api/admin/orders': {
+    summary: '订单列表（筛选、分页）/ orders, filtered and paged',
+    description:
+      '需要 ADMIN_TOKEN。按状态、支付方式、API 版本、时间、单号前缀、交易号或 openid 筛选；用 `before` 翻页。\n\nADMIN_TOKEN. Filter by state, pay type, API version, time, order-number prefix, transaction id or openid; page with `before`.',
+    examples: { 200: [ADMIN_ORDER_EXAMPLE] },
+  },
+  'GET /api/admin/orders/{orderNo}': {
+    summary: '订单详情：状态历史、收到的通知、退款 / an order with its history, notifications and refunds',
+    description:
+      '需要 ADMIN_TOKEN。通知的原始报文原样保存；未通过验签的报文来自不可信来源。\n\nADMIN_TOKEN. Raw notification bodies as received; unverified ones are attacker-controlled.',
+    examples: { 200: ORDER_DETAIL_EXAMPLE },
+  },
+  'POST /api/admin/orders/{orderNo}/query': {
+    summary: '立即向微信查单 / ask WeChat about the order now',
+    description:
+      '需要 ADMIN_TOKEN。微信已支付而本地未支付时，经对账用例补记为已支付。\n\nADMIN_TOKEN. Paid at WeChat but not here: recorded as paid through the reconcile use case.',
+    examples: { 200: { tradeState: 'SUCCESS', outcome: 'PAID', order: ADMIN_ORDER_EXAMPLE } },
+  },
+  'POST /api/admin/orders/{orderNo}/notifications/resend': {
+    summary: '请求重发通知（仅演示环境）/ ask for the notification again (demo only)',
+    description:
+      '需要 ADMIN_TOKEN。真实微信支付没有重发接口，此时答复 501 `NOT_AVAILABLE`，请改用查单。\n\nADMIN_TOKEN. Real WeChat Pay has no resend API: 501 `NOT_AVAILABLE` there; query instead.',
+    examples: {
+      200: { notificationId: 'n-20261203-0001', status: 'delivered', httpStatus: 204, acked: true },
+    },
+  },
+  'GET /api/admin/stats': {
+    summary: '收款统计（按小时或按天）/ takings per hour or day',
+    description:
+      '需要 ADMIN_TOKEN。按天统计以北京时间零点为界。\n\nADMIN_TOKEN. Days start at China-time midnight.',
+    examples: { 200: STATS_EXAMPLE },
+  },
+  'POST /api/orders/{orderNo}/refunds': {
+    summary: '申请退款 / request a refund',
+    description:
+      '需要 ADMIN_TOKEN。refundNo 是幂等键（即微信的 out_refund_no）：同一 refundNo 同样的金额再次请求得到同一退款（200），不同金额答复 409 `REFUND_CONFLICT`。\n\nADMIN_TOKEN. refundNo is the idempotency key (WeChat’s out_refund_no): the same refundNo and amount again gives the same refund (200); another amount is 409 `REFUND_CONFLICT`.',
+    examples: { 201: REFUND_EXAMPLE, 200: REFUND_EXAMPLE },
+  },
+  'GET /api/orders/{orderNo}/refunds': {
+    summary: '订单的退款 / an order’s refunds',
+    description: '需要 ADMIN_TOKEN。\n\nADMIN_TOKEN.',
+    examples: { 200: [REFUND_EXAMPLE] },
+  },
+  'GET /api/admin/refunds': {
+    summary: '退款列表 / refunds',
+    description: '需要 ADMIN_TOKEN。可按状态筛选。\n\nADMIN_TOKEN. Filter by state.',
+    examples: { 200: [REFUND_EXAMPLE] },
+  },
+  'GET /health': {
+    summary: '健康检查 / health',
+    description: '检查数据库连接；负载均衡器用。\n\nPings the database; for load balancers.',
+    examples: { 200: { status: 'ok', database: 'up' }, 503: { status: 'unavailable', database: 'down' } },
+  },
+  'GET /metrics': {
+    summary: 'Prometheus 指标 / Prometheus metrics',
+    description: '设置了 METRICS_TOKEN 时需要 Bearer 令牌。\n\nA bearer token when METRICS_TOKEN is set.',
+  },
+  'GET /api/products/{id}/bizpayurl': {
+    summary: 'Native 模式一：商品二维码内容 / Native mode 1: the product QR content',
+    description:
+      '每次签出新的 nonce，之前的码仍然有效，可以印刷。\n\nA fresh nonce each time; earlier codes stay valid and may be printed.',
+    examples: {
+      200: {
+        productId: 'demo-coffee',
+        url: 'weixin://wxpay/bizpayurl?appid=wx2421b1c4370ec43b&mch_id=10000100&nonce_str=f6808210402125e30663234f94c87a8c&product_id=demo-coffee&time_stamp=1764727200&sign=6F1B4C7E0D3A2B8C9E5F4A1D2C3B4A59',
+      },
+    },
+  },
+  'GET /api/products/{id}/qrcode.svg': {
+    summary: 'Native 模式一：商品二维码（SVG）/ Native mode 1: the product QR code (SVG)',
+    description:
+      '扫码后微信回调 `POST /api/native/callback`。\n\nScanning makes WeChat call `POST /api/native/callback`.',
+  },
+  'GET /api/products/{id}/qrcode.png': {
+    summary: 'Native 模式一：商品二维码（PNG）/ Native mode 1: the product QR code (PNG)',
+    description:
+      '扫码后微信回调 `POST /api/native/callback`。\n\nScanning makes WeChat call `POST /api/native/callback`.',
+  },
+  'POST /api/native/callback': {
+    summary: 'Native 模式一扫码回调 / the Native mode-1 scan callback',
+    description: `微信在用户扫码后调用：验签，下单，答复签名的 prepay_id（或 err_code_des 给用户看）。${'\n\n'}WeChat calls it when a buyer scans: verified, an order placed, answered with the signed prepay_id (or err_code_des for the buyer). ${WECHAT_ANSWER}`,
+  },
+};
