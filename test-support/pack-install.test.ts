@@ -93,6 +93,14 @@ describe('pack-install: the published tarballs, installed in a fresh project', (
         packed.files.filter((file) => /tsbuildinfo|\.map$/.test(file)),
         packed.name,
       ).toEqual([]);
+      const pointingToMaps = packed.files.filter(
+        (file) =>
+          /\.(js|d\.ts)$/.test(file) &&
+          /^\/\/# sourceMappingURL=/m.test(
+            readFileSync(join(project, 'node_modules', packed.name, file), 'utf8'),
+          ),
+      );
+      expect(pointingToMaps, `${packed.name}: files naming a source map it does not ship`).toEqual([]);
       const manifest = JSON.parse(
         readFileSync(join(project, 'node_modules', packed.name, 'package.json'), 'utf8'),
       );
