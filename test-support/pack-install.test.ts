@@ -155,6 +155,7 @@ describe('pack-install: the published tarballs, installed in a fresh project', (
       version: '0.1.0',
       md5: '900150983cd24fb0d6963f7d28e17f72',
       testing: 'function',
+      webhooks: 'function',
       service: 'function',
       frameworks: ['function', 'function', 'function'],
       cli: '0.1.0',

@@ -17,3 +17,7 @@ export {
   type BuiltV3Notification,
   buildV3Notification,
 } from './v3/v3-notification-builder.js';
+export {
+  type BuiltWebhookDelivery,
+  buildSignedWebhook,
+} from './webhooks/webhook-test-delivery.js';

@@ -48,6 +48,7 @@ describe('@wechatpay-kit/sdk public surface', () => {
     'buildV2PaymentNotification',
     'buildV2RefundNotification',
     'signV3Response',
+    'buildSignedWebhook',
   ])('exports %s from /testing', (name) => {
     expect(typeof (testing as Record<string, unknown>)[name]).toBe('function');
   });
