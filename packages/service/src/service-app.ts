@@ -8,6 +8,7 @@ import { composeNativeMode1 } from './composition/compose-native-mode1.js';
 import { composePayments } from './composition/compose-payments.js';
 import { type ComposedPlatform, composePlatform } from './composition/compose-platform-sign-in.js';
 import { composeRefunds } from './composition/compose-refunds.js';
+import { composeWebhooks } from './composition/compose-webhooks.js';
 import { resolveAbuseLimits } from './config/abuse-limits-config.js';
 import type { ServiceConfig } from './config/service-config.js';
 import {
@@ -145,6 +146,7 @@ export async function createServiceApp(
     clock,
     payments: payments.useCases,
     runRefundQuery: (job) => refunds.runRefundQuery(job),
+    webhooks: composeWebhooks(payments.deps, refunds.deps),
     pollIntervalMs: options.jobPollIntervalMs,
   });
 

@@ -46,6 +46,8 @@ export interface DemoOptions {
   metricsToken?: string;
   /** Behind a reverse proxy: the client is the one `X-Forwarded-For` names. */
   trustProxy?: boolean;
+  /** The merchant's webhook endpoints (order and refund events). */
+  webhooks?: ServiceConfig['webhooks'];
 }
 
 export interface RunningDemo {
@@ -101,6 +103,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       limits: options.limits,
       metricsToken: options.metricsToken,
       trustProxy: options.trustProxy,
+      webhooks: options.webhooks,
       wechat: simulatorCredentials(m, options.apiVersion),
       platform: simulatorPlatform(m, simulator.url, `${host}:${port}`, options),
     });

@@ -1,10 +1,11 @@
 import { hostname } from 'node:os';
 import type { Database } from '../adapters/persistence/index.js';
 import type { ServiceConfig } from '../config/service-config.js';
-import { type Clock, FULFIL_JOB } from '../domain/index.js';
+import { type Clock, FULFIL_JOB, WEBHOOK_DELIVERY_JOB, WEBHOOK_EVENT_JOB } from '../domain/index.js';
 import { backoffByType, type Job, JobRunner } from '../jobs/index.js';
 import { CLOSE_RETRY_MAX_MS, REFUND_QUERY_JOB } from '../use-cases/index.js';
 import type { ComposedPayments } from './compose-payments.js';
+import type { ComposedWebhooks } from './compose-webhooks.js';
 
 export interface JobsInput {
   config: ServiceConfig;
@@ -12,6 +13,7 @@ export interface JobsInput {
   clock: Clock;
   payments: ComposedPayments['useCases'];
   runRefundQuery(job: Job): Promise<void>;
+  webhooks: ComposedWebhooks;
   pollIntervalMs?: number;
 }
 
@@ -25,7 +27,8 @@ export function composeJobs(input: JobsInput): JobRunner {
     workerId: `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`,
     pollIntervalMs: input.pollIntervalMs,
     concurrency: input.config.jobConcurrency,
-    backoff: backoffByType({ 'close-expired': CLOSE_RETRY_MAX_MS }),
+    // Deliveries are retried for 25 h: at most an hour apart, so an endpoint back up is served soon.
+    backoff: backoffByType({ 'close-expired': CLOSE_RETRY_MAX_MS, [WEBHOOK_DELIVERY_JOB]: 3_600_000 }),
     handlers: {
       'close-expired': async (job) => {
         await payments.closeExpired.execute({ orderNo: job.key });
@@ -38,6 +41,8 @@ export function composeJobs(input: JobsInput): JobRunner {
       [FULFIL_JOB]: async (job) => {
         await payments.fulfilOrder.execute({ orderNo: job.key });
       },
+      [WEBHOOK_EVENT_JOB]: (job) => input.webhooks.publish(job),
+      [WEBHOOK_DELIVERY_JOB]: (job) => input.webhooks.deliver(job),
     },
   });
 }

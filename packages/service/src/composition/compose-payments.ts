@@ -93,6 +93,7 @@ export function composePayments(input: PaymentsInput): ComposedPayments {
     events: input.events,
     clock,
     fulfil: input.fulfil,
+    webhooks: input.config.webhooks ?? [],
     logger: input.logger,
   };
   return { deps, useCases: paymentUseCases(deps, input) };

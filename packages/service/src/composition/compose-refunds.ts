@@ -17,6 +17,8 @@ import {
 } from '../use-cases/index.js';
 
 export interface ComposedRefunds {
+  /** Its ports (the webhooks read refunds through them). */
+  deps: RefundDeps;
   /** What the refund routes call. */
   useCases: RefundUseCases;
   /** The `refund-query` job's handler. */
@@ -33,7 +35,7 @@ export function composeRefunds(
   metrics: ServiceMetrics,
   payments: Pick<
     PaymentDeps,
-    'orders' | 'inbound' | 'notifications' | 'jobs' | 'events' | 'clock' | 'logger'
+    'orders' | 'inbound' | 'notifications' | 'jobs' | 'events' | 'clock' | 'webhooks' | 'logger'
   >,
 ): ComposedRefunds {
   const deps: RefundDeps = {
@@ -45,6 +47,7 @@ export function composeRefunds(
   const submit = new SubmitRefund(deps, apply);
   const reconcile = new ReconcileRefund(deps, submit, apply);
   return {
+    deps,
     useCases: {
       requestRefund: new RequestRefund(deps, submit),
       listRefunds: new ListRefunds(deps),

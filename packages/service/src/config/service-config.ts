@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { TokenCacheKind } from '../adapters/platform/token-cache-factory.js';
-import type { ApiVersion } from '../domain/index.js';
+import {
+  type ApiVersion,
+  WEBHOOK_EVENT_TYPES,
+  type WebhookEndpoint,
+  type WebhookEventType,
+} from '../domain/index.js';
 import type { AbuseLimits } from './abuse-limits-config.js';
 import { type Env, integer, optional, pemFile, rateLimit, required } from './env-reader.js';
 import { ServiceConfigError } from './service-config-error.js';
@@ -97,6 +102,8 @@ export interface ServiceConfig {
   limits?: Partial<AbuseLimits>;
   /** When set, `/metrics` needs `Authorization: Bearer <metricsToken>`. */
   metricsToken?: string;
+  /** Where order and refund events go (`WEBHOOK_URL`, `WEBHOOK_SECRET`, `WEBHOOK_EVENTS`). */
+  webhooks?: WebhookEndpoint[];
 }
 
 /**
@@ -149,7 +156,38 @@ export function loadServiceConfig(env: Env = process.env): ServiceConfig {
       unverifiedRetentionDays: integer(env, 'UNVERIFIED_NOTIFICATION_RETENTION_DAYS', 30, 1, 3650),
     },
     metricsToken: optional(env, 'METRICS_TOKEN'),
+    webhooks: webhookEndpoints(env),
   });
+}
+
+/** The webhook endpoint of the environment, if `WEBHOOK_URL` is set; its secret is then required. */
+function webhookEndpoints(env: Env): WebhookEndpoint[] {
+  const url = optional(env, 'WEBHOOK_URL');
+  if (url === undefined) {
+    if (optional(env, 'WEBHOOK_SECRET') !== undefined || optional(env, 'WEBHOOK_EVENTS') !== undefined) {
+      throw new ServiceConfigError('WEBHOOK_URL', 'is not set, but WEBHOOK_SECRET or WEBHOOK_EVENTS is');
+    }
+    return [];
+  }
+  const events = optional(env, 'WEBHOOK_EVENTS')
+    ?.split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const unknown = events?.find((name) => !(WEBHOOK_EVENT_TYPES as readonly string[]).includes(name));
+  if (unknown !== undefined) {
+    throw new ServiceConfigError(
+      'WEBHOOK_EVENTS',
+      `names ${unknown}; the events are ${WEBHOOK_EVENT_TYPES.join(', ')}`,
+    );
+  }
+  return [
+    {
+      id: 'env',
+      url,
+      secret: required(env, 'WEBHOOK_SECRET'),
+      ...(events ? { events: events as WebhookEventType[] } : {}),
+    },
+  ];
 }
 
 /**
@@ -202,6 +240,12 @@ export function validateServiceConfig(config: ServiceConfig): ServiceConfig {
   }
   if (config.adminToken.length < 16) {
     throw new ServiceConfigError('ADMIN_TOKEN', 'must be at least 16 characters');
+  }
+  for (const endpoint of config.webhooks ?? []) {
+    if (!/^https?:\/\/[^\s/]+/.test(endpoint.url))
+      throw new ServiceConfigError('WEBHOOK_URL', 'must be an http(s):// URL');
+    if (endpoint.secret.length < 24)
+      throw new ServiceConfigError('WEBHOOK_SECRET', 'must be at least 24 characters');
   }
   if (config.metricsToken !== undefined && config.metricsToken.length < 16) {
     throw new ServiceConfigError('METRICS_TOKEN', 'must be at least 16 characters');

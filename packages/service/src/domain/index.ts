@@ -12,3 +12,4 @@ export type * from './refund-ports.js';
 export * from './refund-settlement.js';
 export * from './refund-state-machine.js';
 export * from './unverified-notification.js';
+export * from './webhook-event.js';

@@ -33,6 +33,8 @@ export interface RefundTransitionRequest {
   changes?: Partial<Pick<Refund, 'wechatRefundId' | 'errorCode' | 'errorMessage' | 'succeededAt'>>;
   reason: string;
   source: string;
+  /** Jobs written in the same transaction, only if this transition wins (the refund's webhook event). */
+  jobs?: readonly NewJob[];
 }
 
 export interface RefundTransitionResult {

@@ -4,6 +4,9 @@ import {
   type RefundTransitionRequest,
   type RefundTransitionResult,
   refundStatesLeadingTo,
+  type WebhookEventType,
+  wantsWebhook,
+  webhookEventJob,
 } from '../domain/index.js';
 import type { RefundDeps } from './refund-deps.js';
 
@@ -16,7 +19,15 @@ export interface RefundOutcome {
   source: string;
 }
 
-export type ApplyRefundOutcomeDeps = Pick<RefundDeps, 'refunds' | 'events' | 'clock' | 'logger'>;
+export type ApplyRefundOutcomeDeps = Pick<RefundDeps, 'refunds' | 'events' | 'clock' | 'webhooks' | 'logger'>;
+
+/** The webhook a refund's final state makes; PROCESSING and the like make none. */
+const REFUND_EVENT: Partial<Record<RefundState, WebhookEventType>> = {
+  SUCCESS: 'refund.succeeded',
+  ABNORMAL: 'refund.failed',
+  CLOSED: 'refund.failed',
+  FAILED: 'refund.failed',
+};
 
 /** Shown with an ABNORMAL refund: what happened and what a person has to do. */
 export const ABNORMAL_MESSAGE =
@@ -39,6 +50,7 @@ export class ApplyRefundOutcome {
   async execute(outcome: RefundOutcome): Promise<RefundTransitionResult | undefined> {
     const { refunds, events, clock, logger } = this.#deps;
     const abnormal = outcome.to === 'ABNORMAL';
+    const event = REFUND_EVENT[outcome.to];
     const result = await refunds.transition({
       refundNo: outcome.refundNo,
       from: refundStatesLeadingTo(outcome.to),
@@ -48,6 +60,9 @@ export class ApplyRefundOutcome {
         : outcome.changes,
       reason: outcome.reason,
       source: outcome.source,
+      ...(event && wantsWebhook(this.#deps.webhooks, event)
+        ? { jobs: [webhookEventJob(event, outcome.refundNo, clock.now())] }
+        : {}),
     });
     if (!result) return undefined;
     if (result.orderChanged) {

@@ -1,4 +1,10 @@
-import { type Order, orderTransition, type WechatTradeStatus } from '../domain/index.js';
+import {
+  type Order,
+  orderTransition,
+  type WechatTradeStatus,
+  wantsWebhook,
+  webhookEventJob,
+} from '../domain/index.js';
 import type { MarkPaid } from './mark-paid.js';
 import { followUpJob, isOpen, orderNoOfJobKey, type PaymentDeps } from './use-case-deps.js';
 
@@ -25,7 +31,7 @@ export interface CloseExpiredOrderOutput {
 
 export type CloseExpiredOrderDeps = Pick<
   PaymentDeps,
-  'orders' | 'gateway' | 'jobs' | 'events' | 'clock' | 'logger'
+  'orders' | 'gateway' | 'jobs' | 'events' | 'clock' | 'webhooks' | 'logger'
 >;
 
 /**
@@ -82,6 +88,9 @@ export class CloseExpiredOrder {
       changes: { closedAt },
       reason: 'expired unpaid; closed at WeChat',
       source: 'job:close-expired',
+      ...(wantsWebhook(this.#deps.webhooks, 'order.closed')
+        ? { jobs: [webhookEventJob('order.closed', order.orderNo, closedAt)] }
+        : {}),
     });
     if (!closed) return { outcome: 'SETTLED', order: await orders.findByOrderNo(order.orderNo) };
     events.publish({ orderNo: closed.orderNo, state: 'CLOSED', at: closedAt });

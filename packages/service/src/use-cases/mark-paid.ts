@@ -1,4 +1,11 @@
-import { FULFIL_JOB, type Order, orderTransition, type ReceivedNotification } from '../domain/index.js';
+import {
+  FULFIL_JOB,
+  type Order,
+  orderTransition,
+  type ReceivedNotification,
+  wantsWebhook,
+  webhookEventJob,
+} from '../domain/index.js';
 import { FulfilOrder } from './fulfil-order.js';
 import type { PaymentDeps } from './use-case-deps.js';
 
@@ -26,7 +33,10 @@ export interface MarkPaidOutput {
   fulfilment: Promise<void>;
 }
 
-export type MarkPaidDeps = Pick<PaymentDeps, 'orders' | 'events' | 'clock' | 'fulfil' | 'logger'>;
+export type MarkPaidDeps = Pick<
+  PaymentDeps,
+  'orders' | 'events' | 'clock' | 'fulfil' | 'webhooks' | 'logger'
+>;
 
 export interface MarkPaidOptions {
   /**
@@ -69,6 +79,21 @@ export class MarkPaid {
     // Without a hook there is nothing to deliver: the order is fulfilled by the same UPDATE.
     const deliveredNow = this.#deps.fulfil === undefined;
     const now = clock.now();
+    const jobs = [
+      ...(deliveredNow
+        ? []
+        : [
+            {
+              type: FULFIL_JOB,
+              key: input.orderNo,
+              runAt: new Date(now.getTime() + this.#retryMs),
+              payload: { orderNo: input.orderNo },
+            },
+          ]),
+      ...(wantsWebhook(this.#deps.webhooks, 'order.paid')
+        ? [webhookEventJob('order.paid', input.orderNo, now)]
+        : []),
+    ];
     const paid = await orders.transition({
       orderNo: input.orderNo,
       ...orderTransition('pay'),
@@ -82,18 +107,7 @@ export class MarkPaid {
       reason: input.reason,
       source: input.source,
       ...(input.notification ? { notification: input.notification } : {}),
-      ...(deliveredNow
-        ? {}
-        : {
-            jobs: [
-              {
-                type: FULFIL_JOB,
-                key: input.orderNo,
-                runAt: new Date(now.getTime() + this.#retryMs),
-                payload: { orderNo: input.orderNo },
-              },
-            ],
-          }),
+      ...(jobs.length > 0 ? { jobs } : {}),
     });
     if (!paid) {
       return {

@@ -8,6 +8,7 @@ import type {
   OrderRepository,
   RefundGateway,
   RefundRepository,
+  WebhookEndpoint,
 } from '../domain/index.js';
 import { followUpJobKey, type UseCaseLogger } from './use-case-deps.js';
 
@@ -21,6 +22,8 @@ export interface RefundDeps {
   jobs: JobQueue;
   events: EventBus;
   clock: Clock;
+  /** The merchant's webhook endpoints; a refund's end writes its event only when one wants it. */
+  webhooks?: readonly WebhookEndpoint[];
   logger?: UseCaseLogger;
 }
 

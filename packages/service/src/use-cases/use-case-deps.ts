@@ -9,6 +9,7 @@ import type {
   Order,
   OrderRepository,
   ProductRepository,
+  WebhookEndpoint,
   WechatGateway,
 } from '../domain/index.js';
 import { OPEN_ORDER_STATES } from '../domain/index.js';
@@ -38,6 +39,8 @@ export interface PaymentDeps {
   clock: Clock;
   /** The merchant's reaction to a paid order; absent = nothing to deliver. */
   fulfil?: FulfilmentHook;
+  /** The merchant's webhook endpoints; a change writes its event only when one wants it. */
+  webhooks?: readonly WebhookEndpoint[];
   logger?: UseCaseLogger;
 }
 

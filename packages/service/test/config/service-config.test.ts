@@ -146,4 +146,39 @@ describe('loadServiceConfig', () => {
     expect(short.variable).toBe('METRICS_TOKEN');
     expect(short.message).not.toContain('short-secret');
   });
+
+  it('reads one webhook endpoint from WEBHOOK_URL, WEBHOOK_SECRET and WEBHOOK_EVENTS', () => {
+    expect(loadServiceConfig(env).webhooks).toEqual([]);
+    const secret = 'whsec_a_long_enough_secret_0123';
+    const config = loadServiceConfig({
+      ...env,
+      WEBHOOK_URL: 'https://erp.example.com/hooks/wechatpay',
+      WEBHOOK_SECRET: secret,
+      WEBHOOK_EVENTS: 'order.paid, refund.succeeded',
+    });
+    expect(config.webhooks).toEqual([
+      {
+        id: 'env',
+        url: 'https://erp.example.com/hooks/wechatpay',
+        secret,
+        events: ['order.paid', 'refund.succeeded'],
+      },
+    ]);
+    expect(failure({ WEBHOOK_URL: 'https://erp.example.com/h' }).variable).toBe('WEBHOOK_SECRET');
+    expect(failure({ WEBHOOK_SECRET: secret }).variable).toBe('WEBHOOK_URL');
+    expect(failure({ WEBHOOK_URL: 'ftp://erp', WEBHOOK_SECRET: secret }).variable).toBe('WEBHOOK_URL');
+    const unknown = failure({
+      WEBHOOK_URL: 'https://erp.example.com/h',
+      WEBHOOK_SECRET: secret,
+      WEBHOOK_EVENTS: 'order.payed',
+    });
+    expect(unknown.variable).toBe('WEBHOOK_EVENTS');
+    expect(unknown.message).toContain('order.paid');
+    const short = failure({
+      WEBHOOK_URL: 'https://erp.example.com/h',
+      WEBHOOK_SECRET: 'short-webhook-secret',
+    });
+    expect(short.variable).toBe('WEBHOOK_SECRET');
+    expect(short.message).not.toContain('short-webhook-secret');
+  });
 });

@@ -65,6 +65,7 @@ export async function startTestDemo(
     | 'metricsToken'
     | 'trustProxy'
     | 'prepayDeadlineMs'
+    | 'webhooks'
   > = {},
 ): Promise<RunningDemo & { url: string; schema?: string; cleanup(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'wxpay-service-http-'));

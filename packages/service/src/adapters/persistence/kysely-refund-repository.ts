@@ -177,6 +177,7 @@ export class KyselyRefundRepository implements RefundRepository {
         source: request.source,
         at: now,
       });
+      if (request.jobs) await enqueueJobs(trx, request.jobs, now);
       return {
         refund: refundRowMapper.toRefund(row),
         order: rowMapper.toOrder(applied.order),

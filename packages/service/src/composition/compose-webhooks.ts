@@ -1,0 +1,40 @@
+import { HttpWebhookSender } from '../adapters/webhooks/index.js';
+import { SERVICE_VERSION } from '../http/openapi-info.js';
+import type { Job } from '../jobs/index.js';
+import {
+  DeliverWebhook,
+  type PaymentDeps,
+  PublishWebhookEvent,
+  type RefundDeps,
+} from '../use-cases/index.js';
+
+/** The outbound webhooks as the job runner drives them: an event job fans out, a delivery job sends. */
+export interface ComposedWebhooks {
+  publish(job: Job): Promise<void>;
+  deliver(job: Job): Promise<void>;
+}
+
+export function composeWebhooks(
+  payments: PaymentDeps,
+  refunds: Pick<RefundDeps, 'refunds'>,
+): ComposedWebhooks {
+  const publish = new PublishWebhookEvent({ ...payments, refunds: refunds.refunds });
+  const deliver = new DeliverWebhook({
+    ...payments,
+    sender: new HttpWebhookSender({ userAgent: `wechatpay-kit-service/${SERVICE_VERSION}` }),
+  });
+  const text = (value: unknown) => (typeof value === 'string' ? value : '');
+  return {
+    async publish(job) {
+      const { type, subject, at } = job.payload;
+      await publish.execute({ type: text(type), subject: text(subject), at: text(at) });
+    },
+    async deliver(job) {
+      const { endpointId, event } = job.payload;
+      await deliver.execute({
+        endpointId: text(endpointId),
+        event: event as Parameters<DeliverWebhook['execute']>[0]['event'],
+      });
+    },
+  };
+}

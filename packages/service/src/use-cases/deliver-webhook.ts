@@ -1,0 +1,59 @@
+import type { Clock, WebhookEndpoint, WebhookEvent, WebhookSender } from '../domain/index.js';
+import type { UseCaseLogger } from './use-case-deps.js';
+
+/** How long a delivery is retried: a day, as WeChat itself retries its notifications, and an hour more. */
+export const WEBHOOK_GIVE_UP_AFTER_MS = 25 * 3600_000;
+
+export interface DeliverWebhookDeps {
+  sender: WebhookSender;
+  webhooks?: readonly WebhookEndpoint[];
+  clock: Clock;
+  logger?: UseCaseLogger;
+}
+
+export interface DeliverWebhookInput {
+  endpointId: string;
+  event: Omit<WebhookEvent, 'createdAt'> & { createdAt: string };
+}
+
+export type DeliverWebhookOutcome = 'DELIVERED' | 'GAVE_UP' | 'ENDPOINT_GONE';
+
+/**
+ * One attempt to deliver one event to one endpoint (a `webhook-delivery` job). Not acknowledged
+ * (no 2xx in time) throws, so the job runner tries again with back-off; after
+ * {@link WEBHOOK_GIVE_UP_AFTER_MS} from the event it stops and logs an error a person must act on.
+ */
+export class DeliverWebhook {
+  readonly #deps: DeliverWebhookDeps;
+
+  constructor(deps: DeliverWebhookDeps) {
+    this.#deps = deps;
+  }
+
+  async execute(input: DeliverWebhookInput): Promise<DeliverWebhookOutcome> {
+    const { sender, webhooks, clock, logger } = this.#deps;
+    const endpoint = webhooks?.find((candidate) => candidate.id === input.endpointId);
+    const ids = { eventId: input.event.id, type: input.event.type, endpoint: input.endpointId };
+    if (!endpoint) {
+      logger?.warn(ids, 'webhook delivery dropped: the endpoint is no longer configured');
+      return 'ENDPOINT_GONE';
+    }
+    const event: WebhookEvent = { ...input.event, createdAt: new Date(input.event.createdAt) };
+    const attempt = await sender.send(endpoint, event);
+    const outcome = { ...ids, httpStatus: attempt.httpStatus, durationMs: attempt.durationMs };
+    if (attempt.acked) {
+      logger?.info(outcome, 'webhook delivered');
+      return 'DELIVERED';
+    }
+    if (clock.now().getTime() - event.createdAt.getTime() >= WEBHOOK_GIVE_UP_AFTER_MS) {
+      logger?.error(
+        { ...outcome, error: attempt.error },
+        'WEBHOOK GAVE UP: the endpoint did not acknowledge the event for 25 h; tell its owner',
+      );
+      return 'GAVE_UP';
+    }
+    throw new Error(
+      `webhook ${input.event.id} to ${endpoint.id} not acknowledged: ${attempt.httpStatus ? `HTTP ${attempt.httpStatus}` : attempt.error}`,
+    );
+  }
+}
