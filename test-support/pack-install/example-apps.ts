@@ -4,6 +4,7 @@
  * installed, so an example proves it needs nothing but the published entry points.
  */
 import { checkKoaNative, type ExampleSimulator } from './koa-native-check.js';
+import { checkNestMiniprogram } from './nest-miniprogram-check.js';
 
 export interface ExampleApp {
   /** Shown in the test's name. */
@@ -19,4 +20,17 @@ export interface ExampleApp {
 
 export const EXAMPLE_APPS: ExampleApp[] = [
   { name: 'koa-native', dependencies: { koa: '^3.3.0', qrcode: '^1.5.4' }, check: checkKoaNative },
+  {
+    name: 'nest-miniprogram',
+    dependencies: {
+      '@nestjs/common': '^12.5.1',
+      '@nestjs/core': '^12.5.1',
+      '@nestjs/platform-express': '^12.5.1',
+      'reflect-metadata': '^0.2.2',
+      rxjs: '^7.8.2',
+      typescript: '^6.0.3',
+      '@types/node': '^20.19.0',
+    },
+    check: checkNestMiniprogram,
+  },
 ];

@@ -1,0 +1,230 @@
+import { spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { cpSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { toRfc3339Beijing, V3Client } from '@wechatpay-kit/sdk';
+import { buildV3Notification } from '@wechatpay-kit/sdk/testing';
+import { MiniProgramPlayer } from '@wechatpay-kit/simulator';
+import type { ExampleSimulator } from './koa-native-check.js';
+import { REPOSITORY_ROOT, run, strangerEnv } from './packed-project.js';
+
+interface ShopOrder {
+  orderNo: string;
+  state: string;
+  amountFen: number;
+  transactionId?: string;
+}
+
+/** What the simulator's `/_sim/notifications` lists for one callback. */
+interface SimNotification {
+  id: string;
+  status: 'pending' | 'delivered' | 'failed';
+  transactionId?: string;
+  attemptCount: number;
+  lastAttempt?: { acked: boolean; httpStatus?: number; responseBody?: string };
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((tick) => setTimeout(tick, 100));
+  }
+}
+
+/**
+ * `npm start` in the copied example (tsc, then Nest), in its own process group so npm, the shell
+ * and node stop together; `output` is stdout and stderr interleaved (Nest logs errors to stderr).
+ */
+function startShop(
+  dir: string,
+  merchantDir: string,
+): Promise<{ url: string; output(): string; stop(): Promise<void> }> {
+  const child = spawn('npm', ['start'], {
+    cwd: dir,
+    env: strangerEnv({ PORT: '0', WXPAY_MERCHANT_DIR: merchantDir }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  const exited = new Promise<void>((done) => child.on('close', () => done()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGTERM');
+    await exited;
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new Error(`nest-miniprogram did not start in 60 s:\n${output}`));
+    }, 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk;
+      const url = /listening on (http:\/\/\S+)\s/.exec(output)?.[1];
+      if (url) {
+        clearTimeout(timer);
+        resolve({ url, output: () => output, stop });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`npm start exited ${child.exitCode}:\n${output}`));
+    });
+  });
+}
+
+function expectThat(condition: boolean, message: () => string): void {
+  if (!condition) throw new Error(message());
+}
+
+/**
+ * examples/nest-miniprogram as a stranger runs it, on the installed packages only: `npm start`
+ * (tsc from the project's node_modules, then Nest), `npx wxpay sim miniprogram` buying through it
+ * (wx.login → jscode2session → v3 JSAPI order → wx.requestPayment checked by the simulator), the
+ * notification ACKed once and a resend changing nothing, the order PAID for its buyer only and
+ * SUCCESS at WeChat; a cancelled payment and a notification signed with a stranger's key leave
+ * the order unpaid.
+ */
+export async function checkNestMiniprogram(projectDir: string, simulator: ExampleSimulator): Promise<void> {
+  const dir = join(projectDir, 'nest-miniprogram');
+  cpSync(join(REPOSITORY_ROOT, 'examples', 'nest-miniprogram'), dir, {
+    recursive: true,
+    filter: (source) => !['node_modules', 'dist', 'data'].includes(basename(source)),
+  });
+  const v3Options = JSON.parse(readFileSync(join(simulator.merchantDir, 'v3-client-options.json'), 'utf8'));
+  const merchant = JSON.parse(readFileSync(join(simulator.merchantDir, 'merchant.json'), 'utf8'));
+  const wechat = new V3Client(v3Options);
+  const phone = new MiniProgramPlayer({ simulatorUrl: simulator.url });
+  const shop = await startShop(dir, simulator.merchantDir);
+  try {
+    const { url } = shop;
+    const miniprogram = async (...args: string[]) => {
+      const played = await run(
+        'npx',
+        ['--no-install', 'wxpay', 'sim', 'miniprogram', '--service', url, '--user', 'alice', ...args],
+        { cwd: projectDir, env: { SIM_URL: simulator.url } },
+      );
+      expectThat(
+        played.code === 0,
+        () => `wxpay sim miniprogram ${args.join(' ')} failed:\n${played.stderr}`,
+      );
+      return played.stdout.trim().split('\n').at(-1)!;
+    };
+    /** The shop's own login, as the mini-program does it, for reading orders as that user. */
+    const login = async (user: string) => {
+      const { code } = await phone.login(user);
+      const res = await fetch(`${url}/api/miniprogram/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code }),
+      });
+      expectThat(res.status === 200, () => `login as ${user} answered ${res.status}`);
+      return (await res.json()) as { token: string; openid: string };
+    };
+    const orderAs = (token: string, orderNo: string) =>
+      fetch(`${url}/api/orders/${orderNo}`, { headers: { authorization: `Bearer ${token}` } });
+    const notificationsOf = async (outTradeNo: string) =>
+      (await (
+        await fetch(`${simulator.url}/_sim/notifications?outTradeNo=${outTradeNo}`)
+      ).json()) as SimNotification[];
+
+    // A purchase, end to end: the notification is ACKed (204), the order PAID, WeChat agrees.
+    const bought = /^requestPayment:ok (\S+)$/.exec(await miniprogram('--product', 'latte'))?.[1];
+    expectThat(bought !== undefined, () => `no requestPayment:ok in:\n${shop.output()}`);
+    const orderNo = bought!;
+    const notification = await until('the shop to answer the payment notification', async () => {
+      const [first] = await notificationsOf(orderNo);
+      return first?.lastAttempt?.httpStatus !== undefined ? first : undefined;
+    });
+    expectThat(
+      notification.status === 'delivered' && notification.lastAttempt?.httpStatus === 204,
+      () => `the notification was not ACKed with 204: ${JSON.stringify(notification)}\n${shop.output()}`,
+    );
+    const alice = await login('alice');
+    const paid = (await (await orderAs(alice.token, orderNo)).json()) as ShopOrder;
+    expectThat(
+      paid.state === 'PAID' && paid.amountFen === 990 && paid.transactionId === notification.transactionId,
+      () => `the shop's order: ${JSON.stringify(paid)}`,
+    );
+    const atWechat = await wechat.transactions.queryByOutTradeNo(orderNo);
+    expectThat(
+      atWechat.trade_state === 'SUCCESS' &&
+        atWechat.transaction_id === paid.transactionId &&
+        atWechat.appid === merchant.miniProgramAppid &&
+        atWechat.payer?.openid === alice.openid &&
+        atWechat.amount?.total === 990,
+      () => `WeChat's order: ${JSON.stringify(atWechat)}`,
+    );
+    const bob = await login('bob');
+    expectThat((await orderAs(bob.token, orderNo)).status === 404, () => 'bob can read alice’s order');
+
+    // WeChat resends: ACKed again, applied once.
+    const resent = (await (
+      await fetch(`${simulator.url}/_sim/notifications/${notification.id}/resend`, { method: 'POST' })
+    ).json()) as SimNotification;
+    expectThat(
+      resent.attemptCount === 2 && resent.lastAttempt?.acked === true,
+      () => `the resend: ${JSON.stringify(resent)}`,
+    );
+    const applied = shop.output().split(`paid ${orderNo} `).length - 1;
+    expectThat(applied === 1, () => `applied ${applied} times:\n${shop.output()}`);
+    expectThat(
+      !shop.output().includes('ANOMALY'),
+      () => `a duplicate taken for an anomaly:\n${shop.output()}`,
+    );
+
+    // Cancelled on the pay sheet: nothing paid anywhere, no notification.
+    const cancelled = /^requestPayment:fail cancel (\S+)$/.exec(
+      await miniprogram('--product', 'tea', '--cancel'),
+    )?.[1];
+    expectThat(cancelled !== undefined, () => 'no requestPayment:fail cancel');
+    const unpaid = cancelled!;
+    expectThat(
+      (await wechat.transactions.queryByOutTradeNo(unpaid)).trade_state === 'NOTPAY',
+      () => 'cancelled but not NOTPAY at WeChat',
+    );
+    expectThat((await notificationsOf(unpaid)).length === 0, () => 'a notification for a cancelled payment');
+
+    // A TRANSACTION.SUCCESS for it, right in every field and encrypted with the real APIv3 key, but
+    // signed with a key that is not WeChat Pay's: refused in WeChat's format, the order stays unpaid.
+    const forged = buildV3Notification({
+      event_type: 'TRANSACTION.SUCCESS',
+      apiV3Key: v3Options.apiV3Key,
+      signer: {
+        privateKey: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey,
+        serial: merchant.publicKeyId,
+      },
+      resource: {
+        appid: merchant.miniProgramAppid,
+        mchid: merchant.mchid,
+        out_trade_no: unpaid,
+        transaction_id: '4200000000000000000000000001',
+        trade_type: 'JSAPI',
+        trade_state: 'SUCCESS',
+        trade_state_desc: '支付成功',
+        bank_type: 'OTHERS',
+        success_time: toRfc3339Beijing(new Date()),
+        payer: { openid: alice.openid },
+        amount: { total: 500, payer_total: 500, currency: 'CNY', payer_currency: 'CNY' },
+      },
+    });
+    const refused = await fetch(`${url}/api/notify/v3`, {
+      method: 'POST',
+      headers: forged.headers,
+      body: forged.body,
+    });
+    const answer = await refused.text();
+    expectThat(
+      refused.status === 401 && (JSON.parse(answer || '{}') as { code?: string }).code === 'FAIL',
+      () => `the forged notification got ${refused.status} ${answer}`,
+    );
+    const still = (await (await orderAs(alice.token, unpaid)).json()) as ShopOrder;
+    expectThat(still.state === 'NOTPAY', () => `after the forged notification: ${JSON.stringify(still)}`);
+  } finally {
+    await wechat.close();
+    await shop.stop();
+  }
+}
