@@ -5,6 +5,7 @@ import { basename, join } from 'node:path';
 import { toRfc3339Beijing, V3Client } from '@wechatpay-kit/sdk';
 import { buildV3Notification } from '@wechatpay-kit/sdk/testing';
 import { MiniProgramPlayer } from '@wechatpay-kit/simulator';
+import semver from 'semver';
 import type { ExampleSimulator } from './koa-native-check.js';
 import { REPOSITORY_ROOT, run, strangerEnv } from './packed-project.js';
 
@@ -94,6 +95,20 @@ export async function checkNestMiniprogram(projectDir: string, simulator: Exampl
     recursive: true,
     filter: (source) => !['node_modules', 'dist', 'data'].includes(basename(source)),
   });
+  // The example's own manifest is what a developer installs: the project must hold all of it.
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  for (const [name, range] of Object.entries<string>({
+    ...manifest.dependencies,
+    ...manifest.devDependencies,
+  })) {
+    const installed = JSON.parse(
+      readFileSync(join(projectDir, 'node_modules', name, 'package.json'), 'utf8'),
+    );
+    expectThat(
+      semver.satisfies(installed.version, range),
+      () => `${name} ${installed.version} is not ${range}`,
+    );
+  }
   const v3Options = JSON.parse(readFileSync(join(simulator.merchantDir, 'v3-client-options.json'), 'utf8'));
   const merchant = JSON.parse(readFileSync(join(simulator.merchantDir, 'merchant.json'), 'utf8'));
   const wechat = new V3Client(v3Options);
