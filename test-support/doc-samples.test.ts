@@ -14,7 +14,8 @@ import { parseEnvFile } from './env-file.js';
  * of README.zh-CN.md) is a whole program. It is type-checked strictly against the built packages,
  * then run with Node in a fresh folder where `npx wxpay sim` has just exported its merchant
  * (`data/simulator/merchant/`), with `SIM_URL` and the variables of `service.env` set, so a sample
- * cannot rot without this test failing.
+ * cannot rot without this test failing. A block marked ```ts fragment is an excerpt of an example app
+ * under examples/, which the pack-install test runs whole; it is left out here.
  */
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

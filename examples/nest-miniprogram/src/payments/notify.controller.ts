@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
 import { Controller, Logger, Post, type RawBodyRequest, Req, Res } from '@nestjs/common';
 import { type NotificationEndpoint, V3Client, v3NotificationEndpoint } from '@wechatpay-kit/sdk';
 import { OrdersService } from './orders.service.js';
@@ -31,9 +30,9 @@ export class NotifyController {
   async v3(@Req() req: RawBodyRequest<IncomingMessage>, @Res() res: ServerResponse): Promise<void> {
     const reply = await this.#v3.handle({
       headers: req.headers,
-      // Not JSON (so not parsed, no rawBody): the stream is still unread and the endpoint reads it.
-      stream: req.rawBody ? Readable.from([req.rawBody]) : req,
-      framework: 'express',
+      // A body Nest did not parse (not JSON) has no rawBody: the stream is then unread and read here.
+      ...(req.rawBody ? { rawBody: req.rawBody } : { stream: req }),
+      framework: 'nest',
     });
     res.writeHead(reply.status, reply.headers).end(reply.body);
   }

@@ -1,7 +1,7 @@
 import { WechatPayNotificationError } from '../errors.js';
 
 /** The web framework a handler runs in: it decides which mounting advice an error gives. */
-export type FrameworkName = 'koa' | 'express' | 'fastify' | 'node';
+export type FrameworkName = 'koa' | 'express' | 'fastify' | 'nest' | 'node';
 
 const MOUNTING: Record<FrameworkName, { zh: string; en: string }> = {
   koa: {
@@ -15,6 +15,10 @@ const MOUNTING: Record<FrameworkName, { zh: string; en: string }> = {
   fastify: {
     zh: '请用 app.register(fastifyNotifications, { routes }) 注册（它在独立的封装上下文里自带原始请求体解析器），不要在自己的路由里调用',
     en: 'register it with app.register(fastifyNotifications, { routes }) (it brings its own raw content-type parser in an encapsulated context) instead of calling it from your own route',
+  },
+  nest: {
+    zh: '请用 NestFactory.create(AppModule, { rawBody: true }) 创建应用，并把 req.rawBody 作为 rawBody 交给端点',
+    en: 'create the app with NestFactory.create(AppModule, { rawBody: true }) and hand req.rawBody to the endpoint as rawBody',
   },
   node: {
     zh: '请把原始请求（IncomingMessage）原样交给处理器，不要先读取或解析请求体',

@@ -5,8 +5,13 @@ import { bodyAlreadyConsumed, type FrameworkName } from './body-parser-hint.js';
 /** The request as a framework hands it over: the Node stream, and what a body parser left, if any. */
 export interface RawNotificationRequest {
   headers: IncomingMessage['headers'];
-  /** The request stream, unread. */
-  stream: IncomingMessage | NodeJS.ReadableStream;
+  /** The request stream, unread; not read at all when `rawBody` is given. */
+  stream?: IncomingMessage | NodeJS.ReadableStream;
+  /**
+   * The exact bytes, when the framework already read them and kept them (NestJS with
+   * `rawBody: true` gives `req.rawBody`): used as they are, within the same size bound.
+   */
+  rawBody?: Buffer;
   /** `req.body`, `ctx.request.body` …: only consulted when the stream turns out to be read already. */
   parsedBody?: unknown;
   framework?: FrameworkName;
@@ -21,9 +26,14 @@ export const DEFAULT_MAX_NOTIFICATION_BYTES = 64 * 1024;
  * error that says so: reading an ended stream would otherwise wait forever or yield nothing.
  */
 export function readRawBody(request: RawNotificationRequest, maxBytes: number): Promise<Buffer> {
-  const stream = request.stream as IncomingMessage;
   const framework = request.framework ?? 'node';
-  if (stream.readableEnded || stream.readable === false || stream.destroyed) {
+  if (Buffer.isBuffer(request.rawBody)) {
+    return request.rawBody.length > maxBytes
+      ? Promise.reject(tooLarge(request.rawBody.length, maxBytes))
+      : Promise.resolve(request.rawBody);
+  }
+  const stream = request.stream as IncomingMessage | undefined;
+  if (!stream || stream.readableEnded || stream.readable === false || stream.destroyed) {
     const parsed = request.parsedBody !== undefined && request.parsedBody !== null;
     return Promise.reject(bodyAlreadyConsumed(framework, parsed));
   }

@@ -73,3 +73,35 @@ describe('a stream something else read first', () => {
     }
   });
 });
+
+describe('raw bytes a framework kept (NestJS rawBody: true)', () => {
+  it('verifies them without reading the stream, within the same bound', async () => {
+    const seen: unknown[] = [];
+    const handled: string[] = [];
+    const endpoint = v3NotificationEndpoint(
+      fixtureParser,
+      { 'TRANSACTION.SUCCESS': (event) => void handled.push(event.resource.out_trade_no) },
+      { onError: (error) => seen.push(error), maxBodyBytes: 4096 },
+    );
+    const { headers, body } = paidNotification();
+    const ok = await endpoint.handle({ headers, rawBody: Buffer.from(body) });
+    expect(ok.status).toBe(204);
+    expect(handled).toHaveLength(1);
+
+    const tampered = Buffer.from(body.replace('"id":"', '"id":"X'));
+    expect((await endpoint.handle({ headers, rawBody: tampered })).status).toBeGreaterThanOrEqual(400);
+    const huge = await endpoint.handle({ headers, rawBody: Buffer.alloc(5000, 32) });
+    expect(huge.status).toBe(413);
+    expect(seen.map((e) => (e as { reason?: string }).reason)).toEqual(['bad-signature', 'too-large']);
+  });
+
+  it('says how to mount in Nest when neither bytes nor an unread stream came', async () => {
+    const seen: unknown[] = [];
+    const endpoint = v3NotificationEndpoint(fixtureParser, {}, { onError: (error) => seen.push(error) });
+    const { headers } = paidNotification();
+    const reply = await endpoint.handle({ headers, parsedBody: { id: 'x' }, framework: 'nest' });
+    expect(reply.status).toBe(500);
+    expect(seen).toEqual([expect.objectContaining({ reason: 'already-parsed' })]);
+    expect((seen[0] as Error).message).toContain('rawBody: true');
+  });
+});
