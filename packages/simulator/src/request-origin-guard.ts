@@ -11,9 +11,16 @@ const WECHAT_HOSTS = [
 ];
 const WILDCARD_LISTEN = new Set(['0.0.0.0', '::', '']);
 
-/** Paths a merchant's page on its own origin calls: the stand-in bridge and its pay-request checks. */
+/**
+ * Paths a merchant's page on its own origin calls: the stand-in bridge, its pay-request checks and
+ * the stand-in `wx.config` check. None of them reveals a key or a ticket.
+ */
 function openToAnyOrigin(path: string): boolean {
-  return path === '/_sim/jsbridge.js' || path.startsWith('/_sim/pay-requests/');
+  return (
+    path === '/_sim/jsbridge.js' ||
+    path.startsWith('/_sim/pay-requests/') ||
+    path === '/_sim/platform/jssdk/verify'
+  );
 }
 
 export interface RequestOriginGuardOptions {
@@ -90,7 +97,7 @@ export class RequestOriginGuard {
         return refuse(
           reply,
           'CROSS_ORIGIN_REFUSED',
-          `the control API answers the simulator's own pages only, not ${request.headers.origin ?? 'a page of another site'} (only /_sim/jsbridge.js and /_sim/pay-requests/* are open to other origins)`,
+          `the control API answers the simulator's own pages only, not ${request.headers.origin ?? 'a page of another site'} (only /_sim/jsbridge.js, /_sim/pay-requests/* and /_sim/platform/jssdk/verify are open to other origins)`,
         );
       }
       return undefined;

@@ -1,12 +1,14 @@
 /**
- * The stand-in `WeixinJSBridge` (`/_sim/jsbridge.js`), loaded by a merchant's page on its own
- * origin. It finds the simulator from its own `src`, so it works wherever it is loaded from, and
- * builds its pay sheet in a shadow root with styles set through the DOM: no stylesheet, no asset,
- * no id or class the page could clash with, and nothing a `style-src` CSP would block.
+ * The stand-in `WeixinJSBridge` and JS-SDK `wx` (`/_sim/jsbridge.js`), loaded by a merchant's page
+ * on its own origin. It finds the simulator from its own `src`, so it works wherever it is loaded
+ * from, and builds its pay sheet in a shadow root with styles set through the DOM: no stylesheet, no
+ * asset, no id or class the page could clash with, and nothing a `style-src` CSP would block. Each
+ * stand-in is defined only where the real one is missing.
  */
 (() => {
   'use strict';
-  if (window.WeixinJSBridge) return;
+  var realBridge = Boolean(window.WeixinJSBridge);
+  if (realBridge && window.wx) return;
 
   var script =
     document.currentScript ||
@@ -20,8 +22,8 @@
   var GREEN = '#07c160';
   var open = null;
 
-  function post(action, body) {
-    return fetch(`${BASE}/_sim/pay-requests/${action}`, {
+  function post(path, body) {
+    return fetch(BASE + path, {
       method: 'POST',
       mode: 'cors',
       credentials: 'omit',
@@ -205,7 +207,7 @@
       });
       status.textContent = action === 'pay' ? '支付中…' : '';
       var body = Object.assign({}, request, { action: action });
-      return post('pay', body);
+      return post('/_sim/pay-requests/pay', body);
     }
     confirm.addEventListener('click', () => {
       act('pay').then(
@@ -258,7 +260,7 @@
     open = new Sheet();
     var sheet = open;
     sheet.show([h('div', { color: '#888', padding: '24px 0' }, { text: '正在加载…' })]);
-    post('verify', request).then(
+    post('/_sim/pay-requests/verify', request).then(
       (order) => {
         showOrder(sheet, order, request, callback);
       },
@@ -268,30 +270,127 @@
     );
   }
 
-  window.WeixinJSBridge = {
-    simulator: BASE,
-    invoke: (name, params, callback) => {
-      if (name === 'getBrandWCPayRequest') return getBrandWCPayRequest(params, callback);
-      setTimeout(() => {
-        if (typeof callback === 'function') {
-          callback({ err_msg: `${name}:fail`, err_desc: 'not supported by the simulator' });
-        }
-      }, 0);
-    },
-    on: () => {},
-    call: () => {},
-  };
+  if (!realBridge) defineBridge();
+  if (!window.wx) defineJssdk();
 
-  function ready() {
-    var event;
-    try {
-      event = new Event('WeixinJSBridgeReady');
-    } catch (_e) {
-      event = document.createEvent('Event');
-      event.initEvent('WeixinJSBridgeReady', false, false);
-    }
-    document.dispatchEvent(event);
+  function defineBridge() {
+    window.WeixinJSBridge = {
+      simulator: BASE,
+      invoke: (name, params, callback) => {
+        if (name === 'getBrandWCPayRequest') return getBrandWCPayRequest(params, callback);
+        setTimeout(() => {
+          if (typeof callback === 'function') {
+            callback({ err_msg: `${name}:fail`, err_desc: 'not supported by the simulator' });
+          }
+        }, 0);
+      },
+      on: () => {},
+      call: () => {},
+    };
+    var ready = () => {
+      var event;
+      try {
+        event = new Event('WeixinJSBridgeReady');
+      } catch (_e) {
+        event = document.createEvent('Event');
+        event.initEvent('WeixinJSBridgeReady', false, false);
+      }
+      document.dispatchEvent(event);
+    };
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', ready);
+    else setTimeout(ready, 0);
   }
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', ready);
-  else setTimeout(ready, 0);
+
+  /**
+   * The JS-SDK as WeChat's browser runs it: `wx.config` is checked at the simulator against the
+   * app's live jsapi_ticket (`POST /_sim/platform/jssdk/verify`, the page's URL without `#…`), then
+   * `wx.ready` or `wx.error` callbacks run; `wx.chooseWXPay` needs a verified config listing it in
+   * `jsApiList` and pays under the config's `appId` through the pay sheet above.
+   */
+  function defineJssdk() {
+    var config = { state: 'idle', appId: '', jsApiList: [], failure: null, round: 0 };
+    var readyFns = [];
+    var errorFns = [];
+    var later = (fn, arg) => {
+      setTimeout(() => {
+        fn(arg);
+      }, 0);
+    };
+    var settle = (round, failure) => {
+      if (round !== config.round) return; // a later wx.config replaced this one
+      config.state = failure ? 'failed' : 'ready';
+      config.failure = failure;
+      (failure ? errorFns : readyFns).forEach((fn) => {
+        later(fn, failure || undefined);
+      });
+    };
+    var paid = (options, kind, res) => {
+      if (typeof options[kind] === 'function') options[kind](res);
+      if (typeof options.complete === 'function') options.complete(res);
+    };
+    window.wx = {
+      simulator: BASE,
+      config: (options) => {
+        var o = options || {};
+        var round = ++config.round;
+        config.state = 'verifying';
+        config.appId = o.appId;
+        config.jsApiList = Array.isArray(o.jsApiList) ? o.jsApiList.slice() : [];
+        post('/_sim/platform/jssdk/verify', {
+          appId: o.appId,
+          timestamp: o.timestamp,
+          nonceStr: o.nonceStr,
+          signature: o.signature,
+          url: location.href,
+        }).then(
+          (answer) => {
+            settle(
+              round,
+              answer.valid ? null : { errMsg: 'config:invalid signature', simHint: answer.reason || '' },
+            );
+          },
+          (error) => {
+            settle(round, { errMsg: 'config:fail', simHint: error.message });
+          },
+        );
+      },
+      ready: (fn) => {
+        if (typeof fn !== 'function') return;
+        if (config.state === 'ready') later(fn);
+        else readyFns.push(fn);
+      },
+      error: (fn) => {
+        if (typeof fn !== 'function') return;
+        if (config.state === 'failed') later(fn, config.failure);
+        else errorFns.push(fn);
+      },
+      chooseWXPay: (options) => {
+        var o = options || {};
+        if (config.state !== 'ready') {
+          return later(() => {
+            paid(o, 'fail', { errMsg: 'chooseWXPay:fail, the permission value is offline verifying' });
+          });
+        }
+        if (config.jsApiList.indexOf('chooseWXPay') === -1) {
+          return later(() => {
+            paid(o, 'fail', { errMsg: 'chooseWXPay:permission denied' });
+          });
+        }
+        var request = {
+          appId: config.appId,
+          timeStamp: o.timestamp === undefined ? undefined : String(o.timestamp),
+          nonceStr: o.nonceStr,
+          package: o.package,
+          signType: o.signType,
+          paySign: o.paySign,
+        };
+        window.WeixinJSBridge.invoke('getBrandWCPayRequest', request, (res) => {
+          var result = String(res?.err_msg || '').replace(/^get_brand_wcpay_request:/, '');
+          if (result === 'ok') paid(o, 'success', { errMsg: 'chooseWXPay:ok' });
+          else if (result === 'cancel') paid(o, 'cancel', { errMsg: 'chooseWXPay:cancel' });
+          else paid(o, 'fail', { errMsg: 'chooseWXPay:fail', simHint: res?.err_desc || '' });
+        });
+      },
+    };
+  }
 })();

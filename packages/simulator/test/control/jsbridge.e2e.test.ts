@@ -1,10 +1,17 @@
 /**
- * The stand-in WeixinJSBridge in Chromium, loaded by a merchant page served from another origin:
- * real pay parameters signed by our SDK, the pay sheet clicked, the callback and the trade checked.
+ * The stand-in WeixinJSBridge and JS-SDK `wx` in Chromium, loaded by a merchant page served from
+ * another origin: real pay parameters and `wx.config` signatures made by our SDK, the pay sheet
+ * clicked, the callbacks and the trade checked.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { V2Client } from '@wechatpay-kit/sdk';
+import {
+  AccessTokenProvider,
+  JsapiTicketProvider,
+  jsapiPayParamsV3,
+  PlatformClient,
+  type V2Client,
+} from '@wechatpay-kit/sdk';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -53,6 +60,8 @@ describe.skipIf(!hasChromium)('stand-in WeixinJSBridge in Chromium', () => {
   let server: Server;
   let pageUrl: string;
   let v2: V2Client;
+  let platform: PlatformClient;
+  let tickets: JsapiTicketProvider;
 
   beforeAll(async () => {
     browser = await launchChromium();
@@ -63,6 +72,11 @@ describe.skipIf(!hasChromium)('stand-in WeixinJSBridge in Chromium', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     pageUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/pay`;
     v2 = v2ClientFor(suite.sim, { retry: { retries: 0, baseDelayMs: 0 } });
+    platform = new PlatformClient({ baseUrl: suite.sim.url });
+    const { appid, appSecret: secret } = suite.sim.merchant;
+    tickets = new JsapiTicketProvider({
+      tokenProvider: new AccessTokenProvider({ appid, secret, client: platform }),
+    });
   });
 
   afterAll(async () => {
@@ -70,6 +84,7 @@ describe.skipIf(!hasChromium)('stand-in WeixinJSBridge in Chromium', () => {
     server?.closeAllConnections();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     await v2?.close();
+    await platform?.close();
   });
 
   /** Opens the merchant page (another origin than the simulator's) and starts paying. */
@@ -178,4 +193,109 @@ describe.skipIf(!hasChromium)('stand-in WeixinJSBridge in Chromium', () => {
     );
     await page.close();
   });
+
+  type WxOutcome = { errMsg?: string; simHint?: string } | 'ready';
+
+  /** Opens the merchant page at `path` and runs `wx.config(config)`; resolves with ready or the wx.error. */
+  async function openAndConfigure(path: string, config: object) {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(new URL(path, pageUrl).href);
+    const outcome = await page.evaluate(
+      (c) =>
+        new Promise<WxOutcome>((resolve) => {
+          const wx = (globalThis as unknown as { wx: WxStandIn }).wx;
+          wx.config(c);
+          wx.ready(() => resolve('ready'));
+          wx.error((res) => resolve(res as WxOutcome));
+        }),
+      config,
+    );
+    return { page, errors, outcome };
+  }
+
+  /** `wx.chooseWXPay(params)` in the page; resolves with the callback that ran and what it got. */
+  const startChooseWXPay = (page: Page, params: Record<string, unknown>) =>
+    page.evaluate(
+      (p) =>
+        new Promise<{ callback: string; res: Record<string, string>; completed: boolean }>((resolve) => {
+          const wx = (globalThis as unknown as { wx: WxStandIn }).wx;
+          let outcome: { callback: string; res: Record<string, string> } | undefined;
+          const record = (callback: string) => (res: Record<string, string>) => {
+            outcome = { callback, res };
+          };
+          wx.chooseWXPay({
+            ...p,
+            success: record('success'),
+            cancel: record('cancel'),
+            fail: record('fail'),
+            complete: () => resolve({ ...outcome!, completed: true }),
+          });
+        }),
+      params,
+    );
+
+  it('wx.config signed with the live jsapi_ticket is ready; chooseWXPay pays under its appId', async () => {
+    const path = '/shop?item=42#/checkout';
+    const config = await tickets.jssdkConfig(new URL(path, pageUrl).href, ['chooseWXPay']);
+    const { page, errors, outcome } = await openAndConfigure(path, config);
+    expect(outcome).toBe('ready');
+    expect(
+      await page.evaluate(() => typeof (globalThis as { WeixinJSBridge?: unknown }).WeixinJSBridge),
+    ).toBe('object');
+
+    const prepay = await v3Prepay(suite.sim, suite.client, { total: 990, notifyUrl: suite.merchant.url });
+    const { timeStamp, appId: _appId, ...params } = payParamsOf(suite.sim, prepay);
+    const paying = startChooseWXPay(page, { ...params, timestamp: timeStamp }); // wx spells it lower-case
+    await page.getByTestId('sim-pay-confirm').click();
+    expect(await paying).toEqual({ callback: 'success', res: { errMsg: 'chooseWXPay:ok' }, completed: true });
+    expect((await suite.client.transactions.queryByOutTradeNo(prepay.outTradeNo)).trade_state).toBe(
+      'SUCCESS',
+    );
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a signature for another URL calls wx.error; chooseWXPay then fails, as it does when not in jsApiList', async () => {
+    const wrong = await tickets.jssdkConfig(new URL('/other', pageUrl).href, ['chooseWXPay']);
+    const refused = await openAndConfigure('/shop', wrong);
+    expect(refused.outcome).toMatchObject({ errMsg: 'config:invalid signature' });
+    expect((refused.outcome as { simHint: string }).simHint).toContain(
+      `url=${new URL('/shop', pageUrl).href}`,
+    );
+    const prepay = await v3Prepay(suite.sim, suite.client);
+    const params = jsapiPayParamsV3({
+      appId: prepay.appid,
+      prepayId: prepay.prepayId,
+      privateKey: suite.sim.merchant.privateKeyPem,
+    });
+    const asWx = { ...params, timestamp: params.timeStamp };
+    expect(await startChooseWXPay(refused.page, asWx)).toMatchObject({
+      callback: 'fail',
+      res: { errMsg: 'chooseWXPay:fail, the permission value is offline verifying' },
+    });
+    await refused.page.close();
+
+    const unlisted = await openAndConfigure(
+      '/shop',
+      await tickets.jssdkConfig(new URL('/shop', pageUrl).href),
+    );
+    expect(unlisted.outcome).toBe('ready');
+    expect(await startChooseWXPay(unlisted.page, asWx)).toMatchObject({
+      callback: 'fail',
+      res: { errMsg: 'chooseWXPay:permission denied' },
+    });
+    expect(await unlisted.page.locator('[data-wechatpay-kit-sim]').count()).toBe(0);
+    expect((await suite.client.transactions.queryByOutTradeNo(prepay.outTradeNo)).trade_state).toBe('NOTPAY');
+    await unlisted.page.close();
+  });
 });
+
+/** The part of the stand-in `wx` these tests call. */
+interface WxStandIn {
+  config(config: unknown): void;
+  ready(fn: () => void): void;
+  error(fn: (res: unknown) => void): void;
+  chooseWXPay(options: Record<string, unknown>): void;
+}

@@ -218,4 +218,45 @@ describe('cross-origin requests to the control API', () => {
     expect(verify.status).toBe(400);
     expect(JSON.parse(verify.text)).toMatchObject({ error: 'MISSING_PARAMETER' });
   });
+
+  it('keeps the stand-in wx.config check open to any origin, answering valid or not and no ticket', async () => {
+    const path = '/_sim/platform/jssdk/verify';
+    const preflight = await send(sim, {
+      method: 'OPTIONS',
+      path,
+      headers: {
+        ...foreign,
+        'access-control-request-method': 'POST',
+        'access-control-request-private-network': 'true',
+        'sec-fetch-mode': 'cors',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe('*');
+    expect(preflight.headers['access-control-allow-private-network']).toBe('true');
+    const config = {
+      appId: sim.merchant.appid,
+      timestamp: 1700000000,
+      nonceStr: 'n0nce',
+      signature: 'f'.repeat(40),
+      url: 'http://shop.example/pay',
+    };
+    const verify = await send(sim, {
+      method: 'POST',
+      path,
+      headers: { ...foreign, 'sec-fetch-mode': 'cors', 'content-type': 'application/json' },
+      body: JSON.stringify(config),
+    });
+    expect(verify.status).toBe(200);
+    expect(verify.headers['access-control-allow-origin']).toBe('*');
+    expect(JSON.parse(verify.text)).toMatchObject({ valid: false });
+    // the rest of /_sim/platform stays closed to other origins
+    const code = await send(sim, {
+      method: 'POST',
+      path: '/_sim/platform/oauth-code',
+      headers: { ...foreign, 'sec-fetch-mode': 'cors', 'content-type': 'application/json' },
+      body: JSON.stringify({ appid: sim.merchant.appid, user: 'alice' }),
+    });
+    expect(code.status).toBe(403);
+  });
 });

@@ -13,6 +13,13 @@ export interface PlatformControlDeps {
   meter: PlatformQuotaMeter;
 }
 
+const ANY_ORIGIN = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'POST, OPTIONS',
+  'access-control-allow-headers': 'content-type',
+  'access-control-max-age': '600',
+};
+
 /** Daily counters shown per app. */
 const METERED = ['token', 'stable_token', 'force_refresh', 'getticket'] as const;
 
@@ -30,7 +37,8 @@ class ControlError extends Error {
  * `/_sim/platform/…`: what the WeChat app would do on the user's phone, and the knobs of the platform.
  * `login-code` is `wx.login()` for a simulated user (the mini-program stand-in and tests call it),
  * `oauth-code` skips the authorize page, `settings` holds quotas and risky users, and `jssdk/verify`
- * checks a `wx.config` signature as the JS-SDK in WeChat's browser would.
+ * checks a `wx.config` signature as the JS-SDK in WeChat's browser would (the stand-in `wx` of
+ * `/_sim/jsbridge.js` calls it from the merchant's page).
  */
 export function platformControlRoutes(
   app: FastifyInstance,
@@ -111,8 +119,14 @@ export function platformControlRoutes(
     }),
   );
 
+  // Called by the stand-in `wx.config` from the merchant's page, on another origin: CORS for any
+  // origin, no credentials. It answers only whether a signature is valid, never a ticket.
+  const verifyPath = '/_sim/platform/jssdk/verify';
+  const anyOrigin = { onSend: anyOriginHeaders };
+  app.options(verifyPath, anyOrigin, async (_request, reply) => reply.code(204).send());
   app.post(
-    '/_sim/platform/jssdk/verify',
+    verifyPath,
+    anyOrigin,
     control((request) => {
       const body = jsonBody(request);
       const appid = requireString(body, 'appId');
@@ -141,6 +155,14 @@ export function platformControlRoutes(
       };
     }),
   );
+}
+
+async function anyOriginHeaders(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
+  reply.headers(ANY_ORIGIN);
+  if (request.headers['access-control-request-private-network'] === 'true') {
+    reply.header('access-control-allow-private-network', 'true');
+  }
+  return payload;
 }
 
 /** Wraps a control handler: JSON in, JSON out, {@link ControlError} as `{code, message}`. */
