@@ -3,6 +3,7 @@
  * pack-install.test.ts inside the same temporary project, after the published tarballs are
  * installed, so an example proves it needs nothing but the published entry points.
  */
+import { checkExpressJsapi } from './express-jsapi-check.js';
 import { checkKoaNative, type ExampleSimulator } from './koa-native-check.js';
 import { checkNestMiniprogram } from './nest-miniprogram-check.js';
 
@@ -33,4 +34,5 @@ export const EXAMPLE_APPS: ExampleApp[] = [
     },
     check: checkNestMiniprogram,
   },
+  { name: 'express-jsapi', dependencies: { express: '^5.1.0' }, check: checkExpressJsapi },
 ];
