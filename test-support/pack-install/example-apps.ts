@@ -3,8 +3,10 @@
  * pack-install.test.ts inside the same temporary project, after the published tarballs are
  * installed, so an example proves it needs nothing but the published entry points.
  */
+
+import type { ExampleSimulator } from './example-process.js';
 import { checkExpressJsapi } from './express-jsapi-check.js';
-import { checkKoaNative, type ExampleSimulator } from './koa-native-check.js';
+import { checkKoaNative } from './koa-native-check.js';
 import { checkNestMiniprogram } from './nest-miniprogram-check.js';
 
 export interface ExampleApp {

@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,38 +5,14 @@ import { V3Client } from '@wechatpay-kit/sdk';
 import { buildV3Notification } from '@wechatpay-kit/sdk/testing';
 import type { Page } from 'playwright-core';
 import { ARTIFACTS, launchChromium } from '../../e2e/support/headless-chromium.js';
-import type { ExampleSimulator } from './koa-native-check.js';
-import { REPOSITORY_ROOT, strangerEnv } from './packed-project.js';
+import { type ExampleSimulator, startExample } from './example-process.js';
+import { REPOSITORY_ROOT } from './packed-project.js';
 
 interface ShopOrder {
   outTradeNo: string;
   amountFen: number;
   state: string;
   transactionId?: string;
-}
-
-/** Starts `examples/express-jsapi/app.mjs` as copied into the project; resolves with its URL. */
-function startShop(dir: string, simulator: ExampleSimulator): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['app.mjs'], {
-    cwd: dir,
-    env: strangerEnv({ PORT: '0', WXPAY_MERCHANT_DIR: simulator.merchantDir }),
-    stdio: 'pipe',
-  });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`express-jsapi did not start:\n${output}`)), 15_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ url: match[1]!, child });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`express-jsapi exited ${code}:\n${output}`)));
-  });
 }
 
 /** The simulator's control API, as a tool without a browser calls it. */
@@ -90,9 +65,15 @@ export async function checkExpressJsapi(projectDir: string, simulator: ExampleSi
   const wechat = new V3Client(options);
   const users = await sim<{ id: string; openid?: string }[]>(simulator, `/users?appid=${merchant.appid}`);
   const aliceOpenid = users.find((user) => user.id === 'alice')?.openid;
-  const [started, launched] = await Promise.allSettled([startShop(dir, simulator), launchChromium()]);
+  const [started, launched] = await Promise.allSettled([
+    startExample('express-jsapi', dir, [process.execPath, 'app.mjs'], {
+      PORT: '0',
+      WXPAY_MERCHANT_DIR: simulator.merchantDir,
+    }),
+    launchChromium(),
+  ]);
   if (started.status === 'rejected' || launched.status === 'rejected') {
-    if (started.status === 'fulfilled') started.value.child.kill('SIGTERM');
+    if (started.status === 'fulfilled') await started.value.stop();
     if (launched.status === 'fulfilled') await launched.value.close();
     await wechat.close();
     throw started.status === 'rejected' ? started.reason : (launched as PromiseRejectedResult).reason;
@@ -211,7 +192,7 @@ export async function checkExpressJsapi(projectDir: string, simulator: ExampleSi
     expectEqual('errors in the page', errors, []);
   } finally {
     await browser.close();
-    shop.child.kill('SIGTERM');
+    await shop.stop();
     await wechat.close();
   }
 }

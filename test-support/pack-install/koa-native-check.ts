@@ -1,63 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { V3Client } from '@wechatpay-kit/sdk';
-import { REPOSITORY_ROOT, run, strangerEnv } from './packed-project.js';
-
-/** Where the check finds the simulator `wxpay sim` runs for it. */
-export interface ExampleSimulator {
-  url: string;
-  /** `<data dir>/merchant`: the exported SDK options the example reads. */
-  merchantDir: string;
-}
+import { type ExampleSimulator, startExample, until } from './example-process.js';
+import { REPOSITORY_ROOT, run } from './packed-project.js';
 
 interface ShopOrder {
   outTradeNo: string;
   state: string;
   codeUrl: string;
   transactionId?: string;
-}
-
-/** Starts `examples/koa-native/app.mjs` as copied into the project; resolves with its URL. */
-function startShop(
-  dir: string,
-  simulator: ExampleSimulator,
-  ttlSeconds: number,
-): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['app.mjs'], {
-    cwd: dir,
-    env: strangerEnv({
-      PORT: '0',
-      WXPAY_MERCHANT_DIR: simulator.merchantDir,
-      ORDER_TTL_SECONDS: String(ttlSeconds),
-    }),
-    stdio: 'pipe',
-  });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`koa-native did not start:\n${output}`)), 15_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ url: match[1]!, child });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`koa-native exited ${code}:\n${output}`)));
-  });
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((tick) => setTimeout(tick, 100));
-  }
 }
 
 /**
@@ -86,7 +37,13 @@ export async function checkKoaNative(projectDir: string, simulator: ExampleSimul
       },
     );
 
-  const shop = await startShop(dir, simulator, 900);
+  const startShop = (ttlSeconds: number) =>
+    startExample('koa-native', dir, [process.execPath, 'app.mjs'], {
+      PORT: '0',
+      WXPAY_MERCHANT_DIR: simulator.merchantDir,
+      ORDER_TTL_SECONDS: String(ttlSeconds),
+    });
+  const shop = await startShop(900);
   try {
     const v3Order = await order(shop.url, 'v3');
     if (!/^weixin:\/\/wxpay\/bizpayurl\?pr=/.test(v3Order.codeUrl))
@@ -111,10 +68,10 @@ export async function checkKoaNative(projectDir: string, simulator: ExampleSimul
     });
     if (!polled.transactionId) throw new Error('PAID without a transaction id');
   } finally {
-    shop.child.kill('SIGTERM');
+    await shop.stop();
   }
 
-  const expiring = await startShop(dir, simulator, 1);
+  const expiring = await startShop(1);
   const wechat = new V3Client(
     JSON.parse(readFileSync(join(simulator.merchantDir, 'v3-client-options.json'), 'utf8')),
   );
@@ -128,7 +85,7 @@ export async function checkKoaNative(projectDir: string, simulator: ExampleSimul
     if (atWechat.trade_state !== 'CLOSED')
       throw new Error(`closed here but ${atWechat.trade_state} at WeChat`);
   } finally {
-    expiring.child.kill('SIGTERM');
+    await expiring.stop();
     await wechat.close();
   }
 }

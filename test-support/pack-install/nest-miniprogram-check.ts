@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { cpSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -6,8 +5,8 @@ import { toRfc3339Beijing, V3Client } from '@wechatpay-kit/sdk';
 import { buildV3Notification } from '@wechatpay-kit/sdk/testing';
 import { MiniProgramPlayer } from '@wechatpay-kit/simulator';
 import semver from 'semver';
-import type { ExampleSimulator } from './koa-native-check.js';
-import { REPOSITORY_ROOT, run, strangerEnv } from './packed-project.js';
+import { type ExampleSimulator, startExample, until } from './example-process.js';
+import { REPOSITORY_ROOT, run } from './packed-project.js';
 
 interface ShopOrder {
   orderNo: string;
@@ -23,58 +22,6 @@ interface SimNotification {
   transactionId?: string;
   attemptCount: number;
   lastAttempt?: { acked: boolean; httpStatus?: number; responseBody?: string };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((tick) => setTimeout(tick, 100));
-  }
-}
-
-/**
- * `npm start` in the copied example (tsc, then Nest), in its own process group so npm, the shell
- * and node stop together; `output` is stdout and stderr interleaved (Nest logs errors to stderr).
- */
-function startShop(
-  dir: string,
-  merchantDir: string,
-): Promise<{ url: string; output(): string; stop(): Promise<void> }> {
-  const child = spawn('npm', ['start'], {
-    cwd: dir,
-    env: strangerEnv({ PORT: '0', WXPAY_MERCHANT_DIR: merchantDir }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let output = '';
-  const exited = new Promise<void>((done) => child.on('close', () => done()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGTERM');
-    await exited;
-  };
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      void stop();
-      reject(new Error(`nest-miniprogram did not start in 60 s:\n${output}`));
-    }, 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk;
-      const url = /listening on (http:\/\/\S+)\s/.exec(output)?.[1];
-      if (url) {
-        clearTimeout(timer);
-        resolve({ url, output: () => output, stop });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`npm start exited ${child.exitCode}:\n${output}`));
-    });
-  });
 }
 
 function expectThat(condition: boolean, message: () => string): void {
@@ -113,7 +60,16 @@ export async function checkNestMiniprogram(projectDir: string, simulator: Exampl
   const merchant = JSON.parse(readFileSync(join(simulator.merchantDir, 'merchant.json'), 'utf8'));
   const wechat = new V3Client(v3Options);
   const phone = new MiniProgramPlayer({ simulatorUrl: simulator.url });
-  const shop = await startShop(dir, simulator.merchantDir);
+  const shop = await startExample(
+    'nest-miniprogram',
+    dir,
+    ['npm', 'start'],
+    {
+      PORT: '0',
+      WXPAY_MERCHANT_DIR: simulator.merchantDir,
+    },
+    60_000,
+  );
   try {
     const { url } = shop;
     const miniprogram = async (...args: string[]) => {

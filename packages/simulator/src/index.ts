@@ -13,6 +13,7 @@ export {
   playMiniProgramPurchase,
   RequestPaymentError,
 } from './clients/miniprogram-player.js';
+export type { ApiCall } from './engine/api-call-log.js';
 export type { ApiFaultRule, NotifyFaults } from './engine/fault-injector.js';
 export type { MerchantCredentials, NewMerchant } from './engine/merchant-registry.js';
 export type { SimMerchantConfig } from './merchant-config.js';

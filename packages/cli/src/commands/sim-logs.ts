@@ -1,3 +1,4 @@
+import type { ApiCall } from '@wechatpay-kit/simulator';
 import { parseCommandArgs } from '../arg-parser.js';
 import { type CliIo, ExitCode, UsageError, untilSignal, writeLine } from '../command.js';
 import type { DeliveryReport } from './notification-watch.js';
@@ -19,20 +20,8 @@ interface NotificationLine {
   lastAttempt?: Attempt;
 }
 
-/** One entry of `/_sim/api-calls`. */
-export interface ApiCallLine {
-  seq: number;
-  realAt: number;
-  method: string;
-  path: string;
-  outTradeNo?: string;
-  outRefundNo?: string;
-  httpStatus?: number;
-  code?: string;
-  message?: string;
-  durationMs: number;
-  fault?: string;
-}
+/** One entry of `/_sim/api-calls`, as JSON. */
+export type ApiCallLine = ApiCall;
 
 const FOLLOW_POLL_MS = 1000;
 const SOURCES = ['all', 'api', 'notifications'] as const;
