@@ -4,14 +4,13 @@
 // the server, the notification verified over the raw body, applied once and amount-checked, and the
 // page trusting the server's state, not the bridge's "ok". Orders and sessions live in memory here;
 // a real shop keeps them in its database under the same rules.
-import { createPrivateKey, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import {
   AccessTokenProvider,
   JsapiTicketProvider,
-  jsapiPayParamsV3,
   OAuthClient,
   PlatformClient,
   toRfc3339Beijing,
@@ -42,7 +41,6 @@ const oauth = new OAuthClient({
 const tokens = new AccessTokenProvider({ appid, secret: appSecret, client: platform });
 const tickets = new JsapiTicketProvider({ tokenProvider: tokens }); // cached until shortly before expiry
 const v3 = new V3Client(v3Options);
-const merchantKey = createPrivateKey(v3Options.privateKey); // parsed once: paySign is signed per order
 // The simulator's stand-in WeixinJSBridge and wx; without a simulator, WeChat's own JS-SDK.
 const simUrl = process.env.SIM_URL ?? fileEnv.WECHAT_API_BASE_URL;
 const jssdkScript = simUrl ? `${simUrl}/_sim/jsbridge.js` : 'https://res.wx.qq.com/open/js/jweixin-1.6.0.js';
@@ -190,7 +188,7 @@ app.post('/orders', async (req, res) => {
     queriedAt: Date.now(),
   };
   orders.set(outTradeNo, order);
-  const payParams = jsapiPayParamsV3({ appId: appid, prepayId: prepay_id, privateKey: merchantKey });
+  const payParams = v3.jsapiPayParams({ appId: appid, prepayId: prepay_id }); // the client's parsed key
   res.status(201).json({ ...view(order), payParams });
 });
 

@@ -1,12 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { BadGatewayException, Injectable, Logger, NotFoundException } from '@nestjs/common';
-import {
-  jsapiPayParamsV3,
-  toRfc3339Beijing,
-  V3Client,
-  type V3PaidTransaction,
-  WechatPayApiError,
-} from '@wechatpay-kit/sdk';
+import { toRfc3339Beijing, V3Client, type V3PaidTransaction, WechatPayApiError } from '@wechatpay-kit/sdk';
 import { ShopConfig } from '../wechat/shop-config.js';
 import { CATALOGUE } from './catalogue.js';
 
@@ -91,10 +85,9 @@ export class OrdersService {
     }
     this.#orders.set(orderNo, order);
     // Signed under the same appid as the order, or WeChat's client says 支付验证签名失败.
-    const { appId: _implied, ...payParams } = jsapiPayParamsV3({
+    const { appId: _implied, ...payParams } = this.wxpay.jsapiPayParams({
       appId: this.config.miniProgramAppid,
       prepayId,
-      privateKey: this.config.v3Options.privateKey,
     });
     return { ...order, payParams };
   }

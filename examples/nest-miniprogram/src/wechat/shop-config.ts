@@ -30,7 +30,7 @@ export class ShopConfig {
     };
     const simUrl = env.SIM_URL;
     const v3 = read('v3-client-options.json') as V3ClientOptions & { privateKey: string };
-    // Parsed once: the client signs every request with it, and the pay parameters' paySign too.
+    // The client parses the key once and signs every request and every paySign with it.
     this.v3Options = {
       ...v3,
       privateKey: createPrivateKey(v3.privateKey),

@@ -5,6 +5,7 @@ import {
   type HttpResponse,
   UndiciHttpClient,
 } from '../core/http-client.js';
+import type { AppPayParams, JsapiPayParams } from '../core/pay-params-types.js';
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from '../core/retry.js';
 import { nonceStr, unixSeconds } from '../crypto/nonce.js';
 import { loadPublicKey, rsaOaepEncrypt } from '../crypto/rsa.js';
@@ -18,6 +19,12 @@ import { TransactionsResource } from './transactions-resource.js';
 import type { V3ClientOptions, V3Verification } from './v3-client-options.js';
 import { v3ApiError } from './v3-error-mapper.js';
 import { V3NotificationParser } from './v3-notification.js';
+import {
+  type AppPayParamsV3Input,
+  appPayParamsV3,
+  type JsapiPayParamsV3Input,
+  jsapiPayParamsV3,
+} from './v3-pay-params.js';
 import type { V3RequestOptions, V3Transport } from './v3-types.js';
 import { CompositeKeyStore, PublicKeyStore, type VerificationKeyStore } from './verification-keys.js';
 
@@ -128,6 +135,19 @@ export class V3Client {
   async encryptSensitive(plaintext: string): Promise<{ ciphertext: string; serial: string }> {
     const { serial, key } = await this.#encryptionKey();
     return { ciphertext: rsaOaepEncrypt(key, plaintext), serial };
+  }
+
+  /**
+   * JSAPI / mini-program pay parameters (`paySign`) signed with this client's merchant key, parsed
+   * once when the client was made, rather than once per order.
+   */
+  jsapiPayParams(input: JsapiPayParamsV3Input): JsapiPayParams<'RSA'> {
+    return jsapiPayParamsV3({ ...input, signer: this.#signer });
+  }
+
+  /** App pay parameters signed with this client's merchant key; `partnerid` is this merchant. */
+  appPayParams(input: Omit<AppPayParamsV3Input, 'partnerid'>): AppPayParams {
+    return appPayParamsV3({ ...input, partnerid: this.mchid, signer: this.#signer });
   }
 
   /** Stops the background certificate refresh and closes the HTTP client if this client made it. */

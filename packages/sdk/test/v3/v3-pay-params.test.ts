@@ -1,6 +1,7 @@
 import { createPrivateKey, verify, X509Certificate } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { V3RequestSigner } from '../../src/v3/request-signer.js';
+import { V3Client } from '../../src/v3/v3-client.js';
 import { appPayParamsV3, jsapiPayParamsV3 } from '../../src/v3/v3-pay-params.js';
 import { fixtures } from '../support/fixtures.js';
 
@@ -71,5 +72,41 @@ describe('appPayParamsV3', () => {
       'wx8888888888888888\n1412000000\n5K8264ILTKCH16CQ2502SI8ZNMTM67VS\nWX1217752501201407033233368018\n';
     expect(verifies(message, params.sign)).toBe(true);
     expect(verifies(message.replace('wx8888', 'wx8889'), params.sign)).toBe(false);
+  });
+});
+
+describe('V3Client pay parameters', () => {
+  const client = new V3Client({
+    mchid: fixtures.mchid,
+    serialNo: fixtures.merchantSerial,
+    privateKey: fixtures.merchantKey,
+    apiV3Key: fixtures.apiV3Key,
+    verification: { mode: 'certificates', pinned: [fixtures.merchantCert] },
+  });
+  afterAll(() => client.close());
+
+  it('signs JSAPI parameters with the client’s own key, as the function does', () => {
+    const input = {
+      appId: fixtures.appid,
+      prepayId: 'wx2014102720093955',
+      timeStamp: '1414561699',
+      nonceStr: 'N0nce',
+    };
+    const params = client.jsapiPayParams(input);
+    expect(params).toEqual(jsapiPayParamsV3({ ...input, privateKey: fixtures.merchantKey }));
+    expect(
+      verifies(`${fixtures.appid}\n1414561699\nN0nce\nprepay_id=wx2014102720093955\n`, params.paySign),
+    ).toBe(true);
+  });
+
+  it('signs App parameters with this merchant as partnerid', () => {
+    const params = client.appPayParams({
+      appid: fixtures.appid,
+      prepayid: 'wx2014',
+      timestamp: '1414561699',
+      noncestr: 'N0nce',
+    });
+    expect(params.partnerid).toBe(fixtures.mchid);
+    expect(verifies(`${fixtures.appid}\n1414561699\nN0nce\nwx2014\n`, params.sign)).toBe(true);
   });
 });
