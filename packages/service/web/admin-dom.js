@@ -48,6 +48,24 @@ export async function api(path, init = {}) {
   return body;
 }
 
+/** A file from the admin API (the CSV export), with the name the server gave it. */
+export async function download(path) {
+  const response = await fetch(path, {
+    headers: { Authorization: `Bearer ${sessionStorage.getItem(TOKEN_KEY)}` },
+  });
+  if (!response.ok) {
+    const text = await response.text();
+    if (response.status === 401) {
+      sessionStorage.removeItem(TOKEN_KEY);
+      showLogin('令牌无效 The token was not accepted.');
+    }
+    throw new ApiError(response.status, text ? JSON.parse(text) : null);
+  }
+  const name =
+    /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? 'orders.csv';
+  return { blob: await response.blob(), name };
+}
+
 export function showError(box, error) {
   box.hidden = false;
   box.textContent =

@@ -1,7 +1,7 @@
 // The orders tab (filters, search, keyset pages) and the refunds tab; a row opens the detail drawer.
 
 import { openDetail } from './admin-detail.js';
-import { $, api, badge, el, renderMessageRow, showConsole } from './admin-dom.js';
+import { $, api, badge, download, el, renderMessageRow, showConsole } from './admin-dom.js';
 import { chinaDayStart, formatTime } from './admin-format.js';
 
 const PAGE_SIZE = 20;
@@ -10,8 +10,8 @@ const PAGE_SIZE = 20;
 const pages = [];
 let cursor;
 
-function orderQuery() {
-  const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
+function orderQuery(paged = true) {
+  const params = new URLSearchParams(paged ? { limit: String(PAGE_SIZE) } : {});
   const q = $('q').value.trim();
   if (q) params.set('q', q);
   if ($('state-filter').value) params.set('state', $('state-filter').value);
@@ -21,8 +21,27 @@ function orderQuery() {
   const to = $('to').value && chinaDayStart($('to').value, 1);
   if (from) params.set('from', from);
   if (to) params.set('to', to);
-  if (cursor) params.set('before', cursor);
+  if (paged && cursor) params.set('before', cursor);
   return params;
+}
+
+/** Every order matching the filters (not only this page), as the CSV file the server streams. */
+async function exportOrders() {
+  const button = $('export-csv');
+  button.disabled = true;
+  try {
+    const file = await download(`/api/admin/orders.csv?${orderQuery(false)}`);
+    const link = el('a', { href: URL.createObjectURL(file.blob), download: file.name });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+  } catch (error) {
+    if (error.status !== 401)
+      renderMessageRow($('rows'), 9, `导出失败 Export failed ${error.code}: ${error.message}`);
+  } finally {
+    button.disabled = false;
+  }
 }
 
 export async function loadOrders() {
@@ -111,6 +130,7 @@ export function wireLists() {
     $(id).addEventListener('change', searchFromFirstPage);
   }
   $('refresh').addEventListener('click', loadOrders);
+  $('export-csv').addEventListener('click', exportOrders);
   $('older').addEventListener('click', () => {
     pages.push(cursor);
     cursor = $('older').dataset.next;

@@ -1,4 +1,5 @@
 export type * from './admin-ports.js';
+export * from './china-time.js';
 export * from './domain-error.js';
 export type * from './inbound-notification-ports.js';
 export * from './money.js';

@@ -38,6 +38,11 @@ export const AdminOrdersQuerySchema = Type.Object(
 );
 export type AdminOrdersQuery = Static<typeof AdminOrdersQuerySchema>;
 
+/** The export takes the list's filters, without its page: it streams every matching order. */
+export const AdminOrdersExportQuerySchema = Type.Omit(AdminOrdersQuerySchema, ['limit', 'before'], {
+  additionalProperties: false,
+});
+
 /** An order as the admin sees it: the buyer's view plus who paid and when the goods went out. */
 export const AdminOrderSchema = Type.Composite([
   OrderSchema,

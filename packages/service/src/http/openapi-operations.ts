@@ -123,6 +123,11 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
       '需要 ADMIN_TOKEN。按状态、支付方式、API 版本、时间、单号前缀、交易号或 openid 筛选；用 `before` 翻页。\n\nADMIN_TOKEN. Filter by state, pay type, API version, time, order-number prefix, transaction id or openid; page with `before`.',
     examples: { 200: [ADMIN_ORDER_EXAMPLE] },
   },
+  'GET /api/admin/orders.csv': {
+    summary: '导出订单（CSV）/ export orders as CSV',
+    description:
+      '需要 ADMIN_TOKEN。筛选条件与订单列表相同，不分页：流式输出所有匹配的订单（UTF-8 带 BOM，Excel 可直接打开；时间为北京时间；金额同时给出分和元）。\n\nADMIN_TOKEN. The list’s filters, no pages: every matching order, streamed (UTF-8 with a BOM for Excel; times in China time; amounts in fen and in yuan).',
+  },
   'GET /api/admin/orders/{orderNo}': {
     summary: '订单详情：状态历史、收到的通知、退款 / an order with its history, notifications and refunds',
     description:

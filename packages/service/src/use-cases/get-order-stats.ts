@@ -1,4 +1,4 @@
-import { type BucketTotals, DomainError, type OrderStatistics } from '../domain/index.js';
+import { type BucketTotals, CHINA_OFFSET_MS, DomainError, type OrderStatistics } from '../domain/index.js';
 import type { PaymentDeps } from './use-case-deps.js';
 
 export type StatsBucket = 'hour' | 'day';
@@ -17,8 +17,6 @@ export interface GetOrderStatsDeps extends Pick<PaymentDeps, 'clock'> {
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
-/** Days start at midnight in China (UTC+8, no daylight saving), where the merchant does business. */
-export const CHINA_OFFSET_MS = 8 * HOUR_MS;
 const BUCKET_MS: Record<StatsBucket, number> = { hour: HOUR_MS, day: DAY_MS };
 const DEFAULT_SPAN: Record<StatsBucket, number> = { hour: DAY_MS, day: 30 * DAY_MS };
 /** A chart wider than this is unreadable and a sign of a typo in the dates. */

@@ -3,6 +3,7 @@ export * from './check-health.js';
 export * from './close-expired-order.js';
 export * from './create-order.js';
 export * from './deliver-webhook.js';
+export * from './export-orders.js';
 export * from './fulfil-order.js';
 export * from './get-order.js';
 export * from './get-order-detail.js';

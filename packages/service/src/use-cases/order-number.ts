@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
+import { CHINA_OFFSET_MS } from '../domain/index.js';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-const CHINA_OFFSET_MS = 8 * 3600_000;
 
 /**
  * A new `out_trade_no`: `yyyyMMddHHmmss` (China time, so it reads like WeChat's own timestamps and

@@ -1,4 +1,5 @@
 import type { CheckHealth } from './check-health.js';
+import type { ExportOrders } from './export-orders.js';
 import type { GetOrder } from './get-order.js';
 import type { GetOrderDetail } from './get-order-detail.js';
 import type { GetOrderStats } from './get-order-stats.js';
@@ -26,6 +27,7 @@ export interface PaymentUseCases {
   placeOrder: PlaceOrder;
   getOrder: GetOrder;
   listOrders: ListOrders;
+  exportOrders: ExportOrders;
   handlePaymentNotification: HandlePaymentNotification;
   checkHealth: CheckHealth;
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { buildV2PaymentNotification } from '@wechatpay-kit/sdk/testing';
 import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -76,6 +77,14 @@ describe.skipIf(!hasChromium)('admin console in Chromium', () => {
       await page.locator('#rows tr[data-order-no]').evaluateAll((rows) => rows.length),
     ).toBeGreaterThanOrEqual(1);
     await page.screenshot({ path: `${ARTIFACTS}admin-orders.png` });
+
+    // The export takes the same filters and downloads every matching order, not just this page.
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.locator('#export-csv').click()]);
+    expect(csv.suggestedFilename()).toMatch(/^orders-\d{14}\.csv$/);
+    const exported = readFileSync(await csv.path(), 'utf8');
+    const exportedRows = exported.slice(1).trimEnd().split('\r\n');
+    expect(exportedRows[0]).toContain('订单号 order_no');
+    expect(exportedRows.slice(1).map((line) => line.split(',')[0])).toContain(orderNo);
 
     await row.click();
     const drawer = page.locator('#detail');

@@ -4,7 +4,7 @@ import {
   KyselyOrderStatistics,
   seedDemoProducts,
 } from '../../src/adapters/persistence/index.js';
-import { CHINA_OFFSET_MS } from '../../src/use-cases/index.js';
+import { CHINA_OFFSET_MS } from '../../src/domain/index.js';
 import { forEachEngine, manualClock, newOrder } from './test-databases.js';
 
 const HOUR = 3_600_000;

@@ -1,8 +1,9 @@
+import { CHINA_OFFSET_MS } from '../../domain/index.js';
+
 /**
  * v2 writes instants as `yyyyMMddHHmmss` in China Standard Time (UTC+8, no daylight saving); v3 uses
  * RFC 3339 and the SDK's `toRfc3339Beijing`. Kept apart so the gateway reads as calls, not date maths.
  */
-const CHINA_OFFSET_MS = 8 * 3600_000;
 
 /** `20261122200000` for 2026-11-22 12:00:00 UTC. */
 export function toChinaCompactTime(at: Date): string {

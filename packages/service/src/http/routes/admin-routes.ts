@@ -1,17 +1,36 @@
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
-import type { OrderState } from '../../domain/index.js';
+import { type Static, Type } from '@sinclair/typebox';
+import { formatChinaTime, type OrderState } from '../../domain/index.js';
 import type { AdminUseCases, PaymentUseCases, RefundUseCases } from '../../use-cases/index.js';
-import { AdminOrderSchema, AdminOrdersQuerySchema } from '../admin-api-schemas.js';
+import {
+  AdminOrderSchema,
+  AdminOrdersExportQuerySchema,
+  AdminOrdersQuerySchema,
+} from '../admin-api-schemas.js';
 import { adminAuthHook } from '../admin-auth.js';
 import { adminView } from '../admin-view.js';
 import { ErrorSchema } from '../api-schemas.js';
 import type { ClientRateLimiter } from '../client-rate-limiter.js';
 import { parseInstant } from '../instant-parser.js';
+import { ordersCsv } from '../orders-csv.js';
 import { adminConsoleRoutes } from './admin-console-routes.js';
 
+/** The list's filters as the use cases take them, from the query both order routes share. */
+function orderFilter(query: Static<typeof AdminOrdersExportQuerySchema>) {
+  const { state, payType, apiVersion, q, from, to } = query;
+  return {
+    state: state as OrderState | undefined,
+    payType,
+    apiVersion,
+    search: q,
+    createdFrom: from === undefined ? undefined : parseInstant(from),
+    createdTo: to === undefined ? undefined : parseInstant(to),
+  };
+}
+
 export interface AdminRoutesOptions {
-  payments: Pick<PaymentUseCases, 'listOrders'>;
+  payments: Pick<PaymentUseCases, 'listOrders' | 'exportOrders'>;
   /** The console's order detail, query, resend and stats; absent = the order list only. */
   admin?: AdminUseCases;
   /** Lets the order detail list refunds. */
@@ -40,18 +59,34 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
       },
     },
     async (request) => {
-      const { state, payType, apiVersion, q, from, to, limit, before } = request.query;
+      const { limit, before, ...filter } = request.query;
       const orders = await options.payments.listOrders.execute({
-        state: state as OrderState | undefined,
-        payType,
-        apiVersion,
-        search: q,
-        createdFrom: from === undefined ? undefined : parseInstant(from),
-        createdTo: to === undefined ? undefined : parseInstant(to),
+        ...orderFilter(filter),
         limit: limit ?? 50,
         afterOrderNo: before,
       });
       return orders.map(adminView.order);
+    },
+  );
+
+  app.get(
+    '/api/admin/orders.csv',
+    {
+      schema: {
+        tags: ['admin'],
+        security: [{ bearer: [] }],
+        querystring: AdminOrdersExportQuerySchema,
+        produces: ['text/csv'],
+      },
+    },
+    async (request, reply) => {
+      const rows = ordersCsv(options.payments.exportOrders.execute(orderFilter(request.query)));
+      const stamp = formatChinaTime(new Date()).replace(/[-: ]/g, '');
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="orders-${stamp}.csv"`)
+        .header('cache-control', 'no-store')
+        .send(Readable.from(rows));
     },
   );
 

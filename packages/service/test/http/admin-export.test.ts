@@ -1,0 +1,58 @@
+import { expect, it } from 'vitest';
+import { eventually, json, type TestDemo, type TestEngine } from './demo-harness.js';
+import { describeOnEngines, useTestDemo } from './engine-suites.js';
+
+describeOnEngines('the admin’s CSV export', adminExportSuite);
+
+function adminExportSuite(engine: TestEngine): void {
+  let demo: TestDemo;
+  useTestDemo(engine, (started) => {
+    demo = started;
+  });
+  const admin = () => ({ Authorization: `Bearer ${demo.adminToken}` });
+
+  const order = async (productId: string) =>
+    (
+      await json<{ orderNo: string; codeUrl: string }>(`${demo.url}/api/orders`, {
+        method: 'POST',
+        body: JSON.stringify({ productId, payType: 'NATIVE', apiVersion: 'v3' }),
+      })
+    ).body;
+
+  it('streams the filtered orders as CSV for Excel: BOM, bilingual header, one line each', async () => {
+    const paid = [await order('demo-coffee'), await order('demo-tea')];
+    const unpaid = await order('demo-coffee');
+    const trades = demo.simulator.ctx.trades;
+    for (const o of paid) trades.pay(trades.lookup(o.codeUrl)!, 'alice');
+    await eventually(async () => {
+      const states = await Promise.all(
+        paid.map(
+          async (o) => (await json<{ state: string }>(`${demo.url}/api/orders/${o.orderNo}`)).body.state,
+        ),
+      );
+      return states.every((s) => s === 'PAID') ? true : undefined;
+    });
+
+    const answer = await fetch(`${demo.url}/api/admin/orders.csv?state=PAID`, { headers: admin() });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(answer.headers.get('content-disposition')).toMatch(/^attachment; filename="orders-\d{14}\.csv"$/);
+    const bytes = Buffer.from(await answer.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const [header, ...rows] = bytes.toString('utf8').slice(1).trimEnd().split('\r\n');
+    expect(header).toContain('订单号 order_no');
+    expect(rows.map((row) => row.split(',')[0]).sort()).toEqual(paid.map((o) => o.orderNo).sort());
+    expect(rows.join('\n')).not.toContain(unpaid.orderNo);
+    for (const row of rows) expect(row.split(',')[1]).toBe('PAID');
+  });
+
+  it('takes the list’s filters only, and the admin token', async () => {
+    expect((await fetch(`${demo.url}/api/admin/orders.csv`)).status).toBe(401);
+    const unknown = await fetch(`${demo.url}/api/admin/orders.csv?state=PAYED`, { headers: admin() });
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as { error: string }).error).toBe('VALIDATION_FAILED');
+    expect((await fetch(`${demo.url}/api/admin/orders.csv?limit=5`, { headers: admin() })).status).toBe(400);
+    const empty = await fetch(`${demo.url}/api/admin/orders.csv?q=NOSUCHORDER`, { headers: admin() });
+    expect((await empty.text()).trimEnd().split('\r\n')).toHaveLength(1);
+  });
+}
