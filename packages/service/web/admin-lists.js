@@ -14,7 +14,7 @@ function orderQuery(paged = true) {
   const params = new URLSearchParams(paged ? { limit: String(PAGE_SIZE) } : {});
   const q = $('q').value.trim();
   if (q) params.set('q', q);
-  if ($('state-filter').value) params.set('state', $('state-filter').value);
+  for (const state of $('state-filter').value.split(',').filter(Boolean)) params.append('state', state);
   if ($('paytype-filter').value) params.set('payType', $('paytype-filter').value);
   if ($('version-filter').value) params.set('apiVersion', $('version-filter').value);
   const from = $('from').value && chinaDayStart($('from').value);

@@ -35,6 +35,12 @@ export function statesLeadingTo(to: OrderState, table: TransitionTable = ORDER_T
  */
 export const OPEN_ORDER_STATES: readonly OrderState[] = statesLeadingTo('CLOSED');
 
+/**
+ * Orders the buyer paid for and that still hold some of the money: what a merchant means by "paid"
+ * when looking for sales (a partly refunded order was still a sale). REFUNDED is not among them.
+ */
+export const PAID_ORDER_STATES: readonly OrderState[] = ['PAID', 'REFUNDING', 'PARTIALLY_REFUNDED'];
+
 /** What happened to an order, as a writer names the transition it applies. */
 export type OrderTransitionName = 'pay' | 'close';
 

@@ -71,7 +71,8 @@ export interface TransitionRequest {
 }
 
 export interface OrderFilter {
-  state?: OrderState;
+  /** One state, or any of several (the admin's "paid" is {@link PAID_ORDER_STATES}). */
+  state?: OrderState | readonly OrderState[];
   payType?: PayType;
   apiVersion?: ApiVersion;
   /** An order number prefix, or exactly a WeChat transaction id or a payer openid. */

@@ -14,7 +14,11 @@ const DateTime = (description: string) => Type.String({ format: 'date-time', des
 
 export const AdminOrdersQuerySchema = Type.Object(
   {
-    state: Type.Optional(OrderStateSchema),
+    state: Type.Optional(
+      Type.Union([OrderStateSchema, Type.Array(OrderStateSchema, { minItems: 1, maxItems: 7 })], {
+        description: 'one state, or several (`state=PAID&state=PARTIALLY_REFUNDED`): any of them',
+      }),
+    ),
     payType: Type.Optional(PayTypeSchema),
     apiVersion: Type.Optional(ApiVersionSchema),
     q: Type.Optional(

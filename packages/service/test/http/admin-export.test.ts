@@ -55,4 +55,39 @@ function adminExportSuite(engine: TestEngine): void {
     const empty = await fetch(`${demo.url}/api/admin/orders.csv?q=NOSUCHORDER`, { headers: admin() });
     expect((await empty.text()).trimEnd().split('\r\n')).toHaveLength(1);
   });
+
+  it('“paid” can mean every sale still holding money: PAID, REFUNDING and PARTIALLY_REFUNDED', async () => {
+    const sold = await order('demo-tea');
+    const trades = demo.simulator.ctx.trades;
+    trades.pay(trades.lookup(sold.codeUrl)!, 'alice');
+    await eventually(async () =>
+      (await json<{ state: string }>(`${demo.url}/api/orders/${sold.orderNo}`)).body.state === 'PAID'
+        ? true
+        : undefined,
+    );
+    const refunded = await json<{ state: string }>(`${demo.url}/api/orders/${sold.orderNo}/refunds`, {
+      method: 'POST',
+      headers: admin(),
+      body: JSON.stringify({ amount: 100, reason: 'partly' }),
+    });
+    expect(refunded.status).toBe(201);
+    const list = async (query: string) =>
+      (
+        await json<{ orderNo: string; state: string }[]>(`${demo.url}/api/admin/orders?${query}`, {
+          headers: admin(),
+        })
+      ).body;
+    expect((await list('state=PAID')).map((o) => o.orderNo)).not.toContain(sold.orderNo);
+    const paid = await list('state=PAID&state=REFUNDING&state=PARTIALLY_REFUNDED&limit=200');
+    expect(paid.map((o) => o.orderNo)).toContain(sold.orderNo);
+    expect(new Set(paid.map((o) => o.state)).size).toBeGreaterThan(1);
+    for (const o of paid) expect(['PAID', 'REFUNDING', 'PARTIALLY_REFUNDED']).toContain(o.state);
+    const csv = await (
+      await fetch(`${demo.url}/api/admin/orders.csv?state=PAID&state=REFUNDING`, { headers: admin() })
+    ).text();
+    expect(csv).toContain(sold.orderNo);
+    expect(
+      (await fetch(`${demo.url}/api/admin/orders?state=PAID&state=PAYED`, { headers: admin() })).status,
+    ).toBe(400);
+  });
 }

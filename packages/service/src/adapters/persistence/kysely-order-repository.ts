@@ -145,7 +145,8 @@ export class KyselyOrderRepository implements OrderRepository {
   async list(filter: OrderFilter = {}): Promise<Order[]> {
     const limit = Math.min(Math.max(1, Math.trunc(filter.limit ?? DEFAULT_LIST_LIMIT)), MAX_LIST_LIMIT);
     let query = this.#db.selectFrom('orders').selectAll();
-    if (filter.state) query = query.where('state', '=', filter.state);
+    if (typeof filter.state === 'string') query = query.where('state', '=', filter.state);
+    else if (filter.state && filter.state.length > 0) query = query.where('state', 'in', [...filter.state]);
     if (filter.payType) query = query.where('pay_type', '=', filter.payType);
     if (filter.apiVersion) query = query.where('api_version', '=', filter.apiVersion);
     if (filter.createdFrom) query = query.where('created_at', '>=', toMillis(filter.createdFrom));

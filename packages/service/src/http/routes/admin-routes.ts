@@ -20,7 +20,7 @@ import { adminConsoleRoutes } from './admin-console-routes.js';
 function orderFilter(query: Static<typeof AdminOrdersExportQuerySchema>) {
   const { state, payType, apiVersion, q, from, to } = query;
   return {
-    state: state as OrderState | undefined,
+    state: state as OrderState | OrderState[] | undefined,
     payType,
     apiVersion,
     search: q,
