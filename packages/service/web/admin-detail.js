@@ -9,12 +9,30 @@ const DEMO = document.body.dataset.demo === 'true';
 let detailOrderNo;
 let detailTimer;
 let lastDetail;
+/** The refund this drawer submitted: the notice follows it to its final state. */
+let trackedRefundNo;
+/** What is waiting for the confirmation: `{ orderNo, amount, reason, refundNo }`. */
+let pendingRefund;
+/** Refreshes the list behind the drawer (set by {@link wireDetail}). */
+let refreshList = () => {};
+
+const REFUND_STATE_WORDS = {
+  PENDING: '待提交 waiting to be sent',
+  PROCESSING: '处理中 processing at WeChat',
+  SUCCESS: '已退回买家 returned to the buyer',
+  ABNORMAL: '异常：退款未到账，需人工处理 ABNORMAL: not paid out, a person must act',
+  CLOSED: '已关闭 closed',
+  FAILED: '失败 failed',
+};
 
 export async function openDetail(orderNo) {
   detailOrderNo = orderNo;
   $('detail-error').hidden = true;
   $('detail-notice').hidden = true;
   $('refund-form').reset();
+  $('refund-confirm').hidden = true;
+  trackedRefundNo = undefined;
+  pendingRefund = undefined;
   $('resend').hidden = !DEMO;
   if (!$('detail').open) $('detail').showModal();
   await refreshDetail();
@@ -31,8 +49,11 @@ async function refreshDetail() {
     return;
   }
   if (orderNo !== detailOrderNo) return;
+  const stateChanged = lastDetail?.order.orderNo === orderNo && lastDetail.order.state !== detail.order.state;
   lastDetail = detail;
   renderDetail(detail);
+  if (stateChanged) refreshList();
+  followRefund(detail);
   // While money is moving, follow it without a reload.
   const moving =
     detail.order.state === 'REFUNDING' ||
@@ -203,32 +224,77 @@ const requestResend = () =>
     return `已重发 Resent ${r.notificationId}: ${r.acked ? 'ACKed' : 'not ACKed'}${r.httpStatus ? ` (HTTP ${r.httpStatus})` : ''}${r.error ? ` — ${r.error}` : ''}`;
   });
 
+/** The notice of a submitted refund, kept up to date until the refund reaches its final state. */
+function followRefund(detail) {
+  const refund = trackedRefundNo && (detail.refunds || []).find((r) => r.refundNo === trackedRefundNo);
+  if (!refund) return;
+  const words = REFUND_STATE_WORDS[refund.state] || refund.state;
+  showNotice(
+    `退款 Refund ${refund.refundNo} ${refund.amountText}：${words}${refund.errorMessage ? ` — ${refund.errorMessage}` : ''}`,
+  );
+}
+
+/** First step: check the amount and show what will happen; nothing is sent until it is confirmed. */
 function submitRefund(event) {
   event.preventDefault();
   const fen = parseYuanToFen($('refund-amount').value);
-  if (fen === null || fen <= 0) {
+  const order = lastDetail?.order;
+  if (fen === null || fen <= 0 || !order) {
     showError(
       $('detail-error'),
       new Error('金额格式不对 Enter an amount in yuan, e.g. 12.30 (at most two decimals).'),
     );
     return;
   }
-  const order = lastDetail?.order;
-  return act('refund-submit', async () => {
-    const body = { amount: fen };
-    const reason = $('refund-reason').value.trim();
-    if (reason) body.reason = reason;
-    const refund = await api(`/api/orders/${encodeURIComponent(order.orderNo)}/refunds`, {
+  const refundable = order.amount - (order.refundedAmount || 0);
+  if (fen > refundable) {
+    showError($('detail-error'), new Error(`最多可退 At most ${formatFen(refundable)} can be refunded.`));
+    return;
+  }
+  const reason = $('refund-reason').value.trim();
+  // One key per confirmation: a double click sends the same refund twice, which WeChat and the service dedupe.
+  pendingRefund = {
+    orderNo: order.orderNo,
+    amount: fen,
+    reason,
+    refundNo: `R${order.orderNo}${Date.now().toString(36)}`,
+  };
+  $('detail-error').hidden = true;
+  $('refund-confirm-text').textContent =
+    `确认把 ${formatFen(fen)} 原路退回买家？订单 ${order.orderNo}（实付 ${formatFen(order.amount)}，` +
+    `可退 ${formatFen(refundable)}），原因：${reason || '（未填写）'}。退款一经提交无法撤回。 ` +
+    `Refund ${formatFen(fen)} of order ${order.orderNo} to the buyer${reason ? ` (${reason})` : ''}? This cannot be undone.`;
+  $('refund-confirm').hidden = false;
+  $('refund-confirm-yes').focus();
+}
+
+/** Second step: the refund goes to WeChat; the notice then follows it to SUCCESS or ABNORMAL. */
+function confirmRefund() {
+  const refund = pendingRefund;
+  if (!refund) return;
+  return act('refund-confirm-yes', async () => {
+    const body = { amount: refund.amount, refundNo: refund.refundNo };
+    if (refund.reason) body.reason = refund.reason;
+    const created = await api(`/api/orders/${encodeURIComponent(refund.orderNo)}/refunds`, {
       method: 'POST',
       body: JSON.stringify(body),
     });
+    pendingRefund = undefined;
+    trackedRefundNo = created.refundNo;
+    $('refund-confirm').hidden = true;
     $('refund-form').reset();
-    return `退款已提交 Refund ${refund.refundNo} of ${refund.amountText}: ${refund.state}`;
+    return `退款已提交 Refund ${created.refundNo} ${created.amountText}：${REFUND_STATE_WORDS[created.state] || created.state}`;
   });
+}
+
+function cancelRefund() {
+  pendingRefund = undefined;
+  $('refund-confirm').hidden = true;
 }
 
 /** Wires the drawer's buttons; `onClose` refreshes whatever list the drawer was opened from. */
 export function wireDetail(onClose) {
+  refreshList = onClose;
   $('detail-close').addEventListener('click', () => $('detail').close());
   $('detail').addEventListener('close', () => {
     clearTimeout(detailTimer);
@@ -238,4 +304,6 @@ export function wireDetail(onClose) {
   $('query-now').addEventListener('click', queryNow);
   $('resend').addEventListener('click', requestResend);
   $('refund-form').addEventListener('submit', submitRefund);
+  $('refund-confirm-yes').addEventListener('click', confirmRefund);
+  $('refund-confirm-no').addEventListener('click', cancelRefund);
 }

@@ -112,13 +112,24 @@ describe.skipIf(!hasChromium)('admin console in Chromium', () => {
     await expect.poll(() => page.locator('#detail-error').textContent()).toContain('two decimals');
     await page.locator('#refund-amount').fill('999');
     await page.locator('#refund-submit').click();
-    await expect.poll(() => page.locator('#detail-error').textContent()).toContain('REFUND_EXCEEDS_PAID');
+    await expect.poll(() => page.locator('#detail-error').textContent()).toContain('At most');
+    // A confirmation that is cancelled sends nothing.
+    await page.locator('#refund-amount').fill('1.00');
+    await page.locator('#refund-submit').click();
+    await page.locator('#refund-confirm').waitFor();
+    await page.locator('#refund-confirm-no').click();
+    expect(await page.locator('#refund-confirm').isHidden()).toBe(true);
     expect(await refundsAtWechat()).toEqual([]);
     expect((await order(orderNo)).state).toBe('PAID');
 
     await page.locator('#refund-amount').fill('12.30');
     await page.locator('#refund-reason').fill('破损 damaged box');
     await page.locator('#refund-submit').click();
+    const confirmText = (await page.locator('#refund-confirm-text').textContent()) ?? '';
+    for (const shown of [orderNo, '¥12.30', '破损 damaged box']) expect(confirmText).toContain(shown);
+    await page.screenshot({ path: `${ARTIFACTS}admin-refund-confirm.png` });
+    expect(await refundsAtWechat()).toEqual([]);
+    await page.locator('#refund-confirm-yes').click();
     const refundRow = page.locator('#detail-refunds tr[data-refund-no]');
     await refundRow.waitFor();
     const refundNo = (await refundRow.getAttribute('data-refund-no'))!;
@@ -140,6 +151,13 @@ describe.skipIf(!hasChromium)('admin console in Chromium', () => {
       .poll(() => drawer.getAttribute('data-state'), { timeout: 15_000 })
       .toBe('PARTIALLY_REFUNDED');
     expect(await refundRow.textContent()).toContain('¥12.30');
+    // The notice followed the refund to its end, and the list behind the drawer followed the order.
+    await expect
+      .poll(() => page.locator('#detail-notice').textContent(), { timeout: 10_000 })
+      .toContain('returned to the buyer');
+    await expect
+      .poll(() => page.locator(`#rows tr[data-order-no="${orderNo}"]`).textContent(), { timeout: 10_000 })
+      .toContain('PARTIALLY_REFUNDED');
     expect(await order(orderNo)).toMatchObject({ state: 'PARTIALLY_REFUNDED', refundedAmount: 1230 });
     expect((await refundsAtWechat()).map((r) => r.outRefundNo)).toEqual([refundNo]);
     await page.screenshot({ path: `${ARTIFACTS}admin-refund-settled.png` });
