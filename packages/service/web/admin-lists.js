@@ -2,7 +2,7 @@
 
 import { openDetail } from './admin-detail.js';
 import { $, api, badge, download, el, renderMessageRow, showConsole } from './admin-dom.js';
-import { chinaDayStart, formatTime } from './admin-format.js';
+import { chinaDayStart, formatTime, parseYuanToFen } from './admin-format.js';
 
 const PAGE_SIZE = 20;
 
@@ -16,6 +16,9 @@ function orderQuery(paged = true) {
   if (q) params.set('q', q);
   for (const state of $('state-filter').value.split(',').filter(Boolean)) params.append('state', state);
   if ($('paytype-filter').value) params.set('payType', $('paytype-filter').value);
+  if ($('product-filter').value) params.set('productId', $('product-filter').value);
+  const amount = parseYuanToFen($('amount-filter').value);
+  if (amount !== null) params.set('amount', String(amount));
   if ($('version-filter').value) params.set('apiVersion', $('version-filter').value);
   const from = $('from').value && chinaDayStart($('from').value);
   const to = $('to').value && chinaDayStart($('to').value, 1);
@@ -121,12 +124,19 @@ export async function loadRefunds() {
   else $('refund-rows').replaceChildren(...rows);
 }
 
+/** The product filter's choices, from the catalogue the shop sells. */
+async function loadProductChoices() {
+  const products = await fetch('/api/products').then((r) => (r.ok ? r.json() : []));
+  $('product-filter').append(...products.map((p) => el('option', { value: p.id }, `${p.name} (${p.id})`)));
+}
+
 export function wireLists() {
+  loadProductChoices().catch(() => {});
   $('order-filters').addEventListener('submit', (event) => {
     event.preventDefault();
     searchFromFirstPage();
   });
-  for (const id of ['state-filter', 'paytype-filter', 'version-filter', 'from', 'to']) {
+  for (const id of ['state-filter', 'paytype-filter', 'product-filter', 'version-filter', 'from', 'to']) {
     $(id).addEventListener('change', searchFromFirstPage);
   }
   $('refresh').addEventListener('click', loadOrders);

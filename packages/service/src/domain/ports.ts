@@ -75,6 +75,9 @@ export interface OrderFilter {
   state?: OrderState | readonly OrderState[];
   payType?: PayType;
   apiVersion?: ApiVersion;
+  productId?: string;
+  /** Exactly this amount (fen): how a merchant finds the order a buyer describes ("I paid 68 yuan"). */
+  amountFen?: number;
   /** An order number prefix, or exactly a WeChat transaction id or a payer openid. */
   search?: string;
   /** Created at or after this instant. */

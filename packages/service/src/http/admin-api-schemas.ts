@@ -5,6 +5,7 @@ import {
   OrderStateSchema,
   PayTypeSchema,
   TEXT_PATTERN,
+  TOKEN_PATTERN,
 } from './api-schemas.js';
 import { RefundSchema } from './refund-schemas.js';
 
@@ -21,6 +22,14 @@ export const AdminOrdersQuerySchema = Type.Object(
     ),
     payType: Type.Optional(PayTypeSchema),
     apiVersion: Type.Optional(ApiVersionSchema),
+    productId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: TOKEN_PATTERN })),
+    amount: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: Number.MAX_SAFE_INTEGER,
+        description: 'exactly this amount, in fen',
+      }),
+    ),
     q: Type.Optional(
       Type.String({
         maxLength: 128,

@@ -78,6 +78,21 @@ describe.skipIf(!hasChromium)('admin console in Chromium', () => {
     ).toBeGreaterThanOrEqual(1);
     await page.screenshot({ path: `${ARTIFACTS}admin-orders.png` });
 
+    // By product and amount, as a merchant finds the order a buyer describes: "the tea, 68 yuan".
+    await page.locator('#q').fill('');
+    await page.locator('#product-filter').selectOption('demo-tea');
+    await page.locator('#amount-filter').fill('68');
+    await page.locator('#order-filters button[type=submit]').click();
+    await row.waitFor();
+    await page.locator('#amount-filter').fill('67.99');
+    await page.locator('#order-filters button[type=submit]').click();
+    await row.waitFor({ state: 'detached' });
+    await page.locator('#amount-filter').fill('');
+    await page.locator('#product-filter').selectOption('');
+    await page.locator('#q').fill(orderNo.slice(0, -3));
+    await page.locator('#order-filters button[type=submit]').click();
+    await row.waitFor();
+
     // The export takes the same filters and downloads every matching order, not just this page.
     const [csv] = await Promise.all([page.waitForEvent('download'), page.locator('#export-csv').click()]);
     expect(csv.suggestedFilename()).toMatch(/^orders-\d{14}\.csv$/);

@@ -90,4 +90,27 @@ function adminExportSuite(engine: TestEngine): void {
       (await fetch(`${demo.url}/api/admin/orders?state=PAID&state=PAYED`, { headers: admin() })).status,
     ).toBe(400);
   });
+
+  it('finds orders by product and by exact amount (fen), alone or with the other filters', async () => {
+    const tea = await order('demo-tea');
+    const list = async (query: string) =>
+      (
+        await json<{ orderNo: string; productId: string; amount: number }[]>(
+          `${demo.url}/api/admin/orders?${query}`,
+          {
+            headers: admin(),
+          },
+        )
+      ).body;
+    const byProduct = await list('productId=demo-tea&limit=200');
+    expect(byProduct.map((o) => o.orderNo)).toContain(tea.orderNo);
+    for (const o of byProduct) expect(o.productId).toBe('demo-tea');
+    const byAmount = await list('amount=6800&limit=200');
+    expect(byAmount.map((o) => o.orderNo)).toContain(tea.orderNo);
+    for (const o of byAmount) expect(o.amount).toBe(6800);
+    expect(await list('amount=6801')).toEqual([]);
+    expect(await list('productId=demo-coffee&amount=6800')).toEqual([]);
+    expect((await fetch(`${demo.url}/api/admin/orders?amount=68.00`, { headers: admin() })).status).toBe(400);
+    expect((await fetch(`${demo.url}/api/admin/orders?amount=-1`, { headers: admin() })).status).toBe(400);
+  });
 }

@@ -149,6 +149,8 @@ export class KyselyOrderRepository implements OrderRepository {
     else if (filter.state && filter.state.length > 0) query = query.where('state', 'in', [...filter.state]);
     if (filter.payType) query = query.where('pay_type', '=', filter.payType);
     if (filter.apiVersion) query = query.where('api_version', '=', filter.apiVersion);
+    if (filter.productId) query = query.where('product_id', '=', filter.productId);
+    if (filter.amountFen !== undefined) query = query.where('amount_fen', '=', filter.amountFen);
     if (filter.createdFrom) query = query.where('created_at', '>=', toMillis(filter.createdFrom));
     if (filter.createdTo) query = query.where('created_at', '<', toMillis(filter.createdTo));
     if (filter.before) query = query.where('created_at', '<', toMillis(filter.before));

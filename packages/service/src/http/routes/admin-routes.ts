@@ -18,11 +18,13 @@ import { adminConsoleRoutes } from './admin-console-routes.js';
 
 /** The list's filters as the use cases take them, from the query both order routes share. */
 function orderFilter(query: Static<typeof AdminOrdersExportQuerySchema>) {
-  const { state, payType, apiVersion, q, from, to } = query;
+  const { state, payType, apiVersion, productId, amount, q, from, to } = query;
   return {
     state: state as OrderState | OrderState[] | undefined,
     payType,
     apiVersion,
+    productId,
+    amountFen: amount,
     search: q,
     createdFrom: from === undefined ? undefined : parseInstant(from),
     createdTo: to === undefined ? undefined : parseInstant(to),
