@@ -138,6 +138,7 @@ export async function createServiceApp(
     database,
     payments.deps,
     payments.useCases.reconcile,
+    payments.useCases.closeExpired,
     options.notificationResender,
   );
   const jobs = composeJobs({

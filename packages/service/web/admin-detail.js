@@ -87,6 +87,7 @@ function renderDetail({ order, history, notifications, refunds }) {
   );
 
   const canRefund = ['PAID', 'PARTIALLY_REFUNDED', 'REFUNDING'].includes(order.state) && refundable > 0;
+  $('close-order').hidden = !['NOTPAY', 'PAYERROR'].includes(order.state);
   $('refund-form').hidden = !canRefund;
   $('refund-amount').placeholder = `≤ ${formatFen(refundable).slice(1)}`;
 
@@ -216,6 +217,22 @@ const queryNow = () =>
     return `微信 WeChat: ${result.tradeState} → ${result.outcome} (order ${result.order.state})`;
   });
 
+const closeOrder = () => {
+  const orderNo = detailOrderNo;
+  if (
+    !window.confirm(
+      `关闭订单 ${orderNo}？会先向微信查单，已支付则不会关闭。Close order ${orderNo}? WeChat is asked first; a paid order is not closed.`,
+    )
+  )
+    return;
+  return act('close-order', async () => {
+    const result = await api(`/api/admin/orders/${encodeURIComponent(orderNo)}/close`, { method: 'POST' });
+    return result.outcome === 'PAID'
+      ? `微信显示已支付，订单已补记为已支付 WeChat says paid: the order is now ${result.order.state}`
+      : `订单已关闭 Order ${result.outcome === 'CLOSED' ? 'closed' : result.outcome} (${result.order.state})`;
+  });
+};
+
 const requestResend = () =>
   act('resend', async () => {
     const r = await api(`/api/admin/orders/${encodeURIComponent(detailOrderNo)}/notifications/resend`, {
@@ -302,6 +319,7 @@ export function wireDetail(onClose) {
     onClose();
   });
   $('query-now').addEventListener('click', queryNow);
+  $('close-order').addEventListener('click', closeOrder);
   $('resend').addEventListener('click', requestResend);
   $('refund-form').addEventListener('submit', submitRefund);
   $('refund-confirm-yes').addEventListener('click', confirmRefund);

@@ -2,6 +2,7 @@ import { type Database, KyselyOrderStatistics } from '../adapters/persistence/in
 import type { NotificationResender } from '../domain/index.js';
 import {
   type AdminUseCases,
+  type CloseExpiredOrder,
   GetOrderDetail,
   GetOrderStats,
   type PaymentDeps,
@@ -18,6 +19,7 @@ export function composeAdmin(
   database: Database,
   payments: PaymentDeps,
   reconcile: ReconcileOrder,
+  close: CloseExpiredOrder,
   resender: NotificationResender | undefined,
 ): AdminUseCases {
   return {
@@ -27,6 +29,7 @@ export function composeAdmin(
       statistics: new KyselyOrderStatistics(database.db),
     }),
     reconcileOrder: reconcile,
+    closeOrder: close,
     requestNotificationResend: new RequestNotificationResend({ orders: payments.orders, resender }),
   };
 }

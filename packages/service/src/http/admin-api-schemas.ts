@@ -102,6 +102,11 @@ export const QueryNowSchema = Type.Object({
   order: AdminOrderSchema,
 });
 
+export const CloseNowSchema = Type.Object({
+  outcome: Type.String({ description: 'CLOSED, PAID (WeChat had been paid), SETTLED or ANOMALY' }),
+  order: AdminOrderSchema,
+});
+
 export const ResendReportSchema = Type.Object({
   notificationId: Type.String(),
   status: Type.String({ description: "the sender's view after the attempt: delivered, pending, failed" }),

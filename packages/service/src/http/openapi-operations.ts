@@ -134,6 +134,17 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
       '需要 ADMIN_TOKEN。通知的原始报文原样保存；未通过验签的报文来自不可信来源。\n\nADMIN_TOKEN. Raw notification bodies as received; unverified ones are attacker-controlled.',
     examples: { 200: ORDER_DETAIL_EXAMPLE },
   },
+  'POST /api/admin/orders/{orderNo}/close': {
+    summary: '关闭未支付的订单（先查微信）/ close an unpaid order (WeChat asked first)',
+    description:
+      '需要 ADMIN_TOKEN。先向微信查单：已支付则补记为已支付（outcome 为 PAID），否则先在微信关单再在本地关闭。只有未支付的订单能关闭，其余答复 409 `INVALID_TRANSITION`。\n\nADMIN_TOKEN. WeChat is queried first: paid there, the order becomes PAID (outcome PAID); otherwise it is closed at WeChat, then here. Only an unpaid order can be closed; others get 409 `INVALID_TRANSITION`.',
+    examples: {
+      200: {
+        outcome: 'CLOSED',
+        order: { ...NEW_ORDER_EXAMPLE, state: 'CLOSED', closedAt: '2026-12-03T02:05:00.000Z' },
+      },
+    },
+  },
   'POST /api/admin/orders/{orderNo}/query': {
     summary: '立即向微信查单 / ask WeChat about the order now',
     description:

@@ -1,4 +1,5 @@
 import {
+  DomainError,
   type Order,
   orderTransition,
   type WechatTradeStatus,
@@ -41,6 +42,23 @@ export type CloseExpiredOrderDeps = Pick<
  */
 export const CLOSE_RETRY_MAX_MS = 30_000;
 
+/** Who closes, as the history rows say it. */
+interface CloseReason {
+  source: string;
+  closed: string;
+  foundPaid: string;
+}
+const ON_TIMEOUT: CloseReason = {
+  source: 'job:close-expired',
+  closed: 'expired unpaid; closed at WeChat',
+  foundPaid: 'when closing on timeout',
+};
+const BY_ADMIN: CloseReason = {
+  source: 'admin',
+  closed: 'closed by the admin; closed at WeChat first',
+  foundPaid: 'when the admin closed it',
+};
+
 /**
  * The `close-expired` job. WeChat is asked before anything is closed, and closed there before here:
  * once WeChat has closed the order nobody can pay it, so closing it locally afterwards is safe. A
@@ -59,7 +77,7 @@ export class CloseExpiredOrder {
   }
 
   async execute(input: CloseExpiredOrderInput): Promise<CloseExpiredOrderOutput> {
-    const { orders, gateway, jobs, events, clock } = this.#deps;
+    const { orders, jobs, clock } = this.#deps;
     const order = await orders.findByOrderNo(orderNoOfJobKey(input.orderNo));
     if (!order || !isOpen(order)) return { outcome: 'SETTLED', order };
     if (clock.now() < order.expiresAt) {
@@ -67,13 +85,33 @@ export class CloseExpiredOrder {
       await jobs.enqueue(followUpJob('close-expired', order.orderNo, runAt));
       return { outcome: 'RESCHEDULED', order };
     }
+    return this.#close(order, ON_TIMEOUT);
+  }
 
+  /**
+   * The admin's "close this unpaid order" before its time, by the same steps: WeChat is asked
+   * first, and an order WeChat says is paid becomes PAID instead of closed.
+   */
+  async closeNow(input: { orderNo: string }): Promise<CloseExpiredOrderOutput> {
+    const order = await this.#deps.orders.findByOrderNo(input.orderNo);
+    if (!order) throw new DomainError('ORDER_NOT_FOUND', `order ${input.orderNo} not found`);
+    if (!isOpen(order)) {
+      throw new DomainError(
+        'INVALID_TRANSITION',
+        `订单状态为 ${order.state}，只能关闭未支付的订单 (order ${order.orderNo} is ${order.state}; only an unpaid order can be closed)`,
+      );
+    }
+    return this.#close(order, BY_ADMIN);
+  }
+
+  async #close(order: Order, why: CloseReason): Promise<CloseExpiredOrderOutput> {
+    const { orders, gateway, events, clock } = this.#deps;
     const before = await gateway.query(order);
-    if (before.paid) return this.#paid(order, before);
+    if (before.paid) return this.#paid(order, before, why);
 
     if ((await gateway.close(order)) === 'ALREADY_PAID') {
       const after = await gateway.query(order);
-      if (after.paid) return this.#paid(order, after);
+      if (after.paid) return this.#paid(order, after, why);
       this.#deps.logger?.error(
         { orderNo: order.orderNo, tradeState: after.tradeState },
         'ANOMALY: WeChat refused to close as paid, then reported the order unpaid',
@@ -86,8 +124,8 @@ export class CloseExpiredOrder {
       orderNo: order.orderNo,
       ...orderTransition('close'),
       changes: { closedAt },
-      reason: 'expired unpaid; closed at WeChat',
-      source: 'job:close-expired',
+      reason: why.closed,
+      source: why.source,
       ...(wantsWebhook(this.#deps.webhooks, 'order.closed')
         ? { jobs: [webhookEventJob('order.closed', order.orderNo, closedAt)] }
         : {}),
@@ -97,7 +135,7 @@ export class CloseExpiredOrder {
     return { outcome: 'CLOSED', order: closed };
   }
 
-  async #paid(order: Order, status: WechatTradeStatus): Promise<CloseExpiredOrderOutput> {
+  async #paid(order: Order, status: WechatTradeStatus, why: CloseReason): Promise<CloseExpiredOrderOutput> {
     if (status.amountFen !== undefined && status.amountFen !== order.amountFen) {
       this.#deps.logger?.error(
         { orderNo: order.orderNo, expectedFen: order.amountFen, wechatFen: status.amountFen },
@@ -110,8 +148,8 @@ export class CloseExpiredOrder {
       transactionId: status.transactionId ?? null,
       payerOpenid: status.payerOpenid,
       paidAt: status.paidAt ?? this.#deps.clock.now(),
-      source: 'job:close-expired',
-      reason: `found paid at WeChat (${status.tradeState}) when closing on timeout`,
+      source: why.source,
+      reason: `found paid at WeChat (${status.tradeState}) ${why.foundPaid}`,
     });
     return { outcome: result.applied ? 'PAID' : 'SETTLED', order: result.order };
   }

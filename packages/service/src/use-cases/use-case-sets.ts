@@ -1,4 +1,5 @@
 import type { CheckHealth } from './check-health.js';
+import type { CloseExpiredOrder } from './close-expired-order.js';
 import type { ExportOrders } from './export-orders.js';
 import type { GetOrder } from './get-order.js';
 import type { GetOrderDetail } from './get-order-detail.js';
@@ -48,6 +49,8 @@ export interface AdminUseCases {
   getOrderStats: GetOrderStats;
   /** "Query WeChat now" (`queryNow`). */
   reconcileOrder: ReconcileOrder;
+  /** "Close this unpaid order" (`closeNow`): WeChat asked first. */
+  closeOrder: CloseExpiredOrder;
   requestNotificationResend: RequestNotificationResend;
 }
 

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AdminUseCases, RefundUseCases } from '../../use-cases/index.js';
 import {
+  CloseNowSchema,
   OrderDetailSchema,
   QueryNowSchema,
   ResendReportSchema,
@@ -69,6 +70,21 @@ export const adminConsoleRoutes: FastifyPluginAsyncTypebox<AdminConsoleRoutesOpt
         source: 'admin',
       });
       return { tradeState: result.tradeState, outcome: result.outcome, order: adminView.order(result.order) };
+    },
+  );
+
+  app.post(
+    '/api/admin/orders/:orderNo/close',
+    {
+      schema: {
+        ...admin,
+        params: OrderNoParamsSchema,
+        response: { 200: CloseNowSchema, 401: ErrorSchema, 503: ErrorSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const result = await useCases.closeOrder.closeNow({ orderNo: request.params.orderNo });
+      return { outcome: result.outcome, order: adminView.order(result.order!) };
     },
   );
 
