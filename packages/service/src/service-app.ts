@@ -141,13 +141,14 @@ export async function createServiceApp(
     payments.useCases.closeExpired,
     options.notificationResender,
   );
+  const webhooks = composeWebhooks(payments.deps, refunds.deps);
   const jobs = composeJobs({
     config,
     database,
     clock,
     payments: payments.useCases,
     runRefundQuery: (job) => refunds.runRefundQuery(job),
-    webhooks: composeWebhooks(payments.deps, refunds.deps),
+    webhooks,
     pollIntervalMs: options.jobPollIntervalMs,
   });
 
@@ -162,6 +163,7 @@ export async function createServiceApp(
       nativeMode1,
       refunds: refunds.useCases,
       admin,
+      webhooks: webhooks.useCases,
       events,
       metrics,
       adminToken: config.adminToken,

@@ -6,6 +6,7 @@ import {
   KyselyNotificationLog,
   KyselyOrderRepository,
   KyselyProductRepository,
+  KyselyWebhookDeliveryLog,
 } from '../adapters/persistence/index.js';
 import {
   inboundNotifications,
@@ -96,6 +97,7 @@ export function composePayments(input: PaymentsInput): ComposedPayments {
     clock,
     fulfil: input.fulfil,
     webhooks: input.config.webhooks ?? [],
+    webhookLog: new KyselyWebhookDeliveryLog(database.db),
     logger: input.logger,
   };
   return { deps, useCases: paymentUseCases(deps, input) };

@@ -3,15 +3,20 @@ import { SERVICE_VERSION } from '../http/openapi-info.js';
 import type { Job } from '../jobs/index.js';
 import {
   DeliverWebhook,
+  ListWebhookDeliveries,
   type PaymentDeps,
   PublishWebhookEvent,
   type RefundDeps,
+  ResendWebhook,
+  type WebhookUseCases,
 } from '../use-cases/index.js';
 
 /** The outbound webhooks as the job runner drives them: an event job fans out, a delivery job sends. */
 export interface ComposedWebhooks {
   publish(job: Job): Promise<void>;
   deliver(job: Job): Promise<void>;
+  /** What the admin's webhook routes call. */
+  useCases: WebhookUseCases;
 }
 
 export function composeWebhooks(
@@ -19,12 +24,17 @@ export function composeWebhooks(
   refunds: Pick<RefundDeps, 'refunds'>,
 ): ComposedWebhooks {
   const publish = new PublishWebhookEvent({ ...payments, refunds: refunds.refunds });
-  const deliver = new DeliverWebhook({
-    ...payments,
-    sender: new HttpWebhookSender({ userAgent: `wechatpay-kit-service/${SERVICE_VERSION}` }),
-  });
+  const sender = new HttpWebhookSender({ userAgent: `wechatpay-kit-service/${SERVICE_VERSION}` });
+  const deliver = new DeliverWebhook({ ...payments, sender });
+  const webhookLog = payments.webhookLog;
+  const useCases: WebhookUseCases | undefined = webhookLog && {
+    listWebhookDeliveries: new ListWebhookDeliveries({ webhooks: payments.webhooks, webhookLog }),
+    resendWebhook: new ResendWebhook({ ...payments, sender, webhookLog }),
+  };
+  if (!useCases) throw new Error('the webhooks need the delivery log (PaymentDeps.webhookLog)');
   const text = (value: unknown) => (typeof value === 'string' ? value : '');
   return {
+    useCases,
     async publish(job) {
       const { type, subject, at } = job.payload;
       await publish.execute({ type: text(type), subject: text(subject), at: text(at) });

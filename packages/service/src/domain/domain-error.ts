@@ -25,7 +25,10 @@ export type DomainErrorCode =
   | 'OAUTH_CODE_INVALID'
   | 'LOGIN_CODE_INVALID'
   | 'SESSION_INVALID'
-  | 'OPENID_MISMATCH';
+  | 'OPENID_MISMATCH'
+  | 'WEBHOOK_DELIVERY_NOT_FOUND'
+  /** The delivery's endpoint is no longer configured: nowhere to resend it. */
+  | 'WEBHOOK_ENDPOINT_GONE';
 
 export class DomainError extends Error {
   readonly code: DomainErrorCode;

@@ -14,3 +14,4 @@ export * from './refund-settlement.js';
 export * from './refund-state-machine.js';
 export * from './unverified-notification.js';
 export * from './webhook-event.js';
+export type * from './webhook-ports.js';

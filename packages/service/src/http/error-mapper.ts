@@ -55,6 +55,8 @@ export const DOMAIN_STATUS: Readonly<Record<DomainErrorCode, number>> = {
   LOGIN_CODE_INVALID: 401,
   SESSION_INVALID: 401,
   OPENID_MISMATCH: 400,
+  WEBHOOK_DELIVERY_NOT_FOUND: 404,
+  WEBHOOK_ENDPOINT_GONE: 409,
 };
 
 /** Seconds a client should wait before retrying a `retryable` answer: a late prepay is usually stored by then. */

@@ -7,6 +7,7 @@ import type {
   PaymentUseCases,
   PlatformUseCases,
   RefundUseCases,
+  WebhookUseCases,
 } from '../use-cases/index.js';
 
 /** The platform part of `HttpAppOptions`; absent = the platform routes answer 503. */
@@ -32,6 +33,8 @@ export interface HttpAppOptions {
   refunds?: RefundUseCases;
   /** The admin console's use cases beyond the order list. */
   admin?: AdminUseCases;
+  /** The admin's webhook tab; absent = not served. */
+  webhooks?: WebhookUseCases;
   events: EventBus;
   adminToken: string;
   /** Native mode 1 (product QR codes and their scan callback, answered in WeChat's signed XML); absent = not served. */

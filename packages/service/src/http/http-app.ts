@@ -98,6 +98,7 @@ export async function buildHttpApp(options: HttpAppOptions & { metrics: ServiceM
     payments,
     admin: options.admin,
     refunds: options.refunds,
+    webhooks: options.webhooks,
     adminToken: options.adminToken,
     authFailures,
   });

@@ -84,3 +84,40 @@ export const ORDER_DETAIL_EXAMPLE: Static<typeof OrderDetailSchema> = {
 export const STATS_EXAMPLE: Static<typeof StatsBucketSchema>[] = [
   { start: '2026-12-03T02:00:00.000Z', paidAmount: 7790, paidOrders: 2, createdOrders: 3 },
 ];
+
+const WEBHOOK_EVENT_ID = `evt_order_paid_${ORDER_NO}`;
+
+export const WEBHOOK_DELIVERY_EXAMPLE = {
+  id: `${WEBHOOK_EVENT_ID}|env`,
+  eventId: WEBHOOK_EVENT_ID,
+  eventType: 'order.paid',
+  subject: ORDER_NO,
+  endpointId: 'env',
+  status: 'delivered',
+  attempts: 2,
+  lastHttpStatus: 204,
+  lastAttemptAt: '2026-12-03T02:01:17.300Z',
+  deliveredAt: '2026-12-03T02:01:17.300Z',
+  createdAt: '2026-12-03T02:01:12.100Z',
+};
+
+export const WEBHOOK_DELIVERY_DETAIL_EXAMPLE = {
+  ...WEBHOOK_DELIVERY_EXAMPLE,
+  event: {
+    id: WEBHOOK_EVENT_ID,
+    type: 'order.paid',
+    createdAt: '2026-12-03T02:01:12.000Z',
+    data: { orderNo: ORDER_NO, amount: 990, transactionId: '4200002026120312345678901234' },
+  },
+  history: [
+    {
+      at: '2026-12-03T02:01:12.200Z',
+      acked: false,
+      httpStatus: 503,
+      error: 'answered HTTP 503',
+      durationMs: 12,
+      manual: false,
+    },
+    { at: '2026-12-03T02:01:17.300Z', acked: true, httpStatus: 204, durationMs: 9, manual: false },
+  ],
+};

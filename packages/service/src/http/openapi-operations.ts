@@ -6,6 +6,8 @@ import {
   PRODUCTS_EXAMPLE,
   REFUND_EXAMPLE,
   STATS_EXAMPLE,
+  WEBHOOK_DELIVERY_DETAIL_EXAMPLE,
+  WEBHOOK_DELIVERY_EXAMPLE,
 } from './openapi-examples.js';
 
 /** What the OpenAPI document says about one operation: Chinese first, English beside it. */
@@ -158,6 +160,28 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
     examples: {
       200: { notificationId: 'n-20261203-0001', status: 'delivered', httpStatus: 204, acked: true },
     },
+  },
+  'GET /api/admin/webhooks': {
+    summary: 'Webhook 地址与投递记录 / webhook endpoints and deliveries',
+    description:
+      '需要 ADMIN_TOKEN。配置的地址（不含密钥）和最近的投递：每个事件、每个地址一条，带状态（pending 重试中、delivered 已确认、failed 已放弃）和最后一次的答复。\n\nADMIN_TOKEN. The configured endpoints (never their secrets) and the latest deliveries, one per event and endpoint, with their state and last answer.',
+    examples: {
+      200: {
+        endpoints: [{ id: 'env', url: 'https://erp.example.com/hooks/wechatpay' }],
+        deliveries: [WEBHOOK_DELIVERY_EXAMPLE],
+      },
+    },
+  },
+  'GET /api/admin/webhooks/deliveries/{id}': {
+    summary: '一次投递的事件与每次尝试 / one delivery’s event and attempts',
+    description: '需要 ADMIN_TOKEN。\n\nADMIN_TOKEN.',
+    examples: { 200: WEBHOOK_DELIVERY_DETAIL_EXAMPLE },
+  },
+  'POST /api/admin/webhooks/deliveries/{id}/resend': {
+    summary: '立即重发 webhook / resend a webhook now',
+    description:
+      '需要 ADMIN_TOKEN。同一个事件（同一个 id，接收方据此去重）再发一次，不影响自动重试；收到 2xx 即标记为已送达。\n\nADMIN_TOKEN. The same event (same id, which the receiver deduplicates by) once more, outside the retry schedule; a 2xx marks it delivered.',
+    examples: { 200: WEBHOOK_DELIVERY_DETAIL_EXAMPLE },
   },
   'GET /api/admin/stats': {
     summary: '收款统计（按小时或按天）/ takings per hour or day',

@@ -1,4 +1,10 @@
-import type { Clock, WebhookEndpoint, WebhookEvent, WebhookSender } from '../domain/index.js';
+import type {
+  Clock,
+  WebhookDeliveryLog,
+  WebhookEndpoint,
+  WebhookEvent,
+  WebhookSender,
+} from '../domain/index.js';
 import type { UseCaseLogger } from './use-case-deps.js';
 
 /** How long a delivery is retried: a day, as WeChat itself retries its notifications, and an hour more. */
@@ -7,6 +13,7 @@ export const WEBHOOK_GIVE_UP_AFTER_MS = 25 * 3600_000;
 export interface DeliverWebhookDeps {
   sender: WebhookSender;
   webhooks?: readonly WebhookEndpoint[];
+  webhookLog?: WebhookDeliveryLog;
   clock: Clock;
   logger?: UseCaseLogger;
 }
@@ -31,7 +38,7 @@ export class DeliverWebhook {
   }
 
   async execute(input: DeliverWebhookInput): Promise<DeliverWebhookOutcome> {
-    const { sender, webhooks, clock, logger } = this.#deps;
+    const { sender, webhooks, webhookLog, clock, logger } = this.#deps;
     const endpoint = webhooks?.find((candidate) => candidate.id === input.endpointId);
     const ids = { eventId: input.event.id, type: input.event.type, endpoint: input.endpointId };
     if (!endpoint) {
@@ -41,11 +48,19 @@ export class DeliverWebhook {
     const event: WebhookEvent = { ...input.event, createdAt: new Date(input.event.createdAt) };
     const attempt = await sender.send(endpoint, event);
     const outcome = { ...ids, httpStatus: attempt.httpStatus, durationMs: attempt.durationMs };
+    const now = clock.now();
+    const tooOld = now.getTime() - event.createdAt.getTime() >= WEBHOOK_GIVE_UP_AFTER_MS;
+    const status = attempt.acked ? 'delivered' : tooOld ? 'failed' : 'pending';
+    await webhookLog?.recordAttempt(`${input.event.id}|${input.endpointId}`, attempt, {
+      status,
+      at: now,
+      manual: false,
+    });
     if (attempt.acked) {
       logger?.info(outcome, 'webhook delivered');
       return 'DELIVERED';
     }
-    if (clock.now().getTime() - event.createdAt.getTime() >= WEBHOOK_GIVE_UP_AFTER_MS) {
+    if (tooOld) {
       logger?.error(
         { ...outcome, error: attempt.error },
         'WEBHOOK GAVE UP: the endpoint did not acknowledge the event for 25 h; tell its owner',

@@ -13,7 +13,7 @@ import type { PaymentDeps } from './use-case-deps.js';
 
 export type PublishWebhookEventDeps = Pick<
   PaymentDeps,
-  'orders' | 'jobs' | 'clock' | 'webhooks' | 'logger'
+  'orders' | 'jobs' | 'clock' | 'webhooks' | 'webhookLog' | 'logger'
 > & {
   refunds: Pick<RefundRepository, 'find'>;
 };
@@ -40,7 +40,7 @@ export class PublishWebhookEvent {
   }
 
   async execute(input: PublishWebhookEventInput): Promise<WebhookEvent | undefined> {
-    const { jobs, clock, webhooks, logger } = this.#deps;
+    const { jobs, clock, webhooks, webhookLog, logger } = this.#deps;
     const type = WEBHOOK_EVENT_TYPES.find((known) => known === input.type);
     const data = type && (await this.#dataOf(type, input.subject));
     if (!type || !data) {
@@ -59,9 +59,11 @@ export class PublishWebhookEvent {
     const now = clock.now();
     for (const endpoint of webhooks ?? []) {
       if (!wantsWebhook([endpoint], type)) continue;
+      const id = `${event.id}|${endpoint.id}`;
+      await webhookLog?.open({ id, subject: input.subject, endpointId: endpoint.id, event }, now);
       await jobs.enqueue({
         type: WEBHOOK_DELIVERY_JOB,
-        key: `${event.id}|${endpoint.id}`,
+        key: id,
         runAt: now,
         payload: { endpointId: endpoint.id, event: { ...event, createdAt: input.at } },
       });

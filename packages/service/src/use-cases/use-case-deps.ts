@@ -9,6 +9,7 @@ import type {
   Order,
   OrderRepository,
   ProductRepository,
+  WebhookDeliveryLog,
   WebhookEndpoint,
   WechatGateway,
 } from '../domain/index.js';
@@ -41,6 +42,8 @@ export interface PaymentDeps {
   fulfil?: FulfilmentHook;
   /** The merchant's webhook endpoints; a change writes its event only when one wants it. */
   webhooks?: readonly WebhookEndpoint[];
+  /** Where webhook deliveries and their attempts are written, for the admin. */
+  webhookLog?: WebhookDeliveryLog;
   logger?: UseCaseLogger;
 }
 

@@ -11,10 +11,12 @@ import type { HandleRefundNotification } from './handle-refund-notification.js';
 import type { ListOrders } from './list-orders.js';
 import type { ListProducts } from './list-products.js';
 import type { ListRefunds } from './list-refunds.js';
+import type { ListWebhookDeliveries } from './list-webhook-deliveries.js';
 import type { PlaceOrder } from './place-order.js';
 import type { ReconcileOrder } from './reconcile-order.js';
 import type { RequestNotificationResend } from './request-notification-resend.js';
 import type { RequestRefund } from './request-refund.js';
+import type { ResendWebhook } from './resend-webhook.js';
 import type { SignInWithWechat } from './sign-in-with-wechat.js';
 import type { SignJssdkConfig } from './sign-jssdk-config.js';
 
@@ -52,6 +54,12 @@ export interface AdminUseCases {
   /** "Close this unpaid order" (`closeNow`): WeChat asked first. */
   closeOrder: CloseExpiredOrder;
   requestNotificationResend: RequestNotificationResend;
+}
+
+/** The admin's webhook tab. */
+export interface WebhookUseCases {
+  listWebhookDeliveries: ListWebhookDeliveries;
+  resendWebhook: ResendWebhook;
 }
 
 export interface PlatformUseCases {

@@ -8,6 +8,16 @@ import { describeOnEngines } from './engine-suites.js';
 const SECRET = 'whsec_outbound_test_0123456789abcdef';
 const CLOSED_ONLY_SECRET = 'whsec_closed_only_0123456789abcdef';
 
+interface WebhookDetail {
+  status: string;
+  eventType: string;
+  subject: string;
+  endpointId: string;
+  attempts: number;
+  event: unknown;
+  history: { httpStatus?: number; acked: boolean; manual: boolean }[];
+}
+
 interface Received {
   endpoint: string;
   event: KitWebhookEvent;
@@ -140,7 +150,60 @@ function outboundWebhooksSuite(engine: TestEngine): void {
     );
     expect(failFirst.has(id)).toBe(false);
     expect(delivery!.event.data).toMatchObject({ orderNo: order.orderNo });
+
+    // The admin sees both attempts, the refusal first, and the event exactly as delivered.
+    const detail = await eventually(async () => {
+      const d = await json<WebhookDetail>(
+        `${demo.url}/api/admin/webhooks/deliveries/${encodeURIComponent(`${id}|erp`)}`,
+        {
+          headers: admin(),
+        },
+      );
+      return d.body.status === 'delivered' ? d.body : undefined;
+    });
+    expect(detail).toMatchObject({
+      eventType: 'order.paid',
+      subject: order.orderNo,
+      endpointId: 'erp',
+      attempts: 2,
+    });
+    expect(detail.history.map((a) => [a.httpStatus, a.acked, a.manual])).toEqual([
+      [500, false, false],
+      [204, true, false],
+    ]);
+    expect(detail.event).toEqual(JSON.parse(JSON.stringify(delivery!.event)));
   }, 20_000);
+
+  it('the admin lists endpoints without secrets and deliveries, and resends one: the same event again', async () => {
+    const listed = await json<{ endpoints: { id: string }[]; deliveries: { id: string; status: string }[] }>(
+      `${demo.url}/api/admin/webhooks`,
+      { headers: admin() },
+    );
+    expect(listed.status).toBe(200);
+    expect(listed.body.endpoints.map((e) => e.id).sort()).toEqual(['closed-only', 'erp']);
+    expect(JSON.stringify(listed.body)).not.toContain(SECRET);
+    const delivered = listed.body.deliveries.find((d) => d.status === 'delivered' && d.id.endsWith('|erp'))!;
+    const eventId = delivered.id.slice(0, -'|erp'.length);
+    const before = eventsOf(eventId).length;
+    const resent = await json<WebhookDetail>(
+      `${demo.url}/api/admin/webhooks/deliveries/${encodeURIComponent(delivered.id)}/resend`,
+      { method: 'POST', headers: admin() },
+    );
+    expect(resent.status).toBe(200);
+    expect(resent.body.history.at(-1)).toMatchObject({ acked: true, manual: true });
+    expect(eventsOf(eventId)).toHaveLength(before + 1);
+    expect(eventsOf(eventId).at(-1)!.event.id).toBe(eventId);
+
+    const unknown = await fetch(
+      `${demo.url}/api/admin/webhooks/deliveries/${encodeURIComponent('evt_order_paid_X|erp')}/resend`,
+      {
+        method: 'POST',
+        headers: admin(),
+      },
+    );
+    expect(unknown.status).toBe(404);
+    expect((await fetch(`${demo.url}/api/admin/webhooks`)).status).toBe(401);
+  });
 
   it('a refund’s end is refund.succeeded or refund.failed', async () => {
     const paid = await placeOrder();

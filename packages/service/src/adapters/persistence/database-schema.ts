@@ -14,6 +14,8 @@ export interface DatabaseSchema {
   refunds: RefundsTable;
   refund_history: RefundHistoryTable;
   platform_tokens: PlatformTokensTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }
 
 export interface ProductsTable {
@@ -131,4 +133,35 @@ export interface PlatformTokensTable {
   expires_at: number | null;
   lock_owner: string | null;
   lock_until: number | null;
+}
+
+export interface WebhookDeliveriesTable {
+  /** `${event_id}|${endpoint_id}`. */
+  id: string;
+  event_id: string;
+  event_type: string;
+  /** The order or refund number the event is about. */
+  subject: string;
+  endpoint_id: string;
+  /** The event as JSON, exactly as delivered. */
+  payload: string;
+  /** `pending`, `delivered` or `failed` (given up). */
+  status: string;
+  attempts: number;
+  last_http_status: number | null;
+  last_error: string | null;
+  last_attempt_at: number | null;
+  delivered_at: number | null;
+  created_at: number;
+}
+
+export interface WebhookAttemptsTable {
+  id: Generated<number>;
+  delivery_id: string;
+  at: number;
+  http_status: number | null;
+  error: string | null;
+  duration_ms: number;
+  /** 1 for a resend from the admin. */
+  manual: number;
 }

@@ -8,3 +8,4 @@ export { KyselyOrderRepository } from './kysely-order-repository.js';
 export { KyselyOrderStatistics } from './kysely-order-statistics.js';
 export { KyselyProductRepository } from './kysely-product-repository.js';
 export { KyselyRefundRepository } from './kysely-refund-repository.js';
+export { KyselyWebhookDeliveryLog } from './kysely-webhook-delivery-log.js';

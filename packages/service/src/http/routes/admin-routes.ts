@@ -2,7 +2,12 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Static, Type } from '@sinclair/typebox';
 import { formatChinaTime, type OrderState } from '../../domain/index.js';
-import type { AdminUseCases, PaymentUseCases, RefundUseCases } from '../../use-cases/index.js';
+import type {
+  AdminUseCases,
+  PaymentUseCases,
+  RefundUseCases,
+  WebhookUseCases,
+} from '../../use-cases/index.js';
 import {
   AdminOrderSchema,
   AdminOrdersExportQuerySchema,
@@ -15,6 +20,7 @@ import type { ClientRateLimiter } from '../client-rate-limiter.js';
 import { parseInstant } from '../instant-parser.js';
 import { ordersCsv } from '../orders-csv.js';
 import { adminConsoleRoutes } from './admin-console-routes.js';
+import { adminWebhookRoutes } from './admin-webhook-routes.js';
 
 /** The list's filters as the use cases take them, from the query both order routes share. */
 function orderFilter(query: Static<typeof AdminOrdersExportQuerySchema>) {
@@ -37,6 +43,8 @@ export interface AdminRoutesOptions {
   admin?: AdminUseCases;
   /** Lets the order detail list refunds. */
   refunds?: Pick<RefundUseCases, 'listRefunds'>;
+  /** The webhook tab; absent = not served. */
+  webhooks?: WebhookUseCases;
   adminToken: string;
   /** Failed authentications per client. */
   authFailures?: ClientRateLimiter;
@@ -94,4 +102,5 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
 
   if (options.admin)
     await app.register(adminConsoleRoutes, { admin: options.admin, refunds: options.refunds });
+  if (options.webhooks) await app.register(adminWebhookRoutes, { webhooks: options.webhooks });
 };

@@ -7,6 +7,7 @@ import * as adminSearch from './0005-admin-search.js';
 import * as payerOpenid from './0006-payer-openid.js';
 import * as fulfilmentOutbox from './0007-fulfilment-outbox.js';
 import * as unverifiedRetention from './0008-unverified-retention.js';
+import * as webhookDeliveries from './0009-webhook-deliveries.js';
 
 /**
  * The migrations, imported statically rather than read from a folder at run time, so they work the
@@ -23,6 +24,7 @@ export const migrationProvider: MigrationProvider = {
       '0006-payer-openid': payerOpenid,
       '0007-fulfilment-outbox': fulfilmentOutbox,
       '0008-unverified-retention': unverifiedRetention,
+      '0009-webhook-deliveries': webhookDeliveries,
     };
   },
 };

@@ -1,0 +1,47 @@
+import {
+  type Clock,
+  DomainError,
+  type WebhookDelivery,
+  type WebhookDeliveryLog,
+  type WebhookDeliveryStatus,
+  type WebhookEndpoint,
+  type WebhookSender,
+} from '../domain/index.js';
+
+export interface ResendWebhookDeps {
+  sender: WebhookSender;
+  webhooks?: readonly WebhookEndpoint[];
+  webhookLog: WebhookDeliveryLog;
+  clock: Clock;
+}
+
+/**
+ * The admin's "send it again now": the same event (same id, so the receiver deduplicates it), to
+ * the same endpoint, outside the retry schedule. A resend that is acknowledged marks the delivery
+ * delivered; one that is not leaves its state as it was (a failed delivery stays failed).
+ */
+export class ResendWebhook {
+  readonly #deps: ResendWebhookDeps;
+
+  constructor(deps: ResendWebhookDeps) {
+    this.#deps = deps;
+  }
+
+  async execute(input: { deliveryId: string }): Promise<WebhookDelivery> {
+    const { sender, webhooks, webhookLog, clock } = this.#deps;
+    const delivery = await webhookLog.find(input.deliveryId);
+    if (!delivery)
+      throw new DomainError('WEBHOOK_DELIVERY_NOT_FOUND', `no webhook delivery ${input.deliveryId}`);
+    const endpoint = webhooks?.find((candidate) => candidate.id === delivery.endpointId);
+    if (!endpoint) {
+      throw new DomainError(
+        'WEBHOOK_ENDPOINT_GONE',
+        `endpoint ${delivery.endpointId} is no longer configured`,
+      );
+    }
+    const attempt = await sender.send(endpoint, delivery.event);
+    const status: WebhookDeliveryStatus = attempt.acked ? 'delivered' : delivery.status;
+    await webhookLog.recordAttempt(delivery.id, attempt, { status, at: clock.now(), manual: true });
+    return (await webhookLog.find(delivery.id)) ?? delivery;
+  }
+}
