@@ -6,6 +6,7 @@ import { loadStats, wireDashboard } from './admin-dashboard.js';
 import { wireDetail } from './admin-detail.js';
 import { $, showLogin, TOKEN_KEY } from './admin-dom.js';
 import { loadOrders, loadRefunds, wireLists } from './admin-lists.js';
+import { loadWebhooks, wireWebhooks } from './admin-webhooks.js';
 
 let currentTab = 'orders';
 function selectTab(tab) {
@@ -17,6 +18,7 @@ function selectTab(tab) {
   if (tab === 'orders') loadOrders();
   if (tab === 'refunds') loadRefunds();
   if (tab === 'dashboard') loadStats();
+  if (tab === 'webhooks') loadWebhooks();
 }
 
 $('login').addEventListener('submit', (event) => {
@@ -34,6 +36,7 @@ for (const button of document.querySelectorAll('[data-tab]')) {
 }
 wireLists();
 wireDashboard();
+wireWebhooks();
 wireDetail(() => {
   if (currentTab === 'orders') loadOrders();
   if (currentTab === 'refunds') loadRefunds();

@@ -45,13 +45,16 @@ export class DeliverWebhook {
       logger?.warn(ids, 'webhook delivery dropped: the endpoint is no longer configured');
       return 'ENDPOINT_GONE';
     }
+    const deliveryId = `${input.event.id}|${input.endpointId}`;
+    // A resend from the admin may have been acknowledged since this retry was scheduled.
+    if ((await webhookLog?.find(deliveryId))?.status === 'delivered') return 'DELIVERED';
     const event: WebhookEvent = { ...input.event, createdAt: new Date(input.event.createdAt) };
     const attempt = await sender.send(endpoint, event);
     const outcome = { ...ids, httpStatus: attempt.httpStatus, durationMs: attempt.durationMs };
     const now = clock.now();
     const tooOld = now.getTime() - event.createdAt.getTime() >= WEBHOOK_GIVE_UP_AFTER_MS;
     const status = attempt.acked ? 'delivered' : tooOld ? 'failed' : 'pending';
-    await webhookLog?.recordAttempt(`${input.event.id}|${input.endpointId}`, attempt, {
+    await webhookLog?.recordAttempt(deliveryId, attempt, {
       status,
       at: now,
       manual: false,
