@@ -149,7 +149,7 @@ function render(order) {
     }
     startCountdown(new Date(o.expiresAt));
   } else if (o.wechatError) {
-    showError(`${o.wechatError.code}: ${o.wechatError.message}`, o.orderNo);
+    showError(`${o.wechatError.message}（${o.wechatError.code}）`, o.orderNo);
   }
 }
 

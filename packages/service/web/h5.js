@@ -17,7 +17,9 @@ async function buy(product, button) {
       body: JSON.stringify({ productId: product.id, quantity: 1, payType: 'H5', apiVersion: apiVersion() }),
     });
     if (!order.h5Url) {
-      const why = order.wechatError ? `${order.wechatError.code}: ${order.wechatError.message}` : 'no h5_url';
+      const why = order.wechatError
+        ? `${order.wechatError.message}（${order.wechatError.code}）`
+        : 'no h5_url';
       button.disabled = false;
       return status(`微信支付下单失败 WeChat Pay refused: ${why}`, 'error');
     }

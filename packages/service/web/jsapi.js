@@ -69,7 +69,9 @@ async function buy(product, button) {
       }),
     });
     if (!order.payParams) {
-      const why = order.wechatError ? `${order.wechatError.code}: ${order.wechatError.message}` : 'no prepay';
+      const why = order.wechatError
+        ? `${order.wechatError.message}（${order.wechatError.code}）`
+        : 'no prepay';
       return status(`微信支付下单失败 WeChat Pay refused: ${why}`, 'error');
     }
     const following = watchOrder(order.orderNo, (update) => {

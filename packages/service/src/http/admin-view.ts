@@ -16,6 +16,9 @@ export const adminView = {
       openid: order.openid ?? undefined,
       payerOpenid: order.payerOpenid ?? undefined,
       fulfilledAt: order.fulfilledAt?.toISOString(),
+      ...(order.wechatErrorCode
+        ? { wechatError: { code: order.wechatErrorCode, message: order.wechatErrorMessage ?? '' } }
+        : {}),
     };
   },
 

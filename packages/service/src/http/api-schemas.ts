@@ -76,7 +76,15 @@ export const OrderSchema = Type.Object({
   qrCodeUrl: Type.Optional(Type.String()),
   h5Url: Type.Optional(Type.String()),
   payParams: Type.Optional(Type.Record(Type.String(), Type.String())),
-  wechatError: Type.Optional(Type.Object({ code: Type.String(), message: Type.String() })),
+  wechatError: Type.Optional(
+    Type.Object(
+      { code: Type.String(), message: Type.String() },
+      {
+        description:
+          'a refused prepay: WeChat’s code; the message is for the shopper (the admin view has WeChat’s own text)',
+      },
+    ),
+  ),
 });
 
 export const OrderNoParamsSchema = Type.Object({

@@ -1,11 +1,15 @@
 import type { Static } from '@sinclair/typebox';
 import { formatYuan, type Order, type PayParams, type Product } from '../domain/index.js';
 import type { OrderSchema, ProductSchema } from './api-schemas.js';
+import { shopperPrepayMessage } from './shopper-messages.js';
 
 export type OrderView = Static<typeof OrderSchema>;
 export type ProductView = Static<typeof ProductSchema>;
 
-/** An order as the browser sees it: amounts in fen plus a display string, no internal columns. */
+/**
+ * An order as the browser sees it: amounts in fen plus a display string, no internal columns, and
+ * for a refused prepay WeChat's code with a sentence for the shopper, never WeChat's own text.
+ */
 export function orderView(order: Order, payParams?: PayParams): OrderView {
   return {
     orderNo: order.orderNo,
@@ -28,7 +32,7 @@ export function orderView(order: Order, payParams?: PayParams): OrderView {
     h5Url: order.h5Url ?? undefined,
     payParams,
     wechatError: order.wechatErrorCode
-      ? { code: order.wechatErrorCode, message: order.wechatErrorMessage ?? '' }
+      ? { code: order.wechatErrorCode, message: shopperPrepayMessage(order.wechatErrorCode) }
       : undefined,
   };
 }

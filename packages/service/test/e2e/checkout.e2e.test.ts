@@ -66,13 +66,16 @@ describe.skipIf(!hasChromium)('checkout page in Chromium', () => {
     await context.close();
   });
 
-  it('shows WeChat’s error when the prepay fails, and the retry button brings the QR code', async () => {
+  it('tells the shopper in a sentence when the prepay fails, and the retry button brings the QR code', async () => {
     const page = await browser.newPage({ viewport: { width: 420, height: 820 }, deviceScaleFactor: 2 });
     demo.simulator.ctx.faults.setApiFaults([{ api: 'v3.transactions.native', kind: 'SYSTEMERROR' }]);
     await page.goto(`${demo.url}/`);
     await page.locator('button[data-product-id="demo-tea"]').click();
     await page.locator('#pay-error').waitFor({ state: 'visible' });
-    expect(await page.locator('#pay-error-text').textContent()).toContain('SYSTEM_ERROR');
+    const shown = (await page.locator('#pay-error-text').textContent()) ?? '';
+    expect(shown).toContain('微信支付繁忙，请稍后重试');
+    expect(shown).toContain('SYSTEM_ERROR');
+    expect(shown).not.toMatch(/create order failed|WeChat Pay v3/);
     expect(await page.locator('#pay-result').isHidden()).toBe(true);
     expect(await page.locator('#pay-sim-link').isHidden()).toBe(true);
     await page.screenshot({ path: `${ARTIFACTS}checkout-wechat-error.png` });

@@ -130,11 +130,24 @@ function paymentFlowSuite(engine: TestEngine): void {
     const created = await create({ productId: 'demo-coffee', payType: 'NATIVE', apiVersion: 'v3' });
     demo.simulator.ctx.faults.setApiFaults([]);
     expect(created.status).toBe(201);
-    const failed = created.body as OrderBody & { wechatError?: { code: string }; qrCodeUrl?: string };
+    const failed = created.body as OrderBody & {
+      wechatError?: { code: string; message: string };
+      qrCodeUrl?: string;
+    };
     expect(failed.state).toBe('NOTPAY');
     expect(failed.codeUrl).toBeUndefined();
     expect(failed.qrCodeUrl).toBeUndefined();
     expect(failed.wechatError?.code).toBe('SYSTEM_ERROR');
+    // The shopper gets a sentence; WeChat's own text and our error chain are the admin's.
+    expect(failed.wechatError?.message).toBe(
+      '微信支付繁忙，请稍后重试 / WeChat Pay is busy; please try again shortly',
+    );
+    const forAdmin = await json<{ order: { wechatError?: { message: string } } }>(
+      `${demo.url}/api/admin/orders/${failed.orderNo}`,
+      { headers: { Authorization: `Bearer ${demo.adminToken}` } },
+    );
+    expect(forAdmin.body.order.wechatError?.message).not.toBe(failed.wechatError?.message);
+    expect(forAdmin.body.order.wechatError?.message).toMatch(/\S{8}/);
     expect((await fetch(`${demo.url}/api/orders/${failed.orderNo}/qrcode.svg`)).status).toBe(404);
 
     const retried = await json<OrderBody>(`${demo.url}/api/orders/${failed.orderNo}/prepay`, {
