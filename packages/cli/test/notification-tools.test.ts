@@ -156,8 +156,9 @@ describe('wxpay trigger and the simulator notification tools, against your own h
     );
   });
 
-  it('sim logs --follow prints new attempts as they happen, until Ctrl+C', async () => {
-    const child = spawn(process.execPath, [CLI_PATH, 'sim', 'logs', '--follow', '--limit', '5'], {
+  /** `wxpay sim logs --follow …` running in its own process, until `stop()` sends Ctrl+C. */
+  const followLogs = (args: string[]) => {
+    const child = spawn(process.execPath, [CLI_PATH, 'sim', 'logs', '--follow', ...args], {
       env: { ...process.env, SIM_URL: sim.url },
     });
     let out = '';
@@ -165,29 +166,34 @@ describe('wxpay trigger and the simulator notification tools, against your own h
       out += chunk;
     });
     const exited = new Promise<number | null>((done) => child.on('exit', done));
+    return {
+      output: () => out,
+      async until(text: string) {
+        const deadline = Date.now() + 8000;
+        while (!out.includes(text) && Date.now() < deadline) await new Promise((t) => setTimeout(t, 100));
+      },
+      stop: () => {
+        child.kill('SIGINT');
+        return exited;
+      },
+    };
+  };
+
+  it('sim logs --follow prints new attempts as they happen, until Ctrl+C', async () => {
+    const follow = followLogs(['--limit', '5']);
     try {
       await new Promise((started) => setTimeout(started, 700));
       await trigger(['payment.success', '--to', `${handlerUrl}/v3`, '--out-trade-no', 'FOLLOW00001']);
-      const deadline = Date.now() + 8000;
-      while (!out.includes('FOLLOW00001') && Date.now() < deadline)
-        await new Promise((t) => setTimeout(t, 100));
-      expect(out).toContain('FOLLOW00001');
+      await follow.until('FOLLOW00001');
+      expect(follow.output()).toContain('FOLLOW00001');
     } finally {
-      child.kill('SIGINT');
+      expect(await follow.stop()).toBe(0);
     }
-    expect(await exited).toBe(0);
   });
 
   it('sim logs shows an attempt once it is answered, not while the handler is still working', async () => {
     answerAfterMs = 1500;
-    const follow = spawn(process.execPath, [CLI_PATH, 'sim', 'logs', '--follow', '--only', 'notifications'], {
-      env: { ...process.env, SIM_URL: sim.url },
-    });
-    let followed = '';
-    follow.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      followed += chunk;
-    });
-    const exited = new Promise<number | null>((done) => follow.on('exit', done));
+    const follow = followLogs(['--only', 'notifications']);
     try {
       const sent = trigger(['payment.success', '--to', `${handlerUrl}/v3`, '--out-trade-no', 'SLOW000001']);
       while (received.length === 0) await new Promise((t) => setTimeout(t, 50));
@@ -200,14 +206,16 @@ describe('wxpay trigger and the simulator notification tools, against your own h
         .filter((l) => l.includes('SLOW000001'));
       expect(after).toHaveLength(1);
       expect(after[0]).toMatch(/HTTP 204 {2}ACK$/);
-      const deadline = Date.now() + 8000;
-      while (!followed.includes('SLOW000001') && Date.now() < deadline)
-        await new Promise((t) => setTimeout(t, 100));
-      expect(followed.split('\n').filter((l) => l.includes('SLOW000001'))).toEqual(after);
+      await follow.until('SLOW000001');
+      expect(
+        follow
+          .output()
+          .split('\n')
+          .filter((l) => l.includes('SLOW000001')),
+      ).toEqual(after);
     } finally {
-      follow.kill('SIGINT');
+      expect(await follow.stop()).toBe(0);
     }
-    expect(await exited).toBe(0);
   });
 
   it('sim resend sends a notification again and prints the answer', async () => {
