@@ -21,14 +21,17 @@ export function formatFen(fen) {
 
 const pad = (n) => String(n).padStart(2, '0');
 
-/** An instant as a date-time in the browser's zone: "2026-11-22 21:05:09". */
+const CHINA_OFFSET_MS = 8 * 3600 * 1000;
+
+/**
+ * An instant in China time, whatever the browser's zone: "2026-11-22 21:05:09". The whole console
+ * shows one zone, the one WeChat's bills and the merchant's business days use.
+ */
 export function formatTime(iso) {
   if (!iso) return '—';
-  const d = new Date(iso);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  const d = new Date(Date.parse(iso) + CHINA_OFFSET_MS);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
 }
-
-const CHINA_OFFSET_MS = 8 * 3600 * 1000;
 
 /** A bucket start as China time: "11-22 21:00" (hours) or "2026-11-22" (days). */
 export function chinaLabel(iso, bucket) {

@@ -53,7 +53,11 @@ describe.skipIf(!hasChromium)('admin console in Chromium', () => {
     });
     await eventually(async () => ((await order(orderNo)).state === 'PAID' ? true : undefined));
 
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    // A browser far from China: the console must still show China time.
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 860 },
+      timezoneId: 'America/Los_Angeles',
+    });
     const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -64,6 +68,12 @@ describe.skipIf(!hasChromium)('admin console in Chromium', () => {
     const parsed = await page.evaluate(`import('/assets/admin-format.js').then((m) =>
       ['12.30', '0.29', '¥1.1', '7', '1.234', '-1', '1e3', '', '0.07'].map((t) => m.parseYuanToFen(t)))`);
     expect(parsed).toEqual([1230, 29, 110, 700, null, null, null, null, 7]);
+    // China time, whatever zone the browser is in (this one is in Los Angeles).
+    expect(
+      await page.evaluate(
+        `import('/assets/admin-format.js').then((m) => m.formatTime('2026-12-03T16:30:05.000Z'))`,
+      ),
+    ).toBe('2026-12-04 00:30:05');
 
     await page.locator('#token').fill(demo.adminToken);
     await page.locator('#login button[type=submit]').click();
