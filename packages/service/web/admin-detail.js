@@ -181,9 +181,22 @@ function renderDetail({ order, history, notifications, refunds }) {
             ),
             el('div', { className: 'muted small' }, '原始报文 Raw body'),
             el('pre', { className: 'raw' }, n.rawBody),
+            n.decryptedBody
+              ? el('div', { className: 'muted small' }, '解密后的内容 Decrypted resource')
+              : null,
+            n.decryptedBody ? el('pre', { className: 'raw decrypted' }, prettyJson(n.decryptedBody)) : null,
           ),
         )),
   );
+}
+
+/** The decrypted resource, indented for reading; left as it is if it is not JSON. */
+function prettyJson(text) {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
 }
 
 function showNotice(text) {

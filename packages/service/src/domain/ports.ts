@@ -137,6 +137,8 @@ export interface ReceivedNotification {
   /** What happened: `applied`, `duplicate`, or why it was rejected. */
   outcome: string;
   receivedAt: Date;
+  /** A verified v3 notification's decrypted resource (JSON), for the admin; v2 bodies are plain. */
+  decryptedBody?: string;
 }
 
 export interface NotificationLog {
@@ -173,6 +175,8 @@ export interface VerifiedPayment {
   tradeState: string;
   paidAt: Date;
   payerOpenid?: string;
+  /** The decrypted resource as JSON (v3), kept with the notification for the admin. */
+  decrypted?: string;
 }
 
 /** WeChat Pay as the use cases see it (implemented on the SDK, against WeChat or the simulator). */

@@ -86,6 +86,9 @@ export const ReceivedNotificationSchema = Type.Object({
   outcome: Type.String({ description: 'applied, duplicate, ignored, anomaly, or rejected: why' }),
   headers: Type.Record(Type.String(), Type.String()),
   rawBody: Type.String({ description: 'exactly as received; attacker-controlled when not verified' }),
+  decryptedBody: Type.Optional(
+    Type.String({ description: 'a verified v3 notification’s decrypted resource (JSON)' }),
+  ),
 });
 
 export const OrderDetailSchema = Type.Object({

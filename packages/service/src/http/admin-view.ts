@@ -41,6 +41,7 @@ export const adminView = {
       outcome: entry.outcome,
       headers: entry.headers,
       rawBody: entry.rawBody,
+      ...(entry.decryptedBody ? { decryptedBody: entry.decryptedBody } : {}),
     };
   },
 

@@ -79,6 +79,7 @@ export class HandlePaymentNotification {
       verified: payment !== undefined,
       outcome: outcome === detail ? outcome : `${outcome}: ${detail}`,
       receivedAt: this.#deps.clock.now(),
+      ...(payment?.decrypted ? { decryptedBody: payment.decrypted } : {}),
     });
     const answer = (
       outcome: NotificationOutcome,

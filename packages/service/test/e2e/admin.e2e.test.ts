@@ -128,7 +128,11 @@ describe.skipIf(!hasChromium)('admin console in Chromium', () => {
     expect(await page.evaluate('window.__xss')).toBeUndefined();
     expect(await genuine.getAttribute('data-verified')).toBe('true');
     await genuine.locator('summary').click();
-    expect(await genuine.locator('pre.raw').last().textContent()).toContain('"resource"');
+    expect(await genuine.locator('pre.raw').nth(-2).textContent()).toContain('"resource"');
+    // Beside the encrypted body, what WeChat said, decrypted.
+    const decrypted = (await genuine.locator('pre.decrypted').textContent()) ?? '';
+    expect(decrypted).toContain(`"out_trade_no": "${orderNo}"`);
+    expect(decrypted).toContain('"trade_state": "SUCCESS"');
     await page.screenshot({ path: `${ARTIFACTS}admin-detail.png` });
 
     // Bad amounts: a third decimal is refused in the page; more than was paid by the service.

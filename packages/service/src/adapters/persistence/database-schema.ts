@@ -80,6 +80,8 @@ export interface NotificationsReceivedTable {
   verified: number;
   outcome: string;
   received_at: number;
+  /** A verified v3 notification's decrypted resource (JSON); null otherwise. */
+  decrypted_body: string | null;
 }
 
 export interface JobsTable {

@@ -123,6 +123,7 @@ export const rowMapper = {
       verified: Boolean(row.verified),
       outcome: row.outcome,
       receivedAt: toDate(row.received_at),
+      ...(row.decrypted_body === null ? {} : { decryptedBody: row.decrypted_body }),
     };
   },
 
@@ -138,6 +139,8 @@ export const rowMapper = {
       verified: entry.verified ? 1 : 0,
       outcome: storableText(entry.outcome),
       received_at: toMillis(entry.receivedAt),
+      // Always present, so the cached INSERT has one column list.
+      decrypted_body: entry.verified && entry.decryptedBody ? storableText(entry.decryptedBody) : null,
     };
   },
 };

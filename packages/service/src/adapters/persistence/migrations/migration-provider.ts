@@ -8,6 +8,7 @@ import * as payerOpenid from './0006-payer-openid.js';
 import * as fulfilmentOutbox from './0007-fulfilment-outbox.js';
 import * as unverifiedRetention from './0008-unverified-retention.js';
 import * as webhookDeliveries from './0009-webhook-deliveries.js';
+import * as decryptedNotifications from './0010-decrypted-notifications.js';
 
 /**
  * The migrations, imported statically rather than read from a folder at run time, so they work the
@@ -25,6 +26,7 @@ export const migrationProvider: MigrationProvider = {
       '0007-fulfilment-outbox': fulfilmentOutbox,
       '0008-unverified-retention': unverifiedRetention,
       '0009-webhook-deliveries': webhookDeliveries,
+      '0010-decrypted-notifications': decryptedNotifications,
     };
   },
 };

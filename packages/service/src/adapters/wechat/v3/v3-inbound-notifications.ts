@@ -37,7 +37,7 @@ export class V3InboundNotifications implements InboundNotifications {
         reason: 'not-a-payment',
       });
     }
-    return paymentFromV3Notification(n);
+    return { ...paymentFromV3Notification(n), decrypted: JSON.stringify(n.resource) };
   }
 
   async verifyRefund(headers: Headers, rawBody: Buffer): Promise<VerifiedRefundNotification> {
