@@ -5,6 +5,7 @@ import {
   type CloseExpiredOrder,
   GetOrderDetail,
   GetOrderStats,
+  ManageProducts,
   type PaymentDeps,
   type ReconcileOrder,
   RequestNotificationResend,
@@ -30,6 +31,7 @@ export function composeAdmin(
     }),
     reconcileOrder: reconcile,
     closeOrder: close,
+    manageProducts: new ManageProducts(payments),
     requestNotificationResend: new RequestNotificationResend({ orders: payments.orders, resender }),
   };
 }

@@ -26,6 +26,7 @@ export type DomainErrorCode =
   | 'LOGIN_CODE_INVALID'
   | 'SESSION_INVALID'
   | 'OPENID_MISMATCH'
+  | 'PRODUCT_EXISTS'
   | 'WEBHOOK_DELIVERY_NOT_FOUND'
   /** The delivery's endpoint is no longer configured: nowhere to resend it. */
   | 'WEBHOOK_ENDPOINT_GONE';

@@ -122,8 +122,13 @@ export interface OrderRepository {
 }
 
 export interface ProductRepository {
-  list(): Promise<Product[]>;
+  /** What can be bought; `{ all: true }` also the withdrawn ones (the admin's catalogue). */
+  list(options?: { all?: boolean }): Promise<Product[]>;
   find(id: string): Promise<Product | undefined>;
+  /** `false` when a product with this id exists already. */
+  create(product: Product): Promise<boolean>;
+  /** The product as changed, or `undefined` when there is none with this id. */
+  update(id: string, changes: Partial<Omit<Product, 'id'>>): Promise<Product | undefined>;
 }
 
 /** Every notification received, valid or not, with its raw body and the verification result. */

@@ -37,6 +37,7 @@ const ERROR_MEANINGS: Record<DomainErrorCode, string> = {
   LOGIN_CODE_INVALID: 'wx.login 的 code 无效 / invalid wx.login code',
   SESSION_INVALID: '登录状态无效或过期 / invalid or expired session',
   OPENID_MISMATCH: 'openid 与登录的买家不符 / the openid is not the signed-in buyer’s',
+  PRODUCT_EXISTS: '商品编号已存在 / a product with this id exists already',
   WEBHOOK_DELIVERY_NOT_FOUND: 'webhook 投递记录不存在 / no such webhook delivery',
   WEBHOOK_ENDPOINT_GONE:
     '该 webhook 地址已不在配置中，无法重发 / the webhook endpoint is no longer configured',

@@ -183,6 +183,52 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
       '需要 ADMIN_TOKEN。同一个事件（同一个 id，接收方据此去重）再发一次，不影响自动重试；收到 2xx 即标记为已送达。\n\nADMIN_TOKEN. The same event (same id, which the receiver deduplicates by) once more, outside the retry schedule; a 2xx marks it delivered.',
     examples: { 200: WEBHOOK_DELIVERY_DETAIL_EXAMPLE },
   },
+  'GET /api/admin/products': {
+    summary: '商品管理：全部商品（含已下架）/ the catalogue, withdrawn products too',
+    description: '需要 ADMIN_TOKEN。价格为整数分。\n\nADMIN_TOKEN. Prices in integer fen.',
+    examples: {
+      200: [
+        {
+          id: 'demo-coffee',
+          name: '拿铁咖啡',
+          description: '中杯，燕麦奶',
+          price: 990,
+          stock: null,
+          available: true,
+        },
+      ],
+    },
+  },
+  'POST /api/admin/products': {
+    summary: '新增商品 / add a product',
+    description:
+      '需要 ADMIN_TOKEN。id 之后不能修改；价格为整数分；stock 为 null 表示不限量。已存在的 id 答复 409 `PRODUCT_EXISTS`。\n\nADMIN_TOKEN. The id cannot change later; price in fen; stock null = unlimited. An existing id is 409 `PRODUCT_EXISTS`.',
+    examples: {
+      201: {
+        id: 'oolong-250g',
+        name: '乌龙茶 250g',
+        description: '',
+        price: 5800,
+        stock: 40,
+        available: true,
+      },
+    },
+  },
+  'PATCH /api/admin/products/{id}': {
+    summary: '修改或下架商品 / change or withdraw a product',
+    description:
+      '需要 ADMIN_TOKEN。只改给出的字段；`available: false` 下架（不再出售，已下的订单价格不变），`true` 重新上架。商品不会被删除：订单引用它。\n\nADMIN_TOKEN. Only the fields given change; `available: false` withdraws it (no longer sold; placed orders keep their price), `true` offers it again. Products are never deleted: orders refer to them.',
+    examples: {
+      200: {
+        id: 'oolong-250g',
+        name: '乌龙茶 250g',
+        description: '',
+        price: 5800,
+        stock: 40,
+        available: false,
+      },
+    },
+  },
   'GET /api/admin/stats': {
     summary: '收款统计（按小时或按天）/ takings per hour or day',
     description:

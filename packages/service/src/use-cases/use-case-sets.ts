@@ -12,6 +12,7 @@ import type { ListOrders } from './list-orders.js';
 import type { ListProducts } from './list-products.js';
 import type { ListRefunds } from './list-refunds.js';
 import type { ListWebhookDeliveries } from './list-webhook-deliveries.js';
+import type { ManageProducts } from './manage-products.js';
 import type { PlaceOrder } from './place-order.js';
 import type { ReconcileOrder } from './reconcile-order.js';
 import type { RequestNotificationResend } from './request-notification-resend.js';
@@ -53,6 +54,7 @@ export interface AdminUseCases {
   reconcileOrder: ReconcileOrder;
   /** "Close this unpaid order" (`closeNow`): WeChat asked first. */
   closeOrder: CloseExpiredOrder;
+  manageProducts: ManageProducts;
   requestNotificationResend: RequestNotificationResend;
 }
 

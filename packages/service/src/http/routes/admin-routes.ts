@@ -20,6 +20,7 @@ import type { ClientRateLimiter } from '../client-rate-limiter.js';
 import { parseInstant } from '../instant-parser.js';
 import { ordersCsv } from '../orders-csv.js';
 import { adminConsoleRoutes } from './admin-console-routes.js';
+import { adminProductRoutes } from './admin-product-routes.js';
 import { adminWebhookRoutes } from './admin-webhook-routes.js';
 
 /** The list's filters as the use cases take them, from the query both order routes share. */
@@ -100,7 +101,9 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
     },
   );
 
-  if (options.admin)
+  if (options.admin) {
     await app.register(adminConsoleRoutes, { admin: options.admin, refunds: options.refunds });
+    await app.register(adminProductRoutes, { admin: options.admin });
+  }
   if (options.webhooks) await app.register(adminWebhookRoutes, { webhooks: options.webhooks });
 };
