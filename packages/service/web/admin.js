@@ -6,6 +6,7 @@ import { loadStats, wireDashboard } from './admin-dashboard.js';
 import { wireDetail } from './admin-detail.js';
 import { $, showLogin, TOKEN_KEY } from './admin-dom.js';
 import { loadOrders, loadRefunds, wireLists } from './admin-lists.js';
+import { loadProducts, wireProducts } from './admin-products.js';
 import { loadWebhooks, wireWebhooks } from './admin-webhooks.js';
 
 let currentTab = 'orders';
@@ -19,6 +20,7 @@ function selectTab(tab) {
   if (tab === 'refunds') loadRefunds();
   if (tab === 'dashboard') loadStats();
   if (tab === 'webhooks') loadWebhooks();
+  if (tab === 'products') loadProducts();
 }
 
 $('login').addEventListener('submit', (event) => {
@@ -37,6 +39,7 @@ for (const button of document.querySelectorAll('[data-tab]')) {
 wireLists();
 wireDashboard();
 wireWebhooks();
+wireProducts();
 wireDetail(() => {
   if (currentTab === 'orders') loadOrders();
   if (currentTab === 'refunds') loadRefunds();

@@ -1,0 +1,112 @@
+// The products tab: the whole catalogue (withdrawn products too), a form to add one, and per row a
+// new price (typed in yuan, converted to fen without floating point) and withdraw / offer again.
+
+import { $, api, el, renderMessageRow, showConsole, showError } from './admin-dom.js';
+import { formatFen, parseYuanToFen } from './admin-format.js';
+
+export async function loadProducts() {
+  let products;
+  try {
+    products = await api('/api/admin/products');
+  } catch (error) {
+    if (error.status !== 401)
+      renderMessageRow($('product-rows'), 6, `加载失败 ${error.code}: ${error.message}`);
+    return;
+  }
+  showConsole();
+  const rows = products.map((p) => {
+    const price = el('input', {
+      type: 'text',
+      inputmode: 'decimal',
+      className: 'price-input',
+      value: (p.price / 100).toFixed(2),
+      'aria-label': `新价格 New price of ${p.id}`,
+    });
+    return el(
+      'tr',
+      {
+        className: p.available ? null : 'withdrawn',
+        dataset: { productId: p.id, available: String(p.available) },
+      },
+      el('td', { className: 'mono' }, p.id),
+      el('td', {}, p.name),
+      el('td', { className: 'num' }, formatFen(p.price)),
+      el('td', { className: 'num' }, p.stock === null ? '不限 unlimited' : String(p.stock)),
+      el('td', {}, p.available ? '在售 on sale' : '已下架 withdrawn'),
+      el(
+        'td',
+        {},
+        price,
+        el(
+          'button',
+          { type: 'button', className: 'btn small secondary', onclick: () => reprice(p, price.value) },
+          '改价 Set price',
+        ),
+        ' ',
+        el(
+          'button',
+          {
+            type: 'button',
+            className: 'btn small secondary',
+            onclick: () => change(p.id, { available: !p.available }),
+          },
+          p.available ? '下架 Withdraw' : '上架 Offer again',
+        ),
+      ),
+    );
+  });
+  if (rows.length === 0) renderMessageRow($('product-rows'), 6, '没有商品 No products');
+  else $('product-rows').replaceChildren(...rows);
+}
+
+async function change(id, body) {
+  $('product-error').hidden = true;
+  try {
+    await api(`/api/admin/products/${encodeURIComponent(id)}`, {
+      method: 'PATCH',
+      body: JSON.stringify(body),
+    });
+  } catch (error) {
+    showError($('product-error'), error);
+  }
+  await loadProducts();
+}
+
+function reprice(product, text) {
+  const fen = parseYuanToFen(text);
+  if (fen === null || fen <= 0) {
+    showError($('product-error'), new Error('价格格式不对 Enter a price in yuan, e.g. 12.30'));
+    return;
+  }
+  return change(product.id, { price: fen });
+}
+
+async function addProduct(event) {
+  event.preventDefault();
+  $('product-error').hidden = true;
+  const price = parseYuanToFen($('new-product-price').value);
+  if (price === null || price <= 0) {
+    showError($('product-error'), new Error('价格格式不对 Enter a price in yuan, e.g. 12.30'));
+    return;
+  }
+  const stock = $('new-product-stock').value.trim();
+  try {
+    await api('/api/admin/products', {
+      method: 'POST',
+      body: JSON.stringify({
+        id: $('new-product-id').value.trim(),
+        name: $('new-product-name').value.trim(),
+        price,
+        ...(stock === '' ? {} : { stock: Number(stock) }),
+      }),
+    });
+    $('new-product').reset();
+  } catch (error) {
+    showError($('product-error'), error);
+  }
+  await loadProducts();
+}
+
+export function wireProducts() {
+  $('new-product').addEventListener('submit', addProduct);
+}
