@@ -18,6 +18,7 @@
   };
   var ref = null;
   var order = null;
+  var lastDetail = null;
   var skew = 0;
   var lastLog = '';
   var busy = false;
@@ -35,8 +36,10 @@
     node.className = `notice${kind ? ` ${kind}` : ''}${text ? '' : ' hidden'}`;
   }
   function isOpen(o) {
-    return OPEN_STATES.indexOf(o.state) >= 0 && !o.expired;
+    return (OPEN_STATES.indexOf(o.state) >= 0 || (o.state === 'PAYERROR' && retrying)) && !o.expired;
   }
+  /** After a declined payment the user may try again, as in WeChat: the order is still payable. */
+  var retrying = false;
 
   function loadUsers() {
     return sim.api('GET', '/users').then((users) => {
@@ -91,6 +94,7 @@
   function render(detail) {
     var o = detail.order;
     order = o;
+    lastDetail = detail;
     skew = o.now - Date.now();
     show('order-card');
     show('log-card');
@@ -110,9 +114,11 @@
     if (o.expired && OPEN_STATES.indexOf(o.state) >= 0) {
       notice('action-notice', '二维码已过期，请向商户重新下单 This order has expired', 'error');
     }
-    var result = RESULTS[o.state];
+    if (o.state !== 'PAYERROR') retrying = false;
+    var result = o.state === 'PAYERROR' && retrying ? undefined : RESULTS[o.state];
     show('sheet', !result);
     show('result', !!result);
+    show('retry', o.state === 'PAYERROR' && !o.expired);
     if (result) {
       $('result').className = `result ${result.cls}`;
       $('result-title').textContent = result.title;
@@ -306,6 +312,11 @@
     act('fail');
   });
   $('done').addEventListener('click', reset);
+  $('retry').addEventListener('click', () => {
+    retrying = true;
+    notice('action-notice', '');
+    if (order) render(lastDetail);
+  });
   setInterval(poll, 1000);
   setInterval(tick, 1000);
 

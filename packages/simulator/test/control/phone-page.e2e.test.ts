@@ -100,6 +100,16 @@ describe.skipIf(!hasChromium)('phone page in Chromium', () => {
     await page.getByTestId('result').waitFor({ state: 'visible' });
     expect(await page.getByTestId('result').textContent()).toContain('支付失败');
     expect((await suite.client.transactions.queryByOutTradeNo(orderNo)).trade_state).toBe('PAYERROR');
+
+    // As in WeChat, the user may try again after a declined payment, this time with enough money.
+    await page.getByTestId('retry').click();
+    await page.getByTestId('result').waitFor({ state: 'hidden' });
+    await page.getByTestId('user-select').selectOption('alice');
+    await page.getByTestId('pay').click();
+    await page.getByTestId('result').waitFor({ state: 'visible' });
+    await expect.poll(() => page.getByTestId('result').textContent()).toContain('支付成功');
+    expect(await page.getByTestId('retry').isHidden()).toBe(true);
+    expect((await suite.client.transactions.queryByOutTradeNo(orderNo)).trade_state).toBe('SUCCESS');
     await page.close();
   });
 
