@@ -1,6 +1,7 @@
 // The checkout page: products, a Native QR dialog, and the order's state pushed by SSE
 // (with 1 s polling when SSE is unavailable). Plain browser JavaScript, no build step.
 
+import { rememberOrder } from './my-orders.js';
 import { api, FINAL, watchOrder } from './order-watch.js';
 import { $, apiVersionSwitch, element } from './shop-page.js';
 
@@ -97,6 +98,7 @@ async function buyProduct(product, button) {
         apiVersion: apiVersion(),
       }),
     });
+    rememberOrder(order.orderNo);
     render(order);
     watch(order.orderNo);
   } catch (error) {

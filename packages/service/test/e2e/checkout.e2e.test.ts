@@ -55,6 +55,24 @@ describe.skipIf(!hasChromium)('checkout page in Chromium', () => {
     expect(pageErrors).toEqual([]);
     await shop.screenshot({ path: `${ARTIFACTS}checkout-paid.png` });
 
+    // "My orders" is the shopper's own list (this browser's orders) and receipt, not the back office.
+    // A string, so the test runner's transform leaves the page's own globals alone.
+    const orderNo = await shop.evaluate<string>(
+      `JSON.parse(localStorage.getItem('wechatpay-kit.my-orders'))[0]`,
+    );
+    const mine = await context.newPage();
+    await mine.goto(`${demo.url}/`);
+    expect(await mine.getByTestId('my-orders-link').getAttribute('href')).toBe('/orders');
+    await mine.getByTestId('my-orders-link').click();
+    const entry = mine.locator(`a.my-order[data-state="PAID"]`).first();
+    await entry.waitFor();
+    expect(await entry.getAttribute('data-order-no')).toBe(orderNo);
+    expect(await entry.textContent()).toContain('¥9.90');
+    await entry.click();
+    await expect.poll(() => mine.getByTestId('h5-order-state').textContent()).toContain('支付成功');
+    expect(mine.url()).toMatch(/\/orders\/\d{14}/);
+    await mine.close();
+
     const admin = await context.newPage();
     await admin.goto(`${demo.url}/admin`);
     await admin.locator('#token').fill(demo.adminToken);

@@ -26,6 +26,7 @@ const ASSETS: Record<string, string> = {
   'admin-lists.js': 'text/javascript; charset=utf-8',
   'admin-webhooks.js': 'text/javascript; charset=utf-8',
   'admin-products.js': 'text/javascript; charset=utf-8',
+  'my-orders.js': 'text/javascript; charset=utf-8',
   'admin-detail.js': 'text/javascript; charset=utf-8',
   'admin-dashboard.js': 'text/javascript; charset=utf-8',
 };
@@ -49,6 +50,7 @@ export const pageRoutes: FastifyPluginAsync<PageRoutesOptions> = async (app, { w
   const jsapi = read('jsapi.html').replaceAll('{{SIMULATOR_URL}}', escapeAttribute(wechatAppUrl ?? ''));
   const h5 = read('h5.html');
   const h5Order = read('h5-order.html');
+  const myOrders = read('my-orders.html');
   // Demo mode shows "request resend": only the simulator can be asked to send a notification again.
   const admin = read('admin.html').replaceAll('{{DEMO}}', wechatAppUrl ? 'true' : 'false');
   const assets = new Map(Object.keys(ASSETS).map((name) => [name, read(name)]));
@@ -62,6 +64,13 @@ export const pageRoutes: FastifyPluginAsync<PageRoutesOptions> = async (app, { w
   // Where WeChat's H5 cashier sends the browser back (`redirect_url`); the page asks the API.
   app.get(
     '/h5/orders/:orderNo',
+    { schema: { hide: true, params: OrderNoParamsSchema } },
+    async (_request, reply) => reply.type('text/html; charset=utf-8').send(h5Order),
+  );
+  // The shopper's orders from this browser, and one order's receipt (the H5 return page serves both).
+  app.get('/orders', html, async (_request, reply) => reply.type('text/html; charset=utf-8').send(myOrders));
+  app.get(
+    '/orders/:orderNo',
     { schema: { hide: true, params: OrderNoParamsSchema } },
     async (_request, reply) => reply.type('text/html; charset=utf-8').send(h5Order),
   );
