@@ -189,6 +189,7 @@ function showResult(order) {
   $('icon-paid').hidden = !paid;
   $('icon-closed').hidden = paid;
   $('pay-result-title').textContent = paid ? '支付成功 paid' : '已关闭 closed';
+  $('pay-receipt').href = `/orders/${encodeURIComponent(order.orderNo)}`;
   $('pay-result-meta').textContent = order.transactionId
     ? `微信支付单号 ${order.transactionId}`
     : paid
@@ -221,10 +222,12 @@ function stopWatching(keepOrder) {
   if (!keepOrder) current = null;
 }
 
-$('pay-close').addEventListener('click', () => {
-  stopWatching();
-  $('pay-dialog').close();
-});
+for (const id of ['pay-close', 'pay-continue']) {
+  $(id).addEventListener('click', () => {
+    stopWatching();
+    $('pay-dialog').close();
+  });
+}
 $('pay-dialog').addEventListener('cancel', () => stopWatching());
 
 loadProducts();

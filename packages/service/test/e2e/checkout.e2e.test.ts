@@ -54,6 +54,7 @@ describe.skipIf(!hasChromium)('checkout page in Chromium', () => {
     expect(navigations).toBe(1);
     expect(pageErrors).toEqual([]);
     await shop.screenshot({ path: `${ARTIFACTS}checkout-paid.png` });
+    expect(await shop.getByTestId('pay-receipt').getAttribute('href')).toMatch(/^\/orders\/\d{14}/);
 
     // "My orders" is the shopper's own list (this browser's orders) and receipt, not the back office.
     // A string, so the test runner's transform leaves the page's own globals alone.
@@ -72,6 +73,8 @@ describe.skipIf(!hasChromium)('checkout page in Chromium', () => {
     await expect.poll(() => mine.getByTestId('h5-order-state').textContent()).toContain('支付成功');
     expect(mine.url()).toMatch(/\/orders\/\d{14}/);
     await mine.close();
+    await shop.getByTestId('pay-continue').click();
+    expect(await shop.locator('#pay-dialog').isVisible()).toBe(false);
 
     const admin = await context.newPage();
     await admin.goto(`${demo.url}/admin`);
