@@ -87,6 +87,27 @@ describe.skipIf(!hasChromium)('checkout page in Chromium', () => {
     await context.close();
   });
 
+  it('lays out at 390 px: a two-row header, single-line links, an opened poster QR stretches only its own card', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+    await page.goto(`${demo.url}/`);
+    await page.locator('.card').nth(1).waitFor();
+    const header = (await page.locator('.topbar').boundingBox())!;
+    expect(header.height).toBeLessThan(100);
+    for (const id of ['open-jsapi', 'open-h5', 'my-orders-link']) {
+      const box = (await page.getByTestId(id).boundingBox())!;
+      expect(box.height, id).toBeLessThan(24);
+    }
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    const cards = page.locator('.card');
+    const neighbour = (await cards.nth(1).boundingBox())!.height;
+    await cards.nth(0).locator('details.poster summary').click();
+    await cards.nth(0).locator('.poster-body img').waitFor();
+    expect((await cards.nth(0).boundingBox())!.height).toBeGreaterThan(neighbour);
+    expect((await cards.nth(1).boundingBox())!.height).toBe(neighbour);
+    await page.screenshot({ path: `${ARTIFACTS}checkout-mobile-390.png` });
+    await page.close();
+  });
+
   it('tells the shopper in a sentence when the prepay fails, and the retry button brings the QR code', async () => {
     const page = await browser.newPage({ viewport: { width: 420, height: 820 }, deviceScaleFactor: 2 });
     demo.simulator.ctx.faults.setApiFaults([{ api: 'v3.transactions.native', kind: 'SYSTEMERROR' }]);
