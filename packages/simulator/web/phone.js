@@ -137,6 +137,8 @@
     ['pay', 'cancel', 'fail'].forEach((id) => {
       $(id).disabled = !open;
     });
+    // A retry after a decline can be paid or abandoned; the bank's decline is not asked for twice.
+    if (order && order.state === 'PAYERROR') $('fail').disabled = true;
   }
 
   function tick() {

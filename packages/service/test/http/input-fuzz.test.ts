@@ -100,6 +100,9 @@ const BASELINE_BODY: Record<string, Record<string, unknown>> = {
   'POST /api/orders': { productId: 'demo-coffee', payType: 'NATIVE' },
   'POST /api/orders/:orderNo/refunds': { amount: 1 },
   'POST /api/miniprogram/login': { code: 'no-such-code' },
+  'POST /api/admin/products': { id: 'fuzz-product', name: 'Fuzz', price: 100 },
+  // Changes nothing on the product the path names (`demo-coffee`).
+  'PATCH /api/admin/products/:id': { available: true },
 };
 /** WeChat's callbacks answer in WeChat's formats (XML, `{code, message}`), by protocol. */
 const WECHAT_FORMAT = /^\/api\/(notify|native)\//;

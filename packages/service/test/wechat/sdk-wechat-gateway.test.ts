@@ -179,7 +179,8 @@ describe('SdkWechatGateway against the simulator', () => {
         signer: v3Signer(),
       });
       const payment = await inbound.v3.verifyPayment(built.headers, Buffer.from(built.body));
-      expect(payment).toEqual({
+      const { decrypted, ...fields } = payment;
+      expect(fields).toEqual({
         apiVersion: 'v3',
         orderNo: 'N20261122000001',
         transactionId: '4200000000202611221234567890',
@@ -189,6 +190,11 @@ describe('SdkWechatGateway against the simulator', () => {
         tradeState: 'SUCCESS',
         paidAt: new Date('2026-11-22T12:00:05Z'),
         payerOpenid: 'o-payer',
+      });
+      // The resource as decrypted, for the admin's notification view.
+      expect(JSON.parse(decrypted!)).toMatchObject({
+        out_trade_no: 'N20261122000001',
+        transaction_id: '4200000000202611221234567890',
       });
 
       const altered = built.body.replace('"encrypt-resource"', '"encrypt-resourcf"');

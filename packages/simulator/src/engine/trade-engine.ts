@@ -193,7 +193,7 @@ export class TradeEngine {
   /** The bank declined (`PAYERROR`); WeChat sends no notification for it. */
   failPayment(trade: TradeRecord): TradeRecord {
     this.#refresh(trade);
-    if (trade.state !== 'NOTPAY' && trade.state !== 'USERPAYING' && trade.state !== 'PAYERROR') {
+    if (trade.state !== 'NOTPAY' && trade.state !== 'USERPAYING') {
       throw new SimError('TRADE_STATE_ERROR', `订单状态为 ${trade.state}，不能置为支付失败`);
     }
     this.#transition(trade, 'PAYERROR', {});
