@@ -33,34 +33,32 @@ export class ApiError extends Error {
   }
 }
 
-/** A call to the admin API; a 401 sends the admin back to the token form. */
-export async function api(path, init = {}) {
+/**
+ * A request with the admin token; a 401 sends the admin back to the token form, and any other
+ * failure throws an {@link ApiError} from the JSON error answer. The response is returned unread.
+ */
+async function authorized(path, init = {}) {
   const headers = { Authorization: `Bearer ${sessionStorage.getItem(TOKEN_KEY)}` };
   if (init.body) headers['Content-Type'] = 'application/json';
   const response = await fetch(path, { ...init, headers });
-  const text = await response.text();
-  const body = text ? JSON.parse(text) : null;
+  if (response.ok) return response;
   if (response.status === 401) {
     sessionStorage.removeItem(TOKEN_KEY);
     showLogin('令牌无效 The token was not accepted.');
   }
-  if (!response.ok) throw new ApiError(response.status, body);
-  return body;
+  const text = await response.text();
+  throw new ApiError(response.status, text ? JSON.parse(text) : null);
+}
+
+/** A call to the admin API, answered in JSON. */
+export async function api(path, init = {}) {
+  const text = await (await authorized(path, init)).text();
+  return text ? JSON.parse(text) : null;
 }
 
 /** A file from the admin API (the CSV export), with the name the server gave it. */
 export async function download(path) {
-  const response = await fetch(path, {
-    headers: { Authorization: `Bearer ${sessionStorage.getItem(TOKEN_KEY)}` },
-  });
-  if (!response.ok) {
-    const text = await response.text();
-    if (response.status === 401) {
-      sessionStorage.removeItem(TOKEN_KEY);
-      showLogin('令牌无效 The token was not accepted.');
-    }
-    throw new ApiError(response.status, text ? JSON.parse(text) : null);
-  }
+  const response = await authorized(path);
   const name =
     /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? 'orders.csv';
   return { blob: await response.blob(), name };

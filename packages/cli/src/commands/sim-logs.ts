@@ -51,7 +51,7 @@ export async function runSimLogs(args: string[], io: CliIo): Promise<number> {
   if (!(SOURCES as readonly string[]).includes(only)) throw new UsageError(`--only is ${SOURCES.join(', ')}`);
   const baseUrl = simulatorUrl(io.env);
   const mchid = values.mchid ? `&mchid=${encodeURIComponent(values.mchid)}` : '';
-  const source = new LogSource(baseUrl, `?limit=${limit}${mchid}`, {
+  const source = new LogSource(baseUrl, limit, mchid, {
     api: only !== 'notifications',
     notifications: only !== 'api',
   });
@@ -59,7 +59,7 @@ export async function runSimLogs(args: string[], io: CliIo): Promise<number> {
     for (const line of lines.sort((a, b) => a.realAt - b.realAt)) writeLine(io.stdout, line.text);
   };
 
-  print(await source.first(limit));
+  print(await source.first());
   if (!values.follow) return ExitCode.ok;
   let stopped = false;
   const stop = untilSignal().then(() => {
@@ -75,22 +75,29 @@ export async function runSimLogs(args: string[], io: CliIo): Promise<number> {
 /** Reads both logs of the simulator and remembers what it has returned, so nothing prints twice. */
 class LogSource {
   readonly #baseUrl: string;
-  /** `limit` and `mchid`, as the control API reads them. */
-  readonly #query: string;
+  readonly #limit: number;
+  /** `&mchid=…`, or nothing. */
+  readonly #mchid: string;
   readonly #wants: { api: boolean; notifications: boolean };
   /** Settled attempts returned so far, by notification. */
   readonly #attemptsSeen = new Map<string, number>();
   #lastCall = 0;
 
-  constructor(baseUrl: string, query: string, wants: { api: boolean; notifications: boolean }) {
+  constructor(
+    baseUrl: string,
+    limit: number,
+    mchid: string,
+    wants: { api: boolean; notifications: boolean },
+  ) {
     this.#baseUrl = baseUrl;
-    this.#query = query;
+    this.#limit = limit;
+    this.#mchid = mchid;
     this.#wants = wants;
   }
 
   /** The newest `limit` lines of what happened so far. */
-  async first(limit: number): Promise<Printable[]> {
-    const lines: Printable[] = [...(await this.#calls(this.#query))];
+  async first(): Promise<Printable[]> {
+    const lines: Printable[] = [...(await this.#calls(this.#limit))];
     if (this.#wants.notifications) {
       for (const n of await this.#notifications()) {
         const last = n.lastAttempt;
@@ -99,12 +106,13 @@ class LogSource {
         if (settled) lines.push({ realAt: last.realAt, text: attemptLine(n, last) });
       }
     }
-    return lines.sort((a, b) => a.realAt - b.realAt).slice(-limit);
+    return lines.sort((a, b) => a.realAt - b.realAt).slice(-this.#limit);
   }
 
   /** What happened since the last call. */
   async next(): Promise<Printable[]> {
-    const lines: Printable[] = [...(await this.#calls(this.#query.replace(/limit=\d+/, 'limit=1000')))];
+    // Following: every call since the last poll, however many.
+    const lines: Printable[] = [...(await this.#calls(1000))];
     if (!this.#wants.notifications) return lines;
     for (const n of await this.#notifications()) {
       const printed = this.#attemptsSeen.get(n.id) ?? 0;
@@ -122,19 +130,23 @@ class LogSource {
     return lines;
   }
 
-  async #calls(query: string): Promise<Printable[]> {
+  async #calls(limit: number): Promise<Printable[]> {
     if (!this.#wants.api) return [];
     const calls = await callControlApi<ApiCallLine[]>(
       this.#baseUrl,
       'GET',
-      `/api-calls${query}&after=${this.#lastCall}`,
+      `/api-calls?limit=${limit}${this.#mchid}&after=${this.#lastCall}`,
     );
     this.#lastCall = calls.at(-1)?.seq ?? this.#lastCall;
     return calls.map((call) => ({ realAt: call.realAt, text: apiCallLine(call) }));
   }
 
   async #notifications(): Promise<NotificationLine[]> {
-    return callControlApi<NotificationLine[]>(this.#baseUrl, 'GET', `/notifications${this.#query}`);
+    return callControlApi<NotificationLine[]>(
+      this.#baseUrl,
+      'GET',
+      `/notifications?limit=${this.#limit}${this.#mchid}`,
+    );
   }
 }
 

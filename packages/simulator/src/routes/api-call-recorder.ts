@@ -137,8 +137,16 @@ function segmentAfter(path: string, name: string): string | undefined {
   }
 }
 
+/** One compiled pattern per tag read (a handful), not one per call: this runs on every API request. */
+const XML_FIELDS = new Map<string, RegExp>();
+
 function xmlField(xml: string, tag: string): string | undefined {
-  const match = new RegExp(`<${tag}>\\s*(?:<!\\[CDATA\\[([^\\]]*)\\]\\]>|([^<]*))\\s*</${tag}>`).exec(xml);
+  let pattern = XML_FIELDS.get(tag);
+  if (!pattern) {
+    pattern = new RegExp(`<${tag}>\\s*(?:<!\\[CDATA\\[([^\\]]*)\\]\\]>|([^<]*))\\s*</${tag}>`);
+    XML_FIELDS.set(tag, pattern);
+  }
+  const match = pattern.exec(xml);
   return match ? (match[1] ?? match[2]) : undefined;
 }
 
