@@ -1,4 +1,5 @@
 import { HttpWebhookSender } from '../adapters/webhooks/index.js';
+import type { ReconciliationStore } from '../domain/index.js';
 import { SERVICE_VERSION } from '../http/openapi-info.js';
 import type { Job } from '../jobs/index.js';
 import {
@@ -22,8 +23,9 @@ export interface ComposedWebhooks {
 export function composeWebhooks(
   payments: PaymentDeps,
   refunds: Pick<RefundDeps, 'refunds'>,
+  discrepancies?: Pick<ReconciliationStore, 'findDiscrepancy'>,
 ): ComposedWebhooks {
-  const publish = new PublishWebhookEvent({ ...payments, refunds: refunds.refunds });
+  const publish = new PublishWebhookEvent({ ...payments, refunds: refunds.refunds, discrepancies });
   const sender = new HttpWebhookSender({ userAgent: `wechatpay-kit-service/${SERVICE_VERSION}` });
   const deliver = new DeliverWebhook({ ...payments, sender });
   const webhookLog = payments.webhookLog;

@@ -9,6 +9,7 @@ import {
 } from '../domain/index.js';
 import type { AbuseLimits } from './abuse-limits-config.js';
 import { type Env, integer, optional, pemFile, rateLimit, required } from './env-reader.js';
+import { type ReconciliationConfig, reconciliationConfig } from './reconciliation-config.js';
 import { ServiceConfigError } from './service-config-error.js';
 
 export { ServiceConfigError } from './service-config-error.js';
@@ -104,6 +105,8 @@ export interface ServiceConfig {
   metricsToken?: string;
   /** Where order and refund events go (`WEBHOOK_URL`, `WEBHOOK_SECRET`, `WEBHOOK_EVENTS`). */
   webhooks?: WebhookEndpoint[];
+  /** The daily reconciliation against WeChat's bills; on at 10:00 China time when absent. */
+  reconciliation?: ReconciliationConfig;
 }
 
 /**
@@ -157,6 +160,7 @@ export function loadServiceConfig(env: Env = process.env): ServiceConfig {
     },
     metricsToken: optional(env, 'METRICS_TOKEN'),
     webhooks: webhookEndpoints(env),
+    reconciliation: reconciliationConfig(env),
   });
 }
 

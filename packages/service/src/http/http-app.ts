@@ -99,6 +99,7 @@ export async function buildHttpApp(options: HttpAppOptions & { metrics: ServiceM
     admin: options.admin,
     refunds: options.refunds,
     webhooks: options.webhooks,
+    reconciliation: options.reconciliation,
     adminToken: options.adminToken,
     authFailures,
   });

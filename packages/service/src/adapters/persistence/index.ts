@@ -7,5 +7,6 @@ export { KyselyNotificationLog } from './kysely-notification-log.js';
 export { KyselyOrderRepository } from './kysely-order-repository.js';
 export { KyselyOrderStatistics } from './kysely-order-statistics.js';
 export { KyselyProductRepository } from './kysely-product-repository.js';
+export { KyselyReconciliationStore } from './kysely-reconciliation-store.js';
 export { KyselyRefundRepository } from './kysely-refund-repository.js';
 export { KyselyWebhookDeliveryLog } from './kysely-webhook-delivery-log.js';

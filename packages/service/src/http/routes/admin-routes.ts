@@ -5,6 +5,7 @@ import { formatChinaTime, type OrderState } from '../../domain/index.js';
 import type {
   AdminUseCases,
   PaymentUseCases,
+  ReconciliationUseCases,
   RefundUseCases,
   WebhookUseCases,
 } from '../../use-cases/index.js';
@@ -21,6 +22,7 @@ import { parseInstant } from '../instant-parser.js';
 import { ordersCsv } from '../orders-csv.js';
 import { adminConsoleRoutes } from './admin-console-routes.js';
 import { adminProductRoutes } from './admin-product-routes.js';
+import { adminReconciliationRoutes } from './admin-reconciliation-routes.js';
 import { adminWebhookRoutes } from './admin-webhook-routes.js';
 
 /** The list's filters as the use cases take them, from the query both order routes share. */
@@ -46,6 +48,8 @@ export interface AdminRoutesOptions {
   refunds?: Pick<RefundUseCases, 'listRefunds'>;
   /** The webhook tab; absent = not served. */
   webhooks?: WebhookUseCases;
+  /** The reconciliation tab; absent = not served. */
+  reconciliation?: ReconciliationUseCases;
   adminToken: string;
   /** Failed authentications per client. */
   authFailures?: ClientRateLimiter;
@@ -106,4 +110,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
     await app.register(adminProductRoutes, { admin: options.admin });
   }
   if (options.webhooks) await app.register(adminWebhookRoutes, { webhooks: options.webhooks });
+  if (options.reconciliation) {
+    await app.register(adminReconciliationRoutes, { reconciliation: options.reconciliation });
+  }
 };
