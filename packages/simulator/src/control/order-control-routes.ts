@@ -112,8 +112,10 @@ export function orderControlRoutes(app: FastifyInstance, ctx: OrderControlDeps):
     const merchant = mchid ? ctx.merchants.get(mchid) : undefined;
     if (!merchant) throw notFound(`merchant ${mchid ?? '(none configured)'}`);
     const outTradeNo =
-      input.string('outTradeNo', { pattern: /^[0-9A-Za-z_\-|*]{6,32}$/, hint: '6–32 of 0-9 A-Z a-z _ - | *' }) ??
-      `UNRECORDED${Date.now()}${Math.floor(Math.random() * 1e4)}`;
+      input.string('outTradeNo', {
+        pattern: /^[0-9A-Za-z_\-|*]{6,32}$/,
+        hint: '6–32 of 0-9 A-Z a-z _ - | *',
+      }) ?? `UNRECORDED${Date.now()}${Math.floor(Math.random() * 1e4)}`;
     const totalFen = input.integer('amount', { min: 1, max: 100_000_000 }) ?? 100;
     const { trade } = ctx.trades.create({
       mchid: merchant.mchid,

@@ -129,7 +129,11 @@ export class RefundEngine {
    * ABNORMAL one as SUCCESS / CLOSED — what happens at WeChat once the merchant re-routes the money
    * (or gives up) in the merchant platform.
    */
-  settle(refund: RefundRecord, outcome = refund.outcome ?? 'SUCCESS', options: { silent?: boolean } = {}): RefundRecord {
+  settle(
+    refund: RefundRecord,
+    outcome = refund.outcome ?? 'SUCCESS',
+    options: { silent?: boolean } = {},
+  ): RefundRecord {
     const reRouted = refund.status === 'ABNORMAL' && outcome !== 'ABNORMAL';
     if (refund.status !== 'PROCESSING' && !reRouted) return refund;
     refund.status = outcome;

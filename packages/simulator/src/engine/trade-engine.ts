@@ -157,7 +157,10 @@ export class TradeEngine {
    */
   reachable(trade: TradeRecord): TradeRecord {
     if (trade.lost) {
-      throw new SimError('SYSTEM_ERROR', `order ${trade.outTradeNo} is staged as lost: only the bill lists it`);
+      throw new SimError(
+        'SYSTEM_ERROR',
+        `order ${trade.outTradeNo} is staged as lost: only the bill lists it`,
+      );
     }
     return trade;
   }
