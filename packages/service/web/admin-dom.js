@@ -64,6 +64,16 @@ export async function download(path) {
   return { blob: await response.blob(), name };
 }
 
+/** Downloads a file from the admin API and hands it to the browser to save. */
+export async function saveDownload(path) {
+  const file = await download(path);
+  const link = el('a', { href: URL.createObjectURL(file.blob), download: file.name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+}
+
 export function showError(box, error) {
   box.hidden = false;
   box.textContent =

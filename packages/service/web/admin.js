@@ -7,6 +7,7 @@ import { wireDetail } from './admin-detail.js';
 import { $, showLogin, TOKEN_KEY } from './admin-dom.js';
 import { loadOrders, loadRefunds, wireLists } from './admin-lists.js';
 import { loadProducts, wireProducts } from './admin-products.js';
+import { loadReconciliation, wireReconciliation } from './admin-reconciliation.js';
 import { loadWebhooks, wireWebhooks } from './admin-webhooks.js';
 
 let currentTab = 'orders';
@@ -21,6 +22,7 @@ function selectTab(tab) {
   if (tab === 'dashboard') loadStats();
   if (tab === 'webhooks') loadWebhooks();
   if (tab === 'products') loadProducts();
+  if (tab === 'reconciliation') loadReconciliation();
 }
 
 $('login').addEventListener('submit', (event) => {
@@ -40,6 +42,7 @@ wireLists();
 wireDashboard();
 wireWebhooks();
 wireProducts();
+wireReconciliation();
 wireDetail(() => {
   if (currentTab === 'orders') loadOrders();
   if (currentTab === 'refunds') loadRefunds();
