@@ -109,7 +109,13 @@ export class ReconcileDay {
     if (earlier && !input.rerun && (earlier.status === 'BALANCED' || earlier.status === 'UNBALANCED')) {
       return earlier;
     }
-    await store.begin(date, clock.now());
+    try {
+      await store.begin(date, clock.now());
+    } catch (error) {
+      // Two jobs of one day (the daily one and a retry) due together: the other one is on it.
+      if (earlier && !input.rerun && (error as DomainError).code === 'RECONCILIATION_RUNNING') return earlier;
+      throw error;
+    }
     try {
       const bill = await bills.tradeBill(date);
       if (!bill.ready && (await this.#stillToCome(date, bill))) {

@@ -128,10 +128,22 @@ function reconciliationSuite(engine: TestEngine): void {
       body: JSON.stringify({ api: [{ api: 'v3.refunds.query', kind: 'SYSTEMERROR' }] }),
     });
     expect(faults.status).toBe(200);
-    // Past the next morning's run (10:00 China time): the job reconciles the day by itself.
-    const now = demo.simulator.ctx.clock.now();
+    // At 09:00 the next morning WeChat is still generating the bill: the day waits, it is not empty.
     const runAt = Date.parse(`${day}T10:00:00+08:00`) + 24 * 3600_000;
-    await sim('/clock/advance', { minutes: Math.ceil((runAt - now) / 60_000) + 5 });
+    const advanceTo = (ms: number) =>
+      sim('/clock/advance', { minutes: Math.ceil((ms - demo.simulator.ctx.clock.now()) / 60_000) });
+    await advanceTo(runAt - 3600_000);
+    const early = await json<Detail>(`${demo.url}/api/admin/reconciliations`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ date: day }),
+    });
+    expect(early.status).toBe(200);
+    expect(early.body.reconciliation).toMatchObject({ status: 'WAITING_FOR_BILL', billRows: 0 });
+    expect(early.body.discrepancies).toEqual([]);
+    expect(await orderState(staged.lost!)).toBe('NOTPAY');
+    // Past the morning's run (10:00 China time): the daily job, and the retry, reconcile it.
+    await advanceTo(runAt + 5 * 60_000);
   }, 60_000);
   afterAll(async () => {
     await demo?.cleanup();
@@ -185,6 +197,7 @@ function reconciliationSuite(engine: TestEngine): void {
       body: JSON.stringify({ date: day }),
     });
     expect(rerun.status).toBe(200);
+    expect(first.reconciliation.attempts).toBeGreaterThanOrEqual(2); // the wait, then the run
     expect(rerun.body.reconciliation.attempts).toBe(first.reconciliation.attempts + 1);
     expect(rerun.body.reconciliation.discrepancies).toEqual({ open: 3, repaired: 2, resolved: 0 });
     const kinds = (d: Detail) => d.discrepancies.map((x) => `${x.kind}:${x.orderNo}:${x.resolution}`).sort();
