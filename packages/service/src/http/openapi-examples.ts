@@ -82,7 +82,16 @@ export const ORDER_DETAIL_EXAMPLE: Static<typeof OrderDetailSchema> = {
 };
 
 export const STATS_EXAMPLE: Static<typeof StatsBucketSchema>[] = [
-  { start: '2026-12-03T02:00:00.000Z', paidAmount: 7790, paidOrders: 2, createdOrders: 3 },
+  {
+    start: '2026-12-03T02:00:00.000Z',
+    paidAmount: 7790,
+    paidOrders: 2,
+    createdOrders: 3,
+    refunds: 1,
+    refundedAmount: 990,
+    fee: 47,
+    net: 6753,
+  },
 ];
 
 const WEBHOOK_EVENT_ID = `evt_order_paid_${ORDER_NO}`;

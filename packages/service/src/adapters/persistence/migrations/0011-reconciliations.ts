@@ -48,6 +48,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .columns(['order_no', 'kind'])
     .execute();
   await db.schema.createIndex('bill_entries_refund_no').on('bill_entries').column('refund_no').execute();
+  await db.schema.createIndex('bill_entries_at').on('bill_entries').column('at').execute();
   await db.schema
     .createTable('reconciliation_discrepancies')
     .addColumn('id', id.type, id.build)
