@@ -56,6 +56,11 @@ export async function api(path, init = {}) {
   return text ? JSON.parse(text) : null;
 }
 
+/** An event stream from the admin API (the live order states), as the unread response. */
+export function openStream(path, signal) {
+  return authorized(path, { signal });
+}
+
 /** A file from the admin API (the CSV export), with the name the server gave it. */
 export async function download(path) {
   const response = await authorized(path);

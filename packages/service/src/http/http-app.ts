@@ -100,6 +100,7 @@ export async function buildHttpApp(options: HttpAppOptions & { metrics: ServiceM
     refunds: options.refunds,
     webhooks: options.webhooks,
     reconciliation: options.reconciliation,
+    streams,
     adminToken: options.adminToken,
     authFailures,
   });

@@ -185,6 +185,11 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
       '需要 ADMIN_TOKEN。同一个事件（同一个 id，接收方据此去重）再发一次，不影响自动重试；收到 2xx 即标记为已送达。\n\nADMIN_TOKEN. The same event (same id, which the receiver deduplicates by) once more, outside the retry schedule; a 2xx marks it delivered.',
     examples: { 200: WEBHOOK_DELIVERY_DETAIL_EXAMPLE },
   },
+  'GET /api/admin/events': {
+    summary: '订单状态实时推送（后台）/ every order’s state changes, live (back office)',
+    description:
+      '需要 ADMIN_TOKEN。Server-Sent Events：每当任何订单状态变化（支付、关闭、退款）推送 `event: state` 与 `{orderNo, state, at}`，供后台列表和详情实时刷新；多实例时经 PostgreSQL LISTEN/NOTIFY 共享。不推送当前状态，也不会自行结束。\n\nADMIN_TOKEN. Server-Sent Events: `event: state` with `{orderNo, state, at}` whenever any order changes state (paid, closed, refunds), so the back office’s lists and drawer follow; shared across instances through PostgreSQL LISTEN/NOTIFY. No current state first, and the stream does not end by itself.',
+  },
   'POST /api/admin/reconciliations': {
     summary: '重新对账某一天 / reconcile a day (again)',
     description:

@@ -19,6 +19,7 @@ import { adminView } from '../admin-view.js';
 import { ErrorSchema } from '../api-schemas.js';
 import type { ClientRateLimiter } from '../client-rate-limiter.js';
 import { parseInstant } from '../instant-parser.js';
+import type { OrderEventStreams } from '../order-event-stream.js';
 import { ordersCsv } from '../orders-csv.js';
 import { adminConsoleRoutes } from './admin-console-routes.js';
 import { adminProductRoutes } from './admin-product-routes.js';
@@ -50,6 +51,8 @@ export interface AdminRoutesOptions {
   webhooks?: WebhookUseCases;
   /** The reconciliation tab; absent = not served. */
   reconciliation?: ReconciliationUseCases;
+  /** Live order states for the lists and the drawer; absent = not served. */
+  streams?: OrderEventStreams;
   adminToken: string;
   /** Failed authentications per client. */
   authFailures?: ClientRateLimiter;
@@ -83,6 +86,18 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
       return orders.map(adminView.order);
     },
   );
+
+  if (options.streams) {
+    const { streams } = options;
+    app.get(
+      '/api/admin/events',
+      { schema: { tags: ['admin'], security: [{ bearer: [] }], produces: ['text/event-stream'] } },
+      async (_request, reply) => {
+        reply.hijack();
+        streams.streamAll(reply.raw);
+      },
+    );
+  }
 
   app.get(
     '/api/admin/orders.csv',

@@ -26,6 +26,7 @@ const ASSETS: Record<string, string> = {
   'admin-lists.js': 'text/javascript; charset=utf-8',
   'admin-webhooks.js': 'text/javascript; charset=utf-8',
   'admin-reconciliation.js': 'text/javascript; charset=utf-8',
+  'admin-live.js': 'text/javascript; charset=utf-8',
   'admin-products.js': 'text/javascript; charset=utf-8',
   'my-orders.js': 'text/javascript; charset=utf-8',
   'admin-detail.js': 'text/javascript; charset=utf-8',
