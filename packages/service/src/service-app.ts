@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { type Database, openDatabase, seedDemoProducts } from './adapters/persistence/index.js';
 import { WechatClients } from './adapters/wechat/index.js';
 import { composeAdmin } from './composition/compose-admin.js';
+import { composeAdminAccess } from './composition/compose-admin-access.js';
 import { composeEventBus } from './composition/compose-event-bus.js';
 import { composeJobs } from './composition/compose-jobs.js';
 import { composeNativeMode1 } from './composition/compose-native-mode1.js';
@@ -77,7 +78,7 @@ export interface ServiceApp {
 /**
  * The composition root: opens and migrates the database, seeds the demo catalogue, and assembles
  * the features, each built by its own module in `composition/` (payments, refunds, Native mode 1,
- * admin, platform sign-in, jobs), into the HTTP app. Nothing listens until `start()`.
+ * admin, admin access, platform sign-in, jobs), into the HTTP app. Nothing listens until `start()`.
  */
 export async function createServiceApp(
   config: ServiceConfig,
@@ -180,6 +181,8 @@ export async function createServiceApp(
       events,
       metrics,
       adminToken: config.adminToken,
+      access: composeAdminAccess(database, clock),
+      secureCookies: config.secureCookies,
       demo: config.demo,
       trustProxy: config.trustProxy,
       logger: config.logger,

@@ -32,6 +32,6 @@ export function composeAdmin(
     reconcileOrder: reconcile,
     closeOrder: close,
     manageProducts: new ManageProducts(payments),
-    requestNotificationResend: new RequestNotificationResend({ orders: payments.orders, resender }),
+    requestNotificationResend: new RequestNotificationResend({ ...payments, resender }),
   };
 }

@@ -2,6 +2,7 @@ import { meteredOrderRepository } from '../adapters/metrics/index.js';
 import {
   type Database,
   DatabaseHealthCheck,
+  KyselyAuditLog,
   KyselyJobQueue,
   KyselyNotificationLog,
   KyselyOrderRepository,
@@ -99,6 +100,7 @@ export function composePayments(input: PaymentsInput): ComposedPayments {
     webhooks: input.config.webhooks ?? [],
     webhookLog: new KyselyWebhookDeliveryLog(database.db),
     logger: input.logger,
+    audit: new KyselyAuditLog(database.db),
   };
   return { deps, useCases: paymentUseCases(deps, input) };
 }

@@ -37,7 +37,7 @@ export function composeRefunds(
   metrics: ServiceMetrics,
   payments: Pick<
     PaymentDeps,
-    'orders' | 'inbound' | 'notifications' | 'jobs' | 'events' | 'clock' | 'webhooks' | 'logger'
+    'orders' | 'inbound' | 'notifications' | 'jobs' | 'events' | 'clock' | 'webhooks' | 'logger' | 'audit'
   >,
 ): ComposedRefunds {
   const deps: RefundDeps = {

@@ -84,8 +84,13 @@ export interface ServiceConfig {
   databaseUrl?: string;
   /** How WeChat and browsers reach the service; notification URLs are built from it. */
   publicUrl: string;
-  /** Bearer token for `/api/admin/*`. */
+  /** Bearer token for `/api/admin/*`: the bootstrap owner, who creates the admin users. */
   adminToken: string;
+  /**
+   * The admin session cookie is `Secure` (and `__Host-`): on when `PUBLIC_URL` is https or
+   * `NODE_ENV=production` (TLS ended by a proxy in front); off for the plain-HTTP demo.
+   */
+  secureCookies?: boolean;
   orderTtlMinutes: number;
   /** Longest a buyer waits for WeChat's prepay when creating an order, retries included (default 5 s). */
   prepayDeadlineMs?: number;
@@ -144,6 +149,7 @@ export function loadServiceConfig(env: Env = process.env): ServiceConfig {
     databaseUrl: optional(env, 'DATABASE_URL'),
     publicUrl,
     adminToken: required(env, 'ADMIN_TOKEN'),
+    secureCookies: publicUrl.startsWith('https:') || env.NODE_ENV === 'production',
     orderTtlMinutes: integer(env, 'ORDER_TTL_MINUTES', 15, 5, 7 * 24 * 60),
     prepayDeadlineMs: integer(env, 'PREPAY_DEADLINE_MS', 5_000, 500, 60_000),
     jobConcurrency: integer(env, 'JOB_CONCURRENCY', 10, 1, 200),

@@ -36,7 +36,13 @@ export type DomainErrorCode =
   /** The day is being reconciled right now (by the daily job or another person). */
   | 'RECONCILIATION_RUNNING'
   /** WeChat's bill does not add up to its own summary line: not trusted, retried. */
-  | 'BILL_INCONSISTENT';
+  | 'BILL_INCONSISTENT'
+  /** Unknown username, wrong password or disabled user: one answer for all three. */
+  | 'SIGN_IN_FAILED'
+  | 'USERNAME_TAKEN'
+  | 'ADMIN_USER_NOT_FOUND'
+  /** The change would leave the back office without an enabled owner. */
+  | 'LAST_OWNER';
 
 export class DomainError extends Error {
   readonly code: DomainErrorCode;

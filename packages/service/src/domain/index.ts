@@ -1,4 +1,8 @@
 export type * from './admin-ports.js';
+export * from './admin-roles.js';
+export * from './admin-session.js';
+export type * from './admin-user-ports.js';
+export * from './audit-log.js';
 export * from './china-time.js';
 export * from './domain-error.js';
 export type * from './inbound-notification-ports.js';

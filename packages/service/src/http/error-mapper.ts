@@ -62,6 +62,10 @@ export const DOMAIN_STATUS: Readonly<Record<DomainErrorCode, number>> = {
   RECONCILIATION_NOT_FOUND: 404,
   RECONCILIATION_RUNNING: 409,
   BILL_INCONSISTENT: 502,
+  SIGN_IN_FAILED: 401,
+  USERNAME_TAKEN: 409,
+  ADMIN_USER_NOT_FOUND: 404,
+  LAST_OWNER: 409,
 };
 
 /** Seconds a client should wait before retrying a `retryable` answer: a late prepay is usually stored by then. */

@@ -2,6 +2,7 @@ import type { AbuseLimits } from '../config/abuse-limits-config.js';
 import type { EventBus, InboundNotificationsByVersion } from '../domain/index.js';
 import type { ProductQrGateway } from '../domain/native-mode1-ports.js';
 import type {
+  AdminAccessUseCases,
   AdminUseCases,
   NativeMode1UseCases,
   PaymentUseCases,
@@ -39,7 +40,12 @@ export interface HttpAppOptions {
   /** The admin's reconciliation tab; absent = not served. */
   reconciliation?: ReconciliationUseCases;
   events: EventBus;
+  /** The bootstrap owner: `Authorization: Bearer <adminToken>` may do everything. */
   adminToken: string;
+  /** Admin users, their sessions and the audit log; absent = only the admin token gets in. */
+  access?: AdminAccessUseCases;
+  /** The admin session cookie's `Secure` flag; by default on when `publicUrl` is https. */
+  secureCookies?: boolean;
   /** Native mode 1 (product QR codes and their scan callback, answered in WeChat's signed XML); absent = not served. */
   nativeMode1?: {
     useCases: NativeMode1UseCases;

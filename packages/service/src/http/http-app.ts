@@ -3,6 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { resolveAbuseLimits } from '../config/abuse-limits-config.js';
+import { installAdminGuard } from './admin-guard.js';
 import { ClientRateLimiter } from './client-rate-limiter.js';
 import { clientErrorAnswer, DOMAIN_STATUS, errorHandler } from './error-mapper.js';
 import type { HttpAppOptions } from './http-app-options.js';
@@ -12,7 +13,10 @@ import { OPENAPI_TAGS, openApiInfo, SERVICE_VERSION } from './openapi-info.js';
 import { OrderEventStreams } from './order-event-stream.js';
 import { fieldErrorFormatter, strictValidatorCompiler } from './request-validator.js';
 import { recordRoutes } from './route-table.js';
+import { adminAuditRoutes } from './routes/admin-audit-routes.js';
 import { adminRoutes } from './routes/admin-routes.js';
+import { adminSessionRoutes } from './routes/admin-session-routes.js';
+import { adminUserRoutes } from './routes/admin-user-routes.js';
 import { nativeCallbackRoutes } from './routes/native-callback-routes.js';
 import { notifyRoutes } from './routes/notify-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
@@ -60,7 +64,18 @@ export async function buildHttpApp(options: HttpAppOptions & { metrics: ServiceM
     openapi: {
       info: openApiInfo(SERVICE_VERSION, DOMAIN_STATUS),
       tags: OPENAPI_TAGS,
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' },
+          adminSession: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'wxpay_admin',
+            description:
+              '`POST /api/admin/session` 设置；修改数据须带 `X-CSRF-Token` / set by `POST /api/admin/session`; changes need `X-CSRF-Token`',
+          },
+        },
+      },
     },
     transformObject: (generated) =>
       'openapiObject' in generated
@@ -76,8 +91,16 @@ export async function buildHttpApp(options: HttpAppOptions & { metrics: ServiceM
   const limits = options.limits ?? resolveAbuseLimits();
   const limiter = (limit: 'orders' | 'authFailures' | 'notifyFailures') =>
     new ClientRateLimiter(limits[limit], { maxClients: limits.maxClients });
-  // One failure count per client for every token-protected route, so guesses add up wherever sent.
+  // One failure count per client for every token-protected route and the sign-in, so guesses add
+  // up wherever sent.
   const authFailures = limiter('authFailures');
+  const secureCookie = options.secureCookies ?? options.publicUrl?.startsWith('https:') ?? false;
+  installAdminGuard(app, {
+    adminToken: options.adminToken,
+    sessions: options.access?.adminSessions,
+    failures: authFailures,
+    secureCookie,
+  });
   await app.register(orderRoutes, {
     payments,
     streams,
@@ -101,12 +124,16 @@ export async function buildHttpApp(options: HttpAppOptions & { metrics: ServiceM
     webhooks: options.webhooks,
     reconciliation: options.reconciliation,
     streams,
-    adminToken: options.adminToken,
-    authFailures,
   });
+  if (options.access) {
+    const { access } = options;
+    await app.register(adminSessionRoutes, { access, authFailures, secureCookie });
+    await app.register(adminUserRoutes, { access });
+    await app.register(adminAuditRoutes, { access });
+  }
   if (options.refunds) {
     const { refunds } = options;
-    await app.register(refundRoutes, { refunds, adminToken: options.adminToken, authFailures });
+    await app.register(refundRoutes, { refunds });
   }
   await app.register(opsRoutes, { payments, metrics, metricsToken: options.metricsToken, authFailures });
   if (options.nativeMode1) {

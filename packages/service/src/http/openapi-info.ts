@@ -46,6 +46,11 @@ const ERROR_MEANINGS: Record<DomainErrorCode, string> = {
   RECONCILIATION_RUNNING: '该日正在对账，请稍后 / that day is being reconciled right now',
   BILL_INCONSISTENT:
     '微信账单的明细与汇总行不符，稍后重试 / WeChat’s bill does not add up to its summary line; retried later',
+  SIGN_IN_FAILED: '用户名或密码错误 / wrong username or password',
+  USERNAME_TAKEN: '用户名已被使用 / the username is taken',
+  ADMIN_USER_NOT_FOUND: '管理员账号不存在 / no such admin user',
+  LAST_OWNER:
+    '不能停用或降级最后一个所有者 / the last enabled owner cannot be disabled or given another role',
 };
 
 /** The other codes an answer can carry, from request validation and the framework, with their status. */
@@ -58,7 +63,17 @@ export const REQUEST_ERRORS: Record<string, { status: number; meaning: string }>
   INVALID_JSON: { status: 400, meaning: '请求体不是有效的 JSON / the body is not valid JSON' },
   BAD_REQUEST: { status: 400, meaning: '请求格式错误 / malformed request' },
   BAD_URL: { status: 400, meaning: '路径无效 / invalid path' },
-  UNAUTHORIZED: { status: 401, meaning: '缺少或错误的 Bearer 令牌 / missing or wrong bearer token' },
+  UNAUTHORIZED: {
+    status: 401,
+    meaning:
+      '未登录：缺少或错误的 Bearer 令牌，或会话已过期 / not signed in: missing or wrong bearer token, or the session has expired',
+  },
+  FORBIDDEN: { status: 403, meaning: '当前角色无此权限 / your role may not do this' },
+  CSRF_TOKEN_INVALID: {
+    status: 403,
+    meaning:
+      '用会话 Cookie 修改数据须带 X-CSRF-Token / a change made with the session cookie needs its X-CSRF-Token',
+  },
   NOT_FOUND: { status: 404, meaning: '没有这个接口 / no such route' },
   BODY_TOO_LARGE: { status: 413, meaning: '请求体过大 / the body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: '不支持的 Content-Type / unsupported Content-Type' },
@@ -97,8 +112,16 @@ export const OPENAPI_TAGS = [
     description:
       '微信回调与登录：支付和退款通知、模式一扫码回调、网页授权、小程序登录、JS-SDK / WeChat callbacks and sign-in',
   },
-  { name: 'refunds', description: '退款（需要 ADMIN_TOKEN）/ refunds (ADMIN_TOKEN)' },
-  { name: 'admin', description: '管理后台（需要 ADMIN_TOKEN）/ back office (ADMIN_TOKEN)' },
+  {
+    name: 'refunds',
+    description:
+      '退款（权限 refund；ADMIN_TOKEN 或管理员会话）/ refunds (permission refund; ADMIN_TOKEN or an admin session)',
+  },
+  {
+    name: 'admin',
+    description:
+      '管理后台：ADMIN_TOKEN（owner）或管理员会话 Cookie，按角色授权 / back office: ADMIN_TOKEN (owner) or an admin session cookie, allowed by role',
+  },
   { name: 'ops', description: '运维：健康检查、Prometheus 指标 / operations: health, Prometheus metrics' },
 ];
 

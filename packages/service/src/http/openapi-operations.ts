@@ -1,4 +1,10 @@
 import {
+  ADMIN_USER_EXAMPLE,
+  AUDIT_PAGE_EXAMPLE,
+  ME_EXAMPLE,
+  SESSION_EXAMPLE,
+} from './openapi-access-examples.js';
+import {
   ADMIN_ORDER_EXAMPLE,
   NEW_ORDER_EXAMPLE,
   ORDER_DETAIL_EXAMPLE,
@@ -121,27 +127,68 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
     summary: 'v3 退款结果通知 / v3 refund notification',
     description: `验签、解密，按退款单号幂等处理。${'\n\n'}Verified, decrypted, applied once per refund. ${WECHAT_ANSWER}`,
   },
+  'POST /api/admin/session': {
+    summary: '管理员登录 / sign in with a username and password',
+    description:
+      '成功后设置 HttpOnly、SameSite=Strict（HTTPS 或生产环境下 Secure）的会话 Cookie，并答复 `csrfToken`：用 Cookie 修改数据的请求须带 `X-CSRF-Token`，否则 403 `CSRF_TOKEN_INVALID`。会话空闲 30 分钟或登录 12 小时后结束。用户名不存在与密码错误的答复和耗时相同；失败次数按客户端限流（429）。\n\nSets an HttpOnly, SameSite=Strict session cookie (Secure over HTTPS or in production) and answers `csrfToken`: every change made with the cookie must send it as `X-CSRF-Token`, else 403 `CSRF_TOKEN_INVALID`. A session ends after 30 idle minutes or 12 hours. An unknown username and a wrong password get the same answer in the same time; failures are rate limited per client (429).',
+    examples: { 200: SESSION_EXAMPLE },
+  },
+  'DELETE /api/admin/session': {
+    summary: '退出登录 / sign out',
+    description:
+      '立即作废服务端的会话并清除 Cookie；用 Bearer 令牌时无事可做（204）。\n\nRevokes the session on the server at once and clears the cookie; with the bearer token there is nothing to end (204).',
+  },
+  'GET /api/admin/me': {
+    summary: '当前身份与权限 / who am I, and what may I do',
+    description:
+      '权限 `read`。用户名、角色和该角色的权限；用 Cookie 登录时还有 `csrfToken`（页面刷新后由此取回）。ADMIN_TOKEN 的身份为 `token`，角色 owner。\n\nPermission `read`. The username, role and that role’s permissions; signed in with the cookie, also the `csrfToken` (how a reloaded page gets it back). The ADMIN_TOKEN is `token`, role owner.',
+    examples: { 200: ME_EXAMPLE },
+  },
+  'GET /api/admin/users': {
+    summary: '管理员账号列表 / the admin users',
+    description:
+      '权限 `users.manage`（owner）。不含密码哈希。\n\nPermission `users.manage` (owner). Never the password hashes.',
+    examples: { 200: [ADMIN_USER_EXAMPLE] },
+  },
+  'POST /api/admin/users': {
+    summary: '新增管理员 / add an admin user',
+    description:
+      '权限 `users.manage`（owner）。角色 owner、operator 或 viewer；密码至少 10 个字符，以 Argon2id 哈希保存。用户名已存在答复 409 `USERNAME_TAKEN`。\n\nPermission `users.manage` (owner). Role owner, operator or viewer; the password (at least 10 characters) is stored as an Argon2id hash. A taken username is 409 `USERNAME_TAKEN`.',
+    examples: { 201: ADMIN_USER_EXAMPLE },
+  },
+  'PATCH /api/admin/users/{id}': {
+    summary: '修改角色、停用或重置密码 / change the role, disable, reset the password',
+    description:
+      '权限 `users.manage`（owner）。停用或重置密码会结束该用户的所有会话。最后一个启用的 owner 不能被降级或停用：409 `LAST_OWNER`。账号不会被删除（审计日志引用它）。\n\nPermission `users.manage` (owner). Disabling or resetting the password ends all of the user’s sessions. The last enabled owner cannot be demoted or disabled: 409 `LAST_OWNER`. Users are never deleted (the audit log names them).',
+    examples: { 200: { ...ADMIN_USER_EXAMPLE, role: 'viewer' } },
+  },
+  'GET /api/admin/audit': {
+    summary: '审计日志 / the audit log',
+    description:
+      '权限 `read`。退款、关单、重发、对账、商品与 webhook 地址的修改、账号变更、登录与退出：谁（用户名或 `token`）、何时、做了什么、从哪里（IP、User-Agent）；从不记录密码或密钥。最新的在前；用 `nextCursor` 作为 `cursor` 翻页。\n\nPermission `read`. Refunds, closes, resends, reconciliations, product and webhook-endpoint changes, user changes, sign-ins and sign-outs: who (a username or `token`), when, what, from where (IP, user agent); never a password or a secret. Newest first; pass `nextCursor` as `cursor` for the next page.',
+    examples: { 200: AUDIT_PAGE_EXAMPLE },
+  },
   'GET /api/admin/orders': {
     summary: '订单列表（筛选、分页）/ orders, filtered and paged',
     description:
-      '需要 ADMIN_TOKEN。按状态、支付方式、API 版本、时间、单号前缀、交易号或 openid 筛选；用 `before` 翻页。\n\nADMIN_TOKEN. Filter by state, pay type, API version, time, order-number prefix, transaction id or openid; page with `before`.',
+      '权限 `read`。按状态、支付方式、API 版本、时间、单号前缀、交易号或 openid 筛选；用 `before` 翻页。\n\nPermission `read`. Filter by state, pay type, API version, time, order-number prefix, transaction id or openid; page with `before`.',
     examples: { 200: [ADMIN_ORDER_EXAMPLE] },
   },
   'GET /api/admin/orders.csv': {
     summary: '导出订单（CSV）/ export orders as CSV',
     description:
-      '需要 ADMIN_TOKEN。筛选条件与订单列表相同，不分页：流式输出所有匹配的订单（UTF-8 带 BOM，Excel 可直接打开；时间为北京时间；金额同时给出分和元）。\n\nADMIN_TOKEN. The list’s filters, no pages: every matching order, streamed (UTF-8 with a BOM for Excel; times in China time; amounts in fen and in yuan).',
+      '权限 `read`。筛选条件与订单列表相同，不分页：流式输出所有匹配的订单（UTF-8 带 BOM，Excel 可直接打开；时间为北京时间；金额同时给出分和元）。\n\nPermission `read`. The list’s filters, no pages: every matching order, streamed (UTF-8 with a BOM for Excel; times in China time; amounts in fen and in yuan).',
   },
   'GET /api/admin/orders/{orderNo}': {
     summary: '订单详情：状态历史、收到的通知、退款 / an order with its history, notifications and refunds',
     description:
-      '需要 ADMIN_TOKEN。通知的原始报文原样保存；未通过验签的报文来自不可信来源。\n\nADMIN_TOKEN. Raw notification bodies as received; unverified ones are attacker-controlled.',
+      '权限 `read`。通知的原始报文原样保存；未通过验签的报文来自不可信来源。\n\nPermission `read`. Raw notification bodies as received; unverified ones are attacker-controlled.',
     examples: { 200: ORDER_DETAIL_EXAMPLE },
   },
   'POST /api/admin/orders/{orderNo}/close': {
     summary: '关闭未支付的订单（先查微信）/ close an unpaid order (WeChat asked first)',
     description:
-      '需要 ADMIN_TOKEN。先向微信查单：已支付则补记为已支付（outcome 为 PAID），否则先在微信关单再在本地关闭。只有未支付的订单能关闭，其余答复 409 `INVALID_TRANSITION`。\n\nADMIN_TOKEN. WeChat is queried first: paid there, the order becomes PAID (outcome PAID); otherwise it is closed at WeChat, then here. Only an unpaid order can be closed; others get 409 `INVALID_TRANSITION`.',
+      '权限 `close`。先向微信查单：已支付则补记为已支付（outcome 为 PAID），否则先在微信关单再在本地关闭。只有未支付的订单能关闭，其余答复 409 `INVALID_TRANSITION`。\n\nPermission `close`. WeChat is queried first: paid there, the order becomes PAID (outcome PAID); otherwise it is closed at WeChat, then here. Only an unpaid order can be closed; others get 409 `INVALID_TRANSITION`.',
     examples: {
       200: {
         outcome: 'CLOSED',
@@ -152,13 +199,13 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
   'POST /api/admin/orders/{orderNo}/query': {
     summary: '立即向微信查单 / ask WeChat about the order now',
     description:
-      '需要 ADMIN_TOKEN。微信已支付而本地未支付时，经对账用例补记为已支付。\n\nADMIN_TOKEN. Paid at WeChat but not here: recorded as paid through the reconcile use case.',
+      '权限 `reconcile`。微信已支付而本地未支付时，经对账用例补记为已支付。\n\nPermission `reconcile`. Paid at WeChat but not here: recorded as paid through the reconcile use case.',
     examples: { 200: { tradeState: 'SUCCESS', outcome: 'PAID', order: ADMIN_ORDER_EXAMPLE } },
   },
   'POST /api/admin/orders/{orderNo}/notifications/resend': {
     summary: '请求重发通知（仅演示环境）/ ask for the notification again (demo only)',
     description:
-      '需要 ADMIN_TOKEN。真实微信支付没有重发接口，此时答复 501 `NOT_AVAILABLE`，请改用查单。\n\nADMIN_TOKEN. Real WeChat Pay has no resend API: 501 `NOT_AVAILABLE` there; query instead.',
+      '权限 `resend`。真实微信支付没有重发接口，此时答复 501 `NOT_AVAILABLE`，请改用查单。\n\nPermission `resend`. Real WeChat Pay has no resend API: 501 `NOT_AVAILABLE` there; query instead.',
     examples: {
       200: { notificationId: 'n-20261203-0001', status: 'delivered', httpStatus: 204, acked: true },
     },
@@ -166,7 +213,7 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
   'GET /api/admin/webhooks': {
     summary: 'Webhook 地址与投递记录 / webhook endpoints and deliveries',
     description:
-      '需要 ADMIN_TOKEN。配置的地址（不含密钥）和最近的投递：每个事件、每个地址一条，带状态（pending 重试中、delivered 已确认、failed 已放弃）和最后一次的答复。\n\nADMIN_TOKEN. The configured endpoints (never their secrets) and the latest deliveries, one per event and endpoint, with their state and last answer.',
+      '权限 `read`。配置的地址（不含密钥）和最近的投递：每个事件、每个地址一条，带状态（pending 重试中、delivered 已确认、failed 已放弃）和最后一次的答复。\n\nPermission `read`. The configured endpoints (never their secrets) and the latest deliveries, one per event and endpoint, with their state and last answer.',
     examples: {
       200: {
         endpoints: [{ id: 'env', url: 'https://erp.example.com/hooks/wechatpay' }],
@@ -176,13 +223,13 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
   },
   'GET /api/admin/webhooks/deliveries/{id}': {
     summary: '一次投递的事件与每次尝试 / one delivery’s event and attempts',
-    description: '需要 ADMIN_TOKEN。\n\nADMIN_TOKEN.',
+    description: '权限 `read`。\n\nPermission `read`.',
     examples: { 200: WEBHOOK_DELIVERY_DETAIL_EXAMPLE },
   },
   'POST /api/admin/webhooks/deliveries/{id}/resend': {
     summary: '立即重发 webhook / resend a webhook now',
     description:
-      '需要 ADMIN_TOKEN。同一个事件（同一个 id，接收方据此去重）再发一次，不影响自动重试；收到 2xx 即标记为已送达。\n\nADMIN_TOKEN. The same event (same id, which the receiver deduplicates by) once more, outside the retry schedule; a 2xx marks it delivered.',
+      '权限 `resend`。同一个事件（同一个 id，接收方据此去重）再发一次，不影响自动重试；收到 2xx 即标记为已送达。\n\nPermission `resend`. The same event (same id, which the receiver deduplicates by) once more, outside the retry schedule; a 2xx marks it delivered.',
     examples: { 200: WEBHOOK_DELIVERY_DETAIL_EXAMPLE },
   },
   'GET /api/admin/events': {
@@ -215,7 +262,7 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
   },
   'GET /api/admin/products': {
     summary: '商品管理：全部商品（含已下架）/ the catalogue, withdrawn products too',
-    description: '需要 ADMIN_TOKEN。价格为整数分。\n\nADMIN_TOKEN. Prices in integer fen.',
+    description: '权限 `read`。价格为整数分。\n\nPermission `read`. Prices in integer fen.',
     examples: {
       200: [
         {
@@ -232,7 +279,7 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
   'POST /api/admin/products': {
     summary: '新增商品 / add a product',
     description:
-      '需要 ADMIN_TOKEN。id 之后不能修改；价格为整数分；stock 为 null 表示不限量。已存在的 id 答复 409 `PRODUCT_EXISTS`。\n\nADMIN_TOKEN. The id cannot change later; price in fen; stock null = unlimited. An existing id is 409 `PRODUCT_EXISTS`.',
+      '权限 `products.manage`。id 之后不能修改；价格为整数分；stock 为 null 表示不限量。已存在的 id 答复 409 `PRODUCT_EXISTS`。\n\nPermission `products.manage`. The id cannot change later; price in fen; stock null = unlimited. An existing id is 409 `PRODUCT_EXISTS`.',
     examples: {
       201: {
         id: 'oolong-250g',
@@ -247,7 +294,7 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
   'PATCH /api/admin/products/{id}': {
     summary: '修改或下架商品 / change or withdraw a product',
     description:
-      '需要 ADMIN_TOKEN。只改给出的字段；`available: false` 下架（不再出售，已下的订单价格不变），`true` 重新上架。商品不会被删除：订单引用它。\n\nADMIN_TOKEN. Only the fields given change; `available: false` withdraws it (no longer sold; placed orders keep their price), `true` offers it again. Products are never deleted: orders refer to them.',
+      '权限 `products.manage`。只改给出的字段；`available: false` 下架（不再出售，已下的订单价格不变），`true` 重新上架。商品不会被删除：订单引用它。\n\nPermission `products.manage`. Only the fields given change; `available: false` withdraws it (no longer sold; placed orders keep their price), `true` offers it again. Products are never deleted: orders refer to them.',
     examples: {
       200: {
         id: 'oolong-250g',
@@ -262,23 +309,23 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
   'GET /api/admin/stats': {
     summary: '收款统计（按小时或按天）/ takings per hour or day',
     description:
-      '需要 ADMIN_TOKEN。按天统计以北京时间零点为界。\n\nADMIN_TOKEN. Days start at China-time midnight.',
+      '权限 `read`。按天统计以北京时间零点为界。\n\nPermission `read`. Days start at China-time midnight.',
     examples: { 200: STATS_EXAMPLE },
   },
   'POST /api/orders/{orderNo}/refunds': {
     summary: '申请退款 / request a refund',
     description:
-      '需要 ADMIN_TOKEN。refundNo 是幂等键（即微信的 out_refund_no）：同一 refundNo 同样的金额再次请求得到同一退款（200），不同金额答复 409 `REFUND_CONFLICT`。\n\nADMIN_TOKEN. refundNo is the idempotency key (WeChat’s out_refund_no): the same refundNo and amount again gives the same refund (200); another amount is 409 `REFUND_CONFLICT`.',
+      '权限 `refund`。refundNo 是幂等键（即微信的 out_refund_no）：同一 refundNo 同样的金额再次请求得到同一退款（200），不同金额答复 409 `REFUND_CONFLICT`。\n\nPermission `refund`. refundNo is the idempotency key (WeChat’s out_refund_no): the same refundNo and amount again gives the same refund (200); another amount is 409 `REFUND_CONFLICT`.',
     examples: { 201: REFUND_EXAMPLE, 200: REFUND_EXAMPLE },
   },
   'GET /api/orders/{orderNo}/refunds': {
     summary: '订单的退款 / an order’s refunds',
-    description: '需要 ADMIN_TOKEN。\n\nADMIN_TOKEN.',
+    description: '权限 `read`。\n\nPermission `read`.',
     examples: { 200: [REFUND_EXAMPLE] },
   },
   'GET /api/admin/refunds': {
     summary: '退款列表 / refunds',
-    description: '需要 ADMIN_TOKEN。可按状态筛选。\n\nADMIN_TOKEN. Filter by state.',
+    description: '权限 `read`。可按状态筛选。\n\nPermission `read`. Filter by state.',
     examples: { 200: [REFUND_EXAMPLE] },
   },
   'GET /health': {

@@ -1,10 +1,12 @@
-import type { FastifyInstance, FastifySchema } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance, FastifySchema } from 'fastify';
 
-/** One route as registered: what a route-by-route check (the input fuzz test) walks. */
+/** One route as registered: what a route-by-route check (the input fuzz test, the permission test) walks. */
 export interface RouteEntry {
   method: string;
   url: string;
   schema?: FastifySchema;
+  /** Its `config`, where a back-office route names its permission. */
+  config?: FastifyContextConfig;
 }
 
 const tables = new WeakMap<FastifyInstance, RouteEntry[]>();
@@ -21,7 +23,7 @@ export function recordRoutes(app: FastifyInstance): void {
       throw new Error(`route ${route.url} has path parameters but no params schema`);
     }
     for (const method of [route.method].flat()) {
-      table.push({ method, url: route.url, schema: route.schema });
+      table.push({ method, url: route.url, schema: route.schema, config: route.config });
     }
   });
 }

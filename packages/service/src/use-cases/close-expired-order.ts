@@ -1,4 +1,5 @@
 import {
+  type AuditContext,
   DomainError,
   type Order,
   orderTransition,
@@ -6,6 +7,7 @@ import {
   wantsWebhook,
   webhookEventJob,
 } from '../domain/index.js';
+import { recordAudit } from './audit-trail.js';
 import type { MarkPaid } from './mark-paid.js';
 import { followUpJob, isOpen, orderNoOfJobKey, type PaymentDeps } from './use-case-deps.js';
 
@@ -32,7 +34,7 @@ export interface CloseExpiredOrderOutput {
 
 export type CloseExpiredOrderDeps = Pick<
   PaymentDeps,
-  'orders' | 'gateway' | 'jobs' | 'events' | 'clock' | 'webhooks' | 'logger'
+  'orders' | 'gateway' | 'jobs' | 'events' | 'clock' | 'webhooks' | 'logger' | 'audit'
 >;
 
 /**
@@ -90,9 +92,9 @@ export class CloseExpiredOrder {
 
   /**
    * The admin's "close this unpaid order" before its time, by the same steps: WeChat is asked
-   * first, and an order WeChat says is paid becomes PAID instead of closed.
+   * first, and an order WeChat says is paid becomes PAID instead of closed. The outcome is audited.
    */
-  async closeNow(input: { orderNo: string }): Promise<CloseExpiredOrderOutput> {
+  async closeNow(input: { orderNo: string }, by?: AuditContext): Promise<CloseExpiredOrderOutput> {
     const order = await this.#deps.orders.findByOrderNo(input.orderNo);
     if (!order) throw new DomainError('ORDER_NOT_FOUND', `order ${input.orderNo} not found`);
     if (!isOpen(order)) {
@@ -101,7 +103,14 @@ export class CloseExpiredOrder {
         `订单状态为 ${order.state}，只能关闭未支付的订单 (order ${order.orderNo} is ${order.state}; only an unpaid order can be closed)`,
       );
     }
-    return this.#close(order, BY_ADMIN);
+    const result = await this.#close(order, BY_ADMIN);
+    await recordAudit(
+      this.#deps.audit,
+      by,
+      { action: 'order.close', target: `order ${order.orderNo}`, detail: `outcome ${result.outcome}` },
+      this.#deps.clock.now(),
+    );
+    return result;
   }
 
   async #close(order: Order, why: CloseReason): Promise<CloseExpiredOrderOutput> {

@@ -1,4 +1,5 @@
-import { DomainError, type Order, type WechatTradeStatus } from '../domain/index.js';
+import { type AuditContext, DomainError, type Order, type WechatTradeStatus } from '../domain/index.js';
+import { recordAudit } from './audit-trail.js';
 import type { MarkPaid } from './mark-paid.js';
 import { followUpJob, isOpen, orderNoOfJobKey, type PaymentDeps } from './use-case-deps.js';
 
@@ -34,7 +35,10 @@ export interface QueryNowOutput extends ReconcileOrderOutput {
   tradeState: string;
 }
 
-export type ReconcileOrderDeps = Pick<PaymentDeps, 'orders' | 'gateway' | 'jobs' | 'clock' | 'logger'>;
+export type ReconcileOrderDeps = Pick<
+  PaymentDeps,
+  'orders' | 'gateway' | 'jobs' | 'clock' | 'logger' | 'audit'
+>;
 
 /** Delay before attempt 1 (set by CreateOrder), 2, 3, 4…; the last one repeats. */
 export const RECONCILE_DELAYS_MS = [60_000, 120_000, 300_000, 600_000] as const;
@@ -78,13 +82,25 @@ export class ReconcileOrder {
    * once — also for an open order past its expiry — and without queuing a follow-up, since the
    * job's own schedule goes on regardless. Reports WeChat's answer even when nothing changes here.
    */
-  async queryNow(input: { orderNo: string; source: string }): Promise<QueryNowOutput> {
+  async queryNow(input: { orderNo: string; source: string }, by?: AuditContext): Promise<QueryNowOutput> {
     const order = await this.#deps.orders.findByOrderNo(input.orderNo);
     if (!order) throw new DomainError('ORDER_NOT_FOUND', `no order ${input.orderNo}`);
     const status = await this.#deps.gateway.query(order);
     const { tradeState } = status;
-    if (!isOpen(order) || !status.paid) return { outcome: 'UNCHANGED', order, tradeState };
-    const result = await this.#recoverPayment(order, status, input.source);
+    const result: ReconcileOrderOutput =
+      !isOpen(order) || !status.paid
+        ? { outcome: 'UNCHANGED', order }
+        : await this.#recoverPayment(order, status, input.source);
+    await recordAudit(
+      this.#deps.audit,
+      by,
+      {
+        action: 'order.query',
+        target: `order ${order.orderNo}`,
+        detail: `WeChat ${tradeState}; outcome ${result.outcome}`,
+      },
+      this.#deps.clock.now(),
+    );
     return { ...result, order: result.order ?? order, tradeState };
   }
 

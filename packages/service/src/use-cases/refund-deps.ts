@@ -1,4 +1,5 @@
 import type {
+  AuditLog,
   Clock,
   EventBus,
   InboundNotificationsByVersion,
@@ -25,6 +26,8 @@ export interface RefundDeps {
   /** The merchant's webhook endpoints; a refund's end writes its event only when one wants it. */
   webhooks?: readonly WebhookEndpoint[];
   logger?: UseCaseLogger;
+  /** Where an admin's refunds are recorded. */
+  audit?: AuditLog;
 }
 
 export const REFUND_QUERY_JOB = 'refund-query';

@@ -1,7 +1,13 @@
-import { DomainError, type NotificationResender, type ResendReport } from '../domain/index.js';
+import {
+  type AuditContext,
+  DomainError,
+  type NotificationResender,
+  type ResendReport,
+} from '../domain/index.js';
+import { recordAudit } from './audit-trail.js';
 import type { PaymentDeps } from './use-case-deps.js';
 
-export interface RequestNotificationResendDeps extends Pick<PaymentDeps, 'orders'> {
+export interface RequestNotificationResendDeps extends Pick<PaymentDeps, 'orders' | 'clock' | 'audit'> {
   /** Absent against real WeChat Pay, which has no resend API. */
   resender?: NotificationResender;
 }
@@ -17,8 +23,8 @@ export class RequestNotificationResend {
     this.#deps = deps;
   }
 
-  async execute(input: { orderNo: string }): Promise<ResendReport> {
-    const { orders, resender } = this.#deps;
+  async execute(input: { orderNo: string }, by?: AuditContext): Promise<ResendReport> {
+    const { orders, resender, audit, clock } = this.#deps;
     if (!resender) {
       throw new DomainError(
         'NOT_AVAILABLE',
@@ -35,6 +41,16 @@ export class RequestNotificationResend {
         `no payment notification was ever sent for ${order.orderNo}`,
       );
     }
+    await recordAudit(
+      audit,
+      by,
+      {
+        action: 'notification.resend',
+        target: `order ${order.orderNo}`,
+        detail: `notification ${report.notificationId}: ${report.status}${report.acked ? ', acknowledged' : ''}`,
+      },
+      clock.now(),
+    );
     return report;
   }
 }

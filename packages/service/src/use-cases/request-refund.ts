@@ -1,5 +1,6 @@
-import { DomainError, formatYuan, type Refund } from '../domain/index.js';
+import { type AuditContext, DomainError, formatYuan, type Refund } from '../domain/index.js';
 import { currentRefund } from './apply-refund-outcome.js';
+import { recordAudit } from './audit-trail.js';
 import { newOrderNo } from './order-number.js';
 import { type RefundDeps, refundQueryJob } from './refund-deps.js';
 import type { SubmitRefund } from './submit-refund.js';
@@ -18,7 +19,7 @@ export interface RequestRefundOutput {
   created: boolean;
 }
 
-export type RequestRefundDeps = Pick<RefundDeps, 'refunds' | 'orders' | 'events' | 'clock'>;
+export type RequestRefundDeps = Pick<RefundDeps, 'refunds' | 'orders' | 'events' | 'clock' | 'audit'>;
 
 /** The first `refund-query` runs this long after the WeChat call, as a fallback for a lost notification. */
 export const FIRST_REFUND_QUERY_MS = 60_000;
@@ -27,7 +28,8 @@ export const FIRST_REFUND_QUERY_MS = 60_000;
  * An admin refunds all or part of a paid order. The money is reserved first, in one transaction
  * with the refund row, its history, the order's move to REFUNDING and the fallback job — so however
  * many requests race, on however many instances, the reservations never exceed what was paid. Only
- * after commit is WeChat called; if that call is lost, the job resubmits with the same number.
+ * after commit is WeChat called; if that call is lost, the job resubmits with the same number. The
+ * admin's refund is in the audit log before WeChat is asked (a retried request adds nothing).
  */
 export class RequestRefund {
   readonly #deps: RequestRefundDeps;
@@ -38,8 +40,8 @@ export class RequestRefund {
     this.#submit = submit;
   }
 
-  async execute(input: RequestRefundInput): Promise<RequestRefundOutput> {
-    const { refunds, orders, events, clock } = this.#deps;
+  async execute(input: RequestRefundInput, by?: AuditContext): Promise<RequestRefundOutput> {
+    const { refunds, orders, events, clock, audit } = this.#deps;
     if (!Number.isSafeInteger(input.amountFen) || input.amountFen <= 0) {
       throw new DomainError('INVALID_AMOUNT', 'a refund amount must be a positive integer number of fen');
     }
@@ -78,6 +80,16 @@ export class RequestRefund {
         if (reservation.orderChanged) {
           events.publish({ orderNo: order.orderNo, state: reservation.order.state, at: clock.now() });
         }
+        await recordAudit(
+          audit,
+          by,
+          {
+            action: 'refund',
+            target: `order ${order.orderNo}`,
+            detail: `refund ${refundNo}: ${formatYuan(input.amountFen)} (${input.amountFen} fen)${input.reason ? `; reason: ${input.reason}` : ''}`,
+          },
+          now,
+        );
         await this.#submit.execute(reservation.refund, reservation.order, 'api');
         return { refund: await currentRefund(this.#deps, reservation.refund), created: true };
     }

@@ -1,4 +1,6 @@
 import {
+  type AuditContext,
+  type AuditLog,
   type Clock,
   DomainError,
   type WebhookDelivery,
@@ -7,12 +9,14 @@ import {
   type WebhookEndpoint,
   type WebhookSender,
 } from '../domain/index.js';
+import { recordAudit } from './audit-trail.js';
 
 export interface ResendWebhookDeps {
   sender: WebhookSender;
   webhooks?: readonly WebhookEndpoint[];
   webhookLog: WebhookDeliveryLog;
   clock: Clock;
+  audit?: AuditLog;
 }
 
 /**
@@ -27,8 +31,8 @@ export class ResendWebhook {
     this.#deps = deps;
   }
 
-  async execute(input: { deliveryId: string }): Promise<WebhookDelivery> {
-    const { sender, webhooks, webhookLog, clock } = this.#deps;
+  async execute(input: { deliveryId: string }, by?: AuditContext): Promise<WebhookDelivery> {
+    const { sender, webhooks, webhookLog, clock, audit } = this.#deps;
     const delivery = await webhookLog.find(input.deliveryId);
     if (!delivery)
       throw new DomainError('WEBHOOK_DELIVERY_NOT_FOUND', `no webhook delivery ${input.deliveryId}`);
@@ -42,6 +46,18 @@ export class ResendWebhook {
     const attempt = await sender.send(endpoint, delivery.event);
     const status: WebhookDeliveryStatus = attempt.acked ? 'delivered' : delivery.status;
     await webhookLog.recordAttempt(delivery.id, attempt, { status, at: clock.now(), manual: true });
+    const answer =
+      attempt.httpStatus === undefined ? (attempt.error ?? 'no answer') : `HTTP ${attempt.httpStatus}`;
+    await recordAudit(
+      audit,
+      by,
+      {
+        action: 'webhook.resend',
+        target: `delivery ${delivery.id}`,
+        detail: `${delivery.eventType} to ${endpoint.id}: ${attempt.acked ? 'acknowledged' : 'not acknowledged'} (${answer})`,
+      },
+      clock.now(),
+    );
     return (await webhookLog.find(delivery.id)) ?? delivery;
   }
 }

@@ -1,4 +1,5 @@
 import type {
+  AuditLog,
   Clock,
   EventBus,
   FulfilmentHook,
@@ -45,6 +46,8 @@ export interface PaymentDeps {
   /** Where webhook deliveries and their attempts are written, for the admin. */
   webhookLog?: WebhookDeliveryLog;
   logger?: UseCaseLogger;
+  /** Where an admin's actions are recorded; absent = not recorded (tests of other things). */
+  audit?: AuditLog;
 }
 
 export function isOpen(order: Pick<Order, 'state'>): boolean {

@@ -1,3 +1,4 @@
+import type { AdminSessions } from './admin-sessions.js';
 import type { CheckHealth } from './check-health.js';
 import type { CloseExpiredOrder } from './close-expired-order.js';
 import type { ExportOrders } from './export-orders.js';
@@ -12,9 +13,11 @@ import type { ListOrders } from './list-orders.js';
 import type { ListProducts } from './list-products.js';
 import type { ListRefunds } from './list-refunds.js';
 import type { ListWebhookDeliveries } from './list-webhook-deliveries.js';
+import type { ManageAdminUsers } from './manage-admin-users.js';
 import type { ManageProducts } from './manage-products.js';
 import type { PlaceOrder } from './place-order.js';
 import type { ReconcileDay } from './reconcile-day.js';
+import type { ReadAuditLog } from './read-audit-log.js';
 import type { ReconcileOrder } from './reconcile-order.js';
 import type { RequestNotificationResend } from './request-notification-resend.js';
 import type { RequestRefund } from './request-refund.js';
@@ -58,6 +61,13 @@ export interface AdminUseCases {
   closeOrder: CloseExpiredOrder;
   manageProducts: ManageProducts;
   requestNotificationResend: RequestNotificationResend;
+}
+
+/** Who may enter the back office: sessions of admin users, the users themselves, the audit log. */
+export interface AdminAccessUseCases {
+  adminSessions: AdminSessions;
+  manageAdminUsers: ManageAdminUsers;
+  readAuditLog: ReadAuditLog;
 }
 
 /** The admin's webhook tab. */

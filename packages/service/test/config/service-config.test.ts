@@ -38,6 +38,12 @@ function failure(overrides: Record<string, string | undefined>): ServiceConfigEr
 describe('loadServiceConfig', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('makes the admin session cookie Secure over https or in production, not for the plain-HTTP default', () => {
+    expect(loadServiceConfig(env).secureCookies).toBe(false);
+    expect(loadServiceConfig({ ...env, PUBLIC_URL: 'https://shop.example.com' }).secureCookies).toBe(true);
+    expect(loadServiceConfig({ ...env, NODE_ENV: 'production' }).secureCookies).toBe(true);
+  });
+
   it('reads a complete environment with the documented defaults', () => {
     const config = loadServiceConfig(env);
     expect(config).toMatchObject({

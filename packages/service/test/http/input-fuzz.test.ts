@@ -105,6 +105,8 @@ const BASELINE_BODY: Record<string, Record<string, unknown>> = {
   'POST /api/admin/reconciliations': { date: '2020-01-01' },
   // Changes nothing on the product the path names (`demo-coffee`).
   'PATCH /api/admin/products/:id': { available: true },
+  'POST /api/admin/session': { username: 'fuzz.nobody', password: 'not-a-password' },
+  'POST /api/admin/users': { username: 'fuzz.user', password: 'fuzz-password-1', role: 'viewer' },
 };
 /** WeChat's callbacks answer in WeChat's formats (XML, `{code, message}`), by protocol. */
 const WECHAT_FORMAT = /^\/api\/(notify|native)\//;

@@ -195,6 +195,27 @@ describeOnEngines('strict input: exact JSON types, one parse rule per query and 
         to: ['2016-12-31t23:59:60z', '2016-12-31T23:59:59+25:00', 'yesterday', '2016', 'T', '%00', '-1'],
       },
     },
+    {
+      path: '/api/admin/audit',
+      wrong: {
+        limit: [...NOT_DIGITS, '0', '201'],
+        action: [
+          'REFUND',
+          'refund&action=order.close',
+          '',
+          'x',
+          'session',
+          'true',
+          'refund%20',
+          '%00',
+          'null',
+        ],
+        actor: ['', 'a%00b', '%07', 'x'.repeat(65), 'a&actor=b', '%0A', '%7F', '%C2%85', '%1B', '%0D'],
+        cursor: ['0', '-1', '01', 'abc', '', '1.5', '1e3', 'x'.repeat(17), '9'.repeat(17), '%00'],
+        from: ['2016-12-31T23:59:60Z', '2016-02-30T00:00:00Z', '2016-12-31', 'now', '', '1', 'x'],
+        to: ['2016-12-31t23:60:00z', '0000-00-00T00:00:00Z', '2016-12-31T23:59:59', 'T', '%00', '-1', 'x'],
+      },
+    },
   ];
 
   it('POST /api/miniprogram/login: a code of the wrong type or form → 400 naming it', async () => {

@@ -19,6 +19,9 @@ export interface DatabaseSchema {
   reconciliations: ReconciliationsTable;
   bill_entries: BillEntriesTable;
   reconciliation_discrepancies: ReconciliationDiscrepanciesTable;
+  admin_users: AdminUsersTable;
+  admin_sessions: AdminSessionsTable;
+  audit_log: AuditLogTable;
 }
 
 export interface ProductsTable {
@@ -215,4 +218,39 @@ export interface ReconciliationDiscrepanciesTable {
   note: string | null;
   created_at: number;
   resolved_at: number | null;
+}
+
+export interface AdminUsersTable {
+  id: string;
+  /** Lower case, unique. */
+  username: string;
+  /** Argon2id, PHC string format (algorithm, cost and salt included). */
+  password_hash: string;
+  /** `owner`, `operator` or `viewer`. */
+  role: string;
+  disabled: Generated<number>;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AdminSessionsTable {
+  /** SHA-256 of the cookie's session id; the id itself is never stored. */
+  key: string;
+  user_id: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: number;
+  /** A username, or `token`. */
+  actor: string;
+  actor_id: string | null;
+  action: string;
+  target: string;
+  detail: string;
+  ip: string;
+  user_agent: string;
 }

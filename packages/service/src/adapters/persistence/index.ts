@@ -2,6 +2,9 @@ export { type Database, type DatabaseOptions, openDatabase } from './database.js
 export { DatabaseHealthCheck } from './database-health-check.js';
 export type { DatabaseSchema, Dialect } from './database-schema.js';
 export { DEMO_PRODUCTS, seedDemoProducts } from './demo-products-seed.js';
+export { KyselyAdminSessionRepository } from './kysely-admin-session-repository.js';
+export { KyselyAdminUserRepository } from './kysely-admin-user-repository.js';
+export { KyselyAuditLog } from './kysely-audit-log.js';
 export { type DatabaseExecutor, enqueueJobs, KyselyJobQueue } from './kysely-job-queue.js';
 export { KyselyNotificationLog } from './kysely-notification-log.js';
 export { KyselyOrderRepository } from './kysely-order-repository.js';

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { AdminPermission } from '../../domain/index.js';
 import type { AdminUseCases, RefundUseCases } from '../../use-cases/index.js';
 import {
   CloseNowSchema,
@@ -9,6 +10,7 @@ import {
   StatsBucketSchema,
   StatsQuerySchema,
 } from '../admin-api-schemas.js';
+import { auditContextOf } from '../admin-guard.js';
 import { adminView } from '../admin-view.js';
 import { ErrorSchema, errorResponses, OrderNoParamsSchema } from '../api-schemas.js';
 import { parseInstant } from '../instant-parser.js';
@@ -20,11 +22,12 @@ export interface AdminConsoleRoutesOptions {
   refunds?: Pick<RefundUseCases, 'listRefunds'>;
 }
 
-const admin = { tags: ['admin'], security: [{ bearer: [] }] };
+const admin = { tags: ['admin'] };
+const can = (permission: AdminPermission) => ({ config: { permission } });
 
 /**
  * The admin console's order detail, "query WeChat now", notification resend and dashboard stats.
- * Registered inside {@link adminRoutes}, so its admin-token hook guards these too.
+ * Viewers read; querying WeChat needs `reconcile`, closing `close`, asking for a resend `resend`.
  */
 export const adminConsoleRoutes: FastifyPluginAsyncTypebox<AdminConsoleRoutesOptions> = async (
   app,
@@ -35,6 +38,7 @@ export const adminConsoleRoutes: FastifyPluginAsyncTypebox<AdminConsoleRoutesOpt
   app.get(
     '/api/admin/orders/:orderNo',
     {
+      ...can('read'),
       schema: {
         ...admin,
         summary: "An order's full story: transitions and every notification received, raw",
@@ -57,6 +61,7 @@ export const adminConsoleRoutes: FastifyPluginAsyncTypebox<AdminConsoleRoutesOpt
   app.post(
     '/api/admin/orders/:orderNo/query',
     {
+      ...can('reconcile'),
       schema: {
         ...admin,
         summary: 'Query WeChat now; an order paid there becomes PAID here',
@@ -65,10 +70,10 @@ export const adminConsoleRoutes: FastifyPluginAsyncTypebox<AdminConsoleRoutesOpt
       },
     },
     async (request) => {
-      const result = await useCases.reconcileOrder.queryNow({
-        orderNo: request.params.orderNo,
-        source: 'admin',
-      });
+      const result = await useCases.reconcileOrder.queryNow(
+        { orderNo: request.params.orderNo, source: 'admin' },
+        auditContextOf(request),
+      );
       return { tradeState: result.tradeState, outcome: result.outcome, order: adminView.order(result.order) };
     },
   );
@@ -76,6 +81,7 @@ export const adminConsoleRoutes: FastifyPluginAsyncTypebox<AdminConsoleRoutesOpt
   app.post(
     '/api/admin/orders/:orderNo/close',
     {
+      ...can('close'),
       schema: {
         ...admin,
         params: OrderNoParamsSchema,
@@ -83,7 +89,10 @@ export const adminConsoleRoutes: FastifyPluginAsyncTypebox<AdminConsoleRoutesOpt
       },
     },
     async (request) => {
-      const result = await useCases.closeOrder.closeNow({ orderNo: request.params.orderNo });
+      const result = await useCases.closeOrder.closeNow(
+        { orderNo: request.params.orderNo },
+        auditContextOf(request),
+      );
       return { outcome: result.outcome, order: adminView.order(result.order!) };
     },
   );
@@ -91,6 +100,7 @@ export const adminConsoleRoutes: FastifyPluginAsyncTypebox<AdminConsoleRoutesOpt
   app.post(
     '/api/admin/orders/:orderNo/notifications/resend',
     {
+      ...can('resend'),
       schema: {
         ...admin,
         summary: 'Ask for the payment notification again (simulator only)',
@@ -101,12 +111,17 @@ export const adminConsoleRoutes: FastifyPluginAsyncTypebox<AdminConsoleRoutesOpt
         response: { 200: ResendReportSchema, 401: ErrorSchema, 501: ErrorSchema, ...errorResponses },
       },
     },
-    async (request) => useCases.requestNotificationResend.execute({ orderNo: request.params.orderNo }),
+    async (request) =>
+      useCases.requestNotificationResend.execute(
+        { orderNo: request.params.orderNo },
+        auditContextOf(request),
+      ),
   );
 
   app.get(
     '/api/admin/stats',
     {
+      ...can('read'),
       schema: {
         ...admin,
         summary: 'Paid amount, paid and created orders per hour or China-time day',

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Product } from '../../domain/index.js';
 import type { AdminUseCases } from '../../use-cases/index.js';
+import { auditContextOf } from '../admin-guard.js';
 import { ErrorSchema, errorResponses, TEXT_PATTERN } from '../api-schemas.js';
 
 const Fields = {
@@ -53,17 +54,22 @@ export const adminProductRoutes: FastifyPluginAsyncTypebox<{ admin: AdminUseCase
   app,
   { admin },
 ) => {
-  const schema = { tags: ['admin'], security: [{ bearer: [] }] };
+  const schema = { tags: ['admin'] };
+  const manage = { config: { permission: 'products.manage' as const } };
 
   app.get(
     '/api/admin/products',
-    { schema: { ...schema, response: { 200: Type.Array(AdminProductSchema), 401: ErrorSchema } } },
+    {
+      config: { permission: 'read' },
+      schema: { ...schema, response: { 200: Type.Array(AdminProductSchema), 401: ErrorSchema } },
+    },
     async () => (await admin.manageProducts.list()).map(productView),
   );
 
   app.post(
     '/api/admin/products',
     {
+      ...manage,
       schema: {
         ...schema,
         body: CreateProductSchema,
@@ -72,14 +78,17 @@ export const adminProductRoutes: FastifyPluginAsyncTypebox<{ admin: AdminUseCase
     },
     async (request, reply) => {
       const { id, name, description, price, stock, available } = request.body;
-      const created = await admin.manageProducts.create({
-        id,
-        name,
-        description: description ?? '',
-        priceFen: price,
-        stock: stock ?? null,
-        active: available ?? true,
-      });
+      const created = await admin.manageProducts.create(
+        {
+          id,
+          name,
+          description: description ?? '',
+          priceFen: price,
+          stock: stock ?? null,
+          active: available ?? true,
+        },
+        auditContextOf(request),
+      );
       return reply.status(201).send(productView(created));
     },
   );
@@ -87,6 +96,7 @@ export const adminProductRoutes: FastifyPluginAsyncTypebox<{ admin: AdminUseCase
   app.patch(
     '/api/admin/products/:id',
     {
+      ...manage,
       schema: {
         ...schema,
         params: IdParams,
@@ -96,13 +106,17 @@ export const adminProductRoutes: FastifyPluginAsyncTypebox<{ admin: AdminUseCase
     },
     async (request) => {
       const { name, description, price, stock, available } = request.body;
-      const updated = await admin.manageProducts.update(request.params.id, {
-        ...(name === undefined ? {} : { name }),
-        ...(description === undefined ? {} : { description }),
-        ...(price === undefined ? {} : { priceFen: price }),
-        ...(stock === undefined ? {} : { stock }),
-        ...(available === undefined ? {} : { active: available }),
-      });
+      const updated = await admin.manageProducts.update(
+        request.params.id,
+        {
+          ...(name === undefined ? {} : { name }),
+          ...(description === undefined ? {} : { description }),
+          ...(price === undefined ? {} : { priceFen: price }),
+          ...(stock === undefined ? {} : { stock }),
+          ...(available === undefined ? {} : { active: available }),
+        },
+        auditContextOf(request),
+      );
       return productView(updated);
     },
   );

@@ -61,7 +61,8 @@ const DetailSchema = Type.Object({
 export const adminReconciliationRoutes: FastifyPluginAsyncTypebox<{
   reconciliation: ReconciliationUseCases;
 }> = async (app, { reconciliation }) => {
-  const admin = { tags: ['admin'], security: [{ bearer: [] }] };
+  const admin = { tags: ['admin'] };
+  const read = { permission: 'read' } as const;
   const detail = async (date: string) => {
     const found = await reconciliation.viewReconciliations.get(date);
     return {
@@ -73,6 +74,7 @@ export const adminReconciliationRoutes: FastifyPluginAsyncTypebox<{
   app.post(
     '/api/admin/reconciliations',
     {
+      config: { permission: 'reconcile' },
       schema: {
         ...admin,
         body: Type.Object({ date: Day }, { additionalProperties: false }),
@@ -88,6 +90,7 @@ export const adminReconciliationRoutes: FastifyPluginAsyncTypebox<{
   app.get(
     '/api/admin/reconciliations',
     {
+      config: read,
       schema: {
         ...admin,
         querystring: Type.Object(
@@ -103,6 +106,7 @@ export const adminReconciliationRoutes: FastifyPluginAsyncTypebox<{
   app.get(
     '/api/admin/reconciliations/:date.csv',
     {
+      config: read,
       schema: {
         ...admin,
         params: Type.Object({ date: Day }),
@@ -122,6 +126,7 @@ export const adminReconciliationRoutes: FastifyPluginAsyncTypebox<{
   app.get(
     '/api/admin/reconciliations/:date',
     {
+      config: read,
       schema: {
         ...admin,
         params: Type.Object({ date: Day }),

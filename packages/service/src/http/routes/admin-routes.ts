@@ -14,10 +14,8 @@ import {
   AdminOrdersExportQuerySchema,
   AdminOrdersQuerySchema,
 } from '../admin-api-schemas.js';
-import { adminAuthHook } from '../admin-auth.js';
 import { adminView } from '../admin-view.js';
 import { ErrorSchema } from '../api-schemas.js';
-import type { ClientRateLimiter } from '../client-rate-limiter.js';
 import { parseInstant } from '../instant-parser.js';
 import type { OrderEventStreams } from '../order-event-stream.js';
 import { ordersCsv } from '../orders-csv.js';
@@ -53,25 +51,23 @@ export interface AdminRoutesOptions {
   reconciliation?: ReconciliationUseCases;
   /** Live order states for the lists and the drawer; absent = not served. */
   streams?: OrderEventStreams;
-  adminToken: string;
-  /** Failed authentications per client. */
-  authFailures?: ClientRateLimiter;
 }
 
-/** The merchant's back office, behind `Authorization: Bearer <ADMIN_TOKEN>`. */
+/**
+ * The merchant's back office. Each route names its permission (`config.permission`); the admin
+ * guard lets in the admin token or a signed-in user whose role has it.
+ */
 export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async (app, options) => {
-  app.addHook('onRequest', adminAuthHook(options.adminToken, options.authFailures));
-
   app.get(
     '/api/admin/orders',
     {
+      config: { permission: 'read' },
       schema: {
         tags: ['admin'],
         summary: 'Orders, newest first: filters, search, pages',
         description:
           '`q` matches an order number prefix, or exactly a WeChat transaction id or a payer openid. ' +
           'For the next page pass `before` = the last order number of this one.',
-        security: [{ bearer: [] }],
         querystring: AdminOrdersQuerySchema,
         response: { 200: Type.Array(AdminOrderSchema), 400: ErrorSchema, 401: ErrorSchema },
       },
@@ -91,7 +87,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
     const { streams } = options;
     app.get(
       '/api/admin/events',
-      { schema: { tags: ['admin'], security: [{ bearer: [] }], produces: ['text/event-stream'] } },
+      { config: { permission: 'read' }, schema: { tags: ['admin'], produces: ['text/event-stream'] } },
       async (_request, reply) => {
         reply.hijack();
         streams.streamAll(reply.raw);
@@ -102,9 +98,9 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
   app.get(
     '/api/admin/orders.csv',
     {
+      config: { permission: 'read' },
       schema: {
         tags: ['admin'],
-        security: [{ bearer: [] }],
         querystring: AdminOrdersExportQuerySchema,
         produces: ['text/csv'],
       },

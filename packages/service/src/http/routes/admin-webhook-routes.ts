@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { WebhookAttemptRecord, WebhookDelivery } from '../../domain/index.js';
 import type { WebhookUseCases } from '../../use-cases/index.js';
+import { auditContextOf } from '../admin-guard.js';
 import { ErrorSchema, errorResponses } from '../api-schemas.js';
 
 const DELIVERY_ID = '^evt_[0-9A-Za-z_.\\-|*]{1,120}\\|[0-9A-Za-z_\\-]{1,64}$';
@@ -48,11 +49,12 @@ export const adminWebhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookUs
   app,
   { webhooks },
 ) => {
-  const admin = { tags: ['admin'], security: [{ bearer: [] }] };
+  const admin = { tags: ['admin'] };
 
   app.get(
     '/api/admin/webhooks',
     {
+      config: { permission: 'read' },
       schema: {
         ...admin,
         querystring: Type.Object(
@@ -82,6 +84,7 @@ export const adminWebhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookUs
   app.get(
     '/api/admin/webhooks/deliveries/:id',
     {
+      config: { permission: 'read' },
       schema: {
         ...admin,
         params: IdParams,
@@ -94,6 +97,7 @@ export const adminWebhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookUs
   app.post(
     '/api/admin/webhooks/deliveries/:id/resend',
     {
+      config: { permission: 'resend' },
       schema: {
         ...admin,
         params: IdParams,
@@ -101,7 +105,7 @@ export const adminWebhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookUs
       },
     },
     async (request) => {
-      await webhooks.resendWebhook.execute({ deliveryId: request.params.id });
+      await webhooks.resendWebhook.execute({ deliveryId: request.params.id }, auditContextOf(request));
       return detailView(await webhooks.listWebhookDeliveries.find(request.params.id));
     },
   );

@@ -1,36 +1,26 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { RefundUseCases } from '../../use-cases/index.js';
-import { adminAuthHook } from '../admin-auth.js';
+import { auditContextOf } from '../admin-guard.js';
 import { ErrorSchema, OrderNoParamsSchema } from '../api-schemas.js';
-import type { ClientRateLimiter } from '../client-rate-limiter.js';
 import { AdminRefundsQuerySchema, RefundSchema, RequestRefundBodySchema } from '../refund-schemas.js';
 import { refundView } from '../refund-view.js';
 
 export interface RefundRoutesOptions {
   refunds: Pick<RefundUseCases, 'requestRefund' | 'listRefunds'>;
-  adminToken: string;
-  /** Failed authentications per client (shared with the admin API). */
-  authFailures?: ClientRateLimiter;
 }
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
 
-/** Refunds, back office only (`Authorization: Bearer <ADMIN_TOKEN>`). */
-export const refundRoutes: FastifyPluginAsyncTypebox<RefundRoutesOptions> = async (
-  app,
-  { refunds, adminToken, authFailures },
-) => {
-  app.addHook('onRequest', adminAuthHook(adminToken, authFailures));
-  const security = [{ bearer: [] }];
-
+/** Refunds, back office only: refunding needs the `refund` permission, reading them `read`. */
+export const refundRoutes: FastifyPluginAsyncTypebox<RefundRoutesOptions> = async (app, { refunds }) => {
   app.post(
     '/api/orders/:orderNo/refunds',
     {
+      config: { permission: 'refund' },
       schema: {
         tags: ['refunds'],
         summary: 'Refund all or part of a paid order (retry-safe with refundNo)',
-        security,
         params: OrderNoParamsSchema,
         body: RequestRefundBodySchema,
         response: { 200: RefundSchema, 201: RefundSchema, ...errors },
@@ -38,12 +28,10 @@ export const refundRoutes: FastifyPluginAsyncTypebox<RefundRoutesOptions> = asyn
     },
     async (request, reply) => {
       const { amount, reason, refundNo } = request.body;
-      const { refund, created } = await refunds.requestRefund.execute({
-        orderNo: request.params.orderNo,
-        amountFen: amount,
-        reason,
-        refundNo,
-      });
+      const { refund, created } = await refunds.requestRefund.execute(
+        { orderNo: request.params.orderNo, amountFen: amount, reason, refundNo },
+        auditContextOf(request),
+      );
       return reply.status(created ? 201 : 200).send(refundView(refund));
     },
   );
@@ -51,9 +39,9 @@ export const refundRoutes: FastifyPluginAsyncTypebox<RefundRoutesOptions> = asyn
   app.get(
     '/api/orders/:orderNo/refunds',
     {
+      config: { permission: 'read' },
       schema: {
         tags: ['refunds'],
-        security,
         params: OrderNoParamsSchema,
         response: { 200: Type.Array(RefundSchema), ...errors },
       },
@@ -65,9 +53,9 @@ export const refundRoutes: FastifyPluginAsyncTypebox<RefundRoutesOptions> = asyn
   app.get(
     '/api/admin/refunds',
     {
+      config: { permission: 'read' },
       schema: {
         tags: ['admin', 'refunds'],
-        security,
         querystring: AdminRefundsQuerySchema,
         response: { 200: Type.Array(RefundSchema), 401: ErrorSchema },
       },
