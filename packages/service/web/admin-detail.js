@@ -1,7 +1,7 @@
 // An order's detail drawer: fields, refunds, history, every notification received (raw body and
 // headers as text), and the buttons: query WeChat now, request a resend (demo), refund.
 
-import { $, api, badge, el, showError } from './admin-dom.js';
+import { $, api, badge, can, el, showError } from './admin-dom.js';
 import { formatFen, formatTime, parseYuanToFen } from './admin-format.js';
 
 const DEMO = document.body.dataset.demo === 'true';
@@ -38,7 +38,10 @@ export async function openDetail(orderNo) {
   $('refund-confirm').hidden = true;
   trackedRefundNo = undefined;
   pendingRefund = undefined;
-  $('resend').hidden = !DEMO;
+  // What the role may not do is not offered (the server refuses it anyway).
+  $('resend').hidden = !DEMO || !can('resend');
+  $('query-now').hidden = !can('reconcile');
+  $('detail-read-only').hidden = can('refund') || can('close');
   if (!$('detail').open) $('detail').showModal();
   await refreshDetail();
 }
@@ -92,8 +95,8 @@ function renderDetail({ order, history, notifications, refunds }) {
   );
 
   const canRefund = ['PAID', 'PARTIALLY_REFUNDED', 'REFUNDING'].includes(order.state) && refundable > 0;
-  $('close-order').hidden = !['NOTPAY', 'PAYERROR'].includes(order.state);
-  $('refund-form').hidden = !canRefund;
+  $('close-order').hidden = !['NOTPAY', 'PAYERROR'].includes(order.state) || !can('close');
+  $('refund-form').hidden = !canRefund || !can('refund');
   $('refund-amount').placeholder = `≤ ${formatFen(refundable).slice(1)}`;
 
   const refundList = refunds || [];

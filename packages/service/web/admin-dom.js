@@ -1,7 +1,8 @@
-// What every part of the admin console shares: element helpers, the admin API call (the token
-// lives in sessionStorage, gone when the tab closes) and the sign-in screen a rejected token leads
-// back to. Everything shown is set with textContent: notification bodies and headers come from
-// whoever posted them.
+// What every part of the admin console shares: element helpers, the admin API call and who is
+// signed in. Two ways in: an admin user's session (an HttpOnly cookie the page never sees, plus a
+// CSRF token kept in memory and sent with every change) or the admin token (kept in sessionStorage,
+// gone when the tab closes). What the role may do comes from the server (`GET /api/admin/me`); the
+// page only hides what would be refused anyway. Everything shown is set with textContent.
 
 export const TOKEN_KEY = 'wxpay-admin-token';
 export const $ = (id) => document.getElementById(id);
@@ -33,18 +34,46 @@ export class ApiError extends Error {
   }
 }
 
+/** Who is signed in: `{ kind, username, role, permissions, csrfToken? }` from `/api/admin/me`. */
+let me = null;
+
+export function signedIn() {
+  return me;
+}
+
+/** Whether the signed-in role has `permission` (the server checks again; this only hides buttons). */
+export function can(permission) {
+  return Boolean(me?.permissions.includes(permission));
+}
+
+export function setSignedIn(answer) {
+  me = answer;
+}
+
+export function forget() {
+  me = null;
+  sessionStorage.removeItem(TOKEN_KEY);
+}
+
 /**
- * A request with the admin token; a 401 sends the admin back to the token form, and any other
- * failure throws an {@link ApiError} from the JSON error answer. The response is returned unread.
+ * A request to the admin API: the token when one was given, else the session cookie (sent by the
+ * browser) with the CSRF token on every change. A 401 sends the admin back to the sign-in form;
+ * any other failure throws an {@link ApiError} from the JSON error answer. The response is
+ * returned unread.
  */
 async function authorized(path, init = {}) {
-  const headers = { Authorization: `Bearer ${sessionStorage.getItem(TOKEN_KEY)}` };
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  const headers = {};
+  if (token) headers.Authorization = `Bearer ${token}`;
+  else if (me?.csrfToken && init.method && init.method !== 'GET') headers['X-CSRF-Token'] = me.csrfToken;
   if (init.body) headers['Content-Type'] = 'application/json';
-  const response = await fetch(path, { ...init, headers });
+  const response = await fetch(path, { ...init, headers, credentials: 'same-origin' });
   if (response.ok) return response;
   if (response.status === 401) {
-    sessionStorage.removeItem(TOKEN_KEY);
-    showLogin('令牌无效 The token was not accepted.');
+    const wasIn = me !== null;
+    forget();
+    if (token) showLogin('令牌无效 The token was not accepted.', 'login-error');
+    else showLogin(wasIn ? '登录已过期，请重新登录 Your session has ended: sign in again.' : undefined);
   }
   const text = await response.text();
   throw new ApiError(response.status, text ? JSON.parse(text) : null);
@@ -89,15 +118,18 @@ export function renderMessageRow(tbody, columns, text) {
   tbody.replaceChildren(el('tr', {}, el('td', { className: 'muted', colspan: String(columns) }, text)));
 }
 
-export function showLogin(message) {
+/** The sign-in screen; `message` goes to the account form's error box, or the one named. */
+export function showLogin(message, box = 'signin-error') {
   $('console').hidden = true;
-  $('login').hidden = false;
-  $('login-error').hidden = !message;
-  $('login-error').textContent = message || '';
-  $('token').focus();
+  $('auth').hidden = false;
+  for (const id of ['signin-error', 'login-error']) {
+    $(id).hidden = !message || id !== box;
+    $(id).textContent = id === box ? message || '' : '';
+  }
+  $('username').focus();
 }
 
 export function showConsole() {
-  $('login').hidden = true;
+  $('auth').hidden = true;
   $('console').hidden = false;
 }

@@ -1,7 +1,7 @@
 // The products tab: the whole catalogue (withdrawn products too), a form to add one, and per row a
 // new price (typed in yuan, converted to fen without floating point) and withdraw / offer again.
 
-import { $, api, el, renderMessageRow, showConsole, showError } from './admin-dom.js';
+import { $, api, can, el, renderMessageRow, showConsole, showError } from './admin-dom.js';
 import { formatFen, parseYuanToFen } from './admin-format.js';
 
 export async function loadProducts() {
@@ -14,14 +14,8 @@ export async function loadProducts() {
     return;
   }
   showConsole();
+  const manage = can('products.manage');
   const rows = products.map((p) => {
-    const price = el('input', {
-      type: 'text',
-      inputmode: 'decimal',
-      className: 'price-input',
-      value: (p.price / 100).toFixed(2),
-      'aria-label': `新价格 New price of ${p.id}`,
-    });
     return el(
       'tr',
       {
@@ -33,30 +27,42 @@ export async function loadProducts() {
       el('td', { className: 'num' }, formatFen(p.price)),
       el('td', { className: 'num' }, p.stock === null ? '不限 unlimited' : String(p.stock)),
       el('td', {}, p.available ? '在售 on sale' : '已下架 withdrawn'),
-      el(
-        'td',
-        {},
-        price,
-        el(
-          'button',
-          { type: 'button', className: 'btn small secondary', onclick: () => reprice(p, price.value) },
-          '改价 Set price',
-        ),
-        ' ',
-        el(
-          'button',
-          {
-            type: 'button',
-            className: 'btn small secondary',
-            onclick: () => change(p.id, { available: !p.available }),
-          },
-          p.available ? '下架 Withdraw' : '上架 Offer again',
-        ),
-      ),
+      manage ? actions(p) : el('td', { className: 'muted' }, '—'),
     );
   });
   if (rows.length === 0) renderMessageRow($('product-rows'), 6, '没有商品 No products');
   else $('product-rows').replaceChildren(...rows);
+}
+
+/** An owner's buttons on a product row: a new price, withdraw or offer again. */
+function actions(p) {
+  const price = el('input', {
+    type: 'text',
+    inputmode: 'decimal',
+    className: 'price-input',
+    value: (p.price / 100).toFixed(2),
+    'aria-label': `新价格 New price of ${p.id}`,
+  });
+  return el(
+    'td',
+    {},
+    price,
+    el(
+      'button',
+      { type: 'button', className: 'btn small secondary', onclick: () => reprice(p, price.value) },
+      '改价 Set price',
+    ),
+    ' ',
+    el(
+      'button',
+      {
+        type: 'button',
+        className: 'btn small secondary',
+        onclick: () => change(p.id, { available: !p.available }),
+      },
+      p.available ? '下架 Withdraw' : '上架 Offer again',
+    ),
+  );
 }
 
 async function change(id, body) {

@@ -1,7 +1,7 @@
 // The webhooks tab: where events go (never the secrets), every delivery with its state and last
 // answer, one delivery's attempts, and "resend now" (the same event id, which receivers dedupe by).
 
-import { $, api, badge, el, renderMessageRow, showConsole } from './admin-dom.js';
+import { $, api, badge, can, el, renderMessageRow, showConsole } from './admin-dom.js';
 import { formatTime } from './admin-format.js';
 
 const STATUS_WORDS = {
@@ -53,11 +53,13 @@ export async function loadWebhooks() {
       el(
         'td',
         {},
-        el(
-          'button',
-          { type: 'button', className: 'btn small secondary', onclick: () => resend(d.id) },
-          '重发 Resend',
-        ),
+        can('resend')
+          ? el(
+              'button',
+              { type: 'button', className: 'btn small secondary', onclick: () => resend(d.id) },
+              '重发 Resend',
+            )
+          : null,
       ),
     ),
   );

@@ -1,15 +1,29 @@
 // The admin console: orders (filters, search, pages), an order's detail drawer (history, raw
-// notifications, refunds, query / resend / refund), refunds, and a Chart.js dashboard. This module
-// signs in, switches tabs and wires the parts together.
+// notifications, refunds, query / resend / refund), refunds, a Chart.js dashboard, products,
+// webhooks, the audit log and (for an owner) the users. This module signs in — with a username
+// and password, or the admin token — shows who is signed in, switches tabs and wires the parts.
 
+import { loadAudit, wireAudit } from './admin-audit.js';
 import { loadStats, wireDashboard } from './admin-dashboard.js';
 import { orderChanged, wireDetail } from './admin-detail.js';
-import { $, showLogin, TOKEN_KEY } from './admin-dom.js';
+import { $, ApiError, api, can, forget, setSignedIn, showLogin, signedIn, TOKEN_KEY } from './admin-dom.js';
 import { loadOrders, loadRefunds, wireLists } from './admin-lists.js';
 import { followLiveEvents, stopLiveEvents } from './admin-live.js';
 import { loadProducts, wireProducts } from './admin-products.js';
 import { loadReconciliation, wireReconciliation } from './admin-reconciliation.js';
+import { loadUsers, ROLE_WORDS, wireUsers } from './admin-users.js';
 import { loadWebhooks, wireWebhooks } from './admin-webhooks.js';
+
+const LOADERS = {
+  orders: () => loadOrders(),
+  refunds: () => loadRefunds(),
+  dashboard: () => loadStats(),
+  webhooks: () => loadWebhooks(),
+  products: () => loadProducts(),
+  reconciliation: () => loadReconciliation(),
+  audit: () => loadAudit(),
+  users: () => loadUsers(),
+};
 
 let currentTab = 'orders';
 let refreshTimer;
@@ -27,28 +41,76 @@ function onOrderChanged(orderNo) {
 
 function selectTab(tab) {
   followLiveEvents(onOrderChanged);
-  currentTab = tab;
+  currentTab = tab === 'users' && !can('users.manage') ? 'orders' : tab;
   for (const button of document.querySelectorAll('[data-tab]')) {
-    button.setAttribute('aria-pressed', String(button.dataset.tab === tab));
+    button.setAttribute('aria-pressed', String(button.dataset.tab === currentTab));
   }
-  for (const section of document.querySelectorAll('.tab')) section.hidden = section.id !== `tab-${tab}`;
-  if (tab === 'orders') loadOrders();
-  if (tab === 'refunds') loadRefunds();
-  if (tab === 'dashboard') loadStats();
-  if (tab === 'webhooks') loadWebhooks();
-  if (tab === 'products') loadProducts();
-  if (tab === 'reconciliation') loadReconciliation();
+  for (const section of document.querySelectorAll('.tab'))
+    section.hidden = section.id !== `tab-${currentTab}`;
+  LOADERS[currentTab]();
 }
+
+/** Shows who is in and what their role allows, then the current tab. */
+function enter(me) {
+  setSignedIn(me);
+  document.body.dataset.role = me.role;
+  $('whoami').textContent =
+    `${me.kind === 'token' ? '管理员令牌 Admin token' : me.username} · ${ROLE_WORDS[me.role]}`;
+  $('whoami').dataset.role = me.role;
+  $('whoami').dataset.kind = me.kind;
+  document.querySelector('[data-tab=users]').hidden = !can('users.manage');
+  $('new-product').hidden = !can('products.manage');
+  selectTab(currentTab);
+}
+
+/** Who the token or the session cookie is; a 401 has already shown the sign-in form. */
+async function resume() {
+  try {
+    enter(await api('/api/admin/me'));
+  } catch (error) {
+    if (error.status !== 401) showLogin(`${error.code}: ${error.message}`);
+  }
+}
+
+$('signin').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  $('signin-error').hidden = true;
+  sessionStorage.removeItem(TOKEN_KEY);
+  const response = await fetch('/api/admin/session', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    credentials: 'same-origin',
+    body: JSON.stringify({ username: $('username').value.trim(), password: $('password').value }),
+  });
+  const body = await response.json().catch(() => null);
+  $('password').value = '';
+  if (!response.ok) {
+    const error = new ApiError(response.status, body);
+    const words =
+      error.code === 'SIGN_IN_FAILED'
+        ? '用户名或密码错误 Wrong username or password.'
+        : error.code === 'TOO_MANY_REQUESTS'
+          ? `尝试次数过多，请稍后再试 Too many attempts: ${error.message}`
+          : `${error.code}: ${error.message}`;
+    showLogin(words);
+    return;
+  }
+  enter(body);
+});
 
 $('login').addEventListener('submit', (event) => {
   event.preventDefault();
   sessionStorage.setItem(TOKEN_KEY, $('token').value.trim());
   $('token').value = '';
-  selectTab(currentTab);
+  resume();
 });
-$('logout').addEventListener('click', () => {
+
+$('logout').addEventListener('click', async () => {
+  // The server ends the session, so the cookie is worthless wherever it was copied.
+  if (signedIn()?.kind === 'user') await api('/api/admin/session', { method: 'DELETE' }).catch(() => {});
   stopLiveEvents();
-  sessionStorage.removeItem(TOKEN_KEY);
+  forget();
+  delete document.body.dataset.role;
   showLogin();
 });
 for (const button of document.querySelectorAll('[data-tab]')) {
@@ -59,10 +121,11 @@ wireDashboard();
 wireWebhooks();
 wireProducts();
 wireReconciliation();
+wireUsers();
+wireAudit();
 wireDetail(() => {
   if (currentTab === 'orders') loadOrders();
   if (currentTab === 'refunds') loadRefunds();
 });
 
-if (sessionStorage.getItem(TOKEN_KEY)) selectTab('orders');
-else showLogin();
+resume();

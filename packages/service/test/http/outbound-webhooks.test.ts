@@ -193,6 +193,15 @@ function outboundWebhooksSuite(engine: TestEngine): void {
     expect(resent.body.history.at(-1)).toMatchObject({ acked: true, manual: true });
     expect(eventsOf(eventId)).toHaveLength(before + 1);
     expect(eventsOf(eventId).at(-1)!.event.id).toBe(eventId);
+    // The resend is in the audit log, by whom and what came of it.
+    const audit = await json<{
+      entries: { actor: string; action: string; target: string; detail: string }[];
+    }>(`${demo.url}/api/admin/audit?action=webhook.resend`, { headers: admin() });
+    expect(audit.body.entries[0]).toMatchObject({
+      actor: 'token',
+      target: `delivery ${delivered.id}`,
+      detail: expect.stringMatching(/: acknowledged \(HTTP 20\d\)$/),
+    });
 
     const unknown = await fetch(
       `${demo.url}/api/admin/webhooks/deliveries/${encodeURIComponent('evt_order_paid_X|erp')}/resend`,
