@@ -127,6 +127,13 @@ describe.skipIf(!hasChromium)('admin users, roles and the audit log in Chromium'
       'owner',
     );
     await page.screenshot({ path: `${ARTIFACTS}admin-users.png` });
+    // A reload keeps the session, and gets the CSRF token back for the next change.
+    await page.reload();
+    await page.locator('#rows tr[data-order-no]').first().waitFor();
+    expect(await page.locator('#whoami').textContent()).toBe('mei.owner · 所有者 owner');
+    await page.locator('[data-tab=users]').click();
+    await staff.locator('select.role-select').selectOption('viewer');
+    await expect.poll(() => staff.getAttribute('data-role')).toBe('viewer');
 
     // The audit tab: the refund by op.chen, the sign-ins, the failed one, the user changes.
     await page.locator('[data-tab=audit]').click();
