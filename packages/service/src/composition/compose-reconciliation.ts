@@ -46,6 +46,7 @@ export function composeReconciliation(input: {
       clock: payments.clock,
       webhooks: payments.webhooks,
       logger: payments.logger,
+      audit: payments.audit,
     },
     { reconcileOrder: input.reconcileOrder, reconcileRefund: input.reconcileRefund },
     { feeRateBasisPoints: config.feeRateBasisPoints },

@@ -1,4 +1,6 @@
 import {
+  type AuditContext,
+  type AuditLog,
   type BillEntry,
   type BillLine,
   type BillSource,
@@ -26,6 +28,7 @@ import {
   wantsWebhook,
   webhookEventJob,
 } from '../domain/index.js';
+import { recordAudit } from './audit-trail.js';
 import type { ReconcileOrder } from './reconcile-order.js';
 import type { ReconcileRefund } from './reconcile-refund.js';
 import type { UseCaseLogger } from './use-case-deps.js';
@@ -40,6 +43,8 @@ const PAGE = 1_000;
 
 export interface ReconcileDayDeps {
   store: ReconciliationStore;
+  /** Where a re-run asked for by an admin is recorded. */
+  audit?: AuditLog;
   bills: BillSource;
   orders: Pick<OrderRepository, 'findByOrderNo'>;
   refunds: Pick<RefundRepository, 'find'>;
@@ -100,8 +105,24 @@ export class ReconcileDay {
   /**
    * @param input.rerun from the admin: runs even when the day was reconciled already (the job
    *   leaves a finished day alone, so a restart does not redo it)
+   * @param input.by the admin who asked: the run is written to the audit log, whatever its outcome
    */
-  async execute(input: { date: string; rerun?: boolean }): Promise<Reconciliation> {
+  async execute(input: { date: string; rerun?: boolean; by?: AuditContext }): Promise<Reconciliation> {
+    const report = await this.#run(input);
+    await recordAudit(
+      this.#deps.audit,
+      input.by,
+      {
+        action: 'reconciliation.run',
+        target: `day ${input.date}`,
+        detail: `${report.status}: ${report.billRows} bill lines, ${report.counts.open} open, ${report.counts.repaired} repaired`,
+      },
+      this.#deps.clock.now(),
+    );
+    return report;
+  }
+
+  async #run(input: { date: string; rerun?: boolean }): Promise<Reconciliation> {
     const { store, bills, clock } = this.#deps;
     const { date } = input;
     this.#assertPastDay(date);

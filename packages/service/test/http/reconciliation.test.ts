@@ -216,6 +216,16 @@ function reconciliationSuite(engine: TestEngine): void {
       body: JSON.stringify({ date: day }),
     });
     expect(kinds(again.body)).toEqual(kinds(rerun.body));
+
+    // Each run an admin asked for is in the audit log (the daily job's are not: no one asked).
+    const audit = await json<{
+      entries: Array<{ actor: string; action: string; target: string; detail: string }>;
+    }>(`${demo.url}/api/admin/audit?action=reconciliation.run`, { headers: admin });
+    expect(audit.body.entries.filter((e) => e.target === `day ${day}`)).toHaveLength(3);
+    expect(audit.body.entries[0]).toMatchObject({
+      actor: 'token',
+      detail: expect.stringContaining('3 open'),
+    });
   });
 
   it('lists days, serves the CSV, and refuses days that have not ended or do not exist', async () => {

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { DISCREPANCY_KINDS, DISCREPANCY_RESOLUTIONS, RECONCILIATION_STATUSES } from '../../domain/index.js';
 import type { ReconciliationUseCases } from '../../use-cases/index.js';
+import { auditContextOf } from '../admin-guard.js';
 import { ErrorSchema, errorResponses, LiteralUnion } from '../api-schemas.js';
 import { discrepancyView, reconciliationCsv, reconciliationView } from '../reconciliation-view.js';
 
@@ -82,7 +83,11 @@ export const adminReconciliationRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request) => {
-      await reconciliation.reconcileDay.execute({ date: request.body.date, rerun: true });
+      await reconciliation.reconcileDay.execute({
+        date: request.body.date,
+        rerun: true,
+        by: auditContextOf(request),
+      });
       return detail(request.body.date);
     },
   );
