@@ -174,6 +174,7 @@ export async function createServiceApp(
       limits: resolveAbuseLimits(config.limits),
       metricsToken: config.metricsToken,
       publicUrl: config.publicUrl,
+      merchantApiKeys: config.merchantApiKeys,
     });
   } catch (error) {
     await platform?.close();

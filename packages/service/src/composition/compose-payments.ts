@@ -30,6 +30,7 @@ import {
   MarkPaid,
   type PaymentDeps,
   type PaymentUseCases,
+  PlaceMerchantOrder,
   PlaceOrder,
   ReconcileOrder,
   RetryPrepay,
@@ -64,9 +65,11 @@ function paymentUseCases(deps: PaymentDeps, input: PaymentsInput) {
     prepayDeadlineMs,
   });
   const retryPrepay = new RetryPrepay(deps, { prepayDeadlineMs });
+  const placeOrder = new PlaceOrder(new SdkPayParamsSigner(input.wechat), createOrder, retryPrepay);
   return {
     createOrder,
-    placeOrder: new PlaceOrder(new SdkPayParamsSigner(input.wechat), createOrder, retryPrepay),
+    placeOrder,
+    placeMerchantOrder: new PlaceMerchantOrder(deps, placeOrder),
     getOrder: new GetOrder(deps),
     listOrders: new ListOrders(deps),
     exportOrders: new ExportOrders(deps),

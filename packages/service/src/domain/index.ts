@@ -2,6 +2,7 @@ export type * from './admin-ports.js';
 export * from './china-time.js';
 export * from './domain-error.js';
 export type * from './inbound-notification-ports.js';
+export * from './merchant-order.js';
 export * from './money.js';
 export * from './order.js';
 export * from './order-state-machine.js';

@@ -35,7 +35,10 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
   'POST /api/orders': {
     summary: '下单并向微信预下单 / create an order and its WeChat prepay',
     description:
-      '金额由服务端按商品计算，从不取自客户端。按 payType 返回 codeUrl（Native）、payParams（JSAPI、小程序、App）或 h5Url（H5）。微信超时时答复 503 `WECHAT_TIMEOUT` 且带已保存的 orderNo，可用 `POST /api/orders/{orderNo}/prepay` 重试。\n\nThe amount is computed from the product, never taken from the client. Answers codeUrl (Native), payParams (JSAPI, mini-program, App) or h5Url (H5). When WeChat is late: 503 `WECHAT_TIMEOUT` with the stored orderNo, to retry with `POST /api/orders/{orderNo}/prepay`.',
+      '金额由服务端按商品计算，从不取自买家。按 payType 返回 codeUrl（Native）、payParams（JSAPI、小程序、App）或 h5Url（H5）。微信超时时答复 503 `WECHAT_TIMEOUT` 且带已保存的 orderNo，可用 `POST /api/orders/{orderNo}/prepay` 重试。\n\n' +
+      '商户自己的系统用商户 API 密钥（`Authorization: Bearer <MERCHANT_API_KEYS 中的密钥>`）可以不给 productId，而给 `amount`（分）和 `description`，并可带 `merchantReference` 与 `Idempotency-Key` 请求头：24 小时内同一键同一请求体答复同一订单（201，`Idempotent-Replayed: true`），不同请求体答复 409 `IDEMPOTENCY_KEY_REUSED`；键按 API 密钥区分。没有有效密钥时这些字段答复 401 `MERCHANT_API_KEY_REQUIRED`。\n\n' +
+      'The amount is computed from the product, never taken from a shopper. Answers codeUrl (Native), payParams (JSAPI, mini-program, App) or h5Url (H5). When WeChat is late: 503 `WECHAT_TIMEOUT` with the stored orderNo, to retry with `POST /api/orders/{orderNo}/prepay`.\n\n' +
+      'The merchant’s own systems, with a merchant API key (`Authorization: Bearer <a key of MERCHANT_API_KEYS>`), may send `amount` (fen) and `description` instead of productId, a `merchantReference`, and an `Idempotency-Key` header: within 24 h the same key and body answer the same order (201, `Idempotent-Replayed: true`), another body is 409 `IDEMPOTENCY_KEY_REUSED`; keys are per API key. Without a valid key those are 401 `MERCHANT_API_KEY_REQUIRED`.',
     examples: { 201: NEW_ORDER_EXAMPLE },
   },
   'GET /api/orders/{orderNo}': {

@@ -20,6 +20,7 @@ export * from './manage-products.js';
 export * from './mark-paid.js';
 export * from './notification-verdict.js';
 export * from './order-number.js';
+export * from './place-merchant-order.js';
 export * from './place-order.js';
 export * from './prune-unverified-notifications.js';
 export * from './publish-webhook-event.js';

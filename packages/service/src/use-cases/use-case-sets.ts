@@ -13,6 +13,7 @@ import type { ListProducts } from './list-products.js';
 import type { ListRefunds } from './list-refunds.js';
 import type { ListWebhookDeliveries } from './list-webhook-deliveries.js';
 import type { ManageProducts } from './manage-products.js';
+import type { PlaceMerchantOrder } from './place-merchant-order.js';
 import type { PlaceOrder } from './place-order.js';
 import type { ReconcileOrder } from './reconcile-order.js';
 import type { RequestNotificationResend } from './request-notification-resend.js';
@@ -29,6 +30,8 @@ import type { SignJssdkConfig } from './sign-jssdk-config.js';
 export interface PaymentUseCases {
   listProducts: ListProducts;
   placeOrder: PlaceOrder;
+  /** Orders from the merchant's own systems (merchant API keys, idempotency keys). */
+  placeMerchantOrder: PlaceMerchantOrder;
   getOrder: GetOrder;
   listOrders: ListOrders;
   exportOrders: ExportOrders;

@@ -9,6 +9,7 @@ import * as fulfilmentOutbox from './0007-fulfilment-outbox.js';
 import * as unverifiedRetention from './0008-unverified-retention.js';
 import * as webhookDeliveries from './0009-webhook-deliveries.js';
 import * as decryptedNotifications from './0010-decrypted-notifications.js';
+import * as merchantApiOrders from './0012-merchant-api-orders.js';
 
 /**
  * The migrations, imported statically rather than read from a folder at run time, so they work the
@@ -27,6 +28,7 @@ export const migrationProvider: MigrationProvider = {
       '0008-unverified-retention': unverifiedRetention,
       '0009-webhook-deliveries': webhookDeliveries,
       '0010-decrypted-notifications': decryptedNotifications,
+      '0012-merchant-api-orders': merchantApiOrders,
     };
   },
 };
