@@ -141,7 +141,11 @@ export async function createServiceApp(
     payments.useCases.closeExpired,
     options.notificationResender,
   );
-  const webhooks = composeWebhooks(payments.deps, refunds.deps);
+  const webhooks = composeWebhooks(payments.deps, refunds.deps, {
+    directory: payments.webhookEndpoints,
+    fixed: config.webhooks,
+    allowHttp: config.webhookStore?.allowHttp ?? config.demo !== undefined,
+  });
   const jobs = composeJobs({
     config,
     database,

@@ -7,7 +7,10 @@ import {
   KyselyOrderRepository,
   KyselyProductRepository,
   KyselyWebhookDeliveryLog,
+  KyselyWebhookEndpointStore,
+  SecretBox,
 } from '../adapters/persistence/index.js';
+import { WebhookEndpointDirectory } from '../adapters/webhooks/index.js';
 import {
   inboundNotifications,
   SdkPayParamsSigner,
@@ -53,6 +56,8 @@ export interface PaymentsInput {
 export interface ComposedPayments {
   deps: PaymentDeps;
   useCases: ReturnType<typeof paymentUseCases>;
+  /** Where webhooks go (`deps.webhooks`), and the admin's endpoints through it. */
+  webhookEndpoints: WebhookEndpointDirectory;
 }
 
 function paymentUseCases(deps: PaymentDeps, input: PaymentsInput) {
@@ -89,6 +94,11 @@ function paymentUseCases(deps: PaymentDeps, input: PaymentsInput) {
  */
 export function composePayments(input: PaymentsInput): ComposedPayments {
   const { database, wechat, clock } = input;
+  const webhookEndpoints = new WebhookEndpointDirectory(
+    input.config.webhooks ?? [],
+    new KyselyWebhookEndpointStore(database.db, new SecretBox(input.config.webhookStore?.encryptionKey)),
+    clock,
+  );
   const deps: PaymentDeps = {
     orders: meteredOrderRepository(new KyselyOrderRepository(database.db, clock), input.metrics),
     products: new KyselyProductRepository(database.db),
@@ -99,9 +109,9 @@ export function composePayments(input: PaymentsInput): ComposedPayments {
     events: input.events,
     clock,
     fulfil: input.fulfil,
-    webhooks: input.config.webhooks ?? [],
+    webhooks: webhookEndpoints,
     webhookLog: new KyselyWebhookDeliveryLog(database.db),
     logger: input.logger,
   };
-  return { deps, useCases: paymentUseCases(deps, input) };
+  return { deps, useCases: paymentUseCases(deps, input), webhookEndpoints };
 }

@@ -1,6 +1,7 @@
 export type * from './admin-ports.js';
 export * from './china-time.js';
 export * from './domain-error.js';
+export * from './fixed-webhook-endpoints.js';
 export type * from './inbound-notification-ports.js';
 export * from './merchant-order.js';
 export * from './money.js';
@@ -14,5 +15,6 @@ export type * from './refund-ports.js';
 export * from './refund-settlement.js';
 export * from './refund-state-machine.js';
 export * from './unverified-notification.js';
+export type * from './webhook-endpoint-store.js';
 export * from './webhook-event.js';
 export type * from './webhook-ports.js';

@@ -3,7 +3,6 @@ import {
   type Order,
   orderTransition,
   type WechatTradeStatus,
-  wantsWebhook,
   webhookEventJob,
 } from '../domain/index.js';
 import type { MarkPaid } from './mark-paid.js';
@@ -126,7 +125,7 @@ export class CloseExpiredOrder {
       changes: { closedAt },
       reason: why.closed,
       source: why.source,
-      ...(wantsWebhook(this.#deps.webhooks, 'order.closed')
+      ...((await this.#deps.webhooks?.wants('order.closed'))
         ? { jobs: [webhookEventJob('order.closed', order.orderNo, closedAt)] }
         : {}),
     });

@@ -17,6 +17,7 @@ export * from './list-products.js';
 export * from './list-refunds.js';
 export * from './list-webhook-deliveries.js';
 export * from './manage-products.js';
+export * from './manage-webhook-endpoints.js';
 export * from './mark-paid.js';
 export * from './notification-verdict.js';
 export * from './order-number.js';

@@ -8,7 +8,7 @@ import type {
   OrderRepository,
   RefundGateway,
   RefundRepository,
-  WebhookEndpoint,
+  WebhookEndpoints,
 } from '../domain/index.js';
 import { followUpJobKey, type UseCaseLogger } from './use-case-deps.js';
 
@@ -23,7 +23,7 @@ export interface RefundDeps {
   events: EventBus;
   clock: Clock;
   /** The merchant's webhook endpoints; a refund's end writes its event only when one wants it. */
-  webhooks?: readonly WebhookEndpoint[];
+  webhooks?: WebhookEndpoints;
   logger?: UseCaseLogger;
 }
 

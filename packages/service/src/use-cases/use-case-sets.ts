@@ -13,6 +13,7 @@ import type { ListProducts } from './list-products.js';
 import type { ListRefunds } from './list-refunds.js';
 import type { ListWebhookDeliveries } from './list-webhook-deliveries.js';
 import type { ManageProducts } from './manage-products.js';
+import type { ManageWebhookEndpoints } from './manage-webhook-endpoints.js';
 import type { PlaceMerchantOrder } from './place-merchant-order.js';
 import type { PlaceOrder } from './place-order.js';
 import type { ReconcileOrder } from './reconcile-order.js';
@@ -65,6 +66,8 @@ export interface AdminUseCases {
 export interface WebhookUseCases {
   listWebhookDeliveries: ListWebhookDeliveries;
   resendWebhook: ResendWebhook;
+  /** Endpoints added from the admin: create, change, rotate the secret, disable. */
+  manageWebhookEndpoints: ManageWebhookEndpoints;
 }
 
 export interface PlatformUseCases {

@@ -17,6 +17,7 @@ export interface DatabaseSchema {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   idempotency_keys: IdempotencyKeysTable;
+  webhook_endpoints: WebhookEndpointsTable;
 }
 
 export interface ProductsTable {
@@ -183,4 +184,22 @@ export interface IdempotencyKeysTable {
   created_at: number;
   /** After this the key may be used again, for a new order. */
   expires_at: number;
+}
+
+/** A webhook endpoint added from the admin. */
+export interface WebhookEndpointsTable {
+  id: string;
+  url: string;
+  /** JSON array of event types. */
+  events: string;
+  description: string;
+  enabled: number;
+  /** Sealed by the secret box: `aes256gcm:…` (encrypted) or `plain:…`. */
+  secret: string;
+  /** The secret a rotation replaced, still signing until `previous_secret_until`. */
+  previous_secret: string | null;
+  previous_secret_until: number | null;
+  secret_rotated_at: number | null;
+  created_at: number;
+  updated_at: number;
 }

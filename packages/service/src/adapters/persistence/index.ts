@@ -9,3 +9,5 @@ export { KyselyOrderStatistics } from './kysely-order-statistics.js';
 export { KyselyProductRepository } from './kysely-product-repository.js';
 export { KyselyRefundRepository } from './kysely-refund-repository.js';
 export { KyselyWebhookDeliveryLog } from './kysely-webhook-delivery-log.js';
+export { KyselyWebhookEndpointStore } from './kysely-webhook-endpoint-store.js';
+export { SecretBox } from './secret-box.js';

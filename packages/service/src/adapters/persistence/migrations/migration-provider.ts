@@ -10,6 +10,7 @@ import * as unverifiedRetention from './0008-unverified-retention.js';
 import * as webhookDeliveries from './0009-webhook-deliveries.js';
 import * as decryptedNotifications from './0010-decrypted-notifications.js';
 import * as merchantApiOrders from './0012-merchant-api-orders.js';
+import * as webhookEndpoints from './0013-webhook-endpoints.js';
 
 /**
  * The migrations, imported statically rather than read from a folder at run time, so they work the
@@ -29,6 +30,7 @@ export const migrationProvider: MigrationProvider = {
       '0009-webhook-deliveries': webhookDeliveries,
       '0010-decrypted-notifications': decryptedNotifications,
       '0012-merchant-api-orders': merchantApiOrders,
+      '0013-webhook-endpoints': webhookEndpoints,
     };
   },
 };
