@@ -103,6 +103,8 @@ const BASELINE_BODY: Record<string, Record<string, unknown>> = {
   'POST /api/admin/products': { id: 'fuzz-product', name: 'Fuzz', price: 100 },
   // Changes nothing on the product the path names (`demo-coffee`).
   'PATCH /api/admin/products/:id': { available: true },
+  // Port 9 (discard) refuses at once: the endpoints the probes add cost no waiting deliveries.
+  'POST /api/admin/webhooks/endpoints': { url: 'http://127.0.0.1:9/fuzz', events: ['order.paid'] },
 };
 /** WeChat's callbacks answer in WeChat's formats (XML, `{code, message}`), by protocol. */
 const WECHAT_FORMAT = /^\/api\/(notify|native)\//;
