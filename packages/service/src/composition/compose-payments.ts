@@ -24,6 +24,7 @@ import {
   CheckHealth,
   CloseExpiredOrder,
   CreateOrder,
+  DEFAULT_PREPAY_DEADLINE_MS,
   ExportOrders,
   FulfilOrder,
   GetOrder,
@@ -74,7 +75,9 @@ function paymentUseCases(deps: PaymentDeps, input: PaymentsInput) {
   return {
     createOrder,
     placeOrder,
-    placeMerchantOrder: new PlaceMerchantOrder(deps, placeOrder),
+    placeMerchantOrder: new PlaceMerchantOrder(deps, placeOrder, {
+      settleWithinMs: (prepayDeadlineMs ?? DEFAULT_PREPAY_DEADLINE_MS) + 1_000,
+    }),
     getOrder: new GetOrder(deps),
     listOrders: new ListOrders(deps),
     exportOrders: new ExportOrders(deps),

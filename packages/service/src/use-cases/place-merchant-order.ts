@@ -1,20 +1,10 @@
 import { createHash } from 'node:crypto';
-import {
-  type CreateOrderInput,
-  type CustomAmount,
-  DEFAULT_IDEMPOTENCY_TTL_MS,
-  DomainError,
-} from '../domain/index.js';
+import { type CreateOrderInput, DEFAULT_IDEMPOTENCY_TTL_MS, DomainError } from '../domain/index.js';
 import type { PlacedOrder, PlaceOrder } from './place-order.js';
 import type { PaymentDeps } from './use-case-deps.js';
 
 /** What the merchant's system asked for: a catalogue product or its own amount, and how to pay. */
-export type MerchantOrderRequest = Omit<
-  CreateOrderInput,
-  'clientIp' | 'apiClient' | 'custom' | 'mode1CallbackKey'
-> & {
-  custom?: CustomAmount;
-};
+export type MerchantOrderRequest = Omit<CreateOrderInput, 'clientIp' | 'apiClient' | 'mode1CallbackKey'>;
 
 export interface PlaceMerchantOrderInput {
   /** The name of the API key the request came with. */
@@ -30,8 +20,10 @@ export interface PlacedMerchantOrder extends PlacedOrder {
   replayed: boolean;
 }
 
-/** A key claimed by a request that then lost the race is read again at most this often. */
+/** How often a request reads the key again after another request claimed it first. */
 const MAX_CLAIM_ROUNDS = 3;
+/** How often a repeat looks whether the first request's prepay has come. */
+const SETTLE_POLL_MS = 50;
 
 /**
  * The merchant's own system places an order. With an idempotency key, the order and the key are
@@ -44,15 +36,21 @@ export class PlaceMerchantOrder {
   readonly #deps: Pick<PaymentDeps, 'orders' | 'clock'>;
   readonly #placeOrder: PlaceOrder;
   readonly #ttlMs: number;
+  readonly #settleWithinMs: number;
 
+  /**
+   * `settleWithinMs`: how long a repeat that finds the first request still waiting for WeChat waits
+   * for its prepay before asking WeChat itself (default 6 s, the prepay deadline and a second).
+   */
   constructor(
     deps: Pick<PaymentDeps, 'orders' | 'clock'>,
     placeOrder: PlaceOrder,
-    options: { idempotencyTtlMs?: number } = {},
+    options: { idempotencyTtlMs?: number; settleWithinMs?: number } = {},
   ) {
     this.#deps = deps;
     this.#placeOrder = placeOrder;
     this.#ttlMs = options.idempotencyTtlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS;
+    this.#settleWithinMs = options.settleWithinMs ?? 6_000;
   }
 
   async execute(input: PlaceMerchantOrderInput): Promise<PlacedMerchantOrder> {
@@ -77,8 +75,9 @@ export class PlaceMerchantOrder {
             { orderNo: earlier.orderNo },
           );
         }
-        const first = await this.#deps.orders.findByOrderNo(earlier.orderNo);
-        if (first) return { ...(await this.#placeOrder.again(first, now)), replayed: true };
+        const first = await this.#settled(earlier.orderNo);
+        if (first)
+          return { ...(await this.#placeOrder.again(first, this.#deps.clock.now())), replayed: true };
       }
       const expiresAt = new Date(now.getTime() + this.#ttlMs);
       const placed = await this.#placeOrder.once(order, { scope, key, fingerprint, expiresAt });
@@ -86,6 +85,20 @@ export class PlaceMerchantOrder {
       // Another request with this key committed its order first: answer that one.
     }
     throw new Error(`idempotency key ${key} neither claimed nor readable after ${MAX_CLAIM_ROUNDS} rounds`);
+  }
+
+  /**
+   * The first request's order once its prepay (or WeChat's refusal) is stored, so a repeat racing
+   * it does not ask WeChat a second time; as it is after {@link #settleWithinMs} otherwise.
+   */
+  async #settled(orderNo: string) {
+    const deadline = Date.now() + this.#settleWithinMs;
+    for (;;) {
+      const order = await this.#deps.orders.findByOrderNo(orderNo);
+      const waiting = order?.state === 'NOTPAY' && !order.codeUrl && !order.prepayId && !order.h5Url;
+      if (!waiting || order.wechatErrorCode || Date.now() >= deadline) return order;
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+    }
   }
 }
 

@@ -174,6 +174,11 @@ describeOnEngines('orders from the merchant’s own systems (API keys, Idempoten
     expect(answers.filter((a) => a.headers.get('idempotent-replayed') === null)).toHaveLength(1);
     expect(answers.every((a) => a.body.codeUrl)).toBe(true);
     expect((await ordersOfAmount(3_003)).map((o) => o.orderNo)).toEqual([...numbers]);
+    // The repeats waited for the first request's prepay instead of asking WeChat again.
+    const prepays = demo.simulator.ctx.apiCalls
+      .list({ limit: 1000 })
+      .filter((call) => call.outTradeNo === [...numbers][0] && call.path.endsWith('/native'));
+    expect(prepays).toHaveLength(1);
   });
 
   it('a key lasts 24 h: after that the same key and body make a new order', async () => {

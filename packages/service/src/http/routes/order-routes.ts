@@ -39,8 +39,8 @@ export interface OrderRoutesOptions {
 
 /**
  * The buyer's API: catalogue, orders, their QR codes and their live state. The merchant's own
- * systems place orders on the same route with a merchant API key: their own amounts, references
- * and idempotency keys, which a shopper's request is refused.
+ * systems place orders on the same route with a merchant API key, and only they may send their
+ * own amounts, references and idempotency keys.
  */
 export const orderRoutes: FastifyPluginAsyncTypebox<OrderRoutesOptions> = async (
   app,
