@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildV3Notification } from '@wechatpay-kit/sdk/testing';
 import { startSimulator } from '../../packages/simulator/dist/index.js';
+import { benchAmount, benchOffsetMs } from './bench-day.mjs';
 import { runLoad } from './http-load.mjs';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'wxkit-bench-sim-'));
@@ -144,6 +145,35 @@ const tasks = {
     await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
     this.bare = server;
     return `http://127.0.0.1:${server.address().port}`;
+  },
+
+  /**
+   * A busy day at WeChat for the reconciliation bench: `count` paid v3 Native orders on the China
+   * day `date`, numbered `${prefix}${i}`, amounts and times as `benchTrade(i)` gives them. Staged as
+   * lost, so no notification leaves; only the day's bill lists them.
+   */
+  seedPaidTrades({ count, date, prefix }) {
+    const m = sim.merchant;
+    const dayStart = Date.parse(`${date}T00:00:00+08:00`);
+    const far = sim.ctx.clock.now() + 24 * 3600_000;
+    let billBytes = 0;
+    for (let i = 0; i < count; i++) {
+      const { trade } = sim.ctx.trades.create({
+        mchid: m.mchid,
+        appid: m.appid,
+        apiVersion: 'v3',
+        tradeType: 'NATIVE',
+        outTradeNo: `${prefix}${i}`,
+        description: 'bench coffee',
+        totalFen: benchAmount(i),
+        notifyUrl: '',
+        timeExpire: far,
+      });
+      sim.ctx.trades.pay(trade, 'alice', { lost: true });
+      trade.paidAt = dayStart + benchOffsetMs(i, count);
+      billBytes += 330;
+    }
+    return { count, approxBillBytes: billBytes };
   },
 
   async stop() {

@@ -10,11 +10,13 @@
  * `/fastify` mount them.
  */
 
+export { type BillCsvLine, readBillCsv } from './core/bill-stream.js';
 export type {
   HttpClient,
   HttpMethod,
   HttpRequest,
   HttpResponse,
+  HttpStreamResponse,
   UndiciHttpClientOptions,
 } from './core/http-client.js';
 export { UndiciHttpClient } from './core/http-client.js';

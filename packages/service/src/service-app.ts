@@ -7,6 +7,7 @@ import { composeJobs } from './composition/compose-jobs.js';
 import { composeNativeMode1 } from './composition/compose-native-mode1.js';
 import { composePayments } from './composition/compose-payments.js';
 import { type ComposedPlatform, composePlatform } from './composition/compose-platform-sign-in.js';
+import { composeReconciliation } from './composition/compose-reconciliation.js';
 import { composeRefunds } from './composition/compose-refunds.js';
 import { composeWebhooks } from './composition/compose-webhooks.js';
 import { resolveAbuseLimits } from './config/abuse-limits-config.js';
@@ -141,11 +142,26 @@ export async function createServiceApp(
     payments.useCases.closeExpired,
     options.notificationResender,
   );
-  const webhooks = composeWebhooks(payments.deps, refunds.deps, {
-    directory: payments.webhookEndpoints,
-    fixed: config.webhooks,
-    allowHttp: config.webhookStore?.allowHttp ?? config.demo !== undefined,
+  const reconciliation = composeReconciliation({
+    config: config.reconciliation,
+    database,
+    wechat,
+    payments: payments.deps,
+    refunds: refunds.deps,
+    reconcileOrder: payments.useCases.reconcile,
+    reconcileRefund: refunds.reconcile,
   });
+  metrics.openDiscrepancies = () => reconciliation.store.openCount();
+  const webhooks = composeWebhooks(
+    payments.deps,
+    refunds.deps,
+    {
+      directory: payments.webhookEndpoints,
+      fixed: config.webhooks,
+      allowHttp: config.webhookStore?.allowHttp ?? config.demo !== undefined,
+    },
+    reconciliation.store,
+  );
   const jobs = composeJobs({
     config,
     database,
@@ -153,6 +169,7 @@ export async function createServiceApp(
     payments: payments.useCases,
     runRefundQuery: (job) => refunds.runRefundQuery(job),
     webhooks,
+    reconcileDay: (job) => reconciliation.runJob(job),
     pollIntervalMs: options.jobPollIntervalMs,
   });
 
@@ -168,6 +185,7 @@ export async function createServiceApp(
       refunds: refunds.useCases,
       admin,
       webhooks: webhooks.useCases,
+      reconciliation: reconciliation.useCases,
       events,
       metrics,
       adminToken: config.adminToken,
@@ -222,6 +240,7 @@ export async function createServiceApp(
     async start() {
       const address = await http.app.listen({ port: config.port, host: config.host });
       url = address.replace('[::1]', '127.0.0.1');
+      await reconciliation.schedule();
       jobs.start();
       pruneInBackground();
       pruneTimer = setInterval(pruneInBackground, options.pruneIntervalMs ?? 3_600_000).unref();

@@ -1,27 +1,45 @@
-// The dashboard: paid amount and orders per hour or per China-time day, drawn with Chart.js.
+// The dashboard: gross, refunds, fees (from reconciled bills), net and the share of orders paid,
+// for the last 24 h / 30 days or any China-time date range, per hour or per day, with Chart.js.
 
 import { $, api } from './admin-dom.js';
-import { chinaLabel, formatFen } from './admin-format.js';
+import { chinaDayStart, chinaLabel, formatFen } from './admin-format.js';
 
 let chart;
 let bucket = 'hour';
 
+function statsQuery() {
+  const params = new URLSearchParams({ bucket });
+  const from = $('stats-from').value && chinaDayStart($('stats-from').value);
+  const to = $('stats-to').value && chinaDayStart($('stats-to').value, 1);
+  if (from) params.set('from', from);
+  if (to) params.set('to', to);
+  return params;
+}
+
 export async function loadStats() {
   let stats;
   try {
-    stats = await api(`/api/admin/stats?bucket=${bucket}`);
+    stats = await api(`/api/admin/stats?${statsQuery()}`);
   } catch (error) {
     $('stats-total').textContent = `加载失败 ${error.code}: ${error.message}`;
     return;
   }
   const labels = stats.map((b) => chinaLabel(b.start, bucket));
-  // Chart values in yuan for the axis; the sum below is computed in fen.
+  // Chart values in yuan for the axis; every sum below is computed in fen.
   const paid = stats.map((b) => b.paidAmount / 100);
+  const refunded = stats.map((b) => -b.refundedAmount / 100);
   const paidOrders = stats.map((b) => b.paidOrders);
   const createdOrders = stats.map((b) => b.createdOrders);
   const sum = (list, key) => list.reduce((total, b) => total + b[key], 0);
+  const created = sum(stats, 'createdOrders');
+  $('stat-gross').textContent = formatFen(sum(stats, 'paidAmount'));
+  $('stat-refunds').textContent = formatFen(sum(stats, 'refundedAmount'));
+  $('stat-fees').textContent = formatFen(sum(stats, 'fee'));
+  $('stat-net').textContent = formatFen(sum(stats, 'net'));
+  $('stat-rate').textContent =
+    created === 0 ? '—' : `${((100 * sum(stats, 'paidOrders')) / created).toFixed(1)}%`;
   $('stats-total').textContent =
-    `合计 Total: ${formatFen(sum(stats, 'paidAmount'))} · ${sum(stats, 'paidOrders')} paid / ${sum(stats, 'createdOrders')} created`;
+    `${sum(stats, 'paidOrders')} 笔支付 paid / ${created} 笔创建 created · ${sum(stats, 'refunds')} 笔退款 refunds`;
   const canvas = $('stats-chart');
   canvas.dataset.paidOrders = String(sum(stats, 'paidOrders'));
   if (chart) chart.destroy();
@@ -53,6 +71,13 @@ export async function loadStats() {
           borderDash: [4, 4],
           tension: 0.2,
         },
+        {
+          type: 'bar',
+          label: '退款 Refunded (¥)',
+          data: refunded,
+          yAxisID: 'amount',
+          backgroundColor: '#cf3b3b80',
+        },
       ],
     },
     options: {
@@ -60,7 +85,8 @@ export async function loadStats() {
       maintainAspectRatio: false,
       interaction: { mode: 'index', intersect: false },
       scales: {
-        amount: { type: 'linear', position: 'left', beginAtZero: true, title: { display: true, text: '¥' } },
+        amount: { type: 'linear', position: 'left', stacked: true, title: { display: true, text: '¥' } },
+        x: { stacked: true },
         orders: {
           type: 'linear',
           position: 'right',
@@ -74,6 +100,8 @@ export async function loadStats() {
 }
 
 export function wireDashboard() {
+  $('stats-from').addEventListener('change', loadStats);
+  $('stats-to').addEventListener('change', loadStats);
   for (const button of document.querySelectorAll('[data-bucket]')) {
     button.addEventListener('click', () => {
       bucket = button.dataset.bucket;

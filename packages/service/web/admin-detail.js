@@ -25,6 +25,11 @@ const REFUND_STATE_WORDS = {
   FAILED: '失败 failed',
 };
 
+/** A live state change: the open drawer showing that order reads it again. */
+export function orderChanged(orderNo) {
+  if ($('detail').open && orderNo === detailOrderNo) refreshDetail();
+}
+
 export async function openDetail(orderNo) {
   detailOrderNo = orderNo;
   $('detail-error').hidden = true;

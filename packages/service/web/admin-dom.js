@@ -56,12 +56,27 @@ export async function api(path, init = {}) {
   return text ? JSON.parse(text) : null;
 }
 
+/** An event stream from the admin API (the live order states), as the unread response. */
+export function openStream(path, signal) {
+  return authorized(path, { signal });
+}
+
 /** A file from the admin API (the CSV export), with the name the server gave it. */
 export async function download(path) {
   const response = await authorized(path);
   const name =
     /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? 'orders.csv';
   return { blob: await response.blob(), name };
+}
+
+/** Downloads a file from the admin API and hands it to the browser to save. */
+export async function saveDownload(path) {
+  const file = await download(path);
+  const link = el('a', { href: URL.createObjectURL(file.blob), download: file.name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
 }
 
 export function showError(box, error) {

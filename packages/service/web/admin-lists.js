@@ -1,7 +1,7 @@
 // The orders tab (filters, search, keyset pages) and the refunds tab; a row opens the detail drawer.
 
 import { openDetail } from './admin-detail.js';
-import { $, api, badge, download, el, renderMessageRow, showConsole } from './admin-dom.js';
+import { $, api, badge, el, renderMessageRow, saveDownload, showConsole } from './admin-dom.js';
 import { chinaDayStart, formatTime, parseYuanToFen } from './admin-format.js';
 
 const PAGE_SIZE = 20;
@@ -33,12 +33,7 @@ async function exportOrders() {
   const button = $('export-csv');
   button.disabled = true;
   try {
-    const file = await download(`/api/admin/orders.csv?${orderQuery(false)}`);
-    const link = el('a', { href: URL.createObjectURL(file.blob), download: file.name });
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+    await saveDownload(`/api/admin/orders.csv?${orderQuery(false)}`);
   } catch (error) {
     if (error.status !== 401)
       renderMessageRow($('rows'), 9, `导出失败 Export failed ${error.code}: ${error.message}`);

@@ -3,14 +3,30 @@
 // signs in, switches tabs and wires the parts together.
 
 import { loadStats, wireDashboard } from './admin-dashboard.js';
-import { wireDetail } from './admin-detail.js';
+import { orderChanged, wireDetail } from './admin-detail.js';
 import { $, showLogin, TOKEN_KEY } from './admin-dom.js';
 import { loadOrders, loadRefunds, wireLists } from './admin-lists.js';
+import { followLiveEvents, stopLiveEvents } from './admin-live.js';
 import { loadProducts, wireProducts } from './admin-products.js';
+import { loadReconciliation, wireReconciliation } from './admin-reconciliation.js';
 import { loadWebhooks, wireWebhooks } from './admin-webhooks.js';
 
 let currentTab = 'orders';
+let refreshTimer;
+
+/** A live change: the open drawer re-reads it, the list on screen is re-read once the burst settles. */
+function onOrderChanged(orderNo) {
+  orderChanged(orderNo);
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(() => {
+    if ($('detail').open) return;
+    if (currentTab === 'orders') loadOrders();
+    if (currentTab === 'refunds') loadRefunds();
+  }, 400);
+}
+
 function selectTab(tab) {
+  followLiveEvents(onOrderChanged);
   currentTab = tab;
   for (const button of document.querySelectorAll('[data-tab]')) {
     button.setAttribute('aria-pressed', String(button.dataset.tab === tab));
@@ -21,6 +37,7 @@ function selectTab(tab) {
   if (tab === 'dashboard') loadStats();
   if (tab === 'webhooks') loadWebhooks();
   if (tab === 'products') loadProducts();
+  if (tab === 'reconciliation') loadReconciliation();
 }
 
 $('login').addEventListener('submit', (event) => {
@@ -30,6 +47,7 @@ $('login').addEventListener('submit', (event) => {
   selectTab(currentTab);
 });
 $('logout').addEventListener('click', () => {
+  stopLiveEvents();
   sessionStorage.removeItem(TOKEN_KEY);
   showLogin();
 });
@@ -40,6 +58,7 @@ wireLists();
 wireDashboard();
 wireWebhooks();
 wireProducts();
+wireReconciliation();
 wireDetail(() => {
   if (currentTab === 'orders') loadOrders();
   if (currentTab === 'refunds') loadRefunds();

@@ -14,6 +14,8 @@ export {
   RequestPaymentError,
 } from './clients/miniprogram-player.js';
 export type { ApiCall } from './engine/api-call-log.js';
+/** The fee rate the simulator's bills charge, in percent (a service reconciling against it checks fees at this rate). */
+export { FEE_RATE_PERCENT } from './engine/bill-format.js';
 export type { ApiFaultRule, NotifyFaults } from './engine/fault-injector.js';
 export type { MerchantCredentials, NewMerchant } from './engine/merchant-registry.js';
 export type { SimMerchantConfig } from './merchant-config.js';

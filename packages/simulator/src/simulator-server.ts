@@ -103,8 +103,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   trades.reindex();
   users.seed();
   const demo = merchants.list()[0] ?? (await merchants.create(options.demoMerchant));
-  trades.onPaid((trade) => ctx.notifier.paymentSucceeded(trade));
-  refunds.onSettled((refund) => ctx.notifier.refundSettled(refund));
+  trades.onPaid((trade) => {
+    if (!trade.lost) ctx.notifier.paymentSucceeded(trade);
+  });
+  refunds.onSettled((refund) => {
+    if (!refund.silent) ctx.notifier.refundSettled(refund);
+  });
   refunds.resume();
   ctx.notifier.resume();
 

@@ -9,7 +9,7 @@ import {
   validateServiceConfig,
   type WechatCredentials,
 } from '@wechatpay-kit/service';
-import { type RunningSimulator, startSimulator } from '@wechatpay-kit/simulator';
+import { FEE_RATE_PERCENT, type RunningSimulator, startSimulator } from '@wechatpay-kit/simulator';
 import { simulatorCredentials, simulatorPlatform } from './simulator-merchant-settings.js';
 import { SimulatorNotificationResender } from './simulator-notification-resender.js';
 
@@ -110,6 +110,12 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       webhooks: options.webhooks,
       merchantApiKeys: options.merchantApiKeys,
       webhookStore: options.webhookStore,
+      // The simulator bills at one rate, so the demo checks every fee against it.
+      reconciliation: {
+        enabled: true,
+        runAt: { hour: 10, minute: 0 },
+        feeRateBasisPoints: FEE_RATE_PERCENT * 100,
+      },
       wechat: simulatorCredentials(m, options.apiVersion),
       platform: simulatorPlatform(m, simulator.url, `${host}:${port}`, options),
     });

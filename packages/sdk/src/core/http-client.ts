@@ -26,7 +26,53 @@ export interface HttpResponse {
  */
 export interface HttpClient {
   request(req: HttpRequest): Promise<HttpResponse>;
+  /**
+   * The same exchange with the body handed over as it arrives, for answers too large to hold
+   * (a busy day's bill). Optional: without it, bill streams read {@link request}'s whole body.
+   */
+  stream?(req: HttpRequest): Promise<HttpStreamResponse>;
   close?(): Promise<void>;
+}
+
+/** An answer whose body is read chunk by chunk; stop early with `cancel()` to free the connection. */
+export interface HttpStreamResponse {
+  status: number;
+  headers: Record<string, string | undefined>;
+  body: AsyncIterable<Uint8Array>;
+  cancel(): void;
+}
+
+/** {@link HttpClient.stream} when the client has it, else the whole body as one chunk. */
+export async function streamWith(http: HttpClient, req: HttpRequest): Promise<HttpStreamResponse> {
+  if (http.stream) return http.stream(req);
+  const res = await http.request(req);
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: (async function* () {
+      yield res.body;
+    })(),
+    cancel() {},
+  };
+}
+
+/** Reads a streamed body whole, refusing more than `maxBytes` (for the short answers of a failure). */
+export async function readStreamBody(
+  res: HttpStreamResponse,
+  maxBytes: number,
+  req: Pick<HttpRequest, 'method' | 'url'>,
+): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      res.cancel();
+      throw new WechatPayTransportError(`response larger than ${maxBytes} bytes`, req);
+    }
+    chunks.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks);
 }
 
 export interface UndiciHttpClientOptions {
@@ -99,34 +145,66 @@ export class UndiciHttpClient implements HttpClient {
         }
         chunks.push(chunk as Buffer);
       }
-      const headers: Record<string, string | undefined> = {};
-      for (const [name, value] of Object.entries(res.headers)) {
-        headers[name] = Array.isArray(value) ? value.join(', ') : value;
-      }
       return {
         status: res.statusCode,
-        headers,
+        headers: flatHeaders(res.headers),
         body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
       };
     } catch (cause) {
-      if (cause instanceof WechatPayTransportError) throw cause;
-      const timedOut =
-        cause instanceof undiciErrors.HeadersTimeoutError ||
-        cause instanceof undiciErrors.BodyTimeoutError ||
-        cause instanceof undiciErrors.ConnectTimeoutError;
-      const what = cause instanceof Error ? cause.message : String(cause);
-      throw new WechatPayTransportError(`${req.method} ${stripQuery(req.url)} failed: ${what}`, {
+      throw transportFailure(req, cause);
+    }
+  }
+
+  /** No size bound here: whoever streams decides how much to read (bills are checked by their digest). */
+  async stream(req: HttpRequest): Promise<HttpStreamResponse> {
+    const timeout = req.timeoutMs ?? this.#timeoutMs;
+    try {
+      const res = await request(req.url, {
         method: req.method,
-        url: req.url,
-        timedOut,
-        cause,
+        headers: req.headers,
+        body: req.body,
+        dispatcher: this.#dispatcher,
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
+        signal: req.signal,
       });
+      return {
+        status: res.statusCode,
+        headers: flatHeaders(res.headers),
+        body: res.body,
+        cancel: () => res.body.destroy(),
+      };
+    } catch (cause) {
+      throw transportFailure(req, cause);
     }
   }
 
   async close(): Promise<void> {
     if (this.#ownsDispatcher) await this.#dispatcher.close();
   }
+}
+
+function flatHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
+}
+
+function transportFailure(req: HttpRequest, cause: unknown): WechatPayTransportError {
+  if (cause instanceof WechatPayTransportError) return cause;
+  const timedOut =
+    cause instanceof undiciErrors.HeadersTimeoutError ||
+    cause instanceof undiciErrors.BodyTimeoutError ||
+    cause instanceof undiciErrors.ConnectTimeoutError;
+  const what = cause instanceof Error ? cause.message : String(cause);
+  return new WechatPayTransportError(`${req.method} ${stripQuery(req.url)} failed: ${what}`, {
+    method: req.method,
+    url: req.url,
+    timedOut,
+    cause,
+  });
 }
 
 function stripQuery(url: string): string {

@@ -1,3 +1,4 @@
+import { splitHeader, splitValues, zip } from '../core/bill-csv-fields.js';
 import { WechatPayFormatError } from '../errors.js';
 
 /** A v2 bill split into its two tables, every value as WeChat wrote it minus the back-quote. */
@@ -11,10 +12,9 @@ export interface V2Bill {
 }
 
 /**
- * Parses the CSV of `downloadbill`. WeChat prefixes every data value with a back-quote (so
- * spreadsheets keep long order numbers as text); splitting on "," + back-quote rather than on
- * "," also keeps a product name that contains a comma in one piece. The last two lines are the
- * summary's header and values. Amounts stay text: they are yuan with decimals, not fen.
+ * Parses the CSV of a bill (v2 `downloadbill`, a v3 bill download) held whole; `readBillCsv` reads
+ * one as it streams. Every data value is back-quoted; the last two lines are the summary's header
+ * and values. Amounts stay text: they are yuan with decimals, not fen.
  */
 export function parseBillCsv(text: string): V2Bill {
   const lines = text
@@ -35,23 +35,4 @@ export function parseBillCsv(text: string): V2Bill {
     summaryColumns,
     summary: zip(summaryColumns, splitValues(lines[lines.length - 1]!, lines.length)),
   };
-}
-
-function splitHeader(line: string): string[] {
-  return line.split(',').map((name) => name.trim());
-}
-
-function splitValues(line: string, lineNo: number): string[] {
-  if (!line.startsWith('`')) {
-    throw new WechatPayFormatError(`bill line ${lineNo} does not start with a back-quote: not a data line`);
-  }
-  return line.slice(1).split(',`');
-}
-
-function zip(columns: string[], values: string[]): Record<string, string> {
-  const record: Record<string, string> = {};
-  columns.forEach((name, i) => {
-    record[name] = values[i] ?? '';
-  });
-  return record;
 }

@@ -1,4 +1,12 @@
-import { type HttpClient, type HttpResponse, UndiciHttpClient } from '../core/http-client.js';
+import { uncompressedBill } from '../core/bill-stream.js';
+import {
+  type HttpClient,
+  type HttpRequest,
+  type HttpResponse,
+  readStreamBody,
+  streamWith,
+  UndiciHttpClient,
+} from '../core/http-client.js';
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from '../core/retry.js';
 import { nonceStr } from '../crypto/nonce.js';
 import { WechatPayConfigError, WechatPayFormatError, WechatPayValidationError } from '../errors.js';
@@ -27,7 +35,7 @@ import {
   validateV2Refund,
   validateV2UnifiedOrder,
 } from './v2-validators.js';
-import { buildV2Xml } from './xml-codec.js';
+import { buildV2Xml, DEFAULT_MAX_XML_BYTES } from './xml-codec.js';
 
 /** The merchant API certificate for `/secapi` calls: PEM pair or PKCS#12, plus an optional extra CA. */
 export type V2TlsOptions = (
@@ -183,6 +191,46 @@ export class V2Client {
     });
   }
 
+  /**
+   * {@link downloadBill} for a day too large to hold: the bill file's bytes chunk by chunk,
+   * gunzipped when `tar_type` is `GZIP`, to read with `readBillCsv`. "No bill" and every other
+   * refusal are thrown before the first chunk, as `downloadBill` throws them.
+   */
+  async *downloadBillStream(params: V2DownloadBillParams): AsyncGenerator<Buffer> {
+    validateV2DownloadBill(params);
+    const path = '/pay/downloadbill';
+    const fields = {
+      bill_date: params.bill_date,
+      bill_type: params.bill_type ?? 'ALL',
+      tar_type: params.tar_type,
+    };
+    const { http, request, check } = await this.#signed(path, fields, {});
+    const res = await withRetry(this.#retry, () => streamWith(http, request));
+    const chunks = res.body[Symbol.asyncIterator]();
+    const first = await chunks.next();
+    const head = first.done ? Buffer.alloc(0) : Buffer.from(first.value);
+    if (res.status < 200 || res.status >= 300 || looksLikeXml(head)) {
+      const rest = await readStreamBody(
+        { ...res, body: { [Symbol.asyncIterator]: () => chunks } },
+        this.#maxXmlBytes ?? DEFAULT_MAX_XML_BYTES,
+        request,
+      );
+      readV2Answer(
+        path,
+        { status: res.status, headers: res.headers, body: Buffer.concat([head, rest]) },
+        check,
+        this.#maxXmlBytes,
+      );
+      throw new WechatPayFormatError(`v2 ${path}: answered XML with return_code SUCCESS instead of a bill`);
+    }
+    yield* uncompressedBill(
+      (async function* () {
+        yield head;
+        for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+      })(),
+    );
+  }
+
   /** Shortens a `weixin://wxpay/bizpayurl?…` URL so the QR code has fewer modules. */
   async shortUrl(longUrl: string): Promise<V2ShortUrlResult> {
     assertV2Text(longUrl, 'long_url', 1024);
@@ -207,6 +255,17 @@ export class V2Client {
     options: CallOptions,
     read: (res: HttpResponse, check: V2AnswerCheck) => T,
   ): Promise<T> {
+    const { http, request, check } = await this.#signed(path, fields, options);
+    const attempt = async () => read(await http.request(request), check);
+    return options.idempotent ? withRetry(this.#retry, attempt) : attempt();
+  }
+
+  /** The signed request of one call; one body for every attempt, so a retry is byte for byte the same. */
+  async #signed(
+    path: string,
+    fields: object,
+    options: Pick<CallOptions, 'tls'>,
+  ): Promise<{ http: HttpClient; request: HttpRequest & { url: string }; check: V2AnswerCheck }> {
     const http = options.tls ? this.#secureHttp() : this.#http;
     const signKey = await this.#signKey();
     const message: V2Fields = {
@@ -217,16 +276,14 @@ export class V2Client {
       sign_type: this.signType === 'MD5' ? undefined : this.signType,
       sign: undefined,
     };
-    // One body for every attempt: a retry is "the same parameters" in WeChat's sense, byte for byte.
     const body = buildV2Xml({ ...message, sign: v2Sign(message, signKey, this.signType) });
     const url = `${this.#baseUrl}${this.sandbox ? SANDBOX_PREFIX : ''}${path}`;
     const check: V2AnswerCheck = { signKey, signType: this.signType, appid: this.appid, mchid: this.mchid };
-    const attempt = async () =>
-      read(
-        await http.request({ method: 'POST', url, headers: XML_HEADERS, body, timeoutMs: this.#timeoutMs }),
-        check,
-      );
-    return options.idempotent ? withRetry(this.#retry, attempt) : attempt();
+    return {
+      http,
+      request: { method: 'POST', url, headers: XML_HEADERS, body, timeoutMs: this.#timeoutMs },
+      check,
+    };
   }
 
   #secureHttp(): HttpClient {

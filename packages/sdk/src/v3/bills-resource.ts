@@ -1,4 +1,5 @@
 import { gunzipSync } from 'node:zlib';
+import { sha1Checked, uncompressedBill } from '../core/bill-stream.js';
 import { safeEqual, sha1Hex } from '../crypto/hash.js';
 import { WechatPayFormatError, WechatPaySignatureError, WechatPayValidationError } from '../errors.js';
 import type { V3BillLocation, V3FundFlowBillParams, V3TradeBillParams } from './v3-bill-types.js';
@@ -45,19 +46,7 @@ export class BillsResource {
     downloadUrl: string,
     hash: Pick<V3BillLocation, 'hash_type' | 'hash_value'>,
   ): Promise<Buffer> {
-    let url: URL;
-    try {
-      url = new URL(downloadUrl);
-    } catch {
-      throw new WechatPayValidationError('download_url', 'download_url is not an absolute URL');
-    }
-    if (!url.pathname.startsWith('/v3/')) {
-      throw new WechatPayValidationError('download_url', 'download_url is not a WeChat Pay v3 path');
-    }
-    if (hash?.hash_type !== 'SHA1' || typeof hash.hash_value !== 'string') {
-      throw new WechatPayValidationError('hash_type', 'only SHA1 bill digests are supported');
-    }
-    const raw = await this.#transport.download(url.pathname + url.search);
+    const raw = await this.#transport.download(billPath(downloadUrl, hash));
     const bill = isGzip(raw) ? gunzip(raw) : raw;
     const actual = sha1Hex(bill);
     if (!safeEqual(actual, hash.hash_value.toLowerCase())) {
@@ -69,6 +58,37 @@ export class BillsResource {
     }
     return bill;
   }
+
+  /**
+   * {@link download} for bills too large to hold: the uncompressed file chunk by chunk (read it
+   * with `readBillCsv`). The SHA-1 is known only at the end, so the iteration throws
+   * `WechatPaySignatureError` (`hash-mismatch`) after the last chunk when the file is not the one
+   * WeChat described: keep what was read provisional until the loop ends.
+   */
+  async *downloadStream(
+    downloadUrl: string,
+    hash: Pick<V3BillLocation, 'hash_type' | 'hash_value'>,
+  ): AsyncGenerator<Buffer> {
+    const body = await this.#transport.downloadStream(billPath(downloadUrl, hash));
+    yield* sha1Checked(uncompressedBill(body), hash.hash_value);
+  }
+}
+
+/** The path and query of a `download_url`, refused unless it is a v3 path with a SHA1 digest. */
+function billPath(downloadUrl: string, hash: Pick<V3BillLocation, 'hash_type' | 'hash_value'>): string {
+  let url: URL;
+  try {
+    url = new URL(downloadUrl);
+  } catch {
+    throw new WechatPayValidationError('download_url', 'download_url is not an absolute URL');
+  }
+  if (!url.pathname.startsWith('/v3/')) {
+    throw new WechatPayValidationError('download_url', 'download_url is not a WeChat Pay v3 path');
+  }
+  if (hash?.hash_type !== 'SHA1' || typeof hash.hash_value !== 'string') {
+    throw new WechatPayValidationError('hash_type', 'only SHA1 bill digests are supported');
+  }
+  return url.pathname + url.search;
 }
 
 function isGzip(data: Buffer): boolean {

@@ -3,6 +3,8 @@ import {
   type HttpClient,
   type HttpMethod,
   type HttpResponse,
+  readStreamBody,
+  streamWith,
   UndiciHttpClient,
 } from '../core/http-client.js';
 import type { AppPayParams, JsapiPayParams } from '../core/pay-params-types.js';
@@ -108,6 +110,7 @@ export class V3Client {
       mchid: this.mchid,
       request: (method, path, opts) => this.request(method, path, opts),
       download: (pathAndQuery) => this.#download(pathAndQuery),
+      downloadStream: (pathAndQuery) => this.#downloadStream(pathAndQuery),
     };
     this.transactions = new TransactionsResource(transport);
     this.refunds = new RefundsResource(transport);
@@ -157,6 +160,16 @@ export class V3Client {
   }
 
   #send(method: HttpMethod, url: string, body: string, wechatpaySerial?: string): Promise<HttpResponse> {
+    return this.#http.request({
+      method,
+      url: this.#baseUrl + url,
+      headers: this.#headers(method, url, body, wechatpaySerial),
+      ...(body ? { body } : {}),
+      ...(this.#timeoutMs === undefined ? {} : { timeoutMs: this.#timeoutMs }),
+    });
+  }
+
+  #headers(method: HttpMethod, url: string, body: string, wechatpaySerial?: string): Record<string, string> {
     const headers: Record<string, string> = {
       Authorization: this.#signer.authorization(method, url, body, unixSeconds(this.#now()), nonceStr()),
       Accept: 'application/json',
@@ -164,13 +177,7 @@ export class V3Client {
     };
     if (body) headers['Content-Type'] = 'application/json';
     if (wechatpaySerial) headers['Wechatpay-Serial'] = wechatpaySerial;
-    return this.#http.request({
-      method,
-      url: this.#baseUrl + url,
-      headers,
-      ...(body ? { body } : {}),
-      ...(this.#timeoutMs === undefined ? {} : { timeoutMs: this.#timeoutMs }),
-    });
+    return headers;
   }
 
   async #answer<T>(res: HttpResponse): Promise<T> {
@@ -219,6 +226,28 @@ export class V3Client {
         await this.#verifyErrorAnswer(res);
       }
       throw v3ApiError(res);
+    });
+  }
+
+  /** Retried like {@link #download} until the answer's status is known; the body is then the caller's. */
+  #downloadStream(pathAndQuery: string): Promise<AsyncIterable<Uint8Array>> {
+    return withRetry(this.#retry, async () => {
+      const req = { method: 'GET' as const, url: this.#baseUrl + pathAndQuery };
+      const res = await streamWith(this.#http, {
+        ...req,
+        headers: this.#headers('GET', pathAndQuery, ''),
+        ...(this.#timeoutMs === undefined ? {} : { timeoutMs: this.#timeoutMs }),
+      });
+      if (res.status >= 200 && res.status < 300) return res.body;
+      const failure = {
+        status: res.status,
+        headers: res.headers,
+        body: await readStreamBody(res, 64 * 1024, req),
+      };
+      if (SIGNATURE_HEADERS.some((name) => header(failure.headers, name) !== undefined)) {
+        await this.#verifyErrorAnswer(failure);
+      }
+      throw v3ApiError(failure);
     });
   }
 

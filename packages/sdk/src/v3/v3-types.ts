@@ -276,4 +276,6 @@ export interface V3Transport {
   request<T>(method: HttpMethod, path: string, options?: V3RequestOptions): Promise<T>;
   /** Signed GET whose answer is not signed (bill files); returns the raw bytes. */
   download(pathAndQuery: string): Promise<Buffer>;
+  /** The same GET with the 2xx body streamed; a failure answer is thrown as for {@link download}. */
+  downloadStream(pathAndQuery: string): Promise<AsyncIterable<Uint8Array>>;
 }

@@ -44,6 +44,9 @@ export interface KitWebhookEventData {
     kind: string;
     orderNo?: string;
     refundNo?: string;
+    /** Fen: what WeChat's bill says and what the service recorded, when the difference is about money. */
+    wechatAmount?: number;
+    localAmount?: number;
     detail: string;
   };
 }

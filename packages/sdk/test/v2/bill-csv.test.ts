@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readBillCsv } from '../../src/core/bill-stream.js';
 import { WechatPayFormatError } from '../../src/errors.js';
 import { parseBillCsv } from '../../src/v2/bill-csv.js';
 
@@ -41,5 +42,37 @@ describe('parseBillCsv', () => {
   it('refuses text that is not a bill', () => {
     expect(() => parseBillCsv('<xml><return_code>FAIL</return_code></xml>')).toThrow(WechatPayFormatError);
     expect(() => parseBillCsv('a,b\nplain,row\nx,y\n`1,`2')).toThrow(/line 2/);
+  });
+});
+
+describe('readBillCsv', () => {
+  async function* pieces(text: string, size: number): AsyncGenerator<Buffer> {
+    const bytes = Buffer.from(text, 'utf8');
+    for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+  }
+
+  it('yields what parseBillCsv finds, however the bytes are cut (mid-character, mid-CRLF)', async () => {
+    const whole = parseBillCsv(BILL);
+    const crlf = BILL.replaceAll('\n', '\r\n');
+    for (const size of [1, 2, 3, 7, 64, 4096]) {
+      const rows: Record<string, string>[] = [];
+      let summary: Record<string, string> | undefined;
+      for await (const line of readBillCsv(pieces(crlf, size))) {
+        if (line.kind === 'row') rows.push(line.values);
+        else summary = line.values;
+      }
+      expect(rows).toEqual(whole.rows);
+      expect(summary).toEqual(whole.summary);
+    }
+  });
+
+  it('refuses a bill cut off before its summary and a data line without back-quotes', async () => {
+    const drain = async (text: string) => {
+      for await (const _ of readBillCsv(pieces(text, 5))) {
+        // reading is the test
+      }
+    };
+    await expect(drain(BILL.split('\n').slice(0, 3).join('\n'))).rejects.toBeInstanceOf(WechatPayFormatError);
+    await expect(drain('a,b\n总交易单数\nnot quoted\n')).rejects.toBeInstanceOf(WechatPayFormatError);
   });
 });

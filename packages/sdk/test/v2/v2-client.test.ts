@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type BillCsvLine, readBillCsv } from '../../src/core/bill-stream.js';
 import type { HttpClient } from '../../src/core/http-client.js';
 import {
   WechatPayApiError,
@@ -201,6 +202,22 @@ describe('V2Client downloadBill', () => {
   it('turns "No Bill Exist" into an API error', async () => {
     const err = (await rejection(client().downloadBill({ bill_date: '20240102' }))) as WechatPayApiError;
     expect(err).toBeInstanceOf(WechatPayApiError);
+    expect(err).toMatchObject({ code: 'NO_BILL_EXIST', returnCode: 'FAIL' });
+  });
+
+  it('streams the bill (plain and GZIP) for readBillCsv, and throws "No Bill Exist" before any chunk', async () => {
+    const lines = async (params: Parameters<V2Client['downloadBillStream']>[0]) => {
+      const seen: BillCsvLine[] = [];
+      for await (const line of readBillCsv(client().downloadBillStream(params))) seen.push(line);
+      return seen;
+    };
+    for (const tar_type of [undefined, 'GZIP' as const]) {
+      const seen = await lines({ bill_date: '20240101', tar_type });
+      expect(seen.map((line) => line.kind)).toEqual(['row', 'summary']);
+      expect(seen[0]!.values).toMatchObject({ 商户订单号: 'order-1', 商品名称: 'T-shirt, blue' });
+      expect(seen[1]!.values).toEqual({ 总交易单数: '1', 应结订单总金额: '0.01' });
+    }
+    const err = (await rejection(lines({ bill_date: '20240102' }))) as WechatPayApiError;
     expect(err).toMatchObject({ code: 'NO_BILL_EXIST', returnCode: 'FAIL' });
   });
 

@@ -160,6 +160,28 @@ describe('V3Client operations', () => {
     });
   });
 
+  it('streams a bill (plain and GZIP) and fails at its end when the bytes do not match the hash', async () => {
+    const collect = async (chunks: AsyncIterable<Buffer>) => {
+      const parts: Buffer[] = [];
+      for await (const chunk of chunks) parts.push(chunk);
+      return Buffer.concat(parts).toString();
+    };
+    const plain = await client.bills.tradeBill({ bill_date: '2026-11-21' });
+    expect(await collect(client.bills.downloadStream(plain.download_url, plain))).toBe(fake.billContent);
+    const gz = await client.bills.tradeBill({ bill_date: '2026-11-21', tar_type: 'GZIP' });
+    expect(await collect(client.bills.downloadStream(gz.download_url, gz))).toBe(fake.billContent);
+
+    const tampered = await client.bills.tradeBill({ bill_date: '2026-11-21' });
+    fake.corruptBill = true;
+    try {
+      const err = await rejection(collect(client.bills.downloadStream(tampered.download_url, tampered)));
+      expect(err).toBeInstanceOf(WechatPaySignatureError);
+      expect(err).toMatchObject({ reason: 'hash-mismatch' });
+    } finally {
+      fake.corruptBill = false;
+    }
+  });
+
   it('encrypts sensitive fields with the platform certificate and sends Wechatpay-Serial', async () => {
     const { ciphertext, serial } = await client.encryptSensitive('张三');
     expect(serial).toBe(fixtures.platformSerial);

@@ -3,7 +3,7 @@ import type { Database } from '../adapters/persistence/index.js';
 import type { ServiceConfig } from '../config/service-config.js';
 import { type Clock, FULFIL_JOB, WEBHOOK_DELIVERY_JOB, WEBHOOK_EVENT_JOB } from '../domain/index.js';
 import { backoffByType, type Job, JobRunner } from '../jobs/index.js';
-import { CLOSE_RETRY_MAX_MS, REFUND_QUERY_JOB } from '../use-cases/index.js';
+import { CLOSE_RETRY_MAX_MS, RECONCILE_DAY_JOB, REFUND_QUERY_JOB } from '../use-cases/index.js';
 import type { ComposedPayments } from './compose-payments.js';
 import type { ComposedWebhooks } from './compose-webhooks.js';
 
@@ -14,6 +14,8 @@ export interface JobsInput {
   payments: ComposedPayments['useCases'];
   runRefundQuery(job: Job): Promise<void>;
   webhooks: ComposedWebhooks;
+  /** The `reconcile-day` job's handler. */
+  reconcileDay(job: Job): Promise<void>;
   pollIntervalMs?: number;
 }
 
@@ -42,6 +44,7 @@ export function composeJobs(input: JobsInput): JobRunner {
         await payments.fulfilOrder.execute({ orderNo: job.key });
       },
       [WEBHOOK_EVENT_JOB]: (job) => input.webhooks.publish(job),
+      [RECONCILE_DAY_JOB]: (job) => input.reconcileDay(job),
       [WEBHOOK_DELIVERY_JOB]: (job) => input.webhooks.deliver(job),
     },
   });

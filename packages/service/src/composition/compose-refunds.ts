@@ -23,6 +23,8 @@ export interface ComposedRefunds {
   useCases: RefundUseCases;
   /** The `refund-query` job's handler. */
   runRefundQuery(job: Job): Promise<void>;
+  /** The query-and-apply a refund the daily bill shows finished goes through. */
+  reconcile: ReconcileRefund;
 }
 
 /**
@@ -48,6 +50,7 @@ export function composeRefunds(
   const reconcile = new ReconcileRefund(deps, submit, apply);
   return {
     deps,
+    reconcile,
     useCases: {
       requestRefund: new RequestRefund(deps, submit),
       listRefunds: new ListRefunds(deps),

@@ -1,5 +1,6 @@
 import { HttpWebhookSender, type WebhookEndpointDirectory } from '../adapters/webhooks/index.js';
 import type { ServiceConfig } from '../config/service-config.js';
+import type { ReconciliationStore } from '../domain/index.js';
 import { SERVICE_VERSION } from '../http/openapi-info.js';
 import type { Job } from '../jobs/index.js';
 import {
@@ -34,8 +35,9 @@ export function composeWebhooks(
   payments: PaymentDeps,
   refunds: Pick<RefundDeps, 'refunds'>,
   endpoints: WebhookEndpointsInput,
+  discrepancies?: Pick<ReconciliationStore, 'findDiscrepancy'>,
 ): ComposedWebhooks {
-  const publish = new PublishWebhookEvent({ ...payments, refunds: refunds.refunds });
+  const publish = new PublishWebhookEvent({ ...payments, refunds: refunds.refunds, discrepancies });
   const sender = new HttpWebhookSender({ userAgent: `wechatpay-kit-service/${SERVICE_VERSION}` });
   const deliver = new DeliverWebhook({ ...payments, sender });
   const webhookLog = payments.webhookLog;

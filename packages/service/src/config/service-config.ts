@@ -14,6 +14,7 @@ import {
   merchantApiKeysOf,
   validateMerchantApiKeys,
 } from './merchant-api-keys-config.js';
+import { type ReconciliationConfig, reconciliationConfig } from './reconciliation-config.js';
 import { ServiceConfigError } from './service-config-error.js';
 import {
   validateWebhookStore,
@@ -118,6 +119,8 @@ export interface ServiceConfig {
   merchantApiKeys?: MerchantApiKey[];
   /** Endpoints added from the admin: secrets at rest, plain-http URLs. */
   webhookStore?: WebhookStoreConfig;
+  /** The daily reconciliation against WeChat's bills; on at 10:00 China time when absent. */
+  reconciliation?: ReconciliationConfig;
 }
 
 /**
@@ -173,6 +176,7 @@ export function loadServiceConfig(env: Env = process.env): ServiceConfig {
     webhooks: webhookEndpoints(env),
     merchantApiKeys: merchantApiKeysOf(env),
     webhookStore: webhookStoreConfigOf(env),
+    reconciliation: reconciliationConfig(env),
   });
 }
 

@@ -27,6 +27,11 @@ export interface BucketTotals {
   paidAmountFen: Fen;
   paidOrders: number;
   createdOrders: number;
+  /** Refunds that succeeded in the bucket, and their sum. */
+  refunds: number;
+  refundedAmountFen: Fen;
+  /** WeChat's fees on the bill lines of the bucket (0 until the day is reconciled). */
+  feeFen: Fen;
 }
 
 export interface OrderStatistics {

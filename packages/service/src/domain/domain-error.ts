@@ -36,7 +36,14 @@ export type DomainErrorCode =
   | 'PRODUCT_EXISTS'
   | 'WEBHOOK_DELIVERY_NOT_FOUND'
   /** The delivery's endpoint is no longer configured: nowhere to resend it. */
-  | 'WEBHOOK_ENDPOINT_GONE';
+  | 'WEBHOOK_ENDPOINT_GONE'
+  /** A bill day that is not a real past China day. */
+  | 'INVALID_DATE'
+  | 'RECONCILIATION_NOT_FOUND'
+  /** The day is being reconciled right now (by the daily job or another person). */
+  | 'RECONCILIATION_RUNNING'
+  /** WeChat's bill does not add up to its own summary line: not trusted, retried. */
+  | 'BILL_INCONSISTENT';
 
 export class DomainError extends Error {
   readonly code: DomainErrorCode;

@@ -10,6 +10,8 @@ export * from './order-state-machine.js';
 export type * from './platform-ports.js';
 export type * from './ports.js';
 export { FULFIL_JOB } from './ports.js';
+export * from './reconciliation.js';
+export type * from './reconciliation-ports.js';
 export * from './refund.js';
 export type * from './refund-ports.js';
 export * from './refund-settlement.js';

@@ -216,6 +216,8 @@ export interface OrderEvent {
 export interface EventBus {
   publish(event: OrderEvent): void;
   subscribe(orderNo: string, listener: (event: OrderEvent) => void): () => void;
+  /** Every order's events (the back office's live lists); returns the unsubscribe. */
+  subscribeAll(listener: (event: OrderEvent) => void): () => void;
 }
 
 /**

@@ -136,4 +136,10 @@ export const StatsBucketSchema = Type.Object({
   paidAmount: Type.Integer({ description: 'fen, orders paid in the bucket (refunds not deducted)' }),
   paidOrders: Type.Integer(),
   createdOrders: Type.Integer(),
+  refunds: Type.Integer({ description: 'refunds that succeeded in the bucket' }),
+  refundedAmount: Type.Integer({ description: 'fen, their sum' }),
+  fee: Type.Integer({
+    description: 'fen, WeChat’s fees on the bill lines of the bucket (0 until the day is reconciled)',
+  }),
+  net: Type.Integer({ description: 'fen: paidAmount − refundedAmount − fee' }),
 });

@@ -53,6 +53,10 @@ export const adminView = {
       paidAmount: bucket.paidAmountFen,
       paidOrders: bucket.paidOrders,
       createdOrders: bucket.createdOrders,
+      refunds: bucket.refunds,
+      refundedAmount: bucket.refundedAmountFen,
+      fee: bucket.feeFen,
+      net: bucket.paidAmountFen - bucket.refundedAmountFen - bucket.feeFen,
     };
   },
 };

@@ -63,6 +63,10 @@ export const DOMAIN_STATUS: Readonly<Record<DomainErrorCode, number>> = {
   PRODUCT_EXISTS: 409,
   WEBHOOK_DELIVERY_NOT_FOUND: 404,
   WEBHOOK_ENDPOINT_GONE: 409,
+  INVALID_DATE: 400,
+  RECONCILIATION_NOT_FOUND: 404,
+  RECONCILIATION_RUNNING: 409,
+  BILL_INCONSISTENT: 502,
 };
 
 /** Seconds a client should wait before retrying a `retryable` answer: a late prepay is usually stored by then. */

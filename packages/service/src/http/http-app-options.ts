@@ -6,6 +6,7 @@ import type {
   NativeMode1UseCases,
   PaymentUseCases,
   PlatformUseCases,
+  ReconciliationUseCases,
   RefundUseCases,
   WebhookUseCases,
 } from '../use-cases/index.js';
@@ -35,6 +36,8 @@ export interface HttpAppOptions {
   admin?: AdminUseCases;
   /** The admin's webhook tab; absent = not served. */
   webhooks?: WebhookUseCases;
+  /** The admin's reconciliation tab; absent = not served. */
+  reconciliation?: ReconciliationUseCases;
   events: EventBus;
   adminToken: string;
   /** Native mode 1 (product QR codes and their scan callback, answered in WeChat's signed XML); absent = not served. */

@@ -102,6 +102,8 @@ export async function buildHttpApp(options: HttpAppOptions & { metrics: ServiceM
     admin: options.admin,
     refunds: options.refunds,
     webhooks: options.webhooks,
+    reconciliation: options.reconciliation,
+    streams,
     adminToken: options.adminToken,
     authFailures,
   });

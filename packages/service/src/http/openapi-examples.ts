@@ -82,7 +82,16 @@ export const ORDER_DETAIL_EXAMPLE: Static<typeof OrderDetailSchema> = {
 };
 
 export const STATS_EXAMPLE: Static<typeof StatsBucketSchema>[] = [
-  { start: '2026-12-03T02:00:00.000Z', paidAmount: 7790, paidOrders: 2, createdOrders: 3 },
+  {
+    start: '2026-12-03T02:00:00.000Z',
+    paidAmount: 7790,
+    paidOrders: 2,
+    createdOrders: 3,
+    refunds: 1,
+    refundedAmount: 990,
+    fee: 47,
+    net: 6753,
+  },
 ];
 
 const WEBHOOK_EVENT_ID = `evt_order_paid_${ORDER_NO}`;
@@ -135,3 +144,52 @@ export const WEBHOOK_ENDPOINT_EXAMPLE = {
 };
 
 export const WEBHOOK_ENDPOINT_SECRET_EXAMPLE = 'whsec_3q2mZ7yKcV8nB1xR4tW6uE9oP0aS5dF2gH7jL3kQ8zY';
+
+const RECONCILIATION_DAY = '2026-12-02';
+
+export const RECONCILIATION_EXAMPLE = {
+  date: RECONCILIATION_DAY,
+  status: 'UNBALANCED',
+  statusLabel: '有差异 / discrepancies',
+  apiVersion: 'v3',
+  wechat: { payments: 3, paymentFen: 2970, refunds: 1, refundFen: 300, feeFen: 16, netFen: 2654 },
+  local: { payments: 2, paymentFen: 1980, refunds: 1, refundFen: 300, feeFen: 16, netFen: 1664 },
+  billRows: 4,
+  billHash: '2c26b46b68ffc68ff99b453c1d30413413422d70',
+  fundFlow: { rows: 4, incomeFen: 2954, expenseFen: 298 },
+  discrepancies: { open: 1, repaired: 1, resolved: 0 },
+  attempts: 1,
+  startedAt: '2026-12-03T02:00:00.100Z',
+  finishedAt: '2026-12-03T02:00:01.900Z',
+};
+
+export const RECONCILIATION_DETAIL_EXAMPLE = {
+  reconciliation: RECONCILIATION_EXAMPLE,
+  discrepancies: [
+    {
+      id: 7,
+      date: RECONCILIATION_DAY,
+      kind: 'PAID_AT_WECHAT_ONLY',
+      label: '微信已收款，本地未支付 / paid at WeChat, unpaid here',
+      orderNo: ORDER_NO,
+      wechatFen: 990,
+      localFen: 990,
+      detail: 'state here NOTPAY',
+      resolution: 'repaired',
+      note: 'marked paid from the bill (4200002026120212345678901234)',
+      createdAt: '2026-12-03T02:00:01.500Z',
+      resolvedAt: '2026-12-03T02:00:01.500Z',
+    },
+    {
+      id: 8,
+      date: RECONCILIATION_DAY,
+      kind: 'UNKNOWN_ORDER',
+      label: '账单中的订单本地没有记录 / an order the service never recorded',
+      orderNo: 'TILL20261202001',
+      wechatFen: 990,
+      detail: 'WeChat 4200002026120212345678905678; no such order here',
+      resolution: 'open',
+      createdAt: '2026-12-03T02:00:01.500Z',
+    },
+  ],
+};

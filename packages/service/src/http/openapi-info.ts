@@ -49,6 +49,11 @@ const ERROR_MEANINGS: Record<DomainErrorCode, string> = {
   WEBHOOK_DELIVERY_NOT_FOUND: 'webhook 投递记录不存在 / no such webhook delivery',
   WEBHOOK_ENDPOINT_GONE:
     '该 webhook 地址已不在配置中，无法重发 / the webhook endpoint is no longer configured',
+  INVALID_DATE: '日期无效，或该日（北京时间）尚未结束 / not a real day, or the China day has not ended',
+  RECONCILIATION_NOT_FOUND: '该日尚未对账 / that day has not been reconciled',
+  RECONCILIATION_RUNNING: '该日正在对账，请稍后 / that day is being reconciled right now',
+  BILL_INCONSISTENT:
+    '微信账单的明细与汇总行不符，稍后重试 / WeChat’s bill does not add up to its summary line; retried later',
 };
 
 /** The other codes an answer can carry, from request validation and the framework, with their status. */

@@ -4,6 +4,8 @@ import {
   ORDER_DETAIL_EXAMPLE,
   PAID_ORDER_EXAMPLE,
   PRODUCTS_EXAMPLE,
+  RECONCILIATION_DETAIL_EXAMPLE,
+  RECONCILIATION_EXAMPLE,
   REFUND_EXAMPLE,
   STATS_EXAMPLE,
   WEBHOOK_DELIVERY_DETAIL_EXAMPLE,
@@ -232,6 +234,34 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
     description:
       '需要 ADMIN_TOKEN。同一个事件（同一个 id，接收方据此去重）再发一次，不影响自动重试；收到 2xx 即标记为已送达。\n\nADMIN_TOKEN. The same event (same id, which the receiver deduplicates by) once more, outside the retry schedule; a 2xx marks it delivered.',
     examples: { 200: WEBHOOK_DELIVERY_DETAIL_EXAMPLE },
+  },
+  'GET /api/admin/events': {
+    summary: '订单状态实时推送（后台）/ every order’s state changes, live (back office)',
+    description:
+      '需要 ADMIN_TOKEN。Server-Sent Events：每当任何订单状态变化（支付、关闭、退款）推送 `event: state` 与 `{orderNo, state, at}`，供后台列表和详情实时刷新；多实例时经 PostgreSQL LISTEN/NOTIFY 共享。不推送当前状态，也不会自行结束。\n\nADMIN_TOKEN. Server-Sent Events: `event: state` with `{orderNo, state, at}` whenever any order changes state (paid, closed, refunds), so the back office’s lists and drawer follow; shared across instances through PostgreSQL LISTEN/NOTIFY. No current state first, and the stream does not end by itself.',
+  },
+  'POST /api/admin/reconciliations': {
+    summary: '重新对账某一天 / reconcile a day (again)',
+    description:
+      '需要 ADMIN_TOKEN。下载该日（北京时间）的微信交易账单与资金账单，逐笔与本地订单、退款核对；能修复的（微信已收款而本地未支付、微信已退款而本地未完成）经对账用例修复并复核，其余列为待处理差异。可重复执行：账单明细与未处理差异被替换，已修复的记录保留。账单尚未生成时状态为 WAITING_FOR_BILL，稍后自动重试。\n\nADMIN_TOKEN. Downloads that China day’s WeChat trade and fund-flow bills and checks every line against the orders and refunds here; what may be repaired (paid at WeChat but unpaid here, refunded at WeChat but open here) is repaired through the reconcile use cases and re-checked, the rest is listed for a person. Re-runnable: the bill lines and open differences are replaced, repairs stay on record. A bill not published yet leaves the day WAITING_FOR_BILL, retried later.',
+    examples: { 200: RECONCILIATION_DETAIL_EXAMPLE },
+  },
+  'GET /api/admin/reconciliations': {
+    summary: '对账日历 / reconciled days',
+    description:
+      '需要 ADMIN_TOKEN。from、to 为北京时间日期（含），默认最近 31 天，最多 366 天。金额为整数分；手续费来自微信账单；净额 = 收款 − 退款 − 手续费。\n\nADMIN_TOKEN. from and to are China days (inclusive), the last 31 days by default, at most 366. Money in fen; fees come from WeChat’s bill; net = payments − refunds − fees.',
+    examples: { 200: [RECONCILIATION_EXAMPLE] },
+  },
+  'GET /api/admin/reconciliations/{date}': {
+    summary: '某日对账报告与差异 / a day’s report and differences',
+    description:
+      '需要 ADMIN_TOKEN。每条差异有类型、订单/退款、双方金额，以及处理结果：open（待人工处理）、repaired（已自动修复并复核）、resolved（在之后某日账单中出现，自动消除）。\n\nADMIN_TOKEN. Every difference has its kind, order/refund, both amounts and how it ended: open (a person must look), repaired (fixed and re-checked), resolved (it appeared in a later day’s bill).',
+    examples: { 200: RECONCILIATION_DETAIL_EXAMPLE },
+  },
+  'GET /api/admin/reconciliations/{date}.csv': {
+    summary: '下载某日对账报告 CSV / a day’s report as CSV',
+    description:
+      '需要 ADMIN_TOKEN。UTF-8 带 BOM（Excel 可直接打开）：双方合计，然后每条差异一行，时间为北京时间。\n\nADMIN_TOKEN. UTF-8 with a BOM (opens in Excel): both sides’ totals, then one line per difference, times in China time.',
   },
   'GET /api/admin/products': {
     summary: '商品管理：全部商品（含已下架）/ the catalogue, withdrawn products too',

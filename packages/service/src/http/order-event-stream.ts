@@ -78,6 +78,36 @@ export class OrderEventStreams {
     for (const event of pending.splice(0)) send(event);
   }
 
+  /**
+   * Every order's state changes, for the back office's lists and drawer: no current state first
+   * (the page has just loaded it) and no end — the page closes it, or shutdown does.
+   */
+  streamAll(res: ServerResponse): void {
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      unsubscribe();
+      clearInterval(heartbeat);
+      this.#open.delete(end);
+      res.end();
+    };
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    res.write('retry: 2000\n\n');
+    const unsubscribe = this.#events.subscribeAll((event) => {
+      if (!ended) res.write(`event: state\ndata: ${JSON.stringify(event)}\n\n`);
+    });
+    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
+    heartbeat.unref();
+    this.#open.add(end);
+    res.on('close', end);
+  }
+
   /** Ends every open stream (graceful shutdown). */
   closeAll(): void {
     for (const end of [...this.#open]) end();

@@ -1,7 +1,5 @@
 import { formatChinaTime, formatYuan, type Order } from '../domain/index.js';
-
-/** Excel opens UTF-8 CSV as Chinese text only with the byte-order mark. */
-const BOM = '\uFEFF';
+import { CSV_BOM, csvCell as cell } from './csv-cell.js';
 
 const COLUMNS: readonly [string, (order: Order) => string | number | null][] = [
   ['订单号 order_no', (o) => o.orderNo],
@@ -21,21 +19,10 @@ const COLUMNS: readonly [string, (order: Order) => string | number | null][] = [
   ['关闭时间（北京时间）closed_at_utc8', (o) => (o.closedAt ? formatChinaTime(o.closedAt) : null)],
 ];
 
-/**
- * The admin's order export as CSV lines (RFC 4180 quoting), header first. A text cell that a
- * spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR) gets a leading `'`: product
- * names and descriptions are the merchant's, but openids and searches are not.
- */
+/** The admin's order export as CSV lines (see {@link cell} for the quoting), header first. */
 export async function* ordersCsv(orders: AsyncIterable<Order>): AsyncGenerator<string> {
-  yield `${BOM}${COLUMNS.map(([name]) => cell(name)).join(',')}\r\n`;
+  yield `${CSV_BOM}${COLUMNS.map(([name]) => cell(name)).join(',')}\r\n`;
   for await (const order of orders) {
     yield `${COLUMNS.map(([, value]) => cell(value(order))).join(',')}\r\n`;
   }
-}
-
-function cell(value: string | number | null): string {
-  if (value === null) return '';
-  if (typeof value === 'number') return String(value);
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }

@@ -17,6 +17,8 @@ export class ServiceMetrics {
   readonly rateLimited: Counter<'limit'>;
   /** Read when scraped; the HTTP app points it at its open SSE streams. */
   openStreams: () => number = () => 0;
+  /** Read when scraped: reconciliation differences nobody has dealt with (alert when above 0). */
+  openDiscrepancies: () => Promise<number> = async () => 0;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -64,6 +66,14 @@ export class ServiceMetrics {
       registers,
       collect() {
         this.set(metrics.openStreams());
+      },
+    });
+    new Gauge({
+      name: 'reconciliation_discrepancies_open',
+      help: 'Differences between WeChat bills and the records here that need a person',
+      registers,
+      async collect() {
+        this.set(await metrics.openDiscrepancies());
       },
     });
     if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry });

@@ -57,7 +57,17 @@ export class GetOrderStats {
     const byStart = new Map(totals.map((bucket) => [bucket.start, bucket]));
     return Array.from({ length: count }, (_, i) => {
       const start = first + i * bucketMs;
-      return byStart.get(start) ?? { start, paidAmountFen: 0, paidOrders: 0, createdOrders: 0 };
+      return (
+        byStart.get(start) ?? {
+          start,
+          paidAmountFen: 0,
+          paidOrders: 0,
+          createdOrders: 0,
+          refunds: 0,
+          refundedAmountFen: 0,
+          feeFen: 0,
+        }
+      );
     });
   }
 }

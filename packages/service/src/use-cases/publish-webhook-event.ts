@@ -1,5 +1,6 @@
 import {
   type Order,
+  type ReconciliationStore,
   type Refund,
   type RefundRepository,
   WEBHOOK_DELIVERY_JOB,
@@ -16,6 +17,8 @@ export type PublishWebhookEventDeps = Pick<
   'orders' | 'jobs' | 'clock' | 'webhooks' | 'webhookLog' | 'logger'
 > & {
   refunds: Pick<RefundRepository, 'find'>;
+  /** Where `reconciliation.discrepancy` events read their difference (subject: its id). */
+  discrepancies?: Pick<ReconciliationStore, 'findDiscrepancy'>;
 };
 
 export interface PublishWebhookEventInput {
@@ -80,7 +83,20 @@ export class PublishWebhookEvent {
       const refund = await this.#deps.refunds.find(subject);
       return refund && refundData(type, refund);
     }
-    return undefined;
+    const found = /^\d{1,15}$/.test(subject)
+      ? await this.#deps.discrepancies?.findDiscrepancy(Number(subject))
+      : undefined;
+    return (
+      found && {
+        date: found.date,
+        kind: found.kind,
+        orderNo: found.orderNo,
+        ...(found.refundNo ? { refundNo: found.refundNo } : {}),
+        ...(found.wechatFen === undefined ? {} : { wechatAmount: found.wechatFen }),
+        ...(found.localFen === undefined ? {} : { localAmount: found.localFen }),
+        detail: found.detail,
+      }
+    );
   }
 }
 

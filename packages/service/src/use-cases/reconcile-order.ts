@@ -88,11 +88,35 @@ export class ReconcileOrder {
     return { ...result, order: result.order ?? order, tradeState };
   }
 
+  /**
+   * Daily reconciliation found the payment in WeChat's bill (a signed or digest-checked statement
+   * of WeChat's), though neither the notification nor a query brought it: the same recovery as a
+   * query's, from the bill line, so marking paid keeps its one path.
+   */
+  async applyBillPayment(input: {
+    orderNo: string;
+    transactionId: string;
+    amountFen: number;
+    paidAt: Date;
+  }): Promise<ReconcileOrderOutput> {
+    const order = await this.#deps.orders.findByOrderNo(input.orderNo);
+    if (!order || !isOpen(order)) return { outcome: 'UNCHANGED', order };
+    const status: WechatTradeStatus = {
+      tradeState: 'SUCCESS',
+      paid: true,
+      transactionId: input.transactionId,
+      amountFen: input.amountFen,
+      paidAt: input.paidAt,
+    };
+    return this.#recoverPayment(order, status, 'reconciliation', "found paid in WeChat's daily bill");
+  }
+
   /** WeChat says paid: the order becomes PAID, unless the amounts disagree. */
   async #recoverPayment(
     order: Order,
     status: WechatTradeStatus,
     source: string,
+    reason = `found paid at WeChat (${status.tradeState}) by query`,
   ): Promise<ReconcileOrderOutput> {
     if (status.amountFen !== undefined && status.amountFen !== order.amountFen) {
       this.#deps.logger?.error(
@@ -101,17 +125,14 @@ export class ReconcileOrder {
       );
       return { outcome: 'ANOMALY', order };
     }
-    this.#deps.logger?.info(
-      { orderNo: order.orderNo, source },
-      'payment found by query (notification missing)',
-    );
+    this.#deps.logger?.info({ orderNo: order.orderNo, source }, `payment ${reason} (notification missing)`);
     const result = await this.#markPaid.execute({
       orderNo: order.orderNo,
       transactionId: status.transactionId ?? null,
       payerOpenid: status.payerOpenid,
       paidAt: status.paidAt ?? this.#deps.clock.now(),
       source,
-      reason: `found paid at WeChat (${status.tradeState}) by query`,
+      reason,
     });
     return { outcome: result.applied ? 'PAID' : 'SETTLED', order: result.order };
   }

@@ -16,12 +16,14 @@ import type { ManageProducts } from './manage-products.js';
 import type { ManageWebhookEndpoints } from './manage-webhook-endpoints.js';
 import type { PlaceMerchantOrder } from './place-merchant-order.js';
 import type { PlaceOrder } from './place-order.js';
+import type { ReconcileDay } from './reconcile-day.js';
 import type { ReconcileOrder } from './reconcile-order.js';
 import type { RequestNotificationResend } from './request-notification-resend.js';
 import type { RequestRefund } from './request-refund.js';
 import type { ResendWebhook } from './resend-webhook.js';
 import type { SignInWithWechat } from './sign-in-with-wechat.js';
 import type { SignJssdkConfig } from './sign-jssdk-config.js';
+import type { ViewReconciliations } from './view-reconciliations.js';
 
 /*
  * The use cases of each feature as its composition module builds them. A route declares the ones it
@@ -68,6 +70,12 @@ export interface WebhookUseCases {
   resendWebhook: ResendWebhook;
   /** Endpoints added from the admin: create, change, rotate the secret, disable. */
   manageWebhookEndpoints: ManageWebhookEndpoints;
+}
+
+/** The admin's reconciliation tab: the calendar, a day's report, a re-run. */
+export interface ReconciliationUseCases {
+  reconcileDay: ReconcileDay;
+  viewReconciliations: ViewReconciliations;
 }
 
 export interface PlatformUseCases {

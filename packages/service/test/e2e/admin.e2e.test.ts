@@ -208,6 +208,13 @@ describe.skipIf(!hasChromium)('admin console in Chromium', () => {
       return { amount: sum(amount!.data), paid: sum(paid!.data) };
     });
     expect(drawn).toEqual({ amount: created.body.amount / 100, paid: 1 });
+    // The figures over the chart: gross, the refund that settled, no fee before the day's bill, net.
+    const yuan = (fen: number) => `¥${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
+    expect(await page.locator('#stat-gross').textContent()).toBe(yuan(created.body.amount));
+    expect(await page.locator('#stat-refunds').textContent()).toBe('¥12.30');
+    expect(await page.locator('#stat-fees').textContent()).toBe('¥0.00');
+    expect(await page.locator('#stat-net').textContent()).toBe(yuan(created.body.amount - 1230));
+    expect(await page.locator('#stat-rate').textContent()).toMatch(/^\d+(\.\d)?%$/);
     const box = await canvas.boundingBox();
     expect(box!.width).toBeGreaterThan(300);
     await page.screenshot({ path: `${ARTIFACTS}admin-dashboard.png` });

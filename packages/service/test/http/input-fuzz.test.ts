@@ -101,6 +101,8 @@ const BASELINE_BODY: Record<string, Record<string, unknown>> = {
   'POST /api/orders/:orderNo/refunds': { amount: 1 },
   'POST /api/miniprogram/login': { code: 'no-such-code' },
   'POST /api/admin/products': { id: 'fuzz-product', name: 'Fuzz', price: 100 },
+  // A day long past: no bill, nothing paid here, so a run changes nothing.
+  'POST /api/admin/reconciliations': { date: '2020-01-01' },
   // Changes nothing on the product the path names (`demo-coffee`).
   'PATCH /api/admin/products/:id': { available: true },
   // Port 9 (discard) refuses at once: the endpoints the probes add cost no waiting deliveries.

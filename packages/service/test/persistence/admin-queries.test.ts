@@ -2,6 +2,7 @@ import { beforeEach, expect, it } from 'vitest';
 import {
   KyselyOrderRepository,
   KyselyOrderStatistics,
+  KyselyReconciliationStore,
   seedDemoProducts,
 } from '../../src/adapters/persistence/index.js';
 import { CHINA_OFFSET_MS } from '../../src/domain/index.js';
@@ -75,7 +76,49 @@ forEachEngine('admin queries', (database) => {
     await paid('D3', CHINA_MIDNIGHT + DAY - 1, 400);
     await paid('D4', CHINA_MIDNIGHT + DAY, 800);
     await orders.insertWithJobs(newOrder('U1', new Date(CHINA_MIDNIGHT + HOUR + 5)), []);
+    // A refund that succeeded on the second day, one still open (not counted), and that day's bill fees.
+    const refundRow = (refundNo: string, succeededAt: number | null) => ({
+      refund_no: refundNo,
+      order_no: 'D2',
+      amount_fen: 50,
+      reason: '',
+      state: succeededAt === null ? 'PROCESSING' : 'SUCCESS',
+      api_version: 'v3',
+      wechat_refund_id: null,
+      error_code: null,
+      error_message: null,
+      created_at: CHINA_MIDNIGHT + 5,
+      updated_at: CHINA_MIDNIGHT + 5,
+      succeeded_at: succeededAt,
+    });
+    await database.db
+      .insertInto('refunds')
+      .values([refundRow('R1', CHINA_MIDNIGHT + 10), refundRow('R2', null)])
+      .execute();
+    await new KyselyReconciliationStore(database.db).addEntries('2026-01-15', [
+      {
+        kind: 'payment',
+        at: new Date(CHINA_MIDNIGHT),
+        orderNo: 'D2',
+        transactionId: 'T',
+        amountFen: 200,
+        settlementFen: 200,
+        feeFen: 1,
+        state: 'SUCCESS',
+      },
+      {
+        kind: 'payment',
+        at: new Date(CHINA_MIDNIGHT + DAY - 1),
+        orderNo: 'D3',
+        transactionId: 'T3',
+        amountFen: 400,
+        settlementFen: 400,
+        feeFen: 2,
+        state: 'SUCCESS',
+      },
+    ]);
     const statistics = new KyselyOrderStatistics(database.db);
+    const none = { refunds: 0, refundedAmountFen: 0, feeFen: 0 };
 
     const days = await statistics.totalsPerBucket({
       bucketMs: DAY,
@@ -84,9 +127,17 @@ forEachEngine('admin queries', (database) => {
       to: new Date(CHINA_MIDNIGHT + 2 * DAY),
     });
     expect(days).toEqual([
-      { start: CHINA_MIDNIGHT - DAY, paidAmountFen: 100, paidOrders: 1, createdOrders: 1 },
-      { start: CHINA_MIDNIGHT, paidAmountFen: 600, paidOrders: 2, createdOrders: 3 },
-      { start: CHINA_MIDNIGHT + DAY, paidAmountFen: 800, paidOrders: 1, createdOrders: 1 },
+      { start: CHINA_MIDNIGHT - DAY, paidAmountFen: 100, paidOrders: 1, createdOrders: 1, ...none },
+      {
+        start: CHINA_MIDNIGHT,
+        paidAmountFen: 600,
+        paidOrders: 2,
+        createdOrders: 3,
+        refunds: 1,
+        refundedAmountFen: 50,
+        feeFen: 3,
+      },
+      { start: CHINA_MIDNIGHT + DAY, paidAmountFen: 800, paidOrders: 1, createdOrders: 1, ...none },
     ]);
 
     const hours = await statistics.totalsPerBucket({
@@ -96,8 +147,16 @@ forEachEngine('admin queries', (database) => {
       to: new Date(CHINA_MIDNIGHT + 2 * HOUR),
     });
     expect(hours).toEqual([
-      { start: CHINA_MIDNIGHT, paidAmountFen: 200, paidOrders: 1, createdOrders: 1 },
-      { start: CHINA_MIDNIGHT + HOUR, paidAmountFen: 0, paidOrders: 0, createdOrders: 1 },
+      {
+        start: CHINA_MIDNIGHT,
+        paidAmountFen: 200,
+        paidOrders: 1,
+        createdOrders: 1,
+        refunds: 1,
+        refundedAmountFen: 50,
+        feeFen: 1,
+      },
+      { start: CHINA_MIDNIGHT + HOUR, paidAmountFen: 0, paidOrders: 0, createdOrders: 1, ...none },
     ]);
   });
 });

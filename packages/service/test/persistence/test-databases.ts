@@ -142,6 +142,9 @@ export function forEachEngine(
 /** Empties every table (children first), so each test starts from nothing. */
 export async function emptyTables(db: Kysely<DatabaseSchema>): Promise<void> {
   for (const table of [
+    'reconciliation_discrepancies',
+    'bill_entries',
+    'reconciliations',
     'jobs',
     'notifications_received',
     'refund_history',

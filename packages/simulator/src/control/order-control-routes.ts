@@ -94,10 +94,41 @@ export function orderControlRoutes(app: FastifyInstance, ctx: OrderControlDeps):
     return detail(trade);
   });
 
+  /** `{"lose": true}` stages a difference for reconciliation: paid, but never notified nor answered on query. */
   app.post<RefParams>('/orders/:ref/pay', async (request) => {
     const trade = tradeOf(request);
-    ctx.trades.pay(trade, userOf(ControlInput.body(request), trade));
+    const input = ControlInput.body(request);
+    ctx.trades.pay(trade, userOf(input, trade), { lost: input.boolean('lose') === true });
     return detail(trade);
+  });
+
+  /**
+   * A paid order the merchant's service never created (another till, a colleague's script): it is
+   * in the day's bill only, since no notify URL of the service knows it.
+   */
+  app.post('/orders', async (request, reply) => {
+    const input = ControlInput.body(request);
+    const mchid = input.string('mchid') ?? ctx.merchants.list()[0]?.mchid;
+    const merchant = mchid ? ctx.merchants.get(mchid) : undefined;
+    if (!merchant) throw notFound(`merchant ${mchid ?? '(none configured)'}`);
+    const outTradeNo =
+      input.string('outTradeNo', {
+        pattern: /^[0-9A-Za-z_\-|*]{6,32}$/,
+        hint: '6–32 of 0-9 A-Z a-z _ - | *',
+      }) ?? `UNRECORDED${Date.now()}${Math.floor(Math.random() * 1e4)}`;
+    const totalFen = input.integer('amount', { min: 1, max: 100_000_000 }) ?? 100;
+    const { trade } = ctx.trades.create({
+      mchid: merchant.mchid,
+      appid: merchant.apps[0]!.appid,
+      apiVersion: input.choice('apiVersion', ['v2', 'v3'] as const) ?? 'v3',
+      tradeType: 'NATIVE',
+      outTradeNo,
+      description: input.string('description') ?? '未记录的订单 unrecorded order',
+      totalFen,
+      notifyUrl: '',
+    });
+    ctx.trades.pay(trade, input.string('user') ?? DEFAULT_USER, { lost: true });
+    return reply.code(201).send(detail(trade));
   });
 
   app.post<RefParams>('/orders/:ref/fail', async (request) =>

@@ -47,10 +47,12 @@ export function refundControlRoutes(app: FastifyInstance, ctx: Pick<SimContext, 
     const { mchid, outRefundNo } = request.params;
     const refund = ctx.refunds.find(mchid, outRefundNo);
     if (!refund) throw notFound(`refund ${outRefundNo} of merchant ${mchid}`);
-    const outcome = ControlInput.body(request).choice('outcome', OUTCOMES);
+    const input = ControlInput.body(request);
+    const outcome = input.choice('outcome', OUTCOMES);
     if (refund.status !== 'PROCESSING' && !(refund.status === 'ABNORMAL' && outcome !== 'ABNORMAL')) {
       throw new ControlError(409, 'REFUND_SETTLED', `refund ${outRefundNo} already ended ${refund.status}`);
     }
-    return refundView(ctx.refunds.settle(refund, outcome));
+    // `silent`: settled with no notification, a difference for the daily reconciliation to find.
+    return refundView(ctx.refunds.settle(refund, outcome, { silent: input.boolean('silent') === true }));
   });
 }

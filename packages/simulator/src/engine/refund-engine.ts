@@ -129,10 +129,15 @@ export class RefundEngine {
    * ABNORMAL one as SUCCESS / CLOSED — what happens at WeChat once the merchant re-routes the money
    * (or gives up) in the merchant platform.
    */
-  settle(refund: RefundRecord, outcome = refund.outcome ?? 'SUCCESS'): RefundRecord {
+  settle(
+    refund: RefundRecord,
+    outcome = refund.outcome ?? 'SUCCESS',
+    options: { silent?: boolean } = {},
+  ): RefundRecord {
     const reRouted = refund.status === 'ABNORMAL' && outcome !== 'ABNORMAL';
     if (refund.status !== 'PROCESSING' && !reRouted) return refund;
     refund.status = outcome;
+    if (options.silent) refund.silent = true;
     if (outcome === 'SUCCESS') refund.successAt = this.#clock.now();
     if (outcome === 'CLOSED') {
       const trade = this.#trades.find(refund.mchid, { outTradeNo: refund.outTradeNo });

@@ -20,7 +20,9 @@ export type SimErrorCode =
   /** Nothing is left to refund. */
   | 'ORDER_FULLY_REFUNDED'
   | 'REFUND_NO_USED'
-  | 'PARAM_ERROR';
+  | 'PARAM_ERROR'
+  /** WeChat's own failure: the answer says nothing about the order (a lost trade, see `TradeRecord.lost`). */
+  | 'SYSTEM_ERROR';
 
 export class SimError extends Error {
   readonly code: SimErrorCode;

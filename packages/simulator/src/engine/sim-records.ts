@@ -92,6 +92,12 @@ export interface TradeRecord {
   closedAt?: number;
   /** Fen refunded successfully or in progress. */
   refundedFen: number;
+  /**
+   * Set by the control API to stage a reconciliation difference: the payment's notification is
+   * never sent and every query or close of the order fails as if lost (SYSTEMERROR); only the bill
+   * tells the merchant it was paid.
+   */
+  lost?: boolean;
 }
 
 export type RefundStatus = 'PROCESSING' | 'SUCCESS' | 'ABNORMAL' | 'CLOSED';
@@ -112,4 +118,6 @@ export interface RefundRecord {
   successAt?: number;
   /** How the next refund of this trade should end, set by the control API. */
   outcome?: 'SUCCESS' | 'ABNORMAL' | 'CLOSED';
+  /** Settled without a notification (control API): the merchant learns of it by query or bill. */
+  silent?: boolean;
 }

@@ -151,6 +151,20 @@ export class TradeEngine {
       .sort((a, b) => b.createdAt - a.createdAt);
   }
 
+  /**
+   * The order as a query or close may see it: a trade staged as lost answers every such call with
+   * WeChat's busy signal, so the merchant can learn of the payment from the bill alone.
+   */
+  reachable(trade: TradeRecord): TradeRecord {
+    if (trade.lost) {
+      throw new SimError(
+        'SYSTEM_ERROR',
+        `order ${trade.outTradeNo} is staged as lost: only the bill lists it`,
+      );
+    }
+    return trade;
+  }
+
   /** Closes an unpaid order. Paid → ORDER_PAID; closing a closed order again is harmless. */
   close(mchid: string, outTradeNo: string): TradeRecord {
     const trade = this.find(mchid, { outTradeNo });
@@ -165,7 +179,7 @@ export class TradeEngine {
    * for another payer (JSAPI), or above the user's balance — the order then stays unpaid, as when a
    * real payment is declined in the app.
    */
-  pay(trade: TradeRecord, userId: string): TradeRecord {
+  pay(trade: TradeRecord, userId: string, options: { lost?: boolean } = {}): TradeRecord {
     this.#refresh(trade);
     if (isPaidTradeState(trade.state)) throw new SimError('ORDER_PAID', '订单已支付');
     if (trade.state === 'CLOSED' || trade.state === 'REVOKED')
@@ -184,6 +198,7 @@ export class TradeEngine {
       payerOpenid: openid,
       bankType: 'OTHERS',
       paidAt: now,
+      ...(options.lost ? { lost: true } : {}),
     });
     this.#byTransactionId.set(trade.transactionId!, trade);
     for (const listener of this.#paidListeners) listener(trade);

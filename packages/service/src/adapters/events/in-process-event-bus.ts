@@ -9,6 +9,7 @@ type Listener = (event: OrderEvent) => void;
  */
 export class InProcessEventBus implements EventBus {
   readonly #listeners = new Map<string, Set<Listener>>();
+  readonly #everything = new Set<Listener>();
   readonly #onListenerError: (error: unknown, event: OrderEvent) => void;
 
   constructor(options: { onListenerError?: (error: unknown, event: OrderEvent) => void } = {}) {
@@ -17,8 +18,8 @@ export class InProcessEventBus implements EventBus {
 
   publish(event: OrderEvent): void {
     const listeners = this.#listeners.get(event.orderNo);
-    if (!listeners) return;
-    for (const listener of [...listeners]) {
+    if (!listeners && this.#everything.size === 0) return;
+    for (const listener of [...(listeners ?? []), ...this.#everything]) {
       try {
         listener(event);
       } catch (error) {
@@ -40,6 +41,14 @@ export class InProcessEventBus implements EventBus {
       const current = this.#listeners.get(orderNo);
       if (!current?.delete(entry)) return;
       if (current.size === 0) this.#listeners.delete(orderNo);
+    };
+  }
+
+  subscribeAll(listener: Listener): () => void {
+    const entry: Listener = (event) => listener(event);
+    this.#everything.add(entry);
+    return () => {
+      this.#everything.delete(entry);
     };
   }
 

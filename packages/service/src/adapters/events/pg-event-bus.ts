@@ -105,6 +105,10 @@ export class PgEventBus implements EventBus {
     );
   }
 
+  subscribeAll(listener: (event: OrderEvent) => void): () => void {
+    return this.#local.subscribeAll(listener);
+  }
+
   subscribe(orderNo: string, listener: (event: OrderEvent) => void): () => void {
     return this.#local.subscribe(orderNo, listener);
   }

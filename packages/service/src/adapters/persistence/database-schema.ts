@@ -18,6 +18,9 @@ export interface DatabaseSchema {
   webhook_attempts: WebhookAttemptsTable;
   idempotency_keys: IdempotencyKeysTable;
   webhook_endpoints: WebhookEndpointsTable;
+  reconciliations: ReconciliationsTable;
+  bill_entries: BillEntriesTable;
+  reconciliation_discrepancies: ReconciliationDiscrepanciesTable;
 }
 
 export interface ProductsTable {
@@ -202,4 +205,50 @@ export interface WebhookEndpointsTable {
   secret_rotated_at: number | null;
   created_at: number;
   updated_at: number;
+}
+
+export interface ReconciliationsTable {
+  date: string;
+  status: string;
+  api_version: string | null;
+  bill_rows: Generated<number>;
+  bill_hash: string | null;
+  /** JSON of the day's `MoneyTotals` at WeChat and here. */
+  wechat: string | null;
+  local: string | null;
+  fund_flow: string | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+  started_at: number;
+  finished_at: number | null;
+}
+
+export interface BillEntriesTable {
+  id: Generated<number>;
+  date: string;
+  kind: string;
+  at: number;
+  order_no: string;
+  transaction_id: string;
+  refund_no: string | null;
+  wechat_refund_id: string | null;
+  amount_fen: number;
+  settlement_fen: number;
+  fee_fen: number;
+  state: string;
+}
+
+export interface ReconciliationDiscrepanciesTable {
+  id: Generated<number>;
+  date: string;
+  kind: string;
+  order_no: string;
+  refund_no: string | null;
+  wechat_fen: number | null;
+  local_fen: number | null;
+  detail: string;
+  resolution: string;
+  note: string | null;
+  created_at: number;
+  resolved_at: number | null;
 }

@@ -7,6 +7,7 @@ export { KyselyNotificationLog } from './kysely-notification-log.js';
 export { KyselyOrderRepository } from './kysely-order-repository.js';
 export { KyselyOrderStatistics } from './kysely-order-statistics.js';
 export { KyselyProductRepository } from './kysely-product-repository.js';
+export { KyselyReconciliationStore } from './kysely-reconciliation-store.js';
 export { KyselyRefundRepository } from './kysely-refund-repository.js';
 export { KyselyWebhookDeliveryLog } from './kysely-webhook-delivery-log.js';
 export { KyselyWebhookEndpointStore } from './kysely-webhook-endpoint-store.js';

@@ -3,7 +3,12 @@ import type { BucketQuery, BucketTotals, OrderStatistics } from '../../domain/ad
 import type { DatabaseSchema } from './database-schema.js';
 import { toMillis } from './row-mapper.js';
 
-type TimeColumn = 'paid_at' | 'created_at';
+/** The measures, each a table and the epoch-ms column that places a row in its bucket. */
+type Measure =
+  | { table: 'orders'; column: 'paid_at' | 'created_at'; sum: 'amount_fen' }
+  /** Only a refund that succeeded has `succeeded_at`. */
+  | { table: 'refunds'; column: 'succeeded_at'; sum: 'amount_fen' }
+  | { table: 'bill_entries'; column: 'at'; sum: 'fee_fen' };
 
 /**
  * Dashboard totals computed by the database, one GROUP BY per measure over the epoch-ms columns:
@@ -18,16 +23,26 @@ export class KyselyOrderStatistics implements OrderStatistics {
   }
 
   async totalsPerBucket(query: BucketQuery): Promise<BucketTotals[]> {
-    const [paid, created] = await Promise.all([
-      this.#count(query, 'paid_at'),
-      this.#count(query, 'created_at'),
+    const [paid, created, refunded, fees] = await Promise.all([
+      this.#count(query, { table: 'orders', column: 'paid_at', sum: 'amount_fen' }),
+      this.#count(query, { table: 'orders', column: 'created_at', sum: 'amount_fen' }),
+      this.#count(query, { table: 'refunds', column: 'succeeded_at', sum: 'amount_fen' }),
+      this.#count(query, { table: 'bill_entries', column: 'at', sum: 'fee_fen' }),
     ]);
     const buckets = new Map<number, BucketTotals>();
     const at = (index: number) => {
       const start = index * query.bucketMs - query.offsetMs;
       let bucket = buckets.get(start);
       if (!bucket) {
-        bucket = { start, paidAmountFen: 0, paidOrders: 0, createdOrders: 0 };
+        bucket = {
+          start,
+          paidAmountFen: 0,
+          paidOrders: 0,
+          createdOrders: 0,
+          refunds: 0,
+          refundedAmountFen: 0,
+          feeFen: 0,
+        };
         buckets.set(start, bucket);
       }
       return bucket;
@@ -38,12 +53,21 @@ export class KyselyOrderStatistics implements OrderStatistics {
       bucket.paidAmountFen = Number(row.amount ?? 0);
     }
     for (const row of created) at(Number(row.bucket)).createdOrders = Number(row.orders);
+    for (const row of refunded) {
+      const bucket = at(Number(row.bucket));
+      bucket.refunds = Number(row.orders);
+      bucket.refundedAmountFen = Number(row.amount ?? 0);
+    }
+    for (const row of fees) at(Number(row.bucket)).feeFen = Number(row.amount ?? 0);
     return [...buckets.values()].sort((a, b) => a.start - b.start);
   }
 
-  #count(query: BucketQuery, column: TimeColumn) {
-    return this.#db
-      .selectFrom('orders')
+  #count(query: BucketQuery, measure: Measure) {
+    const { column } = measure;
+    // One query shape over three tables: Kysely cannot type a table chosen at run time.
+    const db = this.#db as unknown as Kysely<Record<string, Record<string, number | null>>>;
+    return db
+      .selectFrom(measure.table)
       .select((eb) => [
         // Literals, not parameters: SQLite would bind a JS number as REAL and divide without truncating.
         sql<
@@ -52,7 +76,7 @@ export class KyselyOrderStatistics implements OrderStatistics {
           'bucket',
         ),
         eb.fn.countAll<number | string>().as('orders'),
-        eb.fn.sum<number | string | null>('amount_fen').as('amount'),
+        eb.fn.sum<number | string | null>(measure.sum).as('amount'),
       ])
       .where(column, '>=', toMillis(query.from))
       .where(column, '<', toMillis(query.to))

@@ -1,5 +1,6 @@
 export * from './china-time.js';
 export { inboundNotifications } from './inbound-notifications.js';
+export { sdkBillSource } from './sdk-bill-source.js';
 export { SdkPayParamsSigner } from './sdk-pay-params-signer.js';
 export { SdkProductQrGateway } from './sdk-product-qr-gateway.js';
 export { SdkRefundGateway } from './sdk-refund-gateway.js';

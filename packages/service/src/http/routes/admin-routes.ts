@@ -5,6 +5,7 @@ import { formatChinaTime, type OrderState } from '../../domain/index.js';
 import type {
   AdminUseCases,
   PaymentUseCases,
+  ReconciliationUseCases,
   RefundUseCases,
   WebhookUseCases,
 } from '../../use-cases/index.js';
@@ -18,9 +19,11 @@ import { adminView } from '../admin-view.js';
 import { ErrorSchema } from '../api-schemas.js';
 import type { ClientRateLimiter } from '../client-rate-limiter.js';
 import { parseInstant } from '../instant-parser.js';
+import type { OrderEventStreams } from '../order-event-stream.js';
 import { ordersCsv } from '../orders-csv.js';
 import { adminConsoleRoutes } from './admin-console-routes.js';
 import { adminProductRoutes } from './admin-product-routes.js';
+import { adminReconciliationRoutes } from './admin-reconciliation-routes.js';
 import { adminWebhookRoutes } from './admin-webhook-routes.js';
 
 /** The list's filters as the use cases take them, from the query both order routes share. */
@@ -46,6 +49,10 @@ export interface AdminRoutesOptions {
   refunds?: Pick<RefundUseCases, 'listRefunds'>;
   /** The webhook tab; absent = not served. */
   webhooks?: WebhookUseCases;
+  /** The reconciliation tab; absent = not served. */
+  reconciliation?: ReconciliationUseCases;
+  /** Live order states for the lists and the drawer; absent = not served. */
+  streams?: OrderEventStreams;
   adminToken: string;
   /** Failed authentications per client. */
   authFailures?: ClientRateLimiter;
@@ -80,6 +87,18 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
     },
   );
 
+  if (options.streams) {
+    const { streams } = options;
+    app.get(
+      '/api/admin/events',
+      { schema: { tags: ['admin'], security: [{ bearer: [] }], produces: ['text/event-stream'] } },
+      async (_request, reply) => {
+        reply.hijack();
+        streams.streamAll(reply.raw);
+      },
+    );
+  }
+
   app.get(
     '/api/admin/orders.csv',
     {
@@ -106,4 +125,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
     await app.register(adminProductRoutes, { admin: options.admin });
   }
   if (options.webhooks) await app.register(adminWebhookRoutes, { webhooks: options.webhooks });
+  if (options.reconciliation) {
+    await app.register(adminReconciliationRoutes, { reconciliation: options.reconciliation });
+  }
 };

@@ -139,6 +139,7 @@ export class PaymentHarness {
           events.publish(event);
         },
         subscribe: (orderNo, listener) => events.subscribe(orderNo, listener),
+        subscribeAll: (listener) => events.subscribeAll(listener),
       },
       clock,
       fulfil: options.fulfil,

@@ -110,13 +110,14 @@ export function v2OrderHandlers(
     },
 
     orderQuery(call) {
-      const trade = findTrade(ctx, call);
+      const trade = ctx.trades.reachable(findTrade(ctx, call));
       return { fields: { device_info: call.fields.device_info, ...orderFields(trade) } };
     },
 
     closeOrder(call) {
       const orderNo = outTradeNo(required(call.fields, 'out_trade_no', 32));
       const trade = ctx.trades.find(call.merchant.mchid, { outTradeNo: orderNo });
+      if (trade) ctx.trades.reachable(trade);
       if (trade?.state === 'CLOSED' || trade?.state === 'REVOKED') {
         throw new V2ResultFailure(
           'ORDERCLOSED',

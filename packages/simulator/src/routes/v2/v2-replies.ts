@@ -130,6 +130,7 @@ const SIM_ERROR_TO_V2: Record<SimErrorCode, [string, string | undefined]> = {
   ORDER_FULLY_REFUNDED: ['ERROR', '订单已全额退款'],
   REFUND_NO_USED: ['INVALID_REQUEST', undefined],
   PARAM_ERROR: ['PARAM_ERROR', undefined],
+  SYSTEM_ERROR: ['SYSTEMERROR', '系统超时'],
 };
 
 /** The engine's protocol-neutral refusal in v2 words (WeChat's own `err_code_des` where known). */

@@ -32,6 +32,7 @@ const TRANSACTION_REFUSALS: Record<SimErrorCode, V3Refusal> = {
   ORDER_FULLY_REFUNDED: { status: 400, code: 'INVALID_REQUEST', message: '订单已全额退款' },
   REFUND_NO_USED: { status: 400, code: 'INVALID_REQUEST' },
   PARAM_ERROR: { status: 400, code: 'PARAM_ERROR' },
+  SYSTEM_ERROR: { status: 500, code: 'SYSTEM_ERROR', message: '系统错误' },
 };
 
 /** The refund API speaks of a missing order as a missing resource. */

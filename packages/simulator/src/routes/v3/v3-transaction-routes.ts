@@ -42,7 +42,7 @@ export function v3TransactionRoutes(endpoints: V3Endpoints, ctx: V3TransactionDe
       throw notFound(
         `no paid order with transaction_id ${call.param('transaction_id')} (unpaid orders can only be queried by out_trade_no)`,
       );
-    return { status: 200, body: v3TransactionView(trade) };
+    return { status: 200, body: v3TransactionView(ctx.trades.reachable(trade)) };
   });
 
   endpoints.get(
@@ -53,7 +53,7 @@ export function v3TransactionRoutes(endpoints: V3Endpoints, ctx: V3TransactionDe
       const trade = ctx.trades.find(mchid, { outTradeNo: call.param('out_trade_no') });
       if (!trade)
         throw notFound(`merchant ${mchid} has no order with out_trade_no ${call.param('out_trade_no')}`);
-      return { status: 200, body: v3TransactionView(trade) };
+      return { status: 200, body: v3TransactionView(ctx.trades.reachable(trade)) };
     },
   );
 
@@ -62,6 +62,8 @@ export function v3TransactionRoutes(endpoints: V3Endpoints, ctx: V3TransactionDe
     { api: 'v3.transactions.close' },
     (call) => {
       bodyMchid(call, call.json());
+      const trade = ctx.trades.find(call.caller.mchid, { outTradeNo: call.param('out_trade_no') });
+      if (trade) ctx.trades.reachable(trade);
       ctx.trades.close(call.caller.mchid, call.param('out_trade_no'));
       return { status: 204 };
     },

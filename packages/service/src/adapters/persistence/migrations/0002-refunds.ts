@@ -1,4 +1,5 @@
-import { type ColumnDefinitionBuilder, type Kysely, PostgresAdapter, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import { serialId } from './serial-id.js';
 
 /**
  * Refunds: the refunds table (the refund number is WeChat's `out_refund_no`, unique), their history,
@@ -6,10 +7,7 @@ import { type ColumnDefinitionBuilder, type Kysely, PostgresAdapter, sql } from 
  * and raises in one conditional UPDATE so concurrent refunds can never exceed what was paid.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
-  const serialType = postgres ? 'bigserial' : 'integer';
-  const serial = (col: ColumnDefinitionBuilder) =>
-    postgres ? col.primaryKey() : col.primaryKey().autoIncrement();
+  const id = serialId(db);
 
   await db.schema
     .alterTable('orders')
@@ -42,7 +40,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('refund_history')
-    .addColumn('id', serialType, serial)
+    .addColumn('id', id.type, id.build)
     .addColumn('refund_no', 'text', (c) => c.notNull().references('refunds.refund_no'))
     .addColumn('from_state', 'text')
     .addColumn('to_state', 'text', (c) => c.notNull())

@@ -1,4 +1,5 @@
-import { type ColumnDefinitionBuilder, type Kysely, PostgresAdapter } from 'kysely';
+import type { Kysely } from 'kysely';
+import { serialId } from './serial-id.js';
 
 /**
  * The outbound webhooks' log: one delivery per event and endpoint (its state and its last answer)
@@ -6,10 +7,7 @@ import { type ColumnDefinitionBuilder, type Kysely, PostgresAdapter } from 'kyse
  * were told and when.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
-  const serialType = postgres ? 'bigserial' : 'integer';
-  const serial = (col: ColumnDefinitionBuilder) =>
-    postgres ? col.primaryKey() : col.primaryKey().autoIncrement();
+  const id = serialId(db);
 
   await db.schema
     .createTable('webhook_deliveries')
@@ -34,7 +32,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema
     .createTable('webhook_attempts')
-    .addColumn('id', serialType, serial)
+    .addColumn('id', id.type, id.build)
     .addColumn('delivery_id', 'text', (c) => c.notNull())
     .addColumn('at', 'bigint', (c) => c.notNull())
     .addColumn('http_status', 'integer')

@@ -9,6 +9,7 @@ import * as fulfilmentOutbox from './0007-fulfilment-outbox.js';
 import * as unverifiedRetention from './0008-unverified-retention.js';
 import * as webhookDeliveries from './0009-webhook-deliveries.js';
 import * as decryptedNotifications from './0010-decrypted-notifications.js';
+import * as reconciliations from './0011-reconciliations.js';
 import * as merchantApiOrders from './0012-merchant-api-orders.js';
 import * as webhookEndpoints from './0013-webhook-endpoints.js';
 
@@ -29,6 +30,7 @@ export const migrationProvider: MigrationProvider = {
       '0008-unverified-retention': unverifiedRetention,
       '0009-webhook-deliveries': webhookDeliveries,
       '0010-decrypted-notifications': decryptedNotifications,
+      '0011-reconciliations': reconciliations,
       '0012-merchant-api-orders': merchantApiOrders,
       '0013-webhook-endpoints': webhookEndpoints,
     };
