@@ -153,7 +153,16 @@ export async function createServiceApp(
     reconcileRefund: refunds.reconcile,
   });
   metrics.openDiscrepancies = () => reconciliation.store.openCount();
-  const webhooks = composeWebhooks(payments.deps, refunds.deps, reconciliation.store);
+  const webhooks = composeWebhooks(
+    payments.deps,
+    refunds.deps,
+    {
+      directory: payments.webhookEndpoints,
+      fixed: config.webhooks,
+      allowHttp: config.webhookStore?.allowHttp ?? config.demo !== undefined,
+    },
+    reconciliation.store,
+  );
   const jobs = composeJobs({
     config,
     database,
@@ -190,6 +199,7 @@ export async function createServiceApp(
       limits: resolveAbuseLimits(config.limits),
       metricsToken: config.metricsToken,
       publicUrl: config.publicUrl,
+      merchantApiKeys: config.merchantApiKeys,
     });
   } catch (error) {
     await platform?.close();

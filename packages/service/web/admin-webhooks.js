@@ -1,8 +1,10 @@
-// The webhooks tab: where events go (never the secrets), every delivery with its state and last
-// answer, one delivery's attempts, and "resend now" (the same event id, which receivers dedupe by).
+// The webhooks tab: where events go (never the secrets; managed in admin-webhook-endpoints.js),
+// every delivery with its state and last answer, and "resend now" (the same event id, which
+// receivers dedupe by).
 
 import { $, api, badge, can, el, renderMessageRow, showConsole } from './admin-dom.js';
 import { formatTime } from './admin-format.js';
+import { renderEndpoints, wireEndpoints } from './admin-webhook-endpoints.js';
 
 const STATUS_WORDS = {
   pending: '重试中 retrying',
@@ -21,18 +23,7 @@ export async function loadWebhooks() {
     return;
   }
   showConsole();
-  $('webhook-endpoints').replaceChildren(
-    ...(answer.endpoints.length === 0
-      ? [el('li', { className: 'muted' }, '未配置 None configured: set WEBHOOK_URL and WEBHOOK_SECRET')]
-      : answer.endpoints.map((e) =>
-          el(
-            'li',
-            {},
-            el('span', { className: 'mono' }, `${e.id} → ${e.url}`),
-            ` (${e.events ? e.events.join(', ') : '全部事件 all events'})`,
-          ),
-        )),
-  );
+  renderEndpoints(answer.endpoints, loadWebhooks);
   const rows = answer.deliveries.map((d) =>
     el(
       'tr',
@@ -85,6 +76,7 @@ async function resend(id) {
 }
 
 export function wireWebhooks() {
+  wireEndpoints(loadWebhooks);
   $('webhook-status-filter').addEventListener('change', loadWebhooks);
   $('webhooks-refresh').addEventListener('click', loadWebhooks);
 }

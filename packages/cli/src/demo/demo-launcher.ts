@@ -48,6 +48,10 @@ export interface DemoOptions {
   trustProxy?: boolean;
   /** The merchant's webhook endpoints (order and refund events). */
   webhooks?: ServiceConfig['webhooks'];
+  /** API keys of the merchant's own systems (orders of their own amounts, idempotency keys). */
+  merchantApiKeys?: ServiceConfig['merchantApiKeys'];
+  /** Endpoints added from the admin: secrets at rest, plain-http URLs (allowed in the demo). */
+  webhookStore?: ServiceConfig['webhookStore'];
 }
 
 export interface RunningDemo {
@@ -104,6 +108,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       metricsToken: options.metricsToken,
       trustProxy: options.trustProxy,
       webhooks: options.webhooks,
+      merchantApiKeys: options.merchantApiKeys,
+      webhookStore: options.webhookStore,
       // The simulator bills at one rate, so the demo checks every fee against it.
       reconciliation: {
         enabled: true,

@@ -14,11 +14,14 @@ export interface KitWebhookEventData {
     apiVersion: 'v2' | 'v3';
     productId: string;
     description: string;
+    /** Your own reference, when your system placed the order with a merchant API key. */
+    merchantReference?: string;
   };
   'order.closed': {
     orderNo: string;
     amount: number;
     closedAt: string;
+    merchantReference?: string;
   };
   'refund.succeeded': {
     refundNo: string;

@@ -8,7 +8,10 @@ import {
   KyselyOrderRepository,
   KyselyProductRepository,
   KyselyWebhookDeliveryLog,
+  KyselyWebhookEndpointStore,
+  SecretBox,
 } from '../adapters/persistence/index.js';
+import { WebhookEndpointDirectory } from '../adapters/webhooks/index.js';
 import {
   inboundNotifications,
   SdkPayParamsSigner,
@@ -22,6 +25,7 @@ import {
   CheckHealth,
   CloseExpiredOrder,
   CreateOrder,
+  DEFAULT_PREPAY_DEADLINE_MS,
   ExportOrders,
   FulfilOrder,
   GetOrder,
@@ -31,6 +35,7 @@ import {
   MarkPaid,
   type PaymentDeps,
   type PaymentUseCases,
+  PlaceMerchantOrder,
   PlaceOrder,
   ReconcileOrder,
   RetryPrepay,
@@ -53,6 +58,8 @@ export interface PaymentsInput {
 export interface ComposedPayments {
   deps: PaymentDeps;
   useCases: ReturnType<typeof paymentUseCases>;
+  /** Where webhooks go (`deps.webhooks`), and the admin's endpoints through it. */
+  webhookEndpoints: WebhookEndpointDirectory;
 }
 
 function paymentUseCases(deps: PaymentDeps, input: PaymentsInput) {
@@ -65,9 +72,13 @@ function paymentUseCases(deps: PaymentDeps, input: PaymentsInput) {
     prepayDeadlineMs,
   });
   const retryPrepay = new RetryPrepay(deps, { prepayDeadlineMs });
+  const placeOrder = new PlaceOrder(new SdkPayParamsSigner(input.wechat), createOrder, retryPrepay);
   return {
     createOrder,
-    placeOrder: new PlaceOrder(new SdkPayParamsSigner(input.wechat), createOrder, retryPrepay),
+    placeOrder,
+    placeMerchantOrder: new PlaceMerchantOrder(deps, placeOrder, {
+      settleWithinMs: (prepayDeadlineMs ?? DEFAULT_PREPAY_DEADLINE_MS) + 1_000,
+    }),
     getOrder: new GetOrder(deps),
     listOrders: new ListOrders(deps),
     exportOrders: new ExportOrders(deps),
@@ -87,6 +98,11 @@ function paymentUseCases(deps: PaymentDeps, input: PaymentsInput) {
  */
 export function composePayments(input: PaymentsInput): ComposedPayments {
   const { database, wechat, clock } = input;
+  const webhookEndpoints = new WebhookEndpointDirectory(
+    input.config.webhooks ?? [],
+    new KyselyWebhookEndpointStore(database.db, new SecretBox(input.config.webhookStore?.encryptionKey)),
+    clock,
+  );
   const deps: PaymentDeps = {
     orders: meteredOrderRepository(new KyselyOrderRepository(database.db, clock), input.metrics),
     products: new KyselyProductRepository(database.db),
@@ -97,10 +113,10 @@ export function composePayments(input: PaymentsInput): ComposedPayments {
     events: input.events,
     clock,
     fulfil: input.fulfil,
-    webhooks: input.config.webhooks ?? [],
+    webhooks: webhookEndpoints,
     webhookLog: new KyselyWebhookDeliveryLog(database.db),
     logger: input.logger,
     audit: new KyselyAuditLog(database.db),
   };
-  return { deps, useCases: paymentUseCases(deps, input) };
+  return { deps, useCases: paymentUseCases(deps, input), webhookEndpoints };
 }

@@ -1,10 +1,12 @@
-import { HttpWebhookSender } from '../adapters/webhooks/index.js';
+import { HttpWebhookSender, type WebhookEndpointDirectory } from '../adapters/webhooks/index.js';
+import type { ServiceConfig } from '../config/service-config.js';
 import type { ReconciliationStore } from '../domain/index.js';
 import { SERVICE_VERSION } from '../http/openapi-info.js';
 import type { Job } from '../jobs/index.js';
 import {
   DeliverWebhook,
   ListWebhookDeliveries,
+  ManageWebhookEndpoints,
   type PaymentDeps,
   PublishWebhookEvent,
   type RefundDeps,
@@ -20,9 +22,19 @@ export interface ComposedWebhooks {
   useCases: WebhookUseCases;
 }
 
+/** The endpoints events go to, and what the admin may do with them. */
+export interface WebhookEndpointsInput {
+  directory: WebhookEndpointDirectory;
+  /** The environment's endpoint(s), shown read-only. */
+  fixed: ServiceConfig['webhooks'];
+  /** Plain-http URLs for admin-added endpoints: `WEBHOOK_ALLOW_HTTP`, by default only in demo mode. */
+  allowHttp: boolean;
+}
+
 export function composeWebhooks(
   payments: PaymentDeps,
   refunds: Pick<RefundDeps, 'refunds'>,
+  endpoints: WebhookEndpointsInput,
   discrepancies?: Pick<ReconciliationStore, 'findDiscrepancy'>,
 ): ComposedWebhooks {
   const publish = new PublishWebhookEvent({ ...payments, refunds: refunds.refunds, discrepancies });
@@ -30,8 +42,12 @@ export function composeWebhooks(
   const deliver = new DeliverWebhook({ ...payments, sender });
   const webhookLog = payments.webhookLog;
   const useCases: WebhookUseCases | undefined = webhookLog && {
-    listWebhookDeliveries: new ListWebhookDeliveries({ webhooks: payments.webhooks, webhookLog }),
+    listWebhookDeliveries: new ListWebhookDeliveries({ webhookLog }),
     resendWebhook: new ResendWebhook({ ...payments, sender, webhookLog }),
+    manageWebhookEndpoints: new ManageWebhookEndpoints(
+      { ...payments, store: endpoints.directory.store, fixed: endpoints.fixed ?? [] },
+      { allowHttp: endpoints.allowHttp },
+    ),
   };
   if (!useCases) throw new Error('the webhooks need the delivery log (PaymentDeps.webhookLog)');
   const text = (value: unknown) => (typeof value === 'string' ? value : '');

@@ -9,8 +9,18 @@ import {
 } from '../domain/index.js';
 import type { AbuseLimits } from './abuse-limits-config.js';
 import { type Env, integer, optional, pemFile, rateLimit, required } from './env-reader.js';
+import {
+  type MerchantApiKey,
+  merchantApiKeysOf,
+  validateMerchantApiKeys,
+} from './merchant-api-keys-config.js';
 import { type ReconciliationConfig, reconciliationConfig } from './reconciliation-config.js';
 import { ServiceConfigError } from './service-config-error.js';
+import {
+  validateWebhookStore,
+  type WebhookStoreConfig,
+  webhookStoreConfigOf,
+} from './webhook-store-config.js';
 
 export { ServiceConfigError } from './service-config-error.js';
 
@@ -110,6 +120,10 @@ export interface ServiceConfig {
   metricsToken?: string;
   /** Where order and refund events go (`WEBHOOK_URL`, `WEBHOOK_SECRET`, `WEBHOOK_EVENTS`). */
   webhooks?: WebhookEndpoint[];
+  /** `MERCHANT_API_KEYS`: the merchant's own systems, which may order their own amounts. */
+  merchantApiKeys?: MerchantApiKey[];
+  /** Endpoints added from the admin: secrets at rest, plain-http URLs. */
+  webhookStore?: WebhookStoreConfig;
   /** The daily reconciliation against WeChat's bills; on at 10:00 China time when absent. */
   reconciliation?: ReconciliationConfig;
 }
@@ -166,6 +180,8 @@ export function loadServiceConfig(env: Env = process.env): ServiceConfig {
     },
     metricsToken: optional(env, 'METRICS_TOKEN'),
     webhooks: webhookEndpoints(env),
+    merchantApiKeys: merchantApiKeysOf(env),
+    webhookStore: webhookStoreConfigOf(env),
     reconciliation: reconciliationConfig(env),
   });
 }
@@ -257,6 +273,8 @@ export function validateServiceConfig(config: ServiceConfig): ServiceConfig {
     if (endpoint.secret.length < 24)
       throw new ServiceConfigError('WEBHOOK_SECRET', 'must be at least 24 characters');
   }
+  validateMerchantApiKeys(config.merchantApiKeys);
+  validateWebhookStore(config.webhookStore);
   if (config.metricsToken !== undefined && config.metricsToken.length < 16) {
     throw new ServiceConfigError('METRICS_TOKEN', 'must be at least 16 characters');
   }

@@ -19,6 +19,13 @@ export type DomainErrorCode =
   | 'NOT_AVAILABLE'
   | 'NOTHING_TO_RESEND'
   | 'INVALID_RANGE'
+  /** The `Idempotency-Key` was sent before with another request (`details.orderNo`: its order). */
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'WEBHOOK_ENDPOINT_NOT_FOUND'
+  /** The endpoint comes from the environment (`WEBHOOK_URL`): change it there. */
+  | 'WEBHOOK_ENDPOINT_READ_ONLY'
+  | 'WEBHOOK_URL_NOT_ALLOWED'
+  | 'WEBHOOK_ENDPOINT_LIMIT'
   | 'PLATFORM_NOT_CONFIGURED'
   | 'URL_NOT_ALLOWED'
   | 'OAUTH_STATE_INVALID'

@@ -37,7 +37,7 @@ export interface Order {
   productId: string;
   quantity: number;
   description: string;
-  /** Computed from the product's price at creation, never taken from the client. */
+  /** The product's price × quantity at creation, or the amount a merchant API key asked for; never a shopper's. */
   amountFen: Fen;
   state: OrderState;
   payType: PayType;
@@ -60,6 +60,10 @@ export interface Order {
   closedAt: Date | null;
   fulfilledAt: Date | null;
   refundedFen: Fen;
+  /** The merchant system's own reference for the order (merchant API only). */
+  merchantReference?: string;
+  /** The name of the merchant API key that created the order; absent for shoppers' orders. */
+  apiClient?: string;
 }
 
 /** One row of an order's history: every transition, with why and from where. */

@@ -1,3 +1,4 @@
+import type { CustomAmount, IdempotencyClaim, IdempotencyRecord } from './merchant-order.js';
 import type { Fen } from './money.js';
 import type { ApiVersion, Order, OrderHistoryEntry, OrderState, PayType, Product } from './order.js';
 
@@ -117,6 +118,13 @@ export interface OrderRepository {
   markFulfilled(orderNo: string, at: Date): Promise<boolean>;
   /** The order a Native mode-1 scan callback created, by its {@link NewOrder.mode1CallbackKey}. */
   findByMode1CallbackKey(key: string): Promise<Order | undefined>;
+  /**
+   * {@link insertWithJobs}, with `claim` written in the same transaction by a conditional insert:
+   * `undefined`, and nothing written, when another order holds the key and it has not expired.
+   */
+  insertOnce(order: NewOrder, jobs: NewJob[], claim: IdempotencyClaim): Promise<Order | undefined>;
+  /** The live claim of an idempotency key (not expired at `now`), if any. */
+  findByIdempotencyKey(scope: string, key: string, now: Date): Promise<IdempotencyRecord | undefined>;
   history(orderNo: string): Promise<OrderHistoryEntry[]>;
   list(filter?: OrderFilter): Promise<Order[]>;
 }
@@ -227,8 +235,14 @@ export interface Clock {
 
 /** Creating orders needs these from the request context. */
 export interface CreateOrderInput {
-  productId: string;
+  /** A catalogue product; or, for a merchant API key only, {@link CreateOrderInput.custom}. */
+  productId?: string;
   quantity?: number;
+  /** The merchant's own amount and text instead of a product; needs {@link CreateOrderInput.apiClient}. */
+  custom?: CustomAmount;
+  /** The merchant API key's name, when the merchant's own system places the order. */
+  apiClient?: string;
+  merchantReference?: string;
   payType: PayType;
   apiVersion?: ApiVersion;
   openid?: string;

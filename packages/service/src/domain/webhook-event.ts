@@ -21,6 +21,11 @@ export interface WebhookEndpoint {
   url: string;
   /** The HMAC key the receiver checks `X-Wechatpay-Kit-Signature` with; never logged or shown again. */
   secret: string;
+  /**
+   * Secrets replaced by a rotation that still sign beside `secret` (one `v1=` each) until their
+   * overlap ends, so the receiver can switch to the new one without missing a delivery.
+   */
+  retiringSecrets?: readonly string[];
   /** The event types it receives; all when absent. */
   events?: readonly WebhookEventType[];
 }

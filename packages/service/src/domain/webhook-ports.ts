@@ -1,4 +1,20 @@
-import type { WebhookAttempt, WebhookEvent, WebhookEventType } from './webhook-event.js';
+import type { WebhookAttempt, WebhookEndpoint, WebhookEvent, WebhookEventType } from './webhook-event.js';
+
+/**
+ * Where events go: the environment's endpoint and those added from the admin, enabled ones only,
+ * with the secrets they sign with now.
+ */
+export interface WebhookEndpoints {
+  /**
+   * Whether an enabled endpoint takes events of `type`. Every state change asks, before writing its
+   * event job, so the answer may be up to a second old on another instance.
+   */
+  wants(type: WebhookEventType): Promise<boolean>;
+  /** The enabled endpoints as they are now: who an event is fanned out to. */
+  enabled(): Promise<readonly WebhookEndpoint[]>;
+  /** An enabled endpoint; `undefined` when it is disabled or gone. */
+  find(id: string): Promise<WebhookEndpoint | undefined>;
+}
 
 export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
 

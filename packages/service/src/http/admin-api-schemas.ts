@@ -67,6 +67,9 @@ export const AdminOrderSchema = Type.Composite([
       Type.String({ description: 'who paid, as WeChat reported it with the payment' }),
     ),
     fulfilledAt: Type.Optional(Type.String({ format: 'date-time' })),
+    apiClient: Type.Optional(
+      Type.String({ description: 'the merchant API key (its name) that placed the order' }),
+    ),
   }),
 ]);
 

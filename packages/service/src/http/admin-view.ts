@@ -16,6 +16,8 @@ export const adminView = {
       openid: order.openid ?? undefined,
       payerOpenid: order.payerOpenid ?? undefined,
       fulfilledAt: order.fulfilledAt?.toISOString(),
+      ...(order.merchantReference ? { merchantReference: order.merchantReference } : {}),
+      ...(order.apiClient ? { apiClient: order.apiClient } : {}),
       ...(order.wechatErrorCode
         ? { wechatError: { code: order.wechatErrorCode, message: order.wechatErrorMessage ?? '' } }
         : {}),

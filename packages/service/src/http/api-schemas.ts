@@ -1,5 +1,5 @@
 import { type Static, type TLiteral, type TUnion, Type } from '@sinclair/typebox';
-import { API_VERSIONS, ORDER_STATES, PAY_TYPES } from '../domain/index.js';
+import { API_VERSIONS, MAX_CUSTOM_AMOUNT_FEN, ORDER_STATES, PAY_TYPES } from '../domain/index.js';
 
 /** Every request and answer shape of the HTTP API: validation, TypeScript types and OpenAPI from one place. */
 
@@ -46,8 +46,39 @@ export const ProductSchema = Type.Object({
 
 export const CreateOrderBodySchema = Type.Object(
   {
-    productId: Type.String({ minLength: 1, maxLength: 64, pattern: TOKEN_PATTERN }),
+    productId: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        pattern: TOKEN_PATTERN,
+        description: 'a catalogue product; required unless `amount` is given',
+      }),
+    ),
     quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 99 })),
+    amount: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: MAX_CUSTOM_AMOUNT_FEN,
+        description: 'fen, instead of a product: merchant API key only (with `description`)',
+      }),
+    ),
+    description: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        pattern: TEXT_PATTERN,
+        description: 'what the payer sees, with `amount`: merchant API key only',
+      }),
+    ),
+    merchantReference: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        pattern: TOKEN_PATTERN,
+        description:
+          'your own order or invoice number, kept with the order and sent in webhooks: merchant API key only',
+      }),
+    ),
     payType: PayTypeSchema,
     apiVersion: Type.Optional(ApiVersionSchema),
     openid: Type.Optional(Type.String({ minLength: 1, maxLength: 128, pattern: TOKEN_PATTERN })),
@@ -62,7 +93,9 @@ export const OrderSchema = Type.Object({
   productId: Type.String(),
   quantity: Type.Integer(),
   description: Type.String(),
-  amount: Type.Integer({ description: 'fen, computed from the product, never from the client' }),
+  amount: Type.Integer({
+    description: 'fen: the product’s price, or the amount a merchant API key asked for; never a shopper’s',
+  }),
   amountText: Type.String(),
   refundedAmount: Type.Integer({ description: 'fen refunded so far (refunds that succeeded)' }),
   payType: PayTypeSchema,
@@ -76,6 +109,9 @@ export const OrderSchema = Type.Object({
   qrCodeUrl: Type.Optional(Type.String()),
   h5Url: Type.Optional(Type.String()),
   payParams: Type.Optional(Type.Record(Type.String(), Type.String())),
+  merchantReference: Type.Optional(
+    Type.String({ description: 'the merchant system’s reference (answers to a merchant API key only)' }),
+  ),
   wechatError: Type.Optional(
     Type.Object(
       { code: Type.String(), message: Type.String() },
@@ -84,6 +120,19 @@ export const OrderSchema = Type.Object({
           'a refused prepay: WeChat’s code; the message is for the shopper (the admin view has WeChat’s own text)',
       },
     ),
+  ),
+});
+
+/** `Idempotency-Key` (merchant API keys only): printable ASCII, up to 255 characters. */
+export const IdempotencyHeadersSchema = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 255,
+      pattern: TOKEN_PATTERN,
+      description:
+        'the same key and body within 24 h give the same order (`Idempotent-Replayed: true`); another body is 409 `IDEMPOTENCY_KEY_REUSED`',
+    }),
   ),
 });
 

@@ -65,4 +65,6 @@ export interface HttpAppOptions {
   logStream?: NodeJS.WritableStream;
   /** An https URL turns on `Strict-Transport-Security`. */
   publicUrl?: string;
+  /** The merchant's own systems' API keys (`MERCHANT_API_KEYS`); none = shoppers' orders only. */
+  merchantApiKeys?: readonly { name: string; key: string }[];
 }

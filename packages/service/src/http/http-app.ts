@@ -8,6 +8,7 @@ import { ClientRateLimiter } from './client-rate-limiter.js';
 import { clientErrorAnswer, DOMAIN_STATUS, errorHandler } from './error-mapper.js';
 import type { HttpAppOptions } from './http-app-options.js';
 import { redactingLoggerOptions } from './log-redaction.js';
+import { MerchantApiKeys } from './merchant-api-auth.js';
 import { documentOperations } from './openapi-document.js';
 import { OPENAPI_TAGS, openApiInfo, SERVICE_VERSION } from './openapi-info.js';
 import { OrderEventStreams } from './order-event-stream.js';
@@ -107,6 +108,8 @@ export async function buildHttpApp(options: HttpAppOptions & { metrics: ServiceM
     sessions,
     orderLimiter: limiter('orders'),
     onLimited: () => metrics.rateLimited.inc({ limit: 'orders' }),
+    merchantKeys: new MerchantApiKeys(options.merchantApiKeys),
+    authFailures,
   });
   await app.register(wechatAuthRoutes, { platform: options.platform, sessions });
   await app.register(notifyRoutes, {

@@ -131,6 +131,20 @@ export const WEBHOOK_DELIVERY_DETAIL_EXAMPLE = {
   ],
 };
 
+/** A webhook endpoint added from the admin (never with its secret but in the answers that make one). */
+export const WEBHOOK_ENDPOINT_EXAMPLE = {
+  id: 'we_Q2x9fLm3RtZa',
+  url: 'https://erp.example.com/hooks/wechatpay',
+  events: ['order.paid', 'refund.succeeded'],
+  description: 'ERP 订单系统',
+  enabled: true,
+  readOnly: false,
+  createdAt: '2026-12-03T02:00:00.000Z',
+  updatedAt: '2026-12-03T02:00:00.000Z',
+};
+
+export const WEBHOOK_ENDPOINT_SECRET_EXAMPLE = 'whsec_3q2mZ7yKcV8nB1xR4tW6uE9oP0aS5dF2gH7jL3kQ8zY';
+
 const RECONCILIATION_DAY = '2026-12-02';
 
 export const RECONCILIATION_EXAMPLE = {

@@ -29,6 +29,14 @@ const ERROR_MEANINGS: Record<DomainErrorCode, string> = {
     '此环境不提供该功能（如真实微信支付没有重发接口）/ not available here (real WeChat Pay has no resend API)',
   NOTHING_TO_RESEND: '没有可重发的通知 / nothing to resend',
   INVALID_RANGE: '时间范围无效 / invalid time range',
+  IDEMPOTENCY_KEY_REUSED:
+    '该 Idempotency-Key 已用于另一个请求，orderNo 为它的订单；新订单请用新键 / this Idempotency-Key was used for another request (orderNo is its order); use a new key for a new order',
+  WEBHOOK_ENDPOINT_NOT_FOUND: 'webhook 地址不存在 / no such webhook endpoint',
+  WEBHOOK_ENDPOINT_READ_ONLY:
+    '该地址来自环境变量 WEBHOOK_URL，只能在那里修改 / this endpoint comes from WEBHOOK_URL; change it there',
+  WEBHOOK_URL_NOT_ALLOWED:
+    'webhook 地址须为 http(s)，生产环境须为 https，且不含用户名密码 / the URL must be http(s), https in production, without credentials',
+  WEBHOOK_ENDPOINT_LIMIT: '启用的 webhook 地址已达上限 / too many enabled webhook endpoints',
   PLATFORM_NOT_CONFIGURED:
     '未配置公众号/小程序（AppSecret）/ the WeChat platform (AppSecret) is not configured',
   URL_NOT_ALLOWED: '该页面地址不在 JS-SDK 安全域名内 / the page URL is not on a JS-SDK domain',
@@ -73,6 +81,11 @@ export const REQUEST_ERRORS: Record<string, { status: number; meaning: string }>
     status: 403,
     meaning:
       '用会话 Cookie 修改数据须带 X-CSRF-Token / a change made with the session cookie needs its X-CSRF-Token',
+  },
+  MERCHANT_API_KEY_REQUIRED: {
+    status: 401,
+    meaning:
+      '自定金额、商户单号和 Idempotency-Key 只接受商户 API 密钥（Authorization: Bearer）/ an own amount, a merchant reference and Idempotency-Key need a merchant API key (Authorization: Bearer)',
   },
   NOT_FOUND: { status: 404, meaning: '没有这个接口 / no such route' },
   BODY_TOO_LARGE: { status: 413, meaning: '请求体过大 / the body is too large' },

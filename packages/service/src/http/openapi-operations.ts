@@ -16,6 +16,8 @@ import {
   STATS_EXAMPLE,
   WEBHOOK_DELIVERY_DETAIL_EXAMPLE,
   WEBHOOK_DELIVERY_EXAMPLE,
+  WEBHOOK_ENDPOINT_EXAMPLE,
+  WEBHOOK_ENDPOINT_SECRET_EXAMPLE,
 } from './openapi-examples.js';
 
 /** What the OpenAPI document says about one operation: Chinese first, English beside it. */
@@ -43,7 +45,10 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
   'POST /api/orders': {
     summary: '下单并向微信预下单 / create an order and its WeChat prepay',
     description:
-      '金额由服务端按商品计算，从不取自客户端。按 payType 返回 codeUrl（Native）、payParams（JSAPI、小程序、App）或 h5Url（H5）。微信超时时答复 503 `WECHAT_TIMEOUT` 且带已保存的 orderNo，可用 `POST /api/orders/{orderNo}/prepay` 重试。\n\nThe amount is computed from the product, never taken from the client. Answers codeUrl (Native), payParams (JSAPI, mini-program, App) or h5Url (H5). When WeChat is late: 503 `WECHAT_TIMEOUT` with the stored orderNo, to retry with `POST /api/orders/{orderNo}/prepay`.',
+      '金额由服务端按商品计算，从不取自买家。按 payType 返回 codeUrl（Native）、payParams（JSAPI、小程序、App）或 h5Url（H5）。微信超时时答复 503 `WECHAT_TIMEOUT` 且带已保存的 orderNo，可用 `POST /api/orders/{orderNo}/prepay` 重试。\n\n' +
+      '商户自己的系统用商户 API 密钥（`Authorization: Bearer <MERCHANT_API_KEYS 中的密钥>`）可以不给 productId，而给 `amount`（分）和 `description`，并可带 `merchantReference` 与 `Idempotency-Key` 请求头：24 小时内同一键同一请求体答复同一订单（201，`Idempotent-Replayed: true`），不同请求体答复 409 `IDEMPOTENCY_KEY_REUSED`；键按 API 密钥区分。没有有效密钥时这些字段答复 401 `MERCHANT_API_KEY_REQUIRED`。\n\n' +
+      'The amount is computed from the product, never taken from a shopper. Answers codeUrl (Native), payParams (JSAPI, mini-program, App) or h5Url (H5). When WeChat is late: 503 `WECHAT_TIMEOUT` with the stored orderNo, to retry with `POST /api/orders/{orderNo}/prepay`.\n\n' +
+      'The merchant’s own systems, with a merchant API key (`Authorization: Bearer <a key of MERCHANT_API_KEYS>`), may send `amount` (fen) and `description` instead of productId, a `merchantReference`, and an `Idempotency-Key` header: within 24 h the same key and body answer the same order (201, `Idempotent-Replayed: true`), another body is 409 `IDEMPOTENCY_KEY_REUSED`; keys are per API key. Without a valid key those are 401 `MERCHANT_API_KEY_REQUIRED`.',
     examples: { 201: NEW_ORDER_EXAMPLE },
   },
   'GET /api/orders/{orderNo}': {
@@ -216,10 +221,55 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
       '权限 `read`。配置的地址（不含密钥）和最近的投递：每个事件、每个地址一条，带状态（pending 重试中、delivered 已确认、failed 已放弃）和最后一次的答复。\n\nPermission `read`. The configured endpoints (never their secrets) and the latest deliveries, one per event and endpoint, with their state and last answer.',
     examples: {
       200: {
-        endpoints: [{ id: 'env', url: 'https://erp.example.com/hooks/wechatpay' }],
+        endpoints: [
+          {
+            id: 'env',
+            url: 'https://erp.example.com/hooks/wechatpay',
+            description: '环境变量 WEBHOOK_URL (environment)',
+            enabled: true,
+            readOnly: true,
+          },
+        ],
         deliveries: [WEBHOOK_DELIVERY_EXAMPLE],
       },
     },
+  },
+  'GET /api/admin/webhooks/endpoints': {
+    summary: 'Webhook 地址列表 / webhook endpoints',
+    description:
+      '需要 ADMIN_TOKEN。环境变量 WEBHOOK_URL 的地址（只读）和在后台添加的地址，从不包含密钥。\n\nADMIN_TOKEN. The environment’s WEBHOOK_URL (read-only) and those added here, never with their secrets.',
+    examples: { 200: [WEBHOOK_ENDPOINT_EXAMPLE] },
+  },
+  'POST /api/admin/webhooks/endpoints': {
+    summary: '添加 webhook 地址 / add a webhook endpoint',
+    description:
+      '需要 ADMIN_TOKEN。生成的密钥（`whsec_…`）只在此答复中出现一次，请立即交给接收方。地址须为 https（演示模式或 WEBHOOK_ALLOW_HTTP=true 时可用 http），否则 400 `WEBHOOK_URL_NOT_ALLOWED`；最多 20 个启用的地址。\n\nADMIN_TOKEN. The generated secret (`whsec_…`) is in this answer only: hand it to the receiver now. https only (http in demo mode or with WEBHOOK_ALLOW_HTTP=true), else 400 `WEBHOOK_URL_NOT_ALLOWED`; at most 20 enabled endpoints.',
+    examples: { 201: { ...WEBHOOK_ENDPOINT_EXAMPLE, secret: WEBHOOK_ENDPOINT_SECRET_EXAMPLE } },
+  },
+  'PATCH /api/admin/webhooks/endpoints/{id}': {
+    summary: '修改、停用或启用 webhook 地址 / change, disable or enable an endpoint',
+    description:
+      '需要 ADMIN_TOKEN。只改给出的字段；环境变量的地址答复 409 `WEBHOOK_ENDPOINT_READ_ONLY`。\n\nADMIN_TOKEN. Only the fields given change; the environment’s endpoint is 409 `WEBHOOK_ENDPOINT_READ_ONLY`.',
+    examples: { 200: { ...WEBHOOK_ENDPOINT_EXAMPLE, enabled: false } },
+  },
+  'POST /api/admin/webhooks/endpoints/{id}/rotate-secret': {
+    summary: '更换 webhook 密钥 / rotate an endpoint’s secret',
+    description:
+      '需要 ADMIN_TOKEN。新密钥只出现在此答复中；旧密钥在 24 小时内继续一起签名（签名头带两个 `v1=`），接收方可无缝切换。\n\nADMIN_TOKEN. The new secret is in this answer only; the old one keeps signing beside it for 24 h (two `v1=` in the header), so the receiver can switch without a gap.',
+    examples: {
+      200: {
+        ...WEBHOOK_ENDPOINT_EXAMPLE,
+        secretRotatedAt: '2026-12-04T02:00:00.000Z',
+        previousSecretUntil: '2026-12-05T02:00:00.000Z',
+        secret: WEBHOOK_ENDPOINT_SECRET_EXAMPLE,
+      },
+    },
+  },
+  'DELETE /api/admin/webhooks/endpoints/{id}': {
+    summary: '停用 webhook 地址 / disable an endpoint',
+    description:
+      '需要 ADMIN_TOKEN。不再收到新事件；投递记录保留，可用 PATCH 重新启用。\n\nADMIN_TOKEN. No new events go to it; its deliveries stay, and PATCH can enable it again.',
+    examples: { 200: { ...WEBHOOK_ENDPOINT_EXAMPLE, enabled: false } },
   },
   'GET /api/admin/webhooks/deliveries/{id}': {
     summary: '一次投递的事件与每次尝试 / one delivery’s event and attempts',

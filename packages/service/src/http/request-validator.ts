@@ -117,3 +117,11 @@ function describe(error: ErrorObject, all: ErrorObject[]): string {
 function article(type: string): string {
   return `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type === 'object' ? 'JSON object' : type}`;
 }
+
+/**
+ * A refusal of one field that no schema can express (fields that go together), answered exactly
+ * like a schema's: 400 `VALIDATION_FAILED` naming the field.
+ */
+export function fieldError(field: string, message: string): FieldValidationError & { validation: [] } {
+  return Object.assign(new Error(`body.${field} ${message}`), { field, validation: [] as [] });
+}

@@ -5,7 +5,6 @@ import {
   type RefundTransitionResult,
   refundStatesLeadingTo,
   type WebhookEventType,
-  wantsWebhook,
   webhookEventJob,
 } from '../domain/index.js';
 import type { RefundDeps } from './refund-deps.js';
@@ -60,7 +59,7 @@ export class ApplyRefundOutcome {
         : outcome.changes,
       reason: outcome.reason,
       source: outcome.source,
-      ...(event && wantsWebhook(this.#deps.webhooks, event)
+      ...(event && (await this.#deps.webhooks?.wants(event))
         ? { jobs: [webhookEventJob(event, outcome.refundNo, clock.now())] }
         : {}),
     });

@@ -4,7 +4,6 @@ import {
   type Order,
   orderTransition,
   type WechatTradeStatus,
-  wantsWebhook,
   webhookEventJob,
 } from '../domain/index.js';
 import { recordAudit } from './audit-trail.js';
@@ -135,7 +134,7 @@ export class CloseExpiredOrder {
       changes: { closedAt },
       reason: why.closed,
       source: why.source,
-      ...(wantsWebhook(this.#deps.webhooks, 'order.closed')
+      ...((await this.#deps.webhooks?.wants('order.closed'))
         ? { jobs: [webhookEventJob('order.closed', order.orderNo, closedAt)] }
         : {}),
     });

@@ -2,8 +2,12 @@ import {
   type ApiVersion,
   assertFen,
   type CreateOrderInput,
+  CUSTOM_AMOUNT_PRODUCT_ID,
   DomainError,
+  type IdempotencyClaim,
+  MAX_CUSTOM_AMOUNT_FEN,
   type NewJob,
+  type NewOrder,
   type Order,
   PAY_TYPES,
 } from '../domain/index.js';
@@ -44,7 +48,8 @@ const MAX_QUANTITY = 99;
  * left without its timeout, whatever fails next. A WeChat failure is stored on the order (still
  * NOTPAY) rather than thrown: the buyer sees why, and {@link RetryPrepay} can try again. A WeChat
  * slower than the prepay deadline is the one exception: the order is stored the same way, and the
- * buyer gets a retryable `WECHAT_TIMEOUT` at once instead of waiting out every SDK retry.
+ * buyer gets a retryable `WECHAT_TIMEOUT` at once instead of waiting out every SDK retry. The amount
+ * is a product's price, or — for the merchant's own systems only (`apiClient`) — their own, bounded.
  */
 export class CreateOrder {
   readonly #deps: CreateOrderDeps;
@@ -65,17 +70,38 @@ export class CreateOrder {
   }
 
   async execute(input: CreateOrderInput): Promise<CreateOrderOutput> {
-    const quantity = input.quantity ?? 1;
-    if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_QUANTITY) {
-      throw new DomainError('INVALID_AMOUNT', `quantity must be a whole number from 1 to ${MAX_QUANTITY}`);
-    }
+    const { order, jobs } = await this.#draft(input);
+    return requestPrepay(
+      this.#deps,
+      await this.#deps.orders.insertWithJobs(order, jobs),
+      this.#prepayDeadlineMs,
+    );
+  }
+
+  /**
+   * {@link execute}, claiming an idempotency key in the order's own transaction: `undefined`, with
+   * nothing written and WeChat not asked, when another order holds the key.
+   */
+  async executeOnce(
+    input: CreateOrderInput,
+    claim: Omit<IdempotencyClaim, 'createdAt'>,
+  ): Promise<CreateOrderOutput | undefined> {
+    const { order, jobs } = await this.#draft(input);
+    const inserted = await this.#deps.orders.insertOnce(order, jobs, {
+      ...claim,
+      createdAt: order.createdAt,
+    });
+    return inserted && requestPrepay(this.#deps, inserted, this.#prepayDeadlineMs);
+  }
+
+  /** The order to store and the jobs that close and reconcile it, after every check. */
+  async #draft(input: CreateOrderInput): Promise<{ order: NewOrder; jobs: NewJob[] }> {
     if (!PAY_TYPES.includes(input.payType)) {
       throw new DomainError('PAY_TYPE_UNSUPPORTED', `pay type ${String(input.payType)} is not supported`);
     }
     if ((input.payType === 'JSAPI' || input.payType === 'MINIPROGRAM') && !input.openid) {
       throw new DomainError('OPENID_REQUIRED', `${input.payType} orders need the payer's openid`);
     }
-
     const apiVersion = input.apiVersion ?? this.#defaultApiVersion;
     const configured = this.#deps.gateway.apiVersions;
     if (configured && !configured.includes(apiVersion)) {
@@ -84,21 +110,7 @@ export class CreateOrder {
         `this merchant is not configured for API ${apiVersion}`,
       );
     }
-
-    const product = await this.#deps.products.find(input.productId);
-    if (!product) throw new DomainError('PRODUCT_NOT_FOUND', `no product ${input.productId}`);
-    if (!product.active) {
-      throw new DomainError('PRODUCT_UNAVAILABLE', `product ${input.productId} is no longer sold`, {
-        reason: 'INACTIVE',
-      });
-    }
-    if (product.stock !== null && product.stock < quantity) {
-      throw new DomainError('PRODUCT_UNAVAILABLE', `product ${input.productId} is sold out`, {
-        reason: 'SOLD_OUT',
-      });
-    }
-    const amountFen = assertFen(product.priceFen * quantity);
-    if (amountFen === 0) throw new DomainError('INVALID_AMOUNT', 'an order must cost at least 1 fen');
+    const priced = input.custom ? customPrice(input) : await this.#catalogue(input);
 
     const now = this.#deps.clock.now();
     const expiresAt = new Date(now.getTime() + this.#lifetimeMs);
@@ -108,26 +120,64 @@ export class CreateOrder {
     if (firstReconcile < expiresAt) {
       jobs.push({ type: 'reconcile', key: orderNo, runAt: firstReconcile, payload: { orderNo, attempt: 1 } });
     }
-
-    const order = await this.#deps.orders.insertWithJobs(
-      {
-        orderNo,
-        productId: product.id,
-        quantity,
-        description: product.name,
-        amountFen,
-        payType: input.payType,
-        apiVersion,
-        openid: input.openid ?? null,
-        clientIp: input.clientIp,
-        mode1CallbackKey: input.mode1CallbackKey,
-        createdAt: now,
-        expiresAt,
-      },
-      jobs,
-    );
-    return requestPrepay(this.#deps, order, this.#prepayDeadlineMs);
+    const order: NewOrder = {
+      orderNo,
+      ...priced,
+      payType: input.payType,
+      apiVersion,
+      openid: input.openid ?? null,
+      clientIp: input.clientIp,
+      mode1CallbackKey: input.mode1CallbackKey,
+      ...(input.apiClient === undefined ? {} : { apiClient: input.apiClient }),
+      ...(input.merchantReference === undefined ? {} : { merchantReference: input.merchantReference }),
+      createdAt: now,
+      expiresAt,
+    };
+    return { order, jobs };
   }
+
+  /** A catalogue product's price × quantity: the amount never comes from the shopper. */
+  async #catalogue(input: CreateOrderInput): Promise<Priced> {
+    const quantity = input.quantity ?? 1;
+    if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_QUANTITY) {
+      throw new DomainError('INVALID_AMOUNT', `quantity must be a whole number from 1 to ${MAX_QUANTITY}`);
+    }
+    const productId = input.productId ?? '';
+    const product =
+      productId === CUSTOM_AMOUNT_PRODUCT_ID ? undefined : await this.#deps.products.find(productId);
+    if (!product) throw new DomainError('PRODUCT_NOT_FOUND', `no product ${productId}`);
+    if (!product.active) {
+      throw new DomainError('PRODUCT_UNAVAILABLE', `product ${productId} is no longer sold`, {
+        reason: 'INACTIVE',
+      });
+    }
+    if (product.stock !== null && product.stock < quantity) {
+      throw new DomainError('PRODUCT_UNAVAILABLE', `product ${productId} is sold out`, {
+        reason: 'SOLD_OUT',
+      });
+    }
+    const amountFen = assertFen(product.priceFen * quantity);
+    if (amountFen === 0) throw new DomainError('INVALID_AMOUNT', 'an order must cost at least 1 fen');
+    return { productId: product.id, quantity, description: product.name, amountFen };
+  }
+}
+
+type Priced = Pick<NewOrder, 'productId' | 'quantity' | 'description' | 'amountFen'>;
+
+/** The merchant's own amount: only its API key may name one, and within bounds. */
+function customPrice(input: CreateOrderInput): Priced {
+  const custom = input.custom!;
+  if (!input.apiClient) {
+    throw new DomainError('INVALID_AMOUNT', 'only the merchant’s own systems may set an order’s amount');
+  }
+  const amountFen = assertFen(custom.amountFen);
+  if (amountFen < 1 || amountFen > MAX_CUSTOM_AMOUNT_FEN) {
+    throw new DomainError('INVALID_AMOUNT', `amount must be from 1 to ${MAX_CUSTOM_AMOUNT_FEN} fen`);
+  }
+  const description = custom.description.trim();
+  if (description === '')
+    throw new DomainError('INVALID_AMOUNT', 'an order with its own amount needs a description');
+  return { productId: CUSTOM_AMOUNT_PRODUCT_ID, quantity: 1, description, amountFen };
 }
 
 /** The prepay deadline option, checked: a whole number of milliseconds, at least 1. */

@@ -1,7 +1,7 @@
 import type {
   Clock,
   WebhookDeliveryLog,
-  WebhookEndpoint,
+  WebhookEndpoints,
   WebhookEvent,
   WebhookSender,
 } from '../domain/index.js';
@@ -12,7 +12,7 @@ export const WEBHOOK_GIVE_UP_AFTER_MS = 25 * 3600_000;
 
 export interface DeliverWebhookDeps {
   sender: WebhookSender;
-  webhooks?: readonly WebhookEndpoint[];
+  webhooks?: WebhookEndpoints;
   webhookLog?: WebhookDeliveryLog;
   clock: Clock;
   logger?: UseCaseLogger;
@@ -39,13 +39,19 @@ export class DeliverWebhook {
 
   async execute(input: DeliverWebhookInput): Promise<DeliverWebhookOutcome> {
     const { sender, webhooks, webhookLog, clock, logger } = this.#deps;
-    const endpoint = webhooks?.find((candidate) => candidate.id === input.endpointId);
+    const endpoint = await webhooks?.find(input.endpointId);
     const ids = { eventId: input.event.id, type: input.event.type, endpoint: input.endpointId };
+    const deliveryId = `${input.event.id}|${input.endpointId}`;
     if (!endpoint) {
-      logger?.warn(ids, 'webhook delivery dropped: the endpoint is no longer configured');
+      logger?.warn(ids, 'webhook delivery dropped: the endpoint is disabled or no longer configured');
+      // Said on the delivery, so the admin sees why it stopped; a resend once re-enabled still works.
+      await webhookLog?.recordAttempt(
+        deliveryId,
+        { acked: false, error: 'not sent: the endpoint is disabled or no longer configured', durationMs: 0 },
+        { status: 'failed', at: clock.now(), manual: false },
+      );
       return 'ENDPOINT_GONE';
     }
-    const deliveryId = `${input.event.id}|${input.endpointId}`;
     // A resend from the admin may have been acknowledged since this retry was scheduled.
     if ((await webhookLog?.find(deliveryId))?.status === 'delivered') return 'DELIVERED';
     const event: WebhookEvent = { ...input.event, createdAt: new Date(input.event.createdAt) };

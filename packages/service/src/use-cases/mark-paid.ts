@@ -3,7 +3,6 @@ import {
   type Order,
   orderTransition,
   type ReceivedNotification,
-  wantsWebhook,
   webhookEventJob,
 } from '../domain/index.js';
 import { FulfilOrder } from './fulfil-order.js';
@@ -90,7 +89,7 @@ export class MarkPaid {
               payload: { orderNo: input.orderNo },
             },
           ]),
-      ...(wantsWebhook(this.#deps.webhooks, 'order.paid')
+      ...((await this.#deps.webhooks?.wants('order.paid'))
         ? [webhookEventJob('order.paid', input.orderNo, now)]
         : []),
     ];

@@ -1,4 +1,10 @@
-import type { CreateOrderInput, Order, PayParams, PayParamsSigner } from '../domain/index.js';
+import type {
+  CreateOrderInput,
+  IdempotencyClaim,
+  Order,
+  PayParams,
+  PayParamsSigner,
+} from '../domain/index.js';
 import type { CreateOrder } from './create-order.js';
 import type { RetryPrepay } from './retry-prepay.js';
 
@@ -26,6 +32,25 @@ export class PlaceOrder {
 
   async execute(input: CreateOrderInput): Promise<PlacedOrder> {
     return this.#placed(await this.#createOrder.execute(input));
+  }
+
+  /** {@link execute} claiming an idempotency key; `undefined` when another order holds it. */
+  async once(
+    input: CreateOrderInput,
+    claim: Omit<IdempotencyClaim, 'createdAt'>,
+  ): Promise<PlacedOrder | undefined> {
+    const order = await this.#createOrder.executeOnce(input, claim);
+    return order && this.#placed(order);
+  }
+
+  /**
+   * An order placed before, answered again (a repeated request): as it is now, with its prepay asked
+   * for once more under the same `out_trade_no` while it is open and has none — the first request
+   * may still be waiting for WeChat, or WeChat failed it.
+   */
+  async again(order: Order, now: Date): Promise<PlacedOrder> {
+    if (order.state === 'NOTPAY' && now < order.expiresAt) return this.retry({ orderNo: order.orderNo });
+    return this.#placed(order);
   }
 
   /** The same order again after its prepay failed (same `out_trade_no`, so never a second order at WeChat). */

@@ -60,7 +60,7 @@ export class PublishWebhookEvent {
       data,
     };
     const now = clock.now();
-    for (const endpoint of webhooks ?? []) {
+    for (const endpoint of (await webhooks?.enabled()) ?? []) {
       if (!wantsWebhook([endpoint], type)) continue;
       const id = `${event.id}|${endpoint.id}`;
       await webhookLog?.open({ id, subject: input.subject, endpointId: endpoint.id, event }, now);
@@ -102,7 +102,12 @@ export class PublishWebhookEvent {
 
 function orderData(type: 'order.paid' | 'order.closed', order: Order): Record<string, unknown> | undefined {
   if (type === 'order.closed') {
-    return { orderNo: order.orderNo, amount: order.amountFen, closedAt: order.closedAt?.toISOString() };
+    return {
+      orderNo: order.orderNo,
+      amount: order.amountFen,
+      closedAt: order.closedAt?.toISOString(),
+      ...(order.merchantReference ? { merchantReference: order.merchantReference } : {}),
+    };
   }
   if (!order.paidAt || !order.transactionId) return undefined;
   return {
@@ -114,6 +119,7 @@ function orderData(type: 'order.paid' | 'order.closed', order: Order): Record<st
     apiVersion: order.apiVersion,
     productId: order.productId,
     description: order.description,
+    ...(order.merchantReference ? { merchantReference: order.merchantReference } : {}),
   };
 }
 

@@ -24,8 +24,7 @@ import {
   type ReconciliationStore,
   type RefundRepository,
   type TradeBill,
-  type WebhookEndpoint,
-  wantsWebhook,
+  type WebhookEndpoints,
   webhookEventJob,
 } from '../domain/index.js';
 import { recordAudit } from './audit-trail.js';
@@ -50,7 +49,7 @@ export interface ReconcileDayDeps {
   refunds: Pick<RefundRepository, 'find'>;
   jobs: JobQueue;
   clock: Clock;
-  webhooks?: readonly WebhookEndpoint[];
+  webhooks?: WebhookEndpoints;
   logger?: UseCaseLogger;
 }
 
@@ -360,7 +359,7 @@ export class ReconcileDay {
         },
         `reconciliation discrepancy ${d.kind}: ${d.detail}`,
       );
-      if (wantsWebhook(webhooks, 'reconciliation.discrepancy')) {
+      if (await webhooks?.wants('reconciliation.discrepancy')) {
         await jobs.enqueue(webhookEventJob('reconciliation.discrepancy', String(d.id), clock.now()));
       }
     }

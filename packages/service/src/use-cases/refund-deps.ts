@@ -9,7 +9,7 @@ import type {
   OrderRepository,
   RefundGateway,
   RefundRepository,
-  WebhookEndpoint,
+  WebhookEndpoints,
 } from '../domain/index.js';
 import { followUpJobKey, type UseCaseLogger } from './use-case-deps.js';
 
@@ -24,7 +24,7 @@ export interface RefundDeps {
   events: EventBus;
   clock: Clock;
   /** The merchant's webhook endpoints; a refund's end writes its event only when one wants it. */
-  webhooks?: readonly WebhookEndpoint[];
+  webhooks?: WebhookEndpoints;
   logger?: UseCaseLogger;
   /** Where an admin's refunds are recorded. */
   audit?: AuditLog;

@@ -6,14 +6,14 @@ import {
   type WebhookDelivery,
   type WebhookDeliveryLog,
   type WebhookDeliveryStatus,
-  type WebhookEndpoint,
+  type WebhookEndpoints,
   type WebhookSender,
 } from '../domain/index.js';
 import { recordAudit } from './audit-trail.js';
 
 export interface ResendWebhookDeps {
   sender: WebhookSender;
-  webhooks?: readonly WebhookEndpoint[];
+  webhooks?: WebhookEndpoints;
   webhookLog: WebhookDeliveryLog;
   clock: Clock;
   audit?: AuditLog;
@@ -36,11 +36,11 @@ export class ResendWebhook {
     const delivery = await webhookLog.find(input.deliveryId);
     if (!delivery)
       throw new DomainError('WEBHOOK_DELIVERY_NOT_FOUND', `no webhook delivery ${input.deliveryId}`);
-    const endpoint = webhooks?.find((candidate) => candidate.id === delivery.endpointId);
+    const endpoint = await webhooks?.find(delivery.endpointId);
     if (!endpoint) {
       throw new DomainError(
         'WEBHOOK_ENDPOINT_GONE',
-        `endpoint ${delivery.endpointId} is no longer configured`,
+        `endpoint ${delivery.endpointId} is disabled or no longer configured`,
       );
     }
     const attempt = await sender.send(endpoint, delivery.event);

@@ -11,7 +11,7 @@ import type {
   OrderRepository,
   ProductRepository,
   WebhookDeliveryLog,
-  WebhookEndpoint,
+  WebhookEndpoints,
   WechatGateway,
 } from '../domain/index.js';
 import { OPEN_ORDER_STATES } from '../domain/index.js';
@@ -42,7 +42,7 @@ export interface PaymentDeps {
   /** The merchant's reaction to a paid order; absent = nothing to deliver. */
   fulfil?: FulfilmentHook;
   /** The merchant's webhook endpoints; a change writes its event only when one wants it. */
-  webhooks?: readonly WebhookEndpoint[];
+  webhooks?: WebhookEndpoints;
   /** Where webhook deliveries and their attempts are written, for the admin. */
   webhookLog?: WebhookDeliveryLog;
   logger?: UseCaseLogger;

@@ -15,6 +15,8 @@ import type { ListRefunds } from './list-refunds.js';
 import type { ListWebhookDeliveries } from './list-webhook-deliveries.js';
 import type { ManageAdminUsers } from './manage-admin-users.js';
 import type { ManageProducts } from './manage-products.js';
+import type { ManageWebhookEndpoints } from './manage-webhook-endpoints.js';
+import type { PlaceMerchantOrder } from './place-merchant-order.js';
 import type { PlaceOrder } from './place-order.js';
 import type { ReadAuditLog } from './read-audit-log.js';
 import type { ReconcileDay } from './reconcile-day.js';
@@ -34,6 +36,8 @@ import type { ViewReconciliations } from './view-reconciliations.js';
 export interface PaymentUseCases {
   listProducts: ListProducts;
   placeOrder: PlaceOrder;
+  /** Orders from the merchant's own systems (merchant API keys, idempotency keys). */
+  placeMerchantOrder: PlaceMerchantOrder;
   getOrder: GetOrder;
   listOrders: ListOrders;
   exportOrders: ExportOrders;
@@ -74,6 +78,8 @@ export interface AdminAccessUseCases {
 export interface WebhookUseCases {
   listWebhookDeliveries: ListWebhookDeliveries;
   resendWebhook: ResendWebhook;
+  /** Endpoints added from the admin: create, change, rotate the secret, disable. */
+  manageWebhookEndpoints: ManageWebhookEndpoints;
 }
 
 /** The admin's reconciliation tab: the calendar, a day's report, a re-run. */

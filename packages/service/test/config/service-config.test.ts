@@ -187,4 +187,41 @@ describe('loadServiceConfig', () => {
     expect(short.variable).toBe('WEBHOOK_SECRET');
     expect(short.message).not.toContain('short-webhook-secret');
   });
+
+  it('reads the merchant API keys from MERCHANT_API_KEYS (name:key, comma-separated), never echoing a key', () => {
+    expect(loadServiceConfig(env).merchantApiKeys).toBeUndefined();
+    const erp = 'mk_erp_0123456789abcdefghijkl';
+    const till = 'mk_till:with:colons_0123456789';
+    expect(
+      loadServiceConfig({ ...env, MERCHANT_API_KEYS: ` erp:${erp} , till:${till}` }).merchantApiKeys,
+    ).toEqual([
+      { name: 'erp', key: erp },
+      { name: 'till', key: till },
+    ]);
+    for (const value of [
+      'erp:short-key',
+      `:${erp}`,
+      erp,
+      `e r p:${erp}`,
+      `erp:${erp},pos:${erp}`,
+      `erp:${erp},erp:${till}`,
+      `erp:${'x'.repeat(257)}`,
+    ]) {
+      const refused = failure({ MERCHANT_API_KEYS: value });
+      expect(refused.variable, value).toBe('MERCHANT_API_KEYS');
+      expect(refused.message).not.toContain(erp);
+      expect(refused.message).not.toContain('short-key');
+    }
+  });
+
+  it('reads how admin-added webhook endpoints are kept: WEBHOOK_ENCRYPTION_KEY, WEBHOOK_ALLOW_HTTP', () => {
+    expect(loadServiceConfig(env).webhookStore).toEqual({});
+    const key = 'k'.repeat(32);
+    expect(
+      loadServiceConfig({ ...env, WEBHOOK_ENCRYPTION_KEY: key, WEBHOOK_ALLOW_HTTP: 'true' }).webhookStore,
+    ).toEqual({ encryptionKey: key, allowHttp: true });
+    const short = failure({ WEBHOOK_ENCRYPTION_KEY: 'too-short-a-key' });
+    expect(short.variable).toBe('WEBHOOK_ENCRYPTION_KEY');
+    expect(short.message).not.toContain('too-short-a-key');
+  });
 });

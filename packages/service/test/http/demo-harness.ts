@@ -66,6 +66,8 @@ export async function startTestDemo(
     | 'trustProxy'
     | 'prepayDeadlineMs'
     | 'webhooks'
+    | 'merchantApiKeys'
+    | 'webhookStore'
   > = {},
 ): Promise<RunningDemo & { url: string; schema?: string; cleanup(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'wxpay-service-http-'));

@@ -107,6 +107,8 @@ const BASELINE_BODY: Record<string, Record<string, unknown>> = {
   'PATCH /api/admin/products/:id': { available: true },
   'POST /api/admin/session': { username: 'fuzz.nobody', password: 'not-a-password' },
   'POST /api/admin/users': { username: 'fuzz.user', password: 'fuzz-password-1', role: 'viewer' },
+  // Port 9 (discard) refuses at once: the endpoints the probes add cost no waiting deliveries.
+  'POST /api/admin/webhooks/endpoints': { url: 'http://127.0.0.1:9/fuzz', events: ['order.paid'] },
 };
 /** WeChat's callbacks answer in WeChat's formats (XML, `{code, message}`), by protocol. */
 const WECHAT_FORMAT = /^\/api\/(notify|native)\//;

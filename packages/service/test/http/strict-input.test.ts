@@ -17,6 +17,17 @@ const ORDER_FIELDS: Wrong[] = [
   { field: 'openid', values: [...NOT_A_STRING, 12345, '', 'o\u0000x', 'o x', 'o\u2028x', 'x'.repeat(129)] },
 ];
 
+/** A merchant API key's own amount, text and reference (`POST /api/orders` with the key). */
+const MERCHANT_ORDER_FIELDS: Wrong[] = [
+  { field: 'amount', values: [...NOT_AN_INTEGER, 0, -1, 100_000_001, 1e300, '100'] },
+  { field: 'description', values: [...NOT_A_STRING, '', 'a\u0000b', 'bell\u0007', '\ud800', 'x'.repeat(65)] },
+  {
+    field: 'merchantReference',
+    values: [...NOT_A_STRING, '', 'has space', 'r\u0000', '中文', 'x'.repeat(65)],
+  },
+];
+const MERCHANT_KEY = 'mk_strict_0123456789abcdefghij';
+
 const REFUND_FIELDS: Wrong[] = [
   { field: 'amount', values: [...NOT_AN_INTEGER, '1e1', '0x10', [3], true, 0, -5, 2 ** 53, 1e300] },
   {
@@ -36,7 +47,7 @@ describeOnEngines('strict input: exact JSON types, one parse rule per query and 
     (started) => {
       demo = started;
     },
-    { limits: NO_RATE_LIMITS },
+    { limits: NO_RATE_LIMITS, merchantApiKeys: [{ name: 'erp', key: MERCHANT_KEY }] },
   );
   const admin = () => ({ Authorization: `Bearer ${demo.adminToken}` });
   const orderCount = async () =>
@@ -70,6 +81,19 @@ describeOnEngines('strict input: exact JSON types, one parse rule per query and 
     expect((await post('/api/orders', valid)).status).toBe(201);
   });
 
+  it('POST /api/orders with a merchant API key: every wrong type or form of its own fields → 400 naming it', async () => {
+    const valid = { amount: 100, description: '发票 1', merchantReference: 'INV-1', payType: 'NATIVE' };
+    const merchant = { Authorization: `Bearer ${MERCHANT_KEY}` };
+    const before = await orderCount();
+    for (const { field, values } of MERCHANT_ORDER_FIELDS) {
+      expect(values.length).toBeGreaterThanOrEqual(10);
+      for (const value of values)
+        expectRefusal(await post('/api/orders', { ...valid, [field]: value }, merchant), field, value);
+    }
+    expect(await orderCount()).toBe(before);
+    expect((await post('/api/orders', valid, merchant)).status).toBe(201);
+  });
+
   it('POST /api/orders/:no/refunds: every wrong type or form → 400 naming it, no refund stored', async () => {
     const created = await post('/api/orders', { productId: 'demo-coffee', payType: 'NATIVE' });
     const { orderNo, codeUrl } = created.body as unknown as { orderNo: string; codeUrl: string };
@@ -100,8 +124,11 @@ describeOnEngines('strict input: exact JSON types, one parse rule per query and 
       expect(answer.status, JSON.stringify(body)).toBe(400);
       expect(answer.body.error).toBe('VALIDATION_FAILED');
     }
-    const extra = await post('/api/orders', { productId: 'demo-coffee', payType: 'NATIVE', amount: 1 });
-    expectRefusal(extra, 'amount', 1);
+    const extra = await post('/api/orders', { productId: 'demo-coffee', payType: 'NATIVE', price: 1 });
+    expectRefusal(extra, 'price', 1);
+    // A shopper learns at once that the amount comes from the product, not from them.
+    const priced = await post('/api/orders', { productId: 'demo-coffee', payType: 'NATIVE', amount: 1 });
+    expect([priced.status, priced.body.error]).toEqual([401, 'MERCHANT_API_KEY_REQUIRED']);
     const missing = await post('/api/orders', { productId: 'demo-coffee' });
     expectRefusal(missing, 'payType', undefined);
     expect(await orderCount()).toBe(before);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { WebhookAttempt, WebhookEndpoint, WebhookEvent, WebhookSender } from '../../src/domain/index.js';
+import {
+  fixedWebhookEndpoints,
+  type WebhookAttempt,
+  type WebhookEndpoint,
+  type WebhookEvent,
+  type WebhookSender,
+} from '../../src/domain/index.js';
 import { DeliverWebhook, WEBHOOK_GIVE_UP_AFTER_MS } from '../../src/use-cases/index.js';
 
 const ENDPOINT: WebhookEndpoint = { id: 'erp', url: 'http://127.0.0.1:9/hooks', secret: 's'.repeat(32) };
@@ -21,8 +27,12 @@ class ScriptedSender implements WebhookSender {
   }
 }
 
-const deliverAt = (at: number, sender: WebhookSender, webhooks = [ENDPOINT]) =>
-  new DeliverWebhook({ sender, webhooks, clock: { now: () => new Date(CREATED.getTime() + at) } });
+const deliverAt = (at: number, sender: WebhookSender, endpoints = [ENDPOINT]) =>
+  new DeliverWebhook({
+    sender,
+    webhooks: fixedWebhookEndpoints(endpoints),
+    clock: { now: () => new Date(CREATED.getTime() + at) },
+  });
 
 describe('DeliverWebhook', () => {
   it('delivers the event as stored, with its time', async () => {

@@ -12,6 +12,12 @@ export function meteredOrderRepository(inner: OrderRepository, metrics: ServiceM
       metrics.ordersCreated.inc({ api_version: created.apiVersion });
       return created;
     },
+    async insertOnce(order, jobs, claim) {
+      const created = await inner.insertOnce(order, jobs, claim);
+      if (created) metrics.ordersCreated.inc({ api_version: created.apiVersion });
+      return created;
+    },
+    findByIdempotencyKey: (scope, key, now) => inner.findByIdempotencyKey(scope, key, now),
     async transition(request: TransitionRequest): Promise<Order | undefined> {
       const updated = await inner.transition(request);
       if (updated?.state === 'PAID') metrics.ordersPaid.inc({ api_version: updated.apiVersion });

@@ -16,6 +16,8 @@ export interface DatabaseSchema {
   platform_tokens: PlatformTokensTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  webhook_endpoints: WebhookEndpointsTable;
   reconciliations: ReconciliationsTable;
   bill_entries: BillEntriesTable;
   reconciliation_discrepancies: ReconciliationDiscrepanciesTable;
@@ -63,6 +65,10 @@ export interface OrdersTable {
   mode1_callback_key: string | null;
   /** Who paid, as WeChat reported it; null until paid (and for orders paid before 0006). */
   payer_openid: Generated<string | null>;
+  /** The merchant system's reference (merchant API orders only). */
+  merchant_reference: Generated<string | null>;
+  /** The merchant API key's name that created the order; null for shoppers' orders. */
+  api_client: Generated<string | null>;
 }
 
 export interface OrderHistoryTable {
@@ -172,6 +178,36 @@ export interface WebhookAttemptsTable {
   duration_ms: number;
   /** 1 for a resend from the admin. */
   manual: number;
+}
+
+/** One live `Idempotency-Key` of a merchant API key, and the order it made; primary key (scope, key). */
+export interface IdempotencyKeysTable {
+  scope: string;
+  key: string;
+  /** SHA-256 of the request it stood for. */
+  fingerprint: string;
+  order_no: string;
+  created_at: number;
+  /** After this the key may be used again, for a new order. */
+  expires_at: number;
+}
+
+/** A webhook endpoint added from the admin. */
+export interface WebhookEndpointsTable {
+  id: string;
+  url: string;
+  /** JSON array of event types. */
+  events: string;
+  description: string;
+  enabled: number;
+  /** Sealed by the secret box: `aes256gcm:…` (encrypted) or `plain:…`. */
+  secret: string;
+  /** The secret a rotation replaced, still signing until `previous_secret_until`. */
+  previous_secret: string | null;
+  previous_secret_until: number | null;
+  secret_rotated_at: number | null;
+  created_at: number;
+  updated_at: number;
 }
 
 export interface ReconciliationsTable {

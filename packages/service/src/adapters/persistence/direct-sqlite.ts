@@ -77,6 +77,34 @@ export async function writeInOneTransaction<Row>(
   });
 }
 
+/**
+ * {@link writeInOneTransaction} behind a guard: `guard` (a conditional `INSERT … RETURNING`, such
+ * as a claim on a unique key) runs first, and only if it returned a row do `lead` and `followers`
+ * run. `undefined` when the guard wrote nothing, and then nothing was written at all.
+ */
+export async function writeGuarded<Row>(
+  db: Kysely<DatabaseSchema>,
+  guard: CompiledQuery,
+  lead: CompiledQuery,
+  followers: readonly CompiledQuery[],
+): Promise<Row | undefined> {
+  const direct = directSqliteOf(db);
+  if (direct) {
+    return direct.write((run) => {
+      if (run(guard).length === 0) return undefined;
+      const row = run(lead)[0] as Row | undefined;
+      for (const statement of followers) run(statement);
+      return row;
+    });
+  }
+  return db.transaction().execute(async (trx) => {
+    if ((await trx.executeQuery(guard)).rows.length === 0) return undefined;
+    const row = (await trx.executeQuery(lead)).rows[0] as Row | undefined;
+    for (const statement of followers) await trx.executeQuery(statement);
+    return row;
+  });
+}
+
 /** Runs a reader: directly on SQLite when no transaction is open there, otherwise through Kysely. */
 export async function readRows<Row>(db: Kysely<DatabaseSchema>, query: CompiledQuery): Promise<Row[]> {
   const direct = directSqliteOf(db)?.read(query);

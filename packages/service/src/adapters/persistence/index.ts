@@ -13,3 +13,5 @@ export { KyselyProductRepository } from './kysely-product-repository.js';
 export { KyselyReconciliationStore } from './kysely-reconciliation-store.js';
 export { KyselyRefundRepository } from './kysely-refund-repository.js';
 export { KyselyWebhookDeliveryLog } from './kysely-webhook-delivery-log.js';
+export { KyselyWebhookEndpointStore } from './kysely-webhook-endpoint-store.js';
+export { SecretBox } from './secret-box.js';

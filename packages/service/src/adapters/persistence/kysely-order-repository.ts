@@ -1,4 +1,5 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
+import type { IdempotencyClaim, IdempotencyRecord } from '../../domain/merchant-order.js';
 import type { Order, OrderHistoryEntry } from '../../domain/order.js';
 import { INITIAL_ORDER_STATE } from '../../domain/order-state-machine.js';
 import {
@@ -12,7 +13,8 @@ import {
 } from '../../domain/ports.js';
 import { CompiledQueryCache } from './compiled-query-cache.js';
 import type { DatabaseSchema, OrdersTable } from './database-schema.js';
-import { readRows, writeInOneTransaction } from './direct-sqlite.js';
+import { readRows, writeGuarded, writeInOneTransaction } from './direct-sqlite.js';
+import { idempotencyStatements } from './idempotency-key-statements.js';
 import { compileEnqueueJobs } from './kysely-job-queue.js';
 import { runTransition } from './kysely-order-transition.js';
 import { orderHistoryInsert } from './order-history-writer.js';
@@ -37,7 +39,42 @@ export class KyselyOrderRepository implements OrderRepository {
   }
 
   async insertWithJobs(order: NewOrder, jobs: NewJob[]): Promise<Order> {
+    const { insertOrder, followers } = this.#insertStatements(order, jobs, this.#clock.now());
+    const row = await writeInOneTransaction<Selectable<OrdersTable>>(this.#db, insertOrder, followers);
+    if (!row) throw new Error(`order ${order.orderNo} was not inserted`);
+    return rowMapper.toOrder(row);
+  }
+
+  async insertOnce(order: NewOrder, jobs: NewJob[], claim: IdempotencyClaim): Promise<Order | undefined> {
     const now = this.#clock.now();
+    const { insertOrder, followers } = this.#insertStatements(order, jobs, now);
+    const statements = idempotencyStatements(this.#db, claim, order.orderNo, now);
+    const row = await writeGuarded<Selectable<OrdersTable>>(this.#db, statements.claim, insertOrder, [
+      ...followers,
+      statements.forgetExpired,
+    ]);
+    return row && rowMapper.toOrder(row);
+  }
+
+  async findByIdempotencyKey(scope: string, key: string, now: Date): Promise<IdempotencyRecord | undefined> {
+    const row = await this.#db
+      .selectFrom('idempotency_keys')
+      .select(['fingerprint', 'order_no', 'expires_at'])
+      .where('scope', '=', scope)
+      .where('key', '=', key)
+      .where('expires_at', '>', toMillis(now))
+      .executeTakeFirst();
+    return (
+      row && {
+        fingerprint: row.fingerprint,
+        orderNo: row.order_no,
+        expiresAt: new Date(Number(row.expires_at)),
+      }
+    );
+  }
+
+  /** The order's INSERT … RETURNING, then its first history row and its jobs. */
+  #insertStatements(order: NewOrder, jobs: NewJob[], now: Date) {
     const orderRow = rowMapper.fromNewOrder(order, INITIAL_ORDER_STATE, now);
     const insertOrder = this.#queries.query(
       `insert-order:${Object.keys(orderRow)}`,
@@ -57,13 +94,7 @@ export class KyselyOrderRepository implements OrderRepository {
       this.#queries,
     );
     const insertJobs = compileEnqueueJobs(this.#db, jobs, now, this.#queries);
-    const row = await writeInOneTransaction<Selectable<OrdersTable>>(
-      this.#db,
-      insertOrder,
-      insertJobs ? [insertHistory, insertJobs] : [insertHistory],
-    );
-    if (!row) throw new Error(`order ${order.orderNo} was not inserted`);
-    return rowMapper.toOrder(row);
+    return { insertOrder, followers: insertJobs ? [insertHistory, insertJobs] : [insertHistory] };
   }
 
   async findByOrderNo(orderNo: string): Promise<Order | undefined> {

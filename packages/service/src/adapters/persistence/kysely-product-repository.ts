@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { CUSTOM_AMOUNT_PRODUCT_ID } from '../../domain/merchant-order.js';
 import type { Product } from '../../domain/order.js';
 import type { ProductRepository } from '../../domain/ports.js';
 import { CompiledQueryCache } from './compiled-query-cache.js';
@@ -25,7 +26,8 @@ export class KyselyProductRepository implements ProductRepository {
   }
 
   async list(options: { all?: boolean } = {}): Promise<Product[]> {
-    let query = this.#db.selectFrom('products').selectAll();
+    // The row orders with their own amount refer to is no product anyone sells or edits.
+    let query = this.#db.selectFrom('products').selectAll().where('id', '!=', CUSTOM_AMOUNT_PRODUCT_ID);
     if (!options.all) query = query.where('active', '=', 1);
     const rows = await query.orderBy('price_fen').orderBy('id').execute();
     return rows.map(rowMapper.toProduct);

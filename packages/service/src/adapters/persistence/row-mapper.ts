@@ -70,6 +70,8 @@ export const rowMapper = {
       closedAt: toNullableDate(row.closed_at),
       fulfilledAt: toNullableDate(row.fulfilled_at),
       refundedFen: Number(row.refunded_fen),
+      ...(row.merchant_reference ? { merchantReference: row.merchant_reference } : {}),
+      ...(row.api_client ? { apiClient: row.api_client } : {}),
     };
   },
 
@@ -86,6 +88,8 @@ export const rowMapper = {
       openid: order.openid,
       client_ip: order.clientIp,
       mode1_callback_key: order.mode1CallbackKey ?? null,
+      ...(order.apiClient === undefined ? {} : { api_client: order.apiClient }),
+      ...(order.merchantReference === undefined ? {} : { merchant_reference: order.merchantReference }),
       created_at: toMillis(order.createdAt),
       expires_at: toMillis(order.expiresAt),
       refunded_fen: 0,

@@ -34,7 +34,11 @@ export class HttpWebhookSender implements WebhookSender {
         headers: {
           'content-type': 'application/json',
           'user-agent': this.#userAgent,
-          [WEBHOOK_SIGNATURE_HEADER]: signWebhook(body, endpoint.secret),
+          // While a rotation overlaps, one `v1=` per secret: the receiver's old or new secret verifies.
+          [WEBHOOK_SIGNATURE_HEADER]: signWebhook(body, [
+            endpoint.secret,
+            ...(endpoint.retiringSecrets ?? []),
+          ]),
           'x-wechatpay-kit-event-id': event.id,
         },
         body,

@@ -4,14 +4,13 @@ import type { WebhookAttemptRecord, WebhookDelivery } from '../../domain/index.j
 import type { WebhookUseCases } from '../../use-cases/index.js';
 import { auditContextOf } from '../admin-guard.js';
 import { ErrorSchema, errorResponses } from '../api-schemas.js';
+import {
+  adminWebhookEndpointRoutes,
+  endpointView,
+  WebhookEndpointSchema,
+} from './admin-webhook-endpoint-routes.js';
 
 const DELIVERY_ID = '^evt_[0-9A-Za-z_.\\-|*]{1,120}\\|[0-9A-Za-z_\\-]{1,64}$';
-
-const EndpointSchema = Type.Object({
-  id: Type.String(),
-  url: Type.String(),
-  events: Type.Optional(Type.Array(Type.String(), { description: 'all events when absent' })),
-});
 
 const DeliverySchema = Type.Object({
   id: Type.String(),
@@ -44,7 +43,7 @@ const DeliveryDetailSchema = Type.Composite([
 
 const IdParams = Type.Object({ id: Type.String({ pattern: DELIVERY_ID }) });
 
-/** The admin's webhook tab: endpoints (never their secrets), deliveries, attempts, resend. */
+/** The admin's webhook tab: endpoints (never their secrets, managed in their own routes), deliveries, attempts, resend. */
 export const adminWebhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookUseCases }> = async (
   app,
   { webhooks },
@@ -67,16 +66,17 @@ export const adminWebhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookUs
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({ endpoints: Type.Array(EndpointSchema), deliveries: Type.Array(DeliverySchema) }),
+          200: Type.Object({
+            endpoints: Type.Array(WebhookEndpointSchema),
+            deliveries: Type.Array(DeliverySchema),
+          }),
           400: ErrorSchema,
           401: ErrorSchema,
         },
       },
     },
     async (request) => ({
-      endpoints: webhooks.listWebhookDeliveries
-        .endpoints()
-        .map(({ id, url, events }) => ({ id, url, ...(events ? { events: [...events] } : {}) })),
+      endpoints: (await webhooks.manageWebhookEndpoints.list()).map(endpointView),
       deliveries: (await webhooks.listWebhookDeliveries.list(request.query)).map(deliveryView),
     }),
   );
@@ -109,6 +109,8 @@ export const adminWebhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookUs
       return detailView(await webhooks.listWebhookDeliveries.find(request.params.id));
     },
   );
+
+  await app.register(adminWebhookEndpointRoutes, { webhooks });
 };
 
 function deliveryView(delivery: WebhookDelivery) {

@@ -1,23 +1,27 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/index.js';
 import type { PaymentUseCases } from '../../use-cases/index.js';
 import {
   CreateOrderBodySchema,
   ErrorSchema,
   errorResponses,
+  IdempotencyHeadersSchema,
   OrderNoParamsSchema,
   OrderSchema,
   ProductSchema,
 } from '../api-schemas.js';
 import type { ClientRateLimiter } from '../client-rate-limiter.js';
+import { bearerToken, MerchantApiKeys } from '../merchant-api-auth.js';
 import type { OrderEventStreams } from '../order-event-stream.js';
+import { MERCHANT_ONLY_FIELDS, orderRequestOf } from '../order-request.js';
 import { orderView, productView } from '../order-view.js';
 import { QR_TYPES, sendQrCode } from '../qr-code-image.js';
 import { rateLimitHook } from '../rate-limit-hook.js';
 import type { WechatSessions } from '../wechat-sessions.js';
 
-type OrderUseCases = Pick<PaymentUseCases, 'listProducts' | 'placeOrder' | 'getOrder'>;
+type OrderUseCases = Pick<PaymentUseCases, 'listProducts' | 'placeOrder' | 'placeMerchantOrder' | 'getOrder'>;
 
 export interface OrderRoutesOptions {
   payments: OrderUseCases;
@@ -27,14 +31,38 @@ export interface OrderRoutesOptions {
   /** Orders (and prepay retries) per client; each asks WeChat for a prepay. */
   orderLimiter?: ClientRateLimiter;
   onLimited?: () => void;
+  /** The merchant's own systems: they may order their own amounts, with idempotency keys. */
+  merchantKeys?: MerchantApiKeys;
+  /** Failed authentications per client (a wrong merchant API key counts as one). */
+  authFailures?: ClientRateLimiter;
 }
 
-/** The buyer's API: catalogue, orders, their QR codes and their live state. */
+/**
+ * The buyer's API: catalogue, orders, their QR codes and their live state. The merchant's own
+ * systems place orders on the same route with a merchant API key, and only they may send their
+ * own amounts, references and idempotency keys.
+ */
 export const orderRoutes: FastifyPluginAsyncTypebox<OrderRoutesOptions> = async (
   app,
-  { payments, streams, sessions, orderLimiter, onLimited },
+  {
+    payments,
+    streams,
+    sessions,
+    orderLimiter,
+    onLimited,
+    merchantKeys = new MerchantApiKeys(),
+    authFailures,
+  },
 ) => {
-  const limited = orderLimiter ? { onRequest: rateLimitHook(orderLimiter, 'orders', onLimited) } : {};
+  // The limit is per client IP, for shoppers; a merchant's backend places many orders from one address.
+  const limit = orderLimiter && rateLimitHook(orderLimiter, 'orders', onLimited);
+  const limited = limit
+    ? {
+        onRequest: async (request: FastifyRequest, reply: FastifyReply) => {
+          if (merchantKeys.clientOf(request) === undefined) await limit(request, reply);
+        },
+      }
+    : {};
 
   app.get(
     '/api/products',
@@ -49,6 +77,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<OrderRoutesOptions> = async 
       schema: {
         tags: ['checkout'],
         summary: 'Create an order and its WeChat prepay; the amount comes from the product',
+        headers: IdempotencyHeadersSchema,
         body: CreateOrderBodySchema,
         response: {
           201: OrderSchema,
@@ -61,9 +90,30 @@ export const orderRoutes: FastifyPluginAsyncTypebox<OrderRoutesOptions> = async 
     },
     async (request, reply) => {
       const { openid, ...body } = request.body;
+      const idempotencyKey = request.headers['idempotency-key'];
+      const apiClient = merchantKeys.clientOf(request);
+      const merchantOnly =
+        idempotencyKey !== undefined || MERCHANT_ONLY_FIELDS.some((field) => body[field] !== undefined);
+      if (apiClient === undefined && merchantOnly) return refuseWithoutKey(request, reply, authFailures);
+      const order = orderRequestOf(body);
+      if (apiClient !== undefined) {
+        // The merchant's backend signed its buyer in itself: the body's openid is the payer.
+        const placed = await payments.placeMerchantOrder.execute({
+          apiClient,
+          request: { ...order, ...(openid === undefined ? {} : { openid }) },
+          idempotencyKey,
+          clientIp: request.ip,
+        });
+        if (placed.replayed) reply.header('Idempotent-Replayed', 'true');
+        const { merchantReference } = placed.order;
+        return reply.status(201).send({
+          ...orderView(placed.order, placed.payParams),
+          ...(merchantReference ? { merchantReference } : {}),
+        });
+      }
       const payer = sessions ? sessions.payerOpenid(request, body.payType, openid) : openid;
       const placed = await payments.placeOrder.execute({
-        ...body,
+        ...order,
         ...(payer === undefined ? {} : { openid: payer }),
         clientIp: request.ip,
       });
@@ -131,6 +181,30 @@ export const orderRoutes: FastifyPluginAsyncTypebox<OrderRoutesOptions> = async 
     },
   );
 };
+
+/**
+ * An own amount, a merchant reference or an idempotency key without a merchant API key: 401. A
+ * wrong key counts as a failed sign-in, and a client that failed too often waits (429) first.
+ */
+async function refuseWithoutKey(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  failures: ClientRateLimiter | undefined,
+): Promise<FastifyReply> {
+  const wait = failures?.retryAfter(request.ip);
+  if (wait !== undefined) {
+    return reply
+      .status(429)
+      .header('Retry-After', String(wait))
+      .send({ error: 'TOO_MANY_REQUESTS', message: `too many failed sign-ins; retry in ${wait} s` });
+  }
+  if (bearerToken(request) !== undefined) failures?.hit(request.ip);
+  return reply.status(401).header('WWW-Authenticate', 'Bearer').send({
+    error: 'MERCHANT_API_KEY_REQUIRED',
+    message:
+      'amount, description, merchantReference and Idempotency-Key need a merchant API key (Authorization: Bearer <key>); shoppers order catalogue products, priced by the product',
+  });
+}
 
 async function codeUrlOf(payments: Pick<OrderUseCases, 'getOrder'>, orderNo: string): Promise<string> {
   const { order } = await payments.getOrder.execute({ orderNo });

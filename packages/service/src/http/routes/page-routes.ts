@@ -25,6 +25,7 @@ const ASSETS: Record<string, string> = {
   'admin-dom.js': 'text/javascript; charset=utf-8',
   'admin-lists.js': 'text/javascript; charset=utf-8',
   'admin-webhooks.js': 'text/javascript; charset=utf-8',
+  'admin-webhook-endpoints.js': 'text/javascript; charset=utf-8',
   'admin-reconciliation.js': 'text/javascript; charset=utf-8',
   'admin-live.js': 'text/javascript; charset=utf-8',
   'admin-products.js': 'text/javascript; charset=utf-8',

@@ -10,6 +10,8 @@ import * as unverifiedRetention from './0008-unverified-retention.js';
 import * as webhookDeliveries from './0009-webhook-deliveries.js';
 import * as decryptedNotifications from './0010-decrypted-notifications.js';
 import * as reconciliations from './0011-reconciliations.js';
+import * as merchantApiOrders from './0012-merchant-api-orders.js';
+import * as webhookEndpoints from './0013-webhook-endpoints.js';
 import * as adminUsers from './0014-admin-users.js';
 
 /**
@@ -30,6 +32,8 @@ export const migrationProvider: MigrationProvider = {
       '0009-webhook-deliveries': webhookDeliveries,
       '0010-decrypted-notifications': decryptedNotifications,
       '0011-reconciliations': reconciliations,
+      '0012-merchant-api-orders': merchantApiOrders,
+      '0013-webhook-endpoints': webhookEndpoints,
       '0014-admin-users': adminUsers,
     };
   },
