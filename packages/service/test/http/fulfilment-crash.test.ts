@@ -1,15 +1,17 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseWebhook } from '@wechatpay-kit/sdk/webhooks';
 import { type RunningSimulator, startSimulator } from '@wechatpay-kit/simulator';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../../src/adapters/persistence/index.js';
-import { json, PG_URL } from './demo-harness.js';
+import { eventually, json, PG_URL } from './demo-harness.js';
 import { describeOnEngines } from './engine-suites.js';
 
 const CHILD = fileURLToPath(new URL('./support/fulfilment-child.mjs', import.meta.url));
@@ -65,17 +67,31 @@ function freePort(): Promise<number> {
 }
 
 describeOnEngines(
-  'a paid order is delivered after the process dies between PAID and its delivery',
+  'a paid order is delivered, and its webhook sent, after the process dies between PAID and its delivery',
   (engine) => {
     let sim: RunningSimulator;
     let dataDir: string;
     let setupPath: string;
+    // The merchant's ERP: refuses (503) until told to answer, and records what it acknowledged.
+    const secret = `whsec_${randomBytes(18).toString('hex')}`;
+    const erp = { answer: 503, acknowledged: [] as string[], refused: 0 };
+    let receiver: Server;
     const schema = engine === 'postgres' ? `crash_${randomBytes(6).toString('hex')}` : undefined;
     const open = (): Promise<Database> =>
       engine === 'postgres' ? openDatabase({ url: PG_URL, schema }) : openDatabase({ dataDir });
 
     beforeAll(async () => {
       sim = await startSimulator({ port: 0 });
+      receiver = createHttpServer(async (request, response) => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of request) chunks.push(chunk as Buffer);
+        const event = parseWebhook(request.headers, Buffer.concat(chunks), secret);
+        if (erp.answer === 204) erp.acknowledged.push(event.id);
+        else erp.refused++;
+        response.writeHead(erp.answer).end();
+      });
+      await new Promise<void>((listening) => receiver.listen(0, '127.0.0.1', listening));
+      const { port: erpPort } = receiver.address() as { port: number };
       dataDir = mkdtempSync(join(tmpdir(), 'wxpay-fulfil-crash-'));
       setupPath = join(dataDir, 'setup.json');
       writeFileSync(
@@ -88,10 +104,13 @@ describeOnEngines(
           adminToken: randomBytes(16).toString('hex'),
           merchant: sim.merchant,
           fulfilmentRetryMs: 1_000,
+          webhookUrl: `http://127.0.0.1:${erpPort}/hooks`,
+          webhookSecret: secret,
         }),
       );
     });
     afterAll(async () => {
+      await new Promise((closed) => receiver?.close(closed));
       await sim?.stop();
       rmSync(dataDir, { recursive: true, force: true });
       if (schema) {
@@ -112,6 +131,19 @@ describeOnEngines(
       const { orderNo, codeUrl } = created.body;
       sim.ctx.trades.pay(sim.ctx.trades.lookup(codeUrl)!, 'alice');
       await first.line(`fulfilling ${orderNo}`);
+      // The order.paid webhook was written with PAID and tried once; the ERP refused it, and the
+      // outbox holds it for a retry when the process dies.
+      const eventId = `evt_order_paid_${orderNo}`;
+      const adminHeaders = {
+        Authorization: `Bearer ${JSON.parse(readFileSync(setupPath, 'utf8')).adminToken}`,
+      };
+      const delivery = () =>
+        json<{ status: string; attempts: number }>(
+          `${url}/api/admin/webhooks/deliveries/${encodeURIComponent(`${eventId}|erp`)}`,
+          { headers: adminHeaders },
+        );
+      await eventually(async () => ((await delivery()).body.attempts > 0 ? true : undefined));
+      expect(erp.refused).toBeGreaterThan(0);
       await first.kill('SIGKILL');
 
       const database = await open();
@@ -152,6 +184,17 @@ describeOnEngines(
           await after.close();
         }
         expect(second.lines.filter((l) => l === `delivered ${orderNo}`)).toHaveLength(1);
+
+        // The ERP is back: the same event, from the outbox the dead process left, acknowledged once.
+        erp.answer = 204;
+        await eventually(async () => (erp.acknowledged.includes(eventId) ? true : undefined), 15_000);
+        const log = await eventually(async () => {
+          const answer = await delivery();
+          return answer.body.status === 'delivered' ? answer : undefined;
+        });
+        expect(log.body.attempts).toBeGreaterThanOrEqual(2);
+        await new Promise((settle) => setTimeout(settle, 1_000));
+        expect(erp.acknowledged.filter((id) => id === eventId)).toHaveLength(1);
       } finally {
         await second.kill('SIGTERM');
       }

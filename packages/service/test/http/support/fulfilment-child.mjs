@@ -1,6 +1,7 @@
 // The payment service as its own process, for the crash test: `node fulfilment-child.mjs SETUP.json MODE`.
 // MODE `hang`: the fulfilment hook announces itself and never returns (the process is then killed);
 // MODE `deliver`: it announces each delivery. Runs the built service (dist/), exactly as deployed.
+// With `webhookUrl` in the setup, order and refund events also go there as signed webhooks.
 import { readFileSync } from 'node:fs';
 import { simulatorCredentials } from '../../../../cli/dist/demo/simulator-merchant-settings.js';
 import { createServiceApp, validateServiceConfig } from '../../../dist/index.js';
@@ -19,6 +20,9 @@ const config = validateServiceConfig({
   orderTtlMinutes: 15,
   logger: false,
   wechat: simulatorCredentials(setup.merchant),
+  webhooks: setup.webhookUrl
+    ? [{ id: 'erp', url: setup.webhookUrl, secret: setup.webhookSecret }]
+    : undefined,
 });
 const service = await createServiceApp(config, {
   databaseSchema: setup.schema,
