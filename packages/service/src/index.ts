@@ -14,6 +14,8 @@ export {
   ServiceConfigError,
   validateServiceConfig,
   type WechatCredentials,
+  webhookEndpointsOf,
 } from './config/service-config.js';
+export { merchantApiKeysOf } from './config/merchant-api-keys-config.js';
 export * from './domain/index.js';
 export { createServiceApp, type ServiceApp, type ServiceAppOptions } from './service-app.js';

@@ -38,6 +38,8 @@ Environment:
   DATA_DIR      database, keys and simulator state, default ./data
   DATABASE_URL  postgres://… to use PostgreSQL instead of the embedded SQLite database
   ADMIN_TOKEN   the admin page's token (at least 16 characters)
+  WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_EVENTS   send order and refund events to your own system
+  MERCHANT_API_KEYS   name:key,… keys your systems create orders with (POST /api/orders)
   LOG_LEVEL     "info" to log every request (off by default)`,
 
   async run(args, io) {
@@ -49,17 +51,21 @@ Environment:
     const service = await import('@wechatpay-kit/service');
     if (io.env.WECHATPAY_MCHID) return runMerchantService(service, io);
     const { startDemo } = await import('../demo/demo-launcher.js');
-    const demo = await startDemo({
-      port,
-      simPort,
-      dataDir: io.env.DATA_DIR || 'data',
-      databaseUrl: io.env.DATABASE_URL || undefined,
-      adminToken: io.env.ADMIN_TOKEN || undefined,
-      redisUrl: io.env.REDIS_URL || undefined,
-      tokenCache: tokenCacheOf(io.env.TOKEN_CACHE),
-      logger: io.env.LOG_LEVEL === 'info',
-      print: (line) => writeLine(io.stdout, line),
-    }).catch((error: unknown) => explainStartError(service, error));
+    // Inside the promise, so a bad WEBHOOK_URL or MERCHANT_API_KEYS is explained like every start error.
+    const demo = await (async () =>
+      startDemo({
+        port,
+        simPort,
+        dataDir: io.env.DATA_DIR || 'data',
+        databaseUrl: io.env.DATABASE_URL || undefined,
+        adminToken: io.env.ADMIN_TOKEN || undefined,
+        redisUrl: io.env.REDIS_URL || undefined,
+        tokenCache: tokenCacheOf(io.env.TOKEN_CACHE),
+        logger: io.env.LOG_LEVEL === 'info',
+        webhooks: service.webhookEndpointsOf(io.env),
+        merchantApiKeys: service.merchantApiKeysOf(io.env),
+        print: (line) => writeLine(io.stdout, line),
+      }))().catch((error: unknown) => explainStartError(service, error));
     writeLine(io.stdout, 'Press Ctrl+C to stop.');
     const signal = await untilSignal();
     await demo.stop();

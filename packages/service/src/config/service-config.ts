@@ -179,7 +179,7 @@ export function loadServiceConfig(env: Env = process.env): ServiceConfig {
       unverifiedRetentionDays: integer(env, 'UNVERIFIED_NOTIFICATION_RETENTION_DAYS', 30, 1, 3650),
     },
     metricsToken: optional(env, 'METRICS_TOKEN'),
-    webhooks: webhookEndpoints(env),
+    webhooks: webhookEndpointsOf(env),
     merchantApiKeys: merchantApiKeysOf(env),
     webhookStore: webhookStoreConfigOf(env),
     reconciliation: reconciliationConfig(env),
@@ -187,7 +187,7 @@ export function loadServiceConfig(env: Env = process.env): ServiceConfig {
 }
 
 /** The webhook endpoint of the environment, if `WEBHOOK_URL` is set; its secret is then required. */
-function webhookEndpoints(env: Env): WebhookEndpoint[] {
+export function webhookEndpointsOf(env: Env): WebhookEndpoint[] {
   const url = optional(env, 'WEBHOOK_URL');
   if (url === undefined) {
     if (optional(env, 'WEBHOOK_SECRET') !== undefined || optional(env, 'WEBHOOK_EVENTS') !== undefined) {
