@@ -4,6 +4,7 @@
  */
 
 export type { TokenCacheKind } from './adapters/platform/token-cache-factory.js';
+export { merchantApiKeysOf } from './config/merchant-api-keys-config.js';
 export {
   type DemoModeConfig,
   generateAdminToken,
@@ -16,6 +17,5 @@ export {
   type WechatCredentials,
   webhookEndpointsOf,
 } from './config/service-config.js';
-export { merchantApiKeysOf } from './config/merchant-api-keys-config.js';
 export * from './domain/index.js';
 export { createServiceApp, type ServiceApp, type ServiceAppOptions } from './service-app.js';
