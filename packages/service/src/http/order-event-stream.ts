@@ -66,13 +66,7 @@ export class OrderEventStreams {
       end();
       return;
     }
-    res.writeHead(200, {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-cache, no-transform',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no',
-    });
-    res.write('retry: 2000\n\n');
+    openEventStream(res);
     send({ orderNo, state: order.state, at: new Date() });
     ready = true;
     for (const event of pending.splice(0)) send(event);
@@ -92,13 +86,7 @@ export class OrderEventStreams {
       this.#open.delete(end);
       res.end();
     };
-    res.writeHead(200, {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-cache, no-transform',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no',
-    });
-    res.write('retry: 2000\n\n');
+    openEventStream(res);
     const unsubscribe = this.#events.subscribeAll((event) => {
       if (!ended) res.write(`event: state\ndata: ${JSON.stringify(event)}\n\n`);
     });
@@ -112,4 +100,15 @@ export class OrderEventStreams {
   closeAll(): void {
     for (const end of [...this.#open]) end();
   }
+}
+
+/** The head of an event stream: no caching or proxy buffering, and a reconnect delay for browsers. */
+function openEventStream(res: ServerResponse): void {
+  res.writeHead(200, {
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-cache, no-transform',
+    Connection: 'keep-alive',
+    'X-Accel-Buffering': 'no',
+  });
+  res.write('retry: 2000\n\n');
 }
