@@ -58,6 +58,9 @@ export interface DayRange {
   to: Date;
 }
 
+/** A difference as a run recorded it; `isNew` when no earlier run of the day had found it. */
+export type RecordedDiscrepancy = Discrepancy & { isNew: boolean };
+
 /** What a run leaves behind once matched. */
 export interface ReconciliationOutcome {
   status: Extract<ReconciliationStatus, 'BALANCED' | 'UNBALANCED'>;
@@ -75,7 +78,7 @@ export interface ReconciliationOutcome {
  * page, so a day of any size is never loaded whole.
  */
 export interface ReconciliationStore {
-  /** Marks the day RUNNING (one more attempt); drops an earlier run's lines and open differences. */
+  /** Marks the day RUNNING (one more attempt); drops an earlier run's lines. */
   begin(date: string, at: Date): Promise<void>;
   addEntries(date: string, entries: readonly BillEntry[]): Promise<void>;
   paymentPairs(date: string, afterId: number, limit: number): Promise<Paired<LocalPayment>[]>;
@@ -86,11 +89,12 @@ export interface ReconciliationStore {
   unbilledRefunds(range: DayRange, afterRefundNo: string, limit: number): Promise<LocalRefund[]>;
   /** Payments and refunds recorded here within `range`. */
   localTotals(range: DayRange): Promise<Omit<MoneyTotals, 'feeFen' | 'netFen'>>;
+  /** Records a run's findings: an earlier run's open difference found again keeps its row. */
   record(
     date: string,
     findings: readonly (Finding & { resolution: DiscrepancyResolution; note: string | null })[],
     at: Date,
-  ): Promise<Discrepancy[]>;
+  ): Promise<RecordedDiscrepancy[]>;
   /** Open differences of other days about a record this day's bill lists: they resolve themselves. */
   resolveFoundLater(date: string, at: Date): Promise<number>;
   finish(date: string, outcome: ReconciliationOutcome): Promise<Reconciliation>;

@@ -82,7 +82,8 @@ function retryJob(date: string, runAt: Date) {
  * lines as they stream in while checking them against the summary line, pair every line with the
  * order or refund of its number, repair what the service may repair (a payment WeChat has and this
  * side missed; a refund WeChat finished), and report the rest for a person. Re-running a day
- * replaces its lines and open differences; repairs already made stay in the record.
+ * replaces its lines; a difference found again keeps its record (and is not announced twice), one
+ * no longer found is resolved, and repairs already made stay in the record.
  */
 export class ReconcileDay {
   readonly #deps: ReconcileDayDeps;
@@ -107,16 +108,23 @@ export class ReconcileDay {
    * @param input.by the admin who asked: the run is written to the audit log, whatever its outcome
    */
   async execute(input: { date: string; rerun?: boolean; by?: AuditContext }): Promise<Reconciliation> {
-    const report = await this.#run(input);
-    await recordAudit(
-      this.#deps.audit,
-      input.by,
-      {
-        action: 'reconciliation.run',
-        target: `day ${input.date}`,
-        detail: `${report.status}: ${report.billRows} bill lines, ${report.counts.open} open, ${report.counts.repaired} repaired`,
-      },
-      this.#deps.clock.now(),
+    const audit = (detail: string) =>
+      recordAudit(
+        this.#deps.audit,
+        input.by,
+        { action: 'reconciliation.run', target: `day ${input.date}`, detail },
+        this.#deps.clock.now(),
+      );
+    let report: Reconciliation;
+    try {
+      report = await this.#run(input);
+    } catch (error) {
+      await audit(`failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw error;
+    }
+    const { counts } = report;
+    await audit(
+      `${report.status}: ${report.billRows} bill lines, ${counts.open} open, ${counts.repaired} repaired`,
     );
     return report;
   }
@@ -149,7 +157,8 @@ export class ReconcileDay {
       await store.resolveFoundLater(date, clock.now());
       const open = recorded.filter((d) => d.resolution === 'open');
       const report = await this.#finish(date, bill, read, fundFlow, open.length > 0);
-      await this.#announce(open);
+      // A re-run tells a person only about what it found for the first time.
+      await this.#announce(open.filter((d) => d.isNew));
       return report;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

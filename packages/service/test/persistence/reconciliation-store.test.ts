@@ -80,7 +80,7 @@ forEachEngine('reconciliation store', (database) => {
     });
   });
 
-  it('a run in progress refuses a second one; a re-run drops the lines and open differences, keeps repairs', async () => {
+  it('a run in progress refuses a second one; a re-run drops the lines, keeps a difference found again and resolves one not', async () => {
     await store.begin(DAY1, clock.now());
     await expect(store.begin(DAY1, clock.now())).rejects.toMatchObject({ code: 'RECONCILIATION_RUNNING' });
     await store.addEntries(DAY1, [paymentLine('P0', clock.now())]);
@@ -101,10 +101,32 @@ forEachEngine('reconciliation store', (database) => {
     await store.finish(DAY1, outcome('UNBALANCED', clock.now()));
     expect((await store.get(DAY1))?.counts).toEqual({ open: 1, repaired: 1, resolved: 0 });
 
+    const [first] = await store.discrepancies(DAY1);
     await store.begin(DAY1, clock.now());
     expect(await store.paymentPairs(DAY1, 0, 10)).toEqual([]);
-    expect((await store.discrepancies(DAY1)).map((d) => d.resolution)).toEqual(['repaired']);
     expect((await store.get(DAY1))?.attempts).toBe(2);
+    // Found again: the same row, not announced as new; another one: new; the repaired stays.
+    const again = await store.record(
+      DAY1,
+      [
+        { kind: 'UNKNOWN_ORDER', orderNo: 'P0', detail: 'x again', resolution: 'open', note: null },
+        { kind: 'AMOUNT_MISMATCH', orderNo: 'P1', detail: 'z', resolution: 'open', note: null },
+      ],
+      clock.now(),
+    );
+    expect(again.map((d) => [d.kind, d.id === first!.id, d.isNew])).toEqual([
+      ['UNKNOWN_ORDER', true, false],
+      ['AMOUNT_MISMATCH', false, true],
+    ]);
+    await store.finish(DAY1, outcome('UNBALANCED', clock.now()));
+    // A third run that finds neither resolves both; the repaired one is untouched.
+    await store.begin(DAY1, clock.now());
+    expect(await store.record(DAY1, [], clock.now())).toEqual([]);
+    expect((await store.discrepancies(DAY1)).map((d) => [d.kind, d.resolution, d.note])).toEqual([
+      ['UNKNOWN_ORDER', 'resolved', 'no longer found when the day was run again'],
+      ['PAID_AT_WECHAT_ONLY', 'repaired', 'marked paid'],
+      ['AMOUNT_MISMATCH', 'resolved', 'no longer found when the day was run again'],
+    ]);
   });
 
   it('a record missing from one day’s bill that the next day’s bill lists resolves itself, and its day balances', async () => {

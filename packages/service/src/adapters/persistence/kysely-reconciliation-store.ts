@@ -17,6 +17,7 @@ import {
   type ReconciliationOutcome,
   type ReconciliationStatus,
   type ReconciliationStore,
+  type RecordedDiscrepancy,
 } from '../../domain/index.js';
 import type { ApiVersion, OrderState } from '../../domain/order.js';
 import type { RefundState } from '../../domain/refund.js';
@@ -77,11 +78,6 @@ export class KyselyReconciliationStore implements ReconciliationStore {
         );
       }
       await trx.deleteFrom('bill_entries').where('date', '=', date).execute();
-      await trx
-        .deleteFrom('reconciliation_discrepancies')
-        .where('date', '=', date)
-        .where('resolution', '=', 'open')
-        .execute();
     });
   }
 
@@ -256,18 +252,57 @@ export class KyselyReconciliationStore implements ReconciliationStore {
     };
   }
 
+  /**
+   * A difference still open from an earlier run of the day keeps its row (and id: its webhook is
+   * not sent again); one found for the first time is added; an open one this run no longer finds
+   * is resolved. So a day run twice records each difference once.
+   */
   async record(
     date: string,
     findings: readonly (Finding & { resolution: DiscrepancyResolution; note: string | null })[],
     at: Date,
-  ): Promise<Discrepancy[]> {
-    const out: Discrepancy[] = [];
+  ): Promise<RecordedDiscrepancy[]> {
     const now = toMillis(at);
-    for (let i = 0; i < findings.length; i += INSERT_CHUNK) {
+    const open = new Map(
+      (
+        await this.#db
+          .selectFrom('reconciliation_discrepancies')
+          .selectAll()
+          .where('date', '=', date)
+          .where('resolution', '=', 'open')
+          .execute()
+      ).map((row) => [keyOf(row.kind, row.order_no, row.refund_no), row]),
+    );
+    const out: RecordedDiscrepancy[] = [];
+    const fresh: (typeof findings)[number][] = [];
+    for (const f of findings) {
+      const key = keyOf(f.kind, f.orderNo, f.refundNo ?? null);
+      const earlier = open.get(key);
+      if (!earlier) {
+        fresh.push(f);
+        continue;
+      }
+      open.delete(key);
+      const row = await this.#db
+        .updateTable('reconciliation_discrepancies')
+        .set({
+          wechat_fen: f.wechatFen ?? null,
+          local_fen: f.localFen ?? null,
+          detail: f.detail,
+          resolution: f.resolution,
+          note: f.note,
+          resolved_at: f.resolution === 'open' ? null : now,
+        })
+        .where('id', '=', earlier.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      out.push({ ...toDiscrepancy(row), isNew: false });
+    }
+    for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
       const rows = await this.#db
         .insertInto('reconciliation_discrepancies')
         .values(
-          findings.slice(i, i + INSERT_CHUNK).map((f) => ({
+          fresh.slice(i, i + INSERT_CHUNK).map((f) => ({
             date,
             kind: f.kind,
             order_no: f.orderNo,
@@ -283,7 +318,15 @@ export class KyselyReconciliationStore implements ReconciliationStore {
         )
         .returningAll()
         .execute();
-      out.push(...rows.map(toDiscrepancy));
+      out.push(...rows.map((row) => ({ ...toDiscrepancy(row), isNew: true })));
+    }
+    const vanished = [...open.values()].map((row) => row.id);
+    if (vanished.length > 0) {
+      await this.#db
+        .updateTable('reconciliation_discrepancies')
+        .set({ resolution: 'resolved', note: 'no longer found when the day was run again', resolved_at: now })
+        .where('id', 'in', vanished)
+        .execute();
     }
     return out;
   }
@@ -433,6 +476,11 @@ export class KyselyReconciliationStore implements ReconciliationStore {
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }
+}
+
+/** What makes two findings of one day the same difference. */
+function keyOf(kind: string, orderNo: string, refundNo: string | null): string {
+  return `${kind}\u0000${orderNo}\u0000${refundNo ?? ''}`;
 }
 
 function toEntry(row: Selectable<BillEntriesTable>): BillEntry {
