@@ -70,6 +70,8 @@ export interface ReconciliationOutcome {
   billRows: number;
   billHash: string | null;
   fundFlow: FundFlowTotals | null;
+  /** What the run could not do without failing the day (the fund-flow bill was unavailable). */
+  warning?: string;
   at: Date;
 }
 

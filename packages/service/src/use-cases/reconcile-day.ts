@@ -151,12 +151,12 @@ export class ReconcileDay {
         return await store.interrupt(date, 'WAITING_FOR_BILL', bill.message, clock.now());
       }
       const read = bill.ready ? await this.#storeLines(date, bill.lines) : NO_LINES;
-      const fundFlow = bill.ready ? ((await bills.fundFlow(date)) ?? null) : null;
+      const { fundFlow, warning } = bill.ready ? await this.#fundFlow(date) : { fundFlow: null };
       const findings = await this.#match(date);
       const recorded = await store.record(date, await this.#repair(findings), clock.now());
       await store.resolveFoundLater(date, clock.now());
       const open = recorded.filter((d) => d.resolution === 'open');
-      const report = await this.#finish(date, bill, read, fundFlow, open.length > 0);
+      const report = await this.#finish(date, bill, read, { fundFlow, warning }, open.length > 0);
       // A re-run tells a person only about what it found for the first time.
       await this.#announce(open.filter((d) => d.isNew));
       return report;
@@ -176,6 +176,23 @@ export class ReconcileDay {
         'INVALID_DATE',
         `${date} has not ended yet (China time): WeChat bills only past days`,
       );
+    }
+  }
+
+  /**
+   * The fund-flow totals are a second view of the day, not what it is matched on: when that bill
+   * cannot be had, the day is still reconciled and the report says what is missing.
+   */
+  async #fundFlow(date: string): Promise<{ fundFlow: FundFlowTotals | null; warning?: string }> {
+    try {
+      return { fundFlow: (await this.#deps.bills.fundFlow(date)) ?? null };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.#deps.logger?.warn(
+        { date, error: message },
+        'fund-flow bill unavailable; the day is reconciled without it',
+      );
+      return { fundFlow: null, warning: `fund-flow bill unavailable (re-run the day for it): ${message}` };
     }
   }
 
@@ -329,7 +346,7 @@ export class ReconcileDay {
     date: string,
     bill: TradeBill,
     read: BillRead,
-    fundFlow: FundFlowTotals | null,
+    { fundFlow, warning }: { fundFlow: FundFlowTotals | null; warning?: string },
     unbalanced: boolean,
   ): Promise<Reconciliation> {
     const { store, clock } = this.#deps;
@@ -350,6 +367,7 @@ export class ReconcileDay {
       billRows: totals.count,
       billHash: bill.ready ? bill.hash : null,
       fundFlow,
+      ...(warning ? { warning } : {}),
       at: clock.now(),
     });
   }

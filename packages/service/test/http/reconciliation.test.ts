@@ -212,13 +212,25 @@ function reconciliationSuite(engine: TestEngine): void {
     });
     expect(refunds.body.find((r) => r.refundNo === staged.refund)?.state).toBe('SUCCESS');
 
-    // Once more: nothing left to repair, nothing recorded twice.
-    const again = await json<Detail>(`${demo.url}/api/admin/reconciliations`, {
-      method: 'POST',
-      headers: admin,
-      body: JSON.stringify({ date: day }),
+    // Once more, with WeChat's fund-flow bill unavailable: the day is still reconciled (nothing left
+    // to repair, nothing recorded twice), and the report says what it lacks.
+    await json(`${demo.simulator.url}/_sim/faults`, {
+      method: 'PUT',
+      body: JSON.stringify({ api: [{ api: 'v3.bills.fundflow', kind: 'HTTP_500' }] }),
     });
+    const again = await json<Detail & { reconciliation: { lastError?: string } }>(
+      `${demo.url}/api/admin/reconciliations`,
+      {
+        method: 'POST',
+        headers: admin,
+        body: JSON.stringify({ date: day }),
+      },
+    );
+    await json(`${demo.simulator.url}/_sim/faults`, { method: 'DELETE' });
     expect(kinds(again.body)).toEqual(kinds(rerun.body));
+    expect(again.body.reconciliation).toMatchObject({ status: 'UNBALANCED', billRows: 6 });
+    expect(again.body.reconciliation.fundFlow).toBeUndefined();
+    expect(again.body.reconciliation.lastError).toMatch(/^fund-flow bill unavailable/);
 
     // Each run an admin asked for is in the audit log (the daily job's are not: no one asked).
     const audit = await json<{

@@ -77,7 +77,7 @@ describe.each<V3SigningMode>(['public-key', 'certificates'])('v3 faults and prob
   });
 
   it('NO_ANSWER: the client times out, and the simulator still stops', async () => {
-    suite.sim.ctx.faults.addApiFault({ api: 'v3.bills', kind: 'NO_ANSWER', times: 1 });
+    suite.sim.ctx.faults.addApiFault({ api: 'v3.bills.trade', kind: 'NO_ANSWER', times: 1 });
     const error = await caught(noRetry.bills.tradeBill({ bill_date: '2020-01-01' }));
     expect(error).toBeInstanceOf(WechatPayTransportError);
   });

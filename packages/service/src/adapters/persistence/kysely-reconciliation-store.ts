@@ -398,7 +398,7 @@ export class KyselyReconciliationStore implements ReconciliationStore {
         bill_rows: outcome.billRows,
         bill_hash: outcome.billHash,
         fund_flow: outcome.fundFlow ? JSON.stringify(outcome.fundFlow) : null,
-        last_error: null,
+        last_error: outcome.warning?.slice(0, MAX_ERROR) ?? null,
         finished_at: toMillis(outcome.at),
       })
       .where('date', '=', date)

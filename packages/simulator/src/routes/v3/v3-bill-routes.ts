@@ -63,7 +63,7 @@ export function v3BillRoutes(endpoints: V3Endpoints, ctx: V3BillDeps): void {
     };
   };
 
-  endpoints.get('/v3/bill/tradebill', { api: 'v3.bills' }, (call) => {
+  endpoints.get('/v3/bill/tradebill', { api: 'v3.bills.trade' }, (call) => {
     const date = readBillDate(call, ctx.clock.now());
     const type = readQueryChoice(call, 'bill_type', TRADE_BILL_TYPES);
     const mchid = call.caller.mchid;
@@ -73,7 +73,7 @@ export function v3BillRoutes(endpoints: V3Endpoints, ctx: V3BillDeps): void {
     return publish(call, buildTradeBill(input));
   });
 
-  endpoints.get('/v3/bill/fundflowbill', { api: 'v3.bills' }, (call) => {
+  endpoints.get('/v3/bill/fundflowbill', { api: 'v3.bills.fundflow' }, (call) => {
     const date = readBillDate(call, ctx.clock.now());
     const account = readQueryChoice(call, 'account_type', ACCOUNT_TYPES);
     const mchid = call.caller.mchid;
@@ -84,7 +84,7 @@ export function v3BillRoutes(endpoints: V3Endpoints, ctx: V3BillDeps): void {
     return publish(call, buildFundFlowBill(input));
   });
 
-  endpoints.get('/v3/billdownload/file', { api: 'v3.bills', acceptsAnything: true }, (call) => {
+  endpoints.get('/v3/billdownload/file', { api: 'v3.bills.download', acceptsAnything: true }, (call) => {
     const token = call.query('token') ?? '';
     const bill = prepared.get(token);
     if (!bill || bill.mchid !== call.caller.mchid || bill.expiresAt <= ctx.clock.now()) {

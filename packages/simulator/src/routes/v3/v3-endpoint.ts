@@ -22,7 +22,7 @@ export interface V3Call {
 export type V3Handler = (call: V3Call) => V3Answer | Promise<V3Answer>;
 
 export interface V3RouteOptions {
-  /** Name for fault injection: `v3.transactions.native`, `v3.bills`, … */
+  /** Name for fault injection: `v3.transactions.native`, `v3.bills.trade` (`v3.bills.*` for every bill call), … */
   api: string;
   /** File downloads answer with whatever the client accepts; JSON APIs insist on JSON. */
   acceptsAnything?: boolean;
