@@ -22,12 +22,12 @@ export function warnIfNoChromium(suite: string): void {
 }
 
 /**
- * Headless Chromium as this workplace runs it: no sandbox (root), and none of the background
- * networking a closed network refuses.
+ * Headless Chromium as this workplace runs it: no sandbox (root), none of the background
+ * networking a closed network refuses, and pages in zh-CN (newPage opens its context through newContext).
  */
-export function launchChromium(): Promise<Browser> {
+export async function launchChromium(): Promise<Browser> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: [
@@ -40,4 +40,9 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+  // The pages take their language from the browser's (Playwright's default is en-US): the suites read
+  // them in Chinese, the project's first language, unless a context asks for another `locale`.
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = (options) => newContext({ locale: 'zh-CN', ...options });
+  return browser;
 }

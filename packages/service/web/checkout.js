@@ -1,10 +1,13 @@
 // The checkout page: products, a Native QR dialog, and the order's state pushed by SSE
 // (with 1 s polling when SSE is unavailable). Plain browser JavaScript, no build step.
 
+import { errorText, onLanguageChange, say, startI18n, t } from './messages.js';
+import { prepayReasonKey } from './messages-shop.js';
 import { rememberOrder } from './my-orders.js';
 import { api, FINAL, watchOrder } from './order-watch.js';
 import { $, apiVersionSwitch, element } from './shop-page.js';
 
+startI18n();
 const simulatorUrl = document.body.dataset.simulatorUrl || '';
 
 const apiVersion = apiVersionSwitch();
@@ -22,7 +25,7 @@ async function loadProducts() {
     const products = await api('/api/products');
     grid.replaceChildren(
       ...products.map((product) => {
-        const buy = element('button', { className: 'btn', type: 'button', textContent: '购买 Buy' });
+        const buy = say(element('button', { className: 'btn', type: 'button' }), 'checkout.buy');
         buy.disabled = !product.available;
         buy.dataset.productId = product.id;
         buy.addEventListener('click', () => buyProduct(product, buy));
@@ -37,9 +40,11 @@ async function loadProducts() {
       }),
     );
     if (products.length === 0)
-      grid.replaceChildren(element('div', { className: 'empty', textContent: '暂无商品 No products' }));
+      grid.replaceChildren(say(element('div', { className: 'empty' }), 'checkout.noProducts'));
   } catch (error) {
-    grid.replaceChildren(element('div', { className: 'empty', textContent: `加载失败 ${error.message}` }));
+    grid.replaceChildren(
+      say(element('div', { className: 'empty' }), 'checkout.loadFailed', { message: errorText(error) }),
+    );
   }
 }
 
@@ -50,7 +55,7 @@ async function loadProducts() {
 function posterQr(product) {
   const body = element('div', { className: 'poster-body' });
   const details = element('details', { className: 'poster' }, [
-    element('summary', { textContent: '海报码 Poster QR (Native mode 1)' }),
+    say(element('summary'), 'checkout.poster'),
     body,
   ]);
   details.addEventListener('toggle', async () => {
@@ -60,9 +65,8 @@ function posterQr(product) {
       const text = element('code', { className: 'poster-url', textContent: url });
       text.dataset.testid = `poster-url-${product.id}`;
       body.replaceChildren(
-        element('img', {
-          src: `/api/products/${encodeURIComponent(product.id)}/qrcode.svg`,
-          alt: 'Poster QR code',
+        Object.assign(element('img', { src: `/api/products/${encodeURIComponent(product.id)}/qrcode.svg` }), {
+          alt: t('checkout.posterAlt'),
         }),
         text,
       );
@@ -71,13 +75,13 @@ function posterQr(product) {
           href: `${simulatorUrl}/_sim/phone?code_url=${encodeURIComponent(url)}`,
           target: '_blank',
           rel: 'noopener',
-          textContent: '在模拟微信中扫码 / scan in simulated WeChat ↗',
         });
+        say(phone, 'checkout.posterPhone');
         phone.dataset.testid = `poster-phone-${product.id}`;
         body.append(phone);
       }
     } catch (error) {
-      body.replaceChildren(element('div', { className: 'error-box', textContent: error.message }));
+      body.replaceChildren(element('div', { className: 'error-box', textContent: errorText(error) }));
     }
   });
   return details;
@@ -104,7 +108,7 @@ async function buyProduct(product, button) {
   } catch (error) {
     // WeChat too slow: the order exists; the retry button asks again with the same out_trade_no.
     const orderNo = error.retryable ? error.orderNo : null;
-    showError(error.message, orderNo);
+    showError({ key: 'prepay.refused', params: { reason: errorText(error) } }, orderNo);
     if (orderNo) watch(orderNo);
   } finally {
     button.disabled = false;
@@ -117,7 +121,7 @@ function showDialog(order) {
   $('pay-waiting').hidden = false;
   $('pay-qr-img').hidden = true;
   $('pay-qr-overlay').hidden = false;
-  $('pay-qr-overlay').textContent = '正在下单… creating';
+  say($('pay-qr-overlay'), 'checkout.creating');
   $('pay-error').hidden = true;
   $('pay-result').hidden = true;
   $('pay-sim-link').hidden = true;
@@ -134,7 +138,7 @@ function render(order) {
   const o = current.order;
   $('pay-amount').textContent = o.amountText;
   $('pay-desc').textContent = o.description;
-  $('pay-order-no').textContent = `订单号 ${o.orderNo} · API ${o.apiVersion}`;
+  say($('pay-order-no'), 'checkout.orderLine', { orderNo: o.orderNo, apiVersion: o.apiVersion });
   if (FINAL.has(o.state)) return showResult(o);
   if (o.codeUrl) {
     const img = $('pay-qr-img');
@@ -142,7 +146,7 @@ function render(order) {
     if (img.getAttribute('src') !== src) img.src = src;
     img.hidden = false;
     $('pay-qr-overlay').hidden = o.state !== 'PAYERROR';
-    $('pay-qr-overlay').textContent = '支付失败，可重新扫码 payment failed, scan again';
+    say($('pay-qr-overlay'), 'checkout.scanAgain');
     $('pay-error').hidden = true;
     if (simulatorUrl) {
       const link = $('pay-sim-link');
@@ -151,15 +155,20 @@ function render(order) {
     }
     startCountdown(new Date(o.expiresAt));
   } else if (o.wechatError) {
-    showError(`${o.wechatError.message}（${o.wechatError.code}）`, o.orderNo);
+    const reason = {
+      key: 'prepay.withCode',
+      params: { reason: { key: prepayReasonKey(o.wechatError.code) }, code: o.wechatError.code },
+    };
+    showError({ key: 'prepay.refused', params: { reason } }, o.orderNo);
   }
 }
 
+/** `message` is `{ key, params }` of the catalogue, so a language switch re-renders it. */
 function showError(message, orderNo) {
   $('pay-waiting').hidden = true;
   $('pay-sim-link').hidden = true;
   $('pay-error').hidden = false;
-  $('pay-error-text').textContent = `微信支付下单失败 WeChat Pay refused: ${message}`;
+  say($('pay-error-text'), message.key, message.params);
   const retry = $('pay-retry');
   retry.hidden = !orderNo;
   retry.onclick = async () => {
@@ -169,7 +178,7 @@ function showError(message, orderNo) {
       $('pay-waiting').hidden = false;
       render(order);
     } catch (error) {
-      $('pay-error-text').textContent = `重试失败 retry failed: ${error.message}`;
+      say($('pay-error-text'), 'checkout.retryFailed', { message: errorText(error) });
     } finally {
       retry.disabled = false;
     }
@@ -188,25 +197,29 @@ function showResult(order) {
   result.dataset.state = order.state;
   $('icon-paid').hidden = !paid;
   $('icon-closed').hidden = paid;
-  $('pay-result-title').textContent = paid ? '支付成功 paid' : '已关闭 closed';
+  say($('pay-result-title'), paid ? 'checkout.paid' : 'checkout.closed');
   $('pay-receipt').href = `/orders/${encodeURIComponent(order.orderNo)}`;
-  $('pay-result-meta').textContent = order.transactionId
-    ? `微信支付单号 ${order.transactionId}`
-    : paid
-      ? ''
-      : '订单已超时关闭 the order expired and was closed';
+  const meta = $('pay-result-meta');
+  if (order.transactionId) say(meta, 'checkout.transaction', { transactionId: order.transactionId });
+  else if (!paid) say(meta, 'checkout.expiredClosed');
+  else {
+    delete meta.dataset.i18n;
+    meta.textContent = '';
+  }
 }
 
 function startCountdown(expiresAt) {
   clearInterval(current.timer);
   const tick = () => {
+    if (!current) return;
     const left = Math.max(0, Math.floor((expiresAt.getTime() - Date.now()) / 1000));
     const mm = String(Math.floor(left / 60)).padStart(2, '0');
     const ss = String(left % 60).padStart(2, '0');
-    $('pay-countdown').textContent = left > 0 ? `${mm}:${ss}` : '已过期 expired';
+    $('pay-countdown').textContent = left > 0 ? `${mm}:${ss}` : t('checkout.expired');
   };
   tick();
   current.timer = setInterval(tick, 1000);
+  current.tick = tick;
 }
 
 /** Follows the order (SSE, polling fallback) while this dialog shows it. */
@@ -230,4 +243,6 @@ for (const id of ['pay-close', 'pay-continue']) {
 }
 $('pay-dialog').addEventListener('cancel', () => stopWatching());
 
+// Texts set with `say` follow the switch by themselves; the countdown's 'expired' is redrawn here.
+onLanguageChange(() => current?.tick?.());
 loadProducts();

@@ -1,5 +1,6 @@
 // The shopper's own orders: the ones this browser placed (kept in localStorage, nothing else knows
 // a shopper here), each asked from the server for its current state and linked to its receipt.
+import { say, startI18n } from './messages.js';
 import { api } from './order-watch.js';
 
 export const MY_ORDERS_KEY = 'wechatpay-kit.my-orders';
@@ -11,16 +12,6 @@ export function rememberOrder(orderNo) {
   localStorage.setItem(MY_ORDERS_KEY, JSON.stringify([orderNo, ...known].slice(0, KEEP)));
 }
 
-const WORDS = {
-  NOTPAY: '待支付 not paid yet',
-  PAID: '已支付 paid',
-  CLOSED: '已关闭 closed',
-  PAYERROR: '支付失败 payment failed',
-  REFUNDING: '退款中 refunding',
-  PARTIALLY_REFUNDED: '部分退款 partly refunded',
-  REFUNDED: '已退款 refunded',
-};
-
 async function renderList() {
   const list = document.getElementById('my-orders');
   if (!list) return;
@@ -31,7 +22,7 @@ async function renderList() {
     numbers = [];
   }
   if (numbers.length === 0) {
-    list.textContent = '这台设备上还没有订单 No orders from this device yet';
+    say(list, 'myOrders.none');
     return;
   }
   const rows = await Promise.all(
@@ -44,10 +35,18 @@ async function renderList() {
       link.href = `/orders/${encodeURIComponent(order.orderNo)}`;
       link.dataset.orderNo = order.orderNo;
       link.dataset.state = order.state;
-      link.textContent = `${order.description} · ${order.amountText} · ${WORDS[order.state] ?? order.state}`;
+      say(link, 'myOrders.row', {
+        description: order.description,
+        amount: order.amountText,
+        state: { key: `myOrders.state.${order.state}` },
+      });
       return link;
     }),
   );
+  delete list.dataset.i18n;
 }
 
-void renderList();
+if (document.getElementById('my-orders')) {
+  startI18n();
+  void renderList();
+}

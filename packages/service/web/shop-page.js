@@ -1,5 +1,6 @@
 // What the shop pages (checkout, JSAPI, H5) share: building elements, the status line, the product
 // cards of the pages that pay in one tap, and the API-version switch. Plain browser module.
+import { say } from './messages.js';
 import { api } from './order-watch.js';
 
 export const $ = (id) => document.getElementById(id);
@@ -10,12 +11,15 @@ export function element(tag, props = {}, children = []) {
   return node;
 }
 
-/** A function that shows `text` on the status line `id`; `state` lands in `data-state` for styles and tests. */
+/**
+ * A function that shows the message `key` (with `params`) on the status line `id`; `state` lands in
+ * `data-state` for styles and tests.
+ */
 export function statusLine(id) {
-  return (text, state) => {
+  return (key, params, state) => {
     const line = $(id);
     line.hidden = false;
-    line.textContent = text;
+    say(line, key, params);
     line.dataset.state = state;
   };
 }
@@ -25,7 +29,7 @@ export async function showPayableProducts(buy) {
   const products = await api('/api/products');
   $('products').replaceChildren(
     ...products.map((product) => {
-      const button = element('button', { className: 'btn', type: 'button', textContent: '微信支付 Pay' });
+      const button = say(element('button', { className: 'btn', type: 'button' }), 'shop.pay');
       button.disabled = !product.available;
       button.dataset.productId = product.id;
       button.addEventListener('click', () => buy(product, button));

@@ -47,7 +47,7 @@ describe.skipIf(!hasChromium)('checkout page in Chromium', () => {
     const result = shop.locator('#pay-result');
     await result.waitFor({ state: 'visible' });
     expect(await result.getAttribute('data-state')).toBe('PAID');
-    expect(await shop.locator('#pay-result-title').textContent()).toBe('支付成功 paid');
+    expect(await shop.locator('#pay-result-title').textContent()).toBe('支付成功');
     await expect.poll(() => shop.locator('#pay-result-meta').textContent()).toMatch(/4200\d{24}/);
     expect(await shop.locator('#pay-waiting').isHidden()).toBe(true);
     expect(await shop.locator('#pay-sim-link').isHidden()).toBe(true);
@@ -136,7 +136,7 @@ describe.skipIf(!hasChromium)('checkout page in Chromium', () => {
     await page.goto(`${demo.url}/`);
     await page.locator('button[data-product-id="demo-coffee"]').click();
     await page.locator('#pay-error').waitFor({ state: 'visible', timeout: 7_000 });
-    expect(await page.locator('#pay-error-text').textContent()).toContain('did not answer within 5 s');
+    expect(await page.locator('#pay-error-text').textContent()).toContain('微信支付响应超时，请稍后重试');
     await page.locator('#pay-retry').waitFor({ state: 'visible' });
     await page.locator('#pay-retry').click();
     await page.locator('#pay-qr-img').waitFor({ state: 'visible' });

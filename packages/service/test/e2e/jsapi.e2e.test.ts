@@ -60,7 +60,48 @@ describe.skipIf(!hasChromium)('JSAPI page in Chromium with the simulator’s sta
     await expect.poll(() => status.getAttribute('data-state')).toBe('paid');
     expect(await orderState(orders[0]!.order_no)).toBe('PAID');
     expect(await status.textContent()).toContain(orders[0]!.order_no);
+    // WeChat's kind of result screen: the state, the amount in yuan, the order, product and China time.
+    const result = page.getByTestId('jsapi-result');
+    expect(await result.getAttribute('data-state')).toBe('paid');
+    expect(await page.getByTestId('jsapi-result-title').textContent()).toBe('支付成功');
+    expect(await page.getByTestId('jsapi-result-amount').textContent()).toMatch(/^¥\d+\.\d\d$/);
+    expect(await page.getByTestId('jsapi-result-order-no').textContent()).toBe(orders[0]!.order_no);
+    expect(await page.getByTestId('jsapi-result-product').textContent()).not.toBe('');
+    expect(await page.getByTestId('jsapi-result-time').textContent()).toMatch(
+      /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d（北京时间）$/,
+    );
+    expect(await page.getByTestId('jsapi-result-transaction').textContent()).toMatch(/^4200\d{24}$/);
+    expect(await page.getByTestId('jsapi-result-retry').isHidden()).toBe(true);
     await page.screenshot({ path: `${ARTIFACTS}jsapi-paid.png`, fullPage: true });
+    await page.getByTestId('lang-en').click();
+    expect(await page.getByTestId('jsapi-result-title').textContent()).toBe('Payment successful');
+    expect(await page.getByTestId('jsapi-result-time').textContent()).toMatch(/ \(China time\)$/);
+    await page.screenshot({ path: `${ARTIFACTS}jsapi-paid-en.png`, fullPage: true });
+    await page.getByTestId('lang-zh').click();
+
+    // "View order" opens the receipt, which asks the server too.
+    await page.getByTestId('jsapi-result-view').click();
+    await page.waitForURL((url) => url.pathname === `/orders/${orders[0]!.order_no}`);
+    await expect.poll(() => page.getByTestId('h5-order-state').getAttribute('data-state')).toBe('PAID');
+    expect(errors).toEqual([]);
+  });
+
+  it('the bridge’s "ok" alone shows "confirming"; paid appears only when the server has the notification', async () => {
+    const { page, errors } = await signedInPage('Bob');
+    await page.locator('.card').first().waitFor();
+    demo.simulator.ctx.faults.setNotifyFaults({ delayProbability: 1, delayMs: 2_500 });
+    try {
+      await page.locator('button[data-product-id="demo-test-1fen"]').click();
+      await page.getByTestId('sim-pay-confirm').click();
+      const result = page.getByTestId('jsapi-result');
+      await expect.poll(() => result.getAttribute('data-state')).toBe('confirming');
+      expect(await page.getByTestId('jsapi-result-title').textContent()).toBe('正在确认支付结果…');
+      expect(await page.getByTestId('jsapi-result-view').isHidden()).toBe(true);
+      await page.screenshot({ path: `${ARTIFACTS}jsapi-confirming.png` });
+      await expect.poll(() => result.getAttribute('data-state'), { timeout: 10_000 }).toBe('paid');
+    } finally {
+      demo.simulator.ctx.faults.setNotifyFaults({ delayProbability: 0, delayMs: 0 });
+    }
     expect(errors).toEqual([]);
   });
 
@@ -72,6 +113,9 @@ describe.skipIf(!hasChromium)('JSAPI page in Chromium with the simulator’s sta
     await page.getByTestId('sim-pay-cancel').click();
     const status = page.getByTestId('jsapi-status');
     await expect.poll(() => status.getAttribute('data-state')).toBe('cancelled');
+    expect(await page.getByTestId('jsapi-result').getAttribute('data-state')).toBe('cancelled');
+    expect(await page.getByTestId('jsapi-result-title').textContent()).toBe('已取消支付');
+    expect(await page.getByTestId('jsapi-result-retry').isVisible()).toBe(true);
     await page.screenshot({ path: `${ARTIFACTS}jsapi-cancelled.png` });
     const order = await demo.service.database.db
       .selectFrom('orders')
@@ -80,10 +124,18 @@ describe.skipIf(!hasChromium)('JSAPI page in Chromium with the simulator’s sta
       .executeTakeFirstOrThrow();
     expect(order).toMatchObject({ state: 'NOTPAY', api_version: 'v2' });
 
+    // "Try again" pays the same open order: the pay sheet comes back for it.
+    await page.getByTestId('jsapi-result-retry').click();
+    await page.getByTestId('sim-pay-cancel').click();
+    await expect.poll(() => status.getAttribute('data-state')).toBe('cancelled');
+
     // The bank declines: said plainly, and the order is not paid.
+    await page.getByTestId('jsapi-result-continue').click();
     await page.locator('button[data-product-id="demo-keyboard"]').click();
     await page.getByTestId('sim-pay-fail').click();
     await expect.poll(() => status.getAttribute('data-state')).toBe('failed');
+    expect(await page.getByTestId('jsapi-result-title').textContent()).toBe('支付失败');
+    await page.screenshot({ path: `${ARTIFACTS}jsapi-failed.png` });
     const declined = await demo.service.database.db
       .selectFrom('orders')
       .select(['state'])

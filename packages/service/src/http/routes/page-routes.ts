@@ -14,6 +14,10 @@ const WEB_DIR = new URL('../../../web/', import.meta.url);
 
 const ASSETS: Record<string, string> = {
   'app.css': 'text/css; charset=utf-8',
+  'i18n.js': 'text/javascript; charset=utf-8',
+  'messages.js': 'text/javascript; charset=utf-8',
+  'messages-shop.js': 'text/javascript; charset=utf-8',
+  'messages-admin.js': 'text/javascript; charset=utf-8',
   'checkout.js': 'text/javascript; charset=utf-8',
   'admin.js': 'text/javascript; charset=utf-8',
   'order-watch.js': 'text/javascript; charset=utf-8',
