@@ -1,25 +1,28 @@
 // The Audit tab: who did what, when and from where — money actions, admin changes, sign-ins —
 // newest first, filtered by actor, action and China-time days, older pages by cursor.
 
-import { $, api, el, renderMessageRow, showConsole } from './admin-dom.js';
+import { $, api, el, loadFailed, msg, renderMessageRow, setText, showConsole } from './admin-dom.js';
 import { chinaDayStart, formatTime } from './admin-format.js';
+import { say } from './messages.js';
 
-const ACTION_WORDS = {
-  refund: '退款 refund',
-  'order.close': '关单 close order',
-  'order.query': '查单 query WeChat',
-  'notification.resend': '重发通知 resend notification',
-  'webhook.resend': '重发 webhook resend webhook',
-  'reconciliation.run': '对账 reconciliation',
-  'webhook-endpoint.change': 'webhook 地址 webhook endpoint',
-  'product.create': '新增商品 add product',
-  'product.update': '修改商品 change product',
-  'user.create': '新增用户 add user',
-  'user.update': '修改用户 change user',
-  'session.sign-in': '登录 sign-in',
-  'session.sign-in-failed': '登录失败 failed sign-in',
-  'session.sign-out': '退出 sign-out',
-};
+/** The actions the filter offers, each `action.<name>` in the catalogue. */
+const ACTIONS = [
+  'refund',
+  'order.close',
+  'order.query',
+  'notification.resend',
+  'webhook.resend',
+  'reconciliation.run',
+  'webhook-endpoint.change',
+  'product.create',
+  'product.update',
+  'user.create',
+  'user.update',
+  'session.sign-in',
+  'session.sign-in-failed',
+  'session.sign-out',
+];
+const actionWords = (action) => (ACTIONS.includes(action) ? msg(`action.${action}`) : action);
 
 const PAGE_SIZE = 50;
 let nextCursor;
@@ -44,8 +47,7 @@ export async function loadAudit(more = false) {
   try {
     page = await api(`/api/admin/audit?${params}`);
   } catch (error) {
-    if (error.status !== 401)
-      renderMessageRow($('audit-rows'), 6, `加载失败 ${error.code}: ${error.message}`);
+    if (error.status !== 401) renderMessageRow($('audit-rows'), 6, loadFailed(error));
     return;
   }
   showConsole();
@@ -59,7 +61,7 @@ export async function loadAudit(more = false) {
       },
       el('td', {}, formatTime(entry.at)),
       el('td', { className: 'mono' }, entry.actor),
-      el('td', {}, ACTION_WORDS[entry.action] || entry.action),
+      el('td', {}, actionWords(entry.action)),
       el('td', { className: 'mono' }, entry.target),
       el('td', { className: 'wrap' }, entry.detail),
       el(
@@ -70,10 +72,13 @@ export async function loadAudit(more = false) {
     ),
   );
   if (more) $('audit-rows').append(...rows);
-  else if (rows.length === 0) renderMessageRow($('audit-rows'), 6, '没有记录 Nothing recorded');
+  else if (rows.length === 0) renderMessageRow($('audit-rows'), 6, msg('audit.none'));
   else $('audit-rows').replaceChildren(...rows);
   $('audit-more').hidden = !nextCursor;
-  $('audit-info').textContent = `${$('audit-rows').querySelectorAll('tr[data-action]').length} 条 entries`;
+  setText(
+    $('audit-info'),
+    msg('audit.count', { n: $('audit-rows').querySelectorAll('tr[data-action]').length }),
+  );
 }
 
 /** The browser's name from its user agent, enough to tell two devices apart; the full text is the tooltip. */
@@ -84,9 +89,7 @@ function shortAgent(agent) {
 }
 
 export function wireAudit() {
-  $('audit-action').append(
-    ...Object.entries(ACTION_WORDS).map(([value, words]) => el('option', { value }, words)),
-  );
+  $('audit-action').append(...ACTIONS.map((value) => say(el('option', { value }), `action.${value}`)));
   $('audit-filters').addEventListener('submit', (event) => {
     event.preventDefault();
     loadAudit();

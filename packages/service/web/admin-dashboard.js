@@ -1,8 +1,9 @@
 // The dashboard: gross, refunds, fees (from reconciled bills), net and the share of orders paid,
 // for the last 24 h / 30 days or any China-time date range, per hour or per day, with Chart.js.
 
-import { $, api } from './admin-dom.js';
+import { $, api, loadFailed, msg, setText } from './admin-dom.js';
 import { chinaDayStart, chinaLabel, formatFen } from './admin-format.js';
+import { t } from './messages.js';
 
 let chart;
 let bucket = 'hour';
@@ -21,7 +22,7 @@ export async function loadStats() {
   try {
     stats = await api(`/api/admin/stats?${statsQuery()}`);
   } catch (error) {
-    $('stats-total').textContent = `加载失败 ${error.code}: ${error.message}`;
+    setText($('stats-total'), loadFailed(error));
     return;
   }
   const labels = stats.map((b) => chinaLabel(b.start, bucket));
@@ -38,8 +39,10 @@ export async function loadStats() {
   $('stat-net').textContent = formatFen(sum(stats, 'net'));
   $('stat-rate').textContent =
     created === 0 ? '—' : `${((100 * sum(stats, 'paidOrders')) / created).toFixed(1)}%`;
-  $('stats-total').textContent =
-    `${sum(stats, 'paidOrders')} 笔支付 paid / ${created} 笔创建 created · ${sum(stats, 'refunds')} 笔退款 refunds`;
+  setText(
+    $('stats-total'),
+    msg('stats.total', { paid: sum(stats, 'paidOrders'), created, refunds: sum(stats, 'refunds') }),
+  );
   const canvas = $('stats-chart');
   canvas.dataset.paidOrders = String(sum(stats, 'paidOrders'));
   if (chart) chart.destroy();
@@ -49,14 +52,14 @@ export async function loadStats() {
       datasets: [
         {
           type: 'bar',
-          label: '支付金额 Paid amount (¥)',
+          label: t('stats.paidAmount'),
           data: paid,
           yAxisID: 'amount',
           backgroundColor: '#07c16080',
         },
         {
           type: 'line',
-          label: '支付订单 Paid orders',
+          label: t('stats.paidOrders'),
           data: paidOrders,
           yAxisID: 'orders',
           borderColor: '#1677ff',
@@ -64,7 +67,7 @@ export async function loadStats() {
         },
         {
           type: 'line',
-          label: '创建订单 Created orders',
+          label: t('stats.createdOrders'),
           data: createdOrders,
           yAxisID: 'orders',
           borderColor: '#fa8c16',
@@ -73,7 +76,7 @@ export async function loadStats() {
         },
         {
           type: 'bar',
-          label: '退款 Refunded (¥)',
+          label: t('stats.refunded'),
           data: refunded,
           yAxisID: 'amount',
           backgroundColor: '#cf3b3b80',

@@ -1,8 +1,9 @@
 // An order's detail drawer: fields, refunds, history, every notification received (raw body and
 // headers as text), and the buttons: query WeChat now, request a resend (demo), refund.
 
-import { $, api, badge, can, el, showError } from './admin-dom.js';
+import { $, api, badge, can, el, msg, setText, showError } from './admin-dom.js';
 import { formatFen, formatTime, parseYuanToFen } from './admin-format.js';
+import { t } from './messages.js';
 
 const DEMO = document.body.dataset.demo === 'true';
 
@@ -16,14 +17,8 @@ let pendingRefund;
 /** Refreshes the list behind the drawer (set by {@link wireDetail}). */
 let refreshList = () => {};
 
-const REFUND_STATE_WORDS = {
-  PENDING: '待提交 waiting to be sent',
-  PROCESSING: '处理中 processing at WeChat',
-  SUCCESS: '已退回买家 returned to the buyer',
-  ABNORMAL: '异常：退款未到账，需人工处理 ABNORMAL: not paid out, a person must act',
-  CLOSED: '已关闭 closed',
-  FAILED: '失败 failed',
-};
+/** A refund's state in words (`refundWords.<STATE>` in the catalogue). */
+const refundWords = (state) => ({ key: `refundWords.${state}` });
 
 /** A live state change: the open drawer showing that order reads it again. */
 export function orderChanged(orderNo) {
@@ -71,27 +66,27 @@ async function refreshDetail() {
 
 function renderDetail({ order, history, notifications, refunds }) {
   $('detail').dataset.state = order.state;
-  $('detail-title').textContent = `订单 Order ${order.orderNo}`;
+  setText($('detail-title'), msg('detail.title', { orderNo: order.orderNo }));
   const refundable = order.amount - (order.refundedAmount || 0);
   const fields = [
-    ['状态 State', badge(order.state)],
-    ['商品 Item', `${order.description} ×${order.quantity}`],
-    ['金额 Amount', order.amountText],
-    ['已退款 Refunded', formatFen(order.refundedAmount || 0)],
-    ['方式 Pay type', `${order.payType} · API ${order.apiVersion}`],
-    ['创建 Created', formatTime(order.createdAt)],
-    ['过期 Expires', formatTime(order.expiresAt)],
-    ['支付 Paid', formatTime(order.paidAt)],
-    ['发货 Fulfilled', formatTime(order.fulfilledAt)],
-    ['关闭 Closed', formatTime(order.closedAt)],
-    ['微信支付单号 Transaction', order.transactionId || '—'],
-    ['下单 openid (ordered for)', order.openid || '—'],
-    ['付款 openid (paid by)', order.payerOpenid || '—'],
+    ['field.state', badge(order.state)],
+    ['field.item', `${order.description} ×${order.quantity}`],
+    ['field.amount', order.amountText],
+    ['field.refunded', formatFen(order.refundedAmount || 0)],
+    ['field.payType', `${order.payType} · API ${order.apiVersion}`],
+    ['field.created', formatTime(order.createdAt)],
+    ['field.expires', formatTime(order.expiresAt)],
+    ['field.paid', formatTime(order.paidAt)],
+    ['field.fulfilled', formatTime(order.fulfilledAt)],
+    ['field.closed', formatTime(order.closedAt)],
+    ['field.transaction', order.transactionId || '—'],
+    ['field.openid', order.openid || '—'],
+    ['field.payer', order.payerOpenid || '—'],
   ];
   if (order.wechatError)
-    fields.push(['微信错误 WeChat error', `${order.wechatError.code}: ${order.wechatError.message}`]);
+    fields.push(['field.wechatError', `${order.wechatError.code}: ${order.wechatError.message}`]);
   $('detail-fields').replaceChildren(
-    ...fields.flatMap(([label, value]) => [el('dt', {}, label), el('dd', {}, value)]),
+    ...fields.flatMap(([label, value]) => [el('dt', {}, msg(label)), el('dd', {}, value)]),
   );
 
   const canRefund = ['PAID', 'PARTIALLY_REFUNDED', 'REFUNDING'].includes(order.state) && refundable > 0;
@@ -102,7 +97,7 @@ function renderDetail({ order, history, notifications, refunds }) {
   const refundList = refunds || [];
   $('detail-refunds').replaceChildren(
     refundList.length === 0
-      ? el('div', { className: 'muted' }, '无 None')
+      ? el('div', { className: 'muted' }, msg('detail.noRefunds'))
       : el(
           'table',
           { className: 'compact' },
@@ -112,8 +107,8 @@ function renderDetail({ order, history, notifications, refunds }) {
             el(
               'tr',
               {},
-              ...['退款单号 Refund', '金额 Amount', '状态 State', '原因 Reason', '时间 Time'].map((h) =>
-                el('th', {}, h),
+              ...['col.refund', 'col.amount', 'col.state', 'col.reason', 'col.time'].map((h) =>
+                el('th', {}, msg(h)),
               ),
             ),
           ),
@@ -160,7 +155,7 @@ function renderDetail({ order, history, notifications, refunds }) {
 
   $('detail-notifications').replaceChildren(
     ...(notifications.length === 0
-      ? [el('div', { className: 'muted' }, '尚未收到 None received')]
+      ? [el('div', { className: 'muted' }, msg('detail.noNotifications'))]
       : notifications.map((n) =>
           el(
             'details',
@@ -179,7 +174,7 @@ function renderDetail({ order, history, notifications, refunds }) {
               ` ${formatTime(n.receivedAt)} · ${n.kind} · ${n.apiVersion} · `,
               el('span', { className: 'outcome' }, n.outcome),
             ),
-            el('div', { className: 'muted small' }, '请求头 Headers'),
+            el('div', { className: 'muted small' }, msg('detail.headers')),
             el(
               'pre',
               { className: 'raw' },
@@ -187,11 +182,9 @@ function renderDetail({ order, history, notifications, refunds }) {
                 .map(([k, v]) => `${k}: ${v}`)
                 .join('\n') || '—',
             ),
-            el('div', { className: 'muted small' }, '原始报文 Raw body'),
+            el('div', { className: 'muted small' }, msg('detail.rawBody')),
             el('pre', { className: 'raw' }, n.rawBody),
-            n.decryptedBody
-              ? el('div', { className: 'muted small' }, '解密后的内容 Decrypted resource')
-              : null,
+            n.decryptedBody ? el('div', { className: 'muted small' }, msg('detail.decrypted')) : null,
             n.decryptedBody ? el('pre', { className: 'raw decrypted' }, prettyJson(n.decryptedBody)) : null,
           ),
         )),
@@ -210,7 +203,7 @@ function prettyJson(text) {
 function showNotice(text) {
   $('detail-error').hidden = true;
   $('detail-notice').hidden = false;
-  $('detail-notice').textContent = text;
+  setText($('detail-notice'), text);
 }
 
 /**
@@ -235,22 +228,21 @@ const queryNow = () =>
     const result = await api(`/api/admin/orders/${encodeURIComponent(detailOrderNo)}/query`, {
       method: 'POST',
     });
-    return `微信 WeChat: ${result.tradeState} → ${result.outcome} (order ${result.order.state})`;
+    return msg('detail.queried', {
+      tradeState: result.tradeState,
+      outcome: result.outcome,
+      state: result.order.state,
+    });
   });
 
 const closeOrder = () => {
   const orderNo = detailOrderNo;
-  if (
-    !window.confirm(
-      `关闭订单 ${orderNo}？会先向微信查单，已支付则不会关闭。Close order ${orderNo}? WeChat is asked first; a paid order is not closed.`,
-    )
-  )
-    return;
+  if (!window.confirm(t('detail.confirmClose', { orderNo }))) return;
   return act('close-order', async () => {
     const result = await api(`/api/admin/orders/${encodeURIComponent(orderNo)}/close`, { method: 'POST' });
     return result.outcome === 'PAID'
-      ? `微信显示已支付，订单已补记为已支付 WeChat says paid: the order is now ${result.order.state}`
-      : `订单已关闭 Order ${result.outcome === 'CLOSED' ? 'closed' : result.outcome} (${result.order.state})`;
+      ? msg('detail.closePaid', { state: result.order.state })
+      : msg('detail.closed', { outcome: result.outcome, state: result.order.state });
   });
 };
 
@@ -259,16 +251,21 @@ const requestResend = () =>
     const r = await api(`/api/admin/orders/${encodeURIComponent(detailOrderNo)}/notifications/resend`, {
       method: 'POST',
     });
-    return `已重发 Resent ${r.notificationId}: ${r.acked ? 'ACKed' : 'not ACKed'}${r.httpStatus ? ` (HTTP ${r.httpStatus})` : ''}${r.error ? ` — ${r.error}` : ''}`;
+    const how = `${r.acked ? 'ACKed' : 'not ACKed'}${r.httpStatus ? ` (HTTP ${r.httpStatus})` : ''}${r.error ? ` — ${r.error}` : ''}`;
+    return msg('detail.resent', { id: r.notificationId, how });
   });
 
 /** The notice of a submitted refund, kept up to date until the refund reaches its final state. */
 function followRefund(detail) {
   const refund = trackedRefundNo && (detail.refunds || []).find((r) => r.refundNo === trackedRefundNo);
   if (!refund) return;
-  const words = REFUND_STATE_WORDS[refund.state] || refund.state;
   showNotice(
-    `退款 Refund ${refund.refundNo} ${refund.amountText}：${words}${refund.errorMessage ? ` — ${refund.errorMessage}` : ''}`,
+    msg('detail.refundNotice', {
+      refundNo: refund.refundNo,
+      amount: refund.amountText,
+      words: refundWords(refund.state),
+      error: refund.errorMessage ? ` — ${refund.errorMessage}` : '',
+    }),
   );
 }
 
@@ -278,15 +275,12 @@ function submitRefund(event) {
   const fen = parseYuanToFen($('refund-amount').value);
   const order = lastDetail?.order;
   if (fen === null || fen <= 0 || !order) {
-    showError(
-      $('detail-error'),
-      new Error('金额格式不对 Enter an amount in yuan, e.g. 12.30 (at most two decimals).'),
-    );
+    showError($('detail-error'), msg('detail.badAmount'));
     return;
   }
   const refundable = order.amount - (order.refundedAmount || 0);
   if (fen > refundable) {
-    showError($('detail-error'), new Error(`最多可退 At most ${formatFen(refundable)} can be refunded.`));
+    showError($('detail-error'), msg('detail.tooMuch', { amount: formatFen(refundable) }));
     return;
   }
   const reason = $('refund-reason').value.trim();
@@ -298,10 +292,16 @@ function submitRefund(event) {
     refundNo: `R${order.orderNo}${Date.now().toString(36)}`,
   };
   $('detail-error').hidden = true;
-  $('refund-confirm-text').textContent =
-    `确认把 ${formatFen(fen)} 原路退回买家？订单 ${order.orderNo}（实付 ${formatFen(order.amount)}，` +
-    `可退 ${formatFen(refundable)}），原因：${reason || '（未填写）'}。退款一经提交无法撤回。 ` +
-    `Refund ${formatFen(fen)} of order ${order.orderNo} to the buyer${reason ? ` (${reason})` : ''}? This cannot be undone.`;
+  setText(
+    $('refund-confirm-text'),
+    msg('detail.confirmRefundText', {
+      amount: formatFen(fen),
+      orderNo: order.orderNo,
+      paid: formatFen(order.amount),
+      refundable: formatFen(refundable),
+      reason: reason || { key: 'detail.noReason' },
+    }),
+  );
   $('refund-confirm').hidden = false;
   $('refund-confirm-yes').focus();
 }
@@ -321,7 +321,11 @@ function confirmRefund() {
     trackedRefundNo = created.refundNo;
     $('refund-confirm').hidden = true;
     $('refund-form').reset();
-    return `退款已提交 Refund ${created.refundNo} ${created.amountText}：${REFUND_STATE_WORDS[created.state] || created.state}`;
+    return msg('detail.refundSubmitted', {
+      refundNo: created.refundNo,
+      amount: created.amountText,
+      words: refundWords(created.state),
+    });
   });
 }
 

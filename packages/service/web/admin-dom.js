@@ -4,10 +4,24 @@
 // gone when the tab closes). What the role may do comes from the server (`GET /api/admin/me`); the
 // page only hides what would be refused anyway. Everything shown is set with textContent.
 
+import { say } from './messages.js';
+
 export const TOKEN_KEY = 'wxpay-admin-token';
 export const $ = (id) => document.getElementById(id);
 
-/** Builds an element; children are nodes or strings (always text, never HTML). */
+/** A catalogue message as a child of {@link el} or a text to show: it follows the language switch. */
+export const msg = (key, params) => ({ key, params });
+const isMessage = (value) => value !== null && typeof value === 'object' && typeof value.key === 'string';
+
+/** Sets `node`'s text: a {@link msg} through the catalogue, anything else as it is. */
+export function setText(node, text) {
+  if (isMessage(text)) return say(node, text.key, text.params);
+  delete node.dataset.i18n;
+  node.textContent = text ?? '';
+  return node;
+}
+
+/** Builds an element; children are nodes, strings (always text, never HTML) or {@link msg}s. */
 export function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(props)) {
@@ -19,7 +33,8 @@ export function el(tag, props = {}, ...children) {
   }
   for (const child of children) {
     if (child === undefined || child === null) continue;
-    node.append(typeof child === 'string' ? document.createTextNode(child) : child);
+    if (isMessage(child)) node.append(say(document.createElement('span'), child.key, child.params));
+    else node.append(typeof child === 'string' ? document.createTextNode(child) : child);
   }
   return node;
 }
@@ -72,8 +87,8 @@ async function authorized(path, init = {}) {
   if (response.status === 401) {
     const wasIn = me !== null;
     forget();
-    if (token) showLogin('令牌无效 The token was not accepted.', 'login-error');
-    else showLogin(wasIn ? '登录已过期，请重新登录 Your session has ended: sign in again.' : undefined);
+    if (token) showLogin(msg('admin.tokenRefused'), 'login-error');
+    else showLogin(wasIn ? msg('admin.sessionEnded') : undefined);
   }
   const text = await response.text();
   throw new ApiError(response.status, text ? JSON.parse(text) : null);
@@ -108,11 +123,14 @@ export async function saveDownload(path) {
   setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
 }
 
+/** Shows an API failure as its code and the server's message, or a {@link msg} of the page's own. */
 export function showError(box, error) {
   box.hidden = false;
-  box.textContent =
-    error instanceof ApiError ? `${error.code}: ${error.message}` : String(error.message || error);
+  setText(box, error instanceof ApiError ? `${error.code}: ${error.message}` : error);
 }
+
+/** The row text of a list that could not be loaded. */
+export const loadFailed = (error) => msg('common.loadFailed', { code: error.code, message: error.message });
 
 export function renderMessageRow(tbody, columns, text) {
   tbody.replaceChildren(el('tr', {}, el('td', { className: 'muted', colspan: String(columns) }, text)));
@@ -124,7 +142,7 @@ export function showLogin(message, box = 'signin-error') {
   $('auth').hidden = false;
   for (const id of ['signin-error', 'login-error']) {
     $(id).hidden = !message || id !== box;
-    $(id).textContent = id === box ? message || '' : '';
+    setText($(id), id === box ? message || '' : '');
   }
   $('username').focus();
 }

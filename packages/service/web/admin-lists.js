@@ -1,7 +1,18 @@
 // The orders tab (filters, search, keyset pages) and the refunds tab; a row opens the detail drawer.
 
 import { openDetail } from './admin-detail.js';
-import { $, api, badge, el, renderMessageRow, saveDownload, showConsole } from './admin-dom.js';
+import {
+  $,
+  api,
+  badge,
+  el,
+  loadFailed,
+  msg,
+  renderMessageRow,
+  saveDownload,
+  setText,
+  showConsole,
+} from './admin-dom.js';
 import { chinaDayStart, formatTime, parseYuanToFen } from './admin-format.js';
 
 const PAGE_SIZE = 20;
@@ -36,7 +47,11 @@ async function exportOrders() {
     await saveDownload(`/api/admin/orders.csv?${orderQuery(false)}`);
   } catch (error) {
     if (error.status !== 401)
-      renderMessageRow($('rows'), 9, `导出失败 Export failed ${error.code}: ${error.message}`);
+      renderMessageRow(
+        $('rows'),
+        9,
+        msg('orders.exportFailed', { code: error.code, message: error.message }),
+      );
   } finally {
     button.disabled = false;
   }
@@ -47,7 +62,7 @@ export async function loadOrders() {
   try {
     orders = await api(`/api/admin/orders?${orderQuery()}`);
   } catch (error) {
-    if (error.status !== 401) renderMessageRow($('rows'), 9, `加载失败 ${error.code}: ${error.message}`);
+    if (error.status !== 401) renderMessageRow($('rows'), 9, loadFailed(error));
     return;
   }
   showConsole();
@@ -74,12 +89,12 @@ export async function loadOrders() {
       el('td', { className: 'mono' }, order.transactionId || '—'),
     ),
   );
-  if (rows.length === 0) renderMessageRow($('rows'), 9, '没有订单 No orders');
+  if (rows.length === 0) renderMessageRow($('rows'), 9, msg('orders.none'));
   else $('rows').replaceChildren(...rows);
   $('newer').disabled = pages.length === 0;
   $('older').disabled = orders.length < PAGE_SIZE;
   $('older').dataset.next = orders.length ? orders[orders.length - 1].orderNo : '';
-  $('page-info').textContent = `第 ${pages.length + 1} 页 Page ${pages.length + 1}`;
+  setText($('page-info'), msg('orders.page', { n: pages.length + 1 }));
 }
 
 function searchFromFirstPage() {
@@ -94,8 +109,7 @@ export async function loadRefunds() {
   try {
     refunds = await api(`/api/admin/refunds?limit=200${state ? `&state=${encodeURIComponent(state)}` : ''}`);
   } catch (error) {
-    if (error.status !== 401)
-      renderMessageRow($('refund-rows'), 8, `加载失败 ${error.code}: ${error.message}`);
+    if (error.status !== 401) renderMessageRow($('refund-rows'), 8, loadFailed(error));
     return;
   }
   const rows = refunds.map((refund) =>
@@ -115,7 +129,7 @@ export async function loadRefunds() {
       el('td', {}, refund.errorMessage ? `${refund.errorCode || ''} ${refund.errorMessage}` : '—'),
     ),
   );
-  if (rows.length === 0) renderMessageRow($('refund-rows'), 8, '没有退款 No refunds');
+  if (rows.length === 0) renderMessageRow($('refund-rows'), 8, msg('refunds.none'));
   else $('refund-rows').replaceChildren(...rows);
 }
 

@@ -2,7 +2,7 @@
 // (read with fetch, so it carries the same credentials as every admin call), reconnected after a
 // drop. The lists and the open drawer re-read what changed instead of polling.
 
-import { $, openStream } from './admin-dom.js';
+import { $, msg, openStream, setText } from './admin-dom.js';
 
 const RECONNECT_MS = 3000;
 let controller;
@@ -59,5 +59,5 @@ function setLive(live) {
   const badge = $('live-status');
   badge.hidden = false;
   badge.dataset.live = String(live);
-  badge.textContent = live ? '● 实时 Live' : '○ 重新连接中 Reconnecting…';
+  setText(badge, msg(live ? 'live.on' : 'live.off'));
 }

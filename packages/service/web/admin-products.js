@@ -1,16 +1,16 @@
 // The products tab: the whole catalogue (withdrawn products too), a form to add one, and per row a
 // new price (typed in yuan, converted to fen without floating point) and withdraw / offer again.
 
-import { $, api, can, el, renderMessageRow, showConsole, showError } from './admin-dom.js';
+import { $, api, can, el, loadFailed, msg, renderMessageRow, showConsole, showError } from './admin-dom.js';
 import { formatFen, parseYuanToFen } from './admin-format.js';
+import { t } from './messages.js';
 
 export async function loadProducts() {
   let products;
   try {
     products = await api('/api/admin/products');
   } catch (error) {
-    if (error.status !== 401)
-      renderMessageRow($('product-rows'), 6, `加载失败 ${error.code}: ${error.message}`);
+    if (error.status !== 401) renderMessageRow($('product-rows'), 6, loadFailed(error));
     return;
   }
   showConsole();
@@ -25,12 +25,12 @@ export async function loadProducts() {
       el('td', { className: 'mono' }, p.id),
       el('td', {}, p.name),
       el('td', { className: 'num' }, formatFen(p.price)),
-      el('td', { className: 'num' }, p.stock === null ? '不限 unlimited' : String(p.stock)),
-      el('td', {}, p.available ? '在售 on sale' : '已下架 withdrawn'),
+      el('td', { className: 'num' }, p.stock === null ? msg('products.unlimited') : String(p.stock)),
+      el('td', {}, msg(p.available ? 'products.onSale' : 'products.withdrawn')),
       manage ? actions(p) : el('td', { className: 'muted' }, '—'),
     );
   });
-  if (rows.length === 0) renderMessageRow($('product-rows'), 6, '没有商品 No products');
+  if (rows.length === 0) renderMessageRow($('product-rows'), 6, msg('products.none'));
   else $('product-rows').replaceChildren(...rows);
 }
 
@@ -41,7 +41,7 @@ function actions(p) {
     inputmode: 'decimal',
     className: 'price-input',
     value: (p.price / 100).toFixed(2),
-    'aria-label': `新价格 New price of ${p.id}`,
+    'aria-label': t('products.newPriceOf', { id: p.id }),
   });
   return el(
     'td',
@@ -50,7 +50,7 @@ function actions(p) {
     el(
       'button',
       { type: 'button', className: 'btn small secondary', onclick: () => reprice(p, price.value) },
-      '改价 Set price',
+      msg('products.setPrice'),
     ),
     ' ',
     el(
@@ -60,7 +60,7 @@ function actions(p) {
         className: 'btn small secondary',
         onclick: () => change(p.id, { available: !p.available }),
       },
-      p.available ? '下架 Withdraw' : '上架 Offer again',
+      msg(p.available ? 'products.withdraw' : 'products.offer'),
     ),
   );
 }
@@ -81,7 +81,7 @@ async function change(id, body) {
 function reprice(product, text) {
   const fen = parseYuanToFen(text);
   if (fen === null || fen <= 0) {
-    showError($('product-error'), new Error('价格格式不对 Enter a price in yuan, e.g. 12.30'));
+    showError($('product-error'), msg('products.badPrice'));
     return;
   }
   return change(product.id, { price: fen });
@@ -92,7 +92,7 @@ async function addProduct(event) {
   $('product-error').hidden = true;
   const price = parseYuanToFen($('new-product-price').value);
   if (price === null || price <= 0) {
-    showError($('product-error'), new Error('价格格式不对 Enter a price in yuan, e.g. 12.30'));
+    showError($('product-error'), msg('products.badPrice'));
     return;
   }
   const stock = $('new-product-stock').value.trim();

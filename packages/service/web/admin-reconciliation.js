@@ -2,20 +2,31 @@
 // day in full — both sides' totals, every difference with a link to its order, the CSV, a re-run.
 
 import { openDetail } from './admin-detail.js';
-import { $, api, badge, el, renderMessageRow, saveDownload, showConsole, showError } from './admin-dom.js';
+import {
+  $,
+  api,
+  badge,
+  el,
+  msg,
+  renderMessageRow,
+  saveDownload,
+  setText,
+  showConsole,
+  showError,
+} from './admin-dom.js';
 import { formatFen, formatTime } from './admin-format.js';
+import { t } from './messages.js';
 
 const DAY_MS = 86_400_000;
 const CHINA_MS = 8 * 3600_000;
 const chinaDate = (ms) => new Date(ms + CHINA_MS).toISOString().slice(0, 10);
-const RESOLUTION_WORDS = { open: '待处理 open', repaired: '已修复 repaired', resolved: '已消除 resolved' };
 const TOTAL_ROWS = [
-  ['收款笔数 Payments', 'payments', false],
-  ['收款 Paid in', 'paymentFen', true],
-  ['退款笔数 Refunds', 'refunds', false],
-  ['退款 Refunded', 'refundFen', true],
-  ['手续费 Fees', 'feeFen', true],
-  ['净额 Net', 'netFen', true],
+  ['recon.total.payments', 'payments', false],
+  ['recon.total.paymentFen', 'paymentFen', true],
+  ['recon.total.refunds', 'refunds', false],
+  ['recon.total.refundFen', 'refundFen', true],
+  ['recon.total.feeFen', 'feeFen', true],
+  ['recon.total.netFen', 'netFen', true],
 ];
 
 let selected;
@@ -45,8 +56,8 @@ export async function loadReconciliation() {
 function renderCalendar(month, byDate) {
   const first = new Date(`${month}-01T00:00:00Z`);
   const lead = (first.getUTCDay() + 6) % 7;
-  const cells = ['一 Mon', '二 Tue', '三 Wed', '四 Thu', '五 Fri', '六 Sat', '日 Sun'].map((name) =>
-    el('div', { className: 'recon-weekday' }, name),
+  const cells = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((name) =>
+    el('div', { className: 'recon-weekday' }, msg(`weekday.${name}`)),
   );
   for (let i = 0; i < lead; i++) cells.push(el('div', {}));
   for (let d = new Date(first); d.toISOString().slice(0, 7) === month; d = new Date(d.getTime() + DAY_MS)) {
@@ -59,7 +70,7 @@ function renderCalendar(month, byDate) {
           type: 'button',
           className: `recon-day ${day ? day.status : 'NONE'}${date === selected ? ' selected' : ''}`,
           dataset: { date },
-          title: day ? day.statusLabel : '未对账 not reconciled',
+          title: t(day ? `recon.status.${day.status}` : 'recon.notReconciled'),
           onclick: () => showDay(date),
         },
         el('strong', {}, String(d.getUTCDate())),
@@ -71,8 +82,8 @@ function renderCalendar(month, byDate) {
 }
 
 function statusWord(day) {
-  if (day.status === 'UNBALANCED') return `${day.discrepancies.open} 待处理 open`;
-  return day.statusLabel.split(' / ')[0];
+  if (day.status === 'UNBALANCED') return msg('recon.openCount', { n: day.discrepancies.open });
+  return msg(`recon.status.${day.status}`);
 }
 
 async function showDay(date) {
@@ -81,41 +92,50 @@ async function showDay(date) {
     cell.classList.toggle('selected', cell.dataset.date === date);
   }
   $('recon-error').hidden = true;
-  $('recon-day-title').textContent = `${date}（北京时间 China time）`;
+  setText($('recon-day-title'), msg('recon.dayTitle', { date }));
   $('recon-panel').hidden = false;
   let detail;
   try {
     detail = await api(`/api/admin/reconciliations/${date}`);
   } catch (error) {
     if (error.code !== 'RECONCILIATION_NOT_FOUND') return showError($('recon-error'), error);
-    $('recon-status').replaceChildren('尚未对账 Not reconciled yet');
+    $('recon-status').replaceChildren(el('span', {}, msg('recon.notYet')));
     $('recon-csv').hidden = true;
-    $('recon-rerun').textContent = '对账 Reconcile';
+    setText($('recon-rerun'), msg('recon.reconcile'));
     $('recon-totals').replaceChildren();
     return renderMessageRow($('recon-rows'), 7, '—');
   }
   const { reconciliation: r, discrepancies } = detail;
   $('recon-status').replaceChildren(
     badge(r.status),
-    ` ${r.statusLabel} · ${r.billRows} 行账单 bill lines · 第 ${r.attempts} 次 run ${r.attempts}`,
+    ' ',
+    el(
+      'span',
+      {},
+      msg('recon.statusLine', {
+        status: { key: `recon.status.${r.status}` },
+        rows: r.billRows,
+        n: r.attempts,
+      }),
+    ),
     r.finishedAt ? ` · ${formatTime(r.finishedAt)}` : '',
     r.lastError ? el('div', { className: 'error-box' }, r.lastError) : '',
   );
   $('recon-csv').hidden = false;
-  $('recon-rerun').textContent = '重新对账 Re-run';
+  setText($('recon-rerun'), msg('recon.rerun'));
   $('recon-totals').replaceChildren(
     el(
       'tr',
       {},
       el('th', {}, ''),
-      el('th', { className: 'num' }, '微信 WeChat'),
-      el('th', { className: 'num' }, '本地 Here'),
+      el('th', { className: 'num' }, msg('col.wechat')),
+      el('th', { className: 'num' }, msg('col.here')),
     ),
     ...TOTAL_ROWS.map(([name, key, money]) =>
       el(
         'tr',
         { className: r.wechat[key] !== r.local[key] && key !== 'feeFen' ? 'abnormal' : null },
-        el('td', {}, name),
+        el('td', {}, msg(name)),
         el('td', { className: 'num' }, money ? formatFen(r.wechat[key]) : String(r.wechat[key])),
         el('td', { className: 'num' }, money ? formatFen(r.local[key]) : String(r.local[key])),
       ),
@@ -128,7 +148,7 @@ async function showDay(date) {
         className: d.resolution === 'open' ? 'abnormal' : null,
         dataset: { kind: d.kind, resolution: d.resolution },
       },
-      el('td', {}, d.label),
+      el('td', {}, msg(`recon.kind.${d.kind}`)),
       el(
         'td',
         { className: 'mono' },
@@ -143,11 +163,11 @@ async function showDay(date) {
       ),
       el('td', { className: 'num' }, d.wechatFen === undefined ? '—' : formatFen(d.wechatFen)),
       el('td', { className: 'num' }, d.localFen === undefined ? '—' : formatFen(d.localFen)),
-      el('td', {}, RESOLUTION_WORDS[d.resolution]),
+      el('td', {}, msg(`recon.resolution.${d.resolution}`)),
       el('td', {}, d.note || d.detail),
     ),
   );
-  if (rows.length === 0) renderMessageRow($('recon-rows'), 6, '没有差异 No differences');
+  if (rows.length === 0) renderMessageRow($('recon-rows'), 6, msg('recon.none'));
   else $('recon-rows').replaceChildren(...rows);
 }
 
@@ -155,8 +175,7 @@ async function rerun() {
   if (!selected) return;
   const box = $('recon-confirm');
   if (box.hidden) {
-    $('recon-confirm-text').textContent =
-      `重新下载 ${selected} 的微信账单并核对？能修复的订单会被标记为已支付。Download ${selected}'s WeChat bill again and check it? Orders it shows paid are marked paid.`;
+    setText($('recon-confirm-text'), msg('recon.confirmText', { date: selected }));
     box.hidden = false;
     return;
   }

@@ -1,43 +1,51 @@
 // The owner's Users tab: add an admin user with a role and a first password, change the role,
 // disable or enable them, reset a password. The server refuses demoting the last owner.
 
-import { $, api, el, renderMessageRow, showConsole, showError } from './admin-dom.js';
+import {
+  $,
+  api,
+  el,
+  loadFailed,
+  msg,
+  renderMessageRow,
+  setText,
+  showConsole,
+  showError,
+} from './admin-dom.js';
 import { formatTime } from './admin-format.js';
+import { say, t } from './messages.js';
 
-export const ROLE_WORDS = {
-  owner: '所有者 owner',
-  operator: '操作员 operator',
-  viewer: '查看员 viewer',
-};
+/** The roles an owner can give, each `role.<name>` in the catalogue. */
+const ROLES = ['owner', 'operator', 'viewer'];
 
 export async function loadUsers() {
   let users;
   try {
     users = await api('/api/admin/users');
   } catch (error) {
-    if (error.status !== 401) renderMessageRow($('user-rows'), 5, `加载失败 ${error.code}: ${error.message}`);
+    if (error.status !== 401) renderMessageRow($('user-rows'), 5, loadFailed(error));
     return;
   }
   showConsole();
   const rows = users.map((user) => {
     const role = el(
       'select',
-      { 'aria-label': `角色 Role of ${user.username}`, className: 'role-select' },
-      ...Object.entries(ROLE_WORDS).map(([value, words]) =>
-        el('option', { value, ...(value === user.role ? { selected: '' } : {}) }, words),
+      { 'aria-label': t('users.roleOf', { username: user.username }), className: 'role-select' },
+      ...ROLES.map((value) =>
+        say(el('option', { value, ...(value === user.role ? { selected: '' } : {}) }), `role.${value}`),
       ),
     );
     role.addEventListener('change', () =>
-      change(user, { role: role.value }, `角色已改为 Role set to ${role.value}`),
+      change(user, { role: role.value }, msg('users.roleSet', { role: { key: `role.${role.value}` } })),
     );
     const password = el('input', {
       type: 'password',
       className: 'password-input',
-      placeholder: '新密码 New password (≥ 10)',
+      placeholder: t('users.newPassword'),
       autocomplete: 'new-password',
       minlength: '10',
       maxlength: '128',
-      'aria-label': `新密码 New password of ${user.username}`,
+      'aria-label': t('users.newPasswordOf', { username: user.username }),
     });
     return el(
       'tr',
@@ -50,7 +58,8 @@ export async function loadUsers() {
       el(
         'td',
         {},
-        user.disabled ? '已停用 disabled ' : '启用 enabled ',
+        msg(user.disabled ? 'users.disabled' : 'users.enabled'),
+        ' ',
         el(
           'button',
           {
@@ -60,10 +69,10 @@ export async function loadUsers() {
               change(
                 user,
                 { disabled: !user.disabled },
-                user.disabled ? '已启用 Enabled' : '已停用，已退出登录 Disabled and signed out',
+                msg(user.disabled ? 'users.nowEnabled' : 'users.nowDisabled'),
               ),
           },
-          user.disabled ? '启用 Enable' : '停用 Disable',
+          msg(user.disabled ? 'users.enable' : 'users.disable'),
         ),
       ),
       el('td', {}, formatTime(user.createdAt)),
@@ -78,13 +87,12 @@ export async function loadUsers() {
             className: 'btn small secondary',
             onclick: () => resetPassword(user, password.value),
           },
-          '重置 Reset',
+          msg('users.reset'),
         ),
       ),
     );
   });
-  if (rows.length === 0)
-    renderMessageRow($('user-rows'), 5, '还没有用户 No users yet: add the first one above');
+  if (rows.length === 0) renderMessageRow($('user-rows'), 5, msg('users.none'));
   else $('user-rows').replaceChildren(...rows);
 }
 
@@ -97,7 +105,7 @@ async function change(user, body, done) {
       body: JSON.stringify(body),
     });
     $('user-notice').hidden = false;
-    $('user-notice').textContent = `${user.username}: ${done}`;
+    setText($('user-notice'), msg('users.done', { username: user.username, done }));
   } catch (error) {
     showError($('user-error'), error);
   }
@@ -106,10 +114,10 @@ async function change(user, body, done) {
 
 function resetPassword(user, password) {
   if (password.length < 10) {
-    showError($('user-error'), new Error('密码至少 10 个字符 A password has at least 10 characters.'));
+    showError($('user-error'), msg('users.shortPassword'));
     return;
   }
-  return change(user, { password }, '密码已重置，已退出登录 Password reset; signed out everywhere');
+  return change(user, { password }, msg('users.passwordReset'));
 }
 
 async function addUser(event) {
@@ -127,7 +135,10 @@ async function addUser(event) {
     });
     $('new-user').reset();
     $('user-notice').hidden = false;
-    $('user-notice').textContent = `已添加 Added ${created.username} (${ROLE_WORDS[created.role]})`;
+    setText(
+      $('user-notice'),
+      msg('users.added', { username: created.username, role: { key: `role.${created.role}` } }),
+    );
   } catch (error) {
     showError($('user-error'), error);
   }

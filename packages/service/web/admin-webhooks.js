@@ -2,15 +2,20 @@
 // every delivery with its state and last answer, and "resend now" (the same event id, which
 // receivers dedupe by).
 
-import { $, api, badge, can, el, renderMessageRow, showConsole } from './admin-dom.js';
+import {
+  $,
+  api,
+  badge,
+  can,
+  el,
+  loadFailed,
+  msg,
+  renderMessageRow,
+  setText,
+  showConsole,
+} from './admin-dom.js';
 import { formatTime } from './admin-format.js';
 import { renderEndpoints, wireEndpoints } from './admin-webhook-endpoints.js';
-
-const STATUS_WORDS = {
-  pending: '重试中 retrying',
-  delivered: '已确认 acknowledged',
-  failed: '已放弃 gave up',
-};
 
 export async function loadWebhooks() {
   let answer;
@@ -18,8 +23,7 @@ export async function loadWebhooks() {
   try {
     answer = await api(`/api/admin/webhooks?limit=200${status ? `&status=${status}` : ''}`);
   } catch (error) {
-    if (error.status !== 401)
-      renderMessageRow($('webhook-rows'), 7, `加载失败 ${error.code}: ${error.message}`);
+    if (error.status !== 401) renderMessageRow($('webhook-rows'), 7, loadFailed(error));
     return;
   }
   showConsole();
@@ -35,7 +39,7 @@ export async function loadWebhooks() {
       el('td', { className: 'mono' }, d.eventType),
       el('td', { className: 'mono' }, d.subject),
       el('td', {}, d.endpointId),
-      el('td', {}, badge(d.status), ' ', STATUS_WORDS[d.status] || ''),
+      el('td', {}, badge(d.status), ' ', msg(`webhookStatus.${d.status}`)),
       el(
         'td',
         { className: 'num' },
@@ -48,29 +52,32 @@ export async function loadWebhooks() {
           ? el(
               'button',
               { type: 'button', className: 'btn small secondary', onclick: () => resend(d.id) },
-              '重发 Resend',
+              msg('webhooks.resend'),
             )
           : null,
       ),
     ),
   );
-  if (rows.length === 0) renderMessageRow($('webhook-rows'), 7, '没有投递 No deliveries yet');
+  if (rows.length === 0) renderMessageRow($('webhook-rows'), 7, msg('webhooks.noDeliveries'));
   else $('webhook-rows').replaceChildren(...rows);
 }
 
 async function resend(id) {
   $('webhook-notice').hidden = false;
-  $('webhook-notice').textContent = '正在重发 Resending…';
+  setText($('webhook-notice'), msg('webhooks.resending'));
   try {
     const detail = await api(`/api/admin/webhooks/deliveries/${encodeURIComponent(id)}/resend`, {
       method: 'POST',
     });
     const last = detail.history.at(-1);
-    $('webhook-notice').textContent = last?.acked
-      ? `已重发并确认 Resent and acknowledged: ${detail.eventType} ${detail.subject} (HTTP ${last.httpStatus})`
-      : `已重发，未确认 Resent, not acknowledged: ${last?.httpStatus ? `HTTP ${last.httpStatus}` : last?.error || ''}`;
+    setText(
+      $('webhook-notice'),
+      last?.acked
+        ? msg('webhooks.acked', { event: detail.eventType, subject: detail.subject, status: last.httpStatus })
+        : msg('webhooks.notAcked', { why: last?.httpStatus ? `HTTP ${last.httpStatus}` : last?.error || '' }),
+    );
   } catch (error) {
-    $('webhook-notice').textContent = `重发失败 Resend failed ${error.code}: ${error.message}`;
+    setText($('webhook-notice'), msg('webhooks.resendFailed', { code: error.code, message: error.message }));
   }
   await loadWebhooks();
 }

@@ -6,13 +6,28 @@
 import { loadAudit, wireAudit } from './admin-audit.js';
 import { loadStats, wireDashboard } from './admin-dashboard.js';
 import { orderChanged, wireDetail } from './admin-detail.js';
-import { $, ApiError, api, can, forget, setSignedIn, showLogin, signedIn, TOKEN_KEY } from './admin-dom.js';
+import {
+  $,
+  ApiError,
+  api,
+  can,
+  forget,
+  msg,
+  setSignedIn,
+  setText,
+  showLogin,
+  signedIn,
+  TOKEN_KEY,
+} from './admin-dom.js';
 import { loadOrders, loadRefunds, wireLists } from './admin-lists.js';
 import { followLiveEvents, stopLiveEvents } from './admin-live.js';
 import { loadProducts, wireProducts } from './admin-products.js';
 import { loadReconciliation, wireReconciliation } from './admin-reconciliation.js';
-import { loadUsers, ROLE_WORDS, wireUsers } from './admin-users.js';
+import { loadUsers, wireUsers } from './admin-users.js';
 import { loadWebhooks, wireWebhooks } from './admin-webhooks.js';
+import { onLanguageChange, startI18n } from './messages.js';
+
+startI18n();
 
 const LOADERS = {
   orders: () => loadOrders(),
@@ -54,8 +69,13 @@ function selectTab(tab) {
 function enter(me) {
   setSignedIn(me);
   document.body.dataset.role = me.role;
-  $('whoami').textContent =
-    `${me.kind === 'token' ? '管理员令牌 Admin token' : me.username} · ${ROLE_WORDS[me.role]}`;
+  setText(
+    $('whoami'),
+    msg('admin.whoami', {
+      who: me.kind === 'token' ? { key: 'admin.tokenName' } : me.username,
+      role: { key: `role.${me.role}` },
+    }),
+  );
   $('whoami').dataset.role = me.role;
   $('whoami').dataset.kind = me.kind;
   document.querySelector('[data-tab=users]').hidden = !can('users.manage');
@@ -88,9 +108,9 @@ $('signin').addEventListener('submit', async (event) => {
     const error = new ApiError(response.status, body);
     const words =
       error.code === 'SIGN_IN_FAILED'
-        ? '用户名或密码错误 Wrong username or password.'
+        ? msg('admin.signInFailed')
         : error.code === 'TOO_MANY_REQUESTS'
-          ? `尝试次数过多，请稍后再试 Too many attempts: ${error.message}`
+          ? msg('admin.tooManyAttempts', { message: error.message })
           : `${error.code}: ${error.message}`;
     showLogin(words);
     return;
@@ -102,6 +122,11 @@ $('login').addEventListener('submit', (event) => {
   event.preventDefault();
   sessionStorage.setItem(TOKEN_KEY, $('token').value.trim());
   $('token').value = '';
+  // Lists, the drawer and notices built from catalogue messages follow a switch by themselves; the
+  // tab on screen is read again for what it composes from the server's answers (chart labels …).
+  onLanguageChange(() => {
+    if (signedIn()) LOADERS[currentTab]();
+  });
   resume();
 });
 
@@ -128,4 +153,9 @@ wireDetail(() => {
   if (currentTab === 'refunds') loadRefunds();
 });
 
+// Lists, the drawer and notices built from catalogue messages follow a switch by themselves; the
+// tab on screen is read again for what it composes from the server's answers (chart labels …).
+onLanguageChange(() => {
+  if (signedIn()) LOADERS[currentTab]();
+});
 resume();

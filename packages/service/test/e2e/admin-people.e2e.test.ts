@@ -48,16 +48,14 @@ describe.skipIf(!hasChromium)('admin users, roles and the audit log in Chromium'
     await first.locator('#username').fill(viewer.username);
     await first.locator('#password').fill('not-the-password');
     await first.locator('#signin button[type=submit]').click();
-    await expect
-      .poll(() => first.locator('#signin-error').textContent())
-      .toContain('Wrong username or password');
+    await expect.poll(() => first.locator('#signin-error').textContent()).toContain('用户名或密码错误');
     expect(await first.locator('#console').isHidden()).toBe(true);
     await first.screenshot({ path: `${ARTIFACTS}admin-sign-in.png` });
     await first.close();
 
     // Viewer: reads the order, is offered no refund, close, query or Users tab.
     const asViewer = await signedInPage(viewer.username, viewer.password);
-    expect(await asViewer.page.locator('#whoami').textContent()).toBe('view.lin · 查看员 viewer');
+    expect(await asViewer.page.locator('#whoami').textContent()).toBe('view.lin · 查看员');
     expect(await asViewer.page.locator('[data-tab=users]').isHidden()).toBe(true);
     const cookies = await asViewer.page.context().cookies();
     expect(cookies.find((c) => c.name === 'wxpay_admin')).toMatchObject({
@@ -90,7 +88,7 @@ describe.skipIf(!hasChromium)('admin users, roles and the audit log in Chromium'
 
     // Operator: refunds through the drawer, as the token could.
     const asOperator = await signedInPage(operator.username, operator.password);
-    expect(await asOperator.page.locator('#whoami').textContent()).toBe('op.chen · 操作员 operator');
+    expect(await asOperator.page.locator('#whoami').textContent()).toBe('op.chen · 操作员');
     await openOrder(asOperator.page, orderNo);
     await asOperator.page.locator('#refund-amount').fill('1.00');
     await asOperator.page.locator('#refund-reason').fill('少发 missing item');
@@ -130,7 +128,7 @@ describe.skipIf(!hasChromium)('admin users, roles and the audit log in Chromium'
     // A reload keeps the session, and gets the CSRF token back for the next change.
     await page.reload();
     await page.locator('#rows tr[data-order-no]').first().waitFor();
-    expect(await page.locator('#whoami').textContent()).toBe('mei.owner · 所有者 owner');
+    expect(await page.locator('#whoami').textContent()).toBe('mei.owner · 所有者');
     await page.locator('[data-tab=users]').click();
     await staff.locator('select.role-select').selectOption('viewer');
     await expect.poll(() => staff.getAttribute('data-role')).toBe('viewer');
@@ -167,7 +165,7 @@ describe.skipIf(!hasChromium)('admin users, roles and the audit log in Chromium'
     await page.locator('#token').fill(demo.adminToken);
     await page.locator('#login button[type=submit]').click();
     await page.locator('#rows tr[data-order-no]').first().waitFor();
-    expect(await page.locator('#whoami').textContent()).toBe('管理员令牌 Admin token · 所有者 owner');
+    expect(await page.locator('#whoami').textContent()).toBe('管理员令牌 · 所有者');
     expect(await page.locator('[data-tab=users]').isVisible()).toBe(true);
     await page.close();
   });

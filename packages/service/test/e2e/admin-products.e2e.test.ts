@@ -35,11 +35,11 @@ describe.skipIf(!hasChromium)('the admin’s products tab in Chromium', () => {
     expect((await onSale()).find((p) => p.id === 'jasmine-100g')?.price).toBe(3650);
 
     await row.locator('input.price-input').fill('0.29');
-    await row.getByRole('button', { name: /Set price/ }).click();
+    await row.getByRole('button', { name: /改价/ }).click();
     await expect.poll(async () => row.textContent()).toContain('¥0.29');
     expect((await onSale()).find((p) => p.id === 'jasmine-100g')?.price).toBe(29);
 
-    await row.getByRole('button', { name: /Withdraw/ }).click();
+    await row.getByRole('button', { name: /下架/ }).click();
     await expect.poll(() => row.getAttribute('data-available')).toBe('false');
     expect((await onSale()).map((p) => p.id)).not.toContain('jasmine-100g');
     await page.screenshot({ path: `${ARTIFACTS}admin-products.png` });

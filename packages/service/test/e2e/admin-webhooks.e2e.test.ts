@@ -82,7 +82,7 @@ describe.skipIf(!hasChromium)('the admin’s webhook tab in Chromium', () => {
     refuse = false;
     await row.locator('button').click();
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 10_000 }).toBe('delivered');
-    expect(await page.locator('#webhook-notice').textContent()).toContain('acknowledged');
+    expect(await page.locator('#webhook-notice').textContent()).toContain('已重发并确认');
     expect(received).toContain(`evt_order_paid_${created.body.orderNo}`);
     await page.screenshot({ path: `${ARTIFACTS}admin-webhooks.png` });
     // The retry scheduled after the refusal finds the delivery acknowledged and sends nothing more.

@@ -138,10 +138,10 @@ describe.skipIf(!hasChromium)('admin console in Chromium', () => {
     // Bad amounts: a third decimal is refused in the page; more than was paid by the service.
     await page.locator('#refund-amount').fill('1.234');
     await page.locator('#refund-submit').click();
-    await expect.poll(() => page.locator('#detail-error').textContent()).toContain('two decimals');
+    await expect.poll(() => page.locator('#detail-error').textContent()).toContain('最多两位小数');
     await page.locator('#refund-amount').fill('999');
     await page.locator('#refund-submit').click();
-    await expect.poll(() => page.locator('#detail-error').textContent()).toContain('At most');
+    await expect.poll(() => page.locator('#detail-error').textContent()).toContain('最多可退');
     // A confirmation that is cancelled sends nothing.
     await page.locator('#refund-amount').fill('1.00');
     await page.locator('#refund-submit').click();
@@ -183,7 +183,7 @@ describe.skipIf(!hasChromium)('admin console in Chromium', () => {
     // The notice followed the refund to its end, and the list behind the drawer followed the order.
     await expect
       .poll(() => page.locator('#detail-notice').textContent(), { timeout: 10_000 })
-      .toContain('returned to the buyer');
+      .toContain('已退回买家');
     await expect
       .poll(() => page.locator(`#rows tr[data-order-no="${orderNo}"]`).textContent(), { timeout: 10_000 })
       .toContain('PARTIALLY_REFUNDED');
