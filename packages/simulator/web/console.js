@@ -6,6 +6,7 @@
 (() => {
   var sim = window.sim;
   var el = sim.el;
+  var t = window.simI18n.t;
   var drawn = {};
   var ADVANCES = [
     ['+1 min', { minutes: 1 }],
@@ -13,6 +14,11 @@
     ['+2 h', { hours: 2 }],
     ['+1 day', { days: 1 }],
   ];
+
+  /** A column header in the current language ('' stays empty). */
+  function h(key) {
+    return key ? t(key) : '';
+  }
 
   function $(id) {
     return document.getElementById(id);
@@ -47,7 +53,7 @@
     var head = el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', { text: h }))));
     var body = rows.length
       ? rows
-      : [el('tr', {}, el('td', { class: 'sub', colspan: String(headers.length), text: '无 none' }))];
+      : [el('tr', {}, el('td', { class: 'sub', colspan: String(headers.length), text: t('console.none') }))];
     sim.replace($(id), head, el('tbody', {}, ...body));
   }
   function td(text, cls) {
@@ -63,14 +69,21 @@
   function drawClock(clock) {
     $('clock-now').textContent = `${sim.time(clock.now, true)} (UTC+8)`;
     $('clock-offset').textContent = clock.offsetMs
-      ? `已快进 ahead of real time by ${sim.duration(clock.offsetMs)}`
-      : '与真实时间一致 real time';
+      ? t('console.ahead', { duration: sim.duration(clock.offsetMs) })
+      : t('console.realTime');
   }
 
   function drawMerchants(merchants) {
     table(
       'merchants',
-      ['商户号 mchid', '名称 name', 'Apps', 'v3 签名 signing', '模式一回调 mode-1 callback', ''],
+      [
+        'console.col.mchid',
+        'console.col.name',
+        'console.col.apps',
+        'console.col.signing',
+        'console.col.mode1',
+        '',
+      ].map(h),
       merchants.map((m) => {
         var mode = el(
           'select',
@@ -98,7 +111,13 @@
           cell(...m.apps.map((a) => el('div', { class: 'mono', text: `${a.appid} · ${a.kind}` }))),
           cell(mode),
           td(m.nativeCallbackUrl || '—', 'mono'),
-          cell(el('a', { href: `/_sim/merchants/${m.mchid}/config`, target: '_blank', text: '配置 config' })),
+          cell(
+            el('a', {
+              href: `/_sim/merchants/${m.mchid}/config`,
+              target: '_blank',
+              text: t('console.config'),
+            }),
+          ),
         );
       }),
       merchants,
@@ -109,14 +128,14 @@
     table(
       'orders',
       [
-        '创建 created',
-        '商户单号 out_trade_no',
-        '商户 mchid',
-        '类型 type',
-        '描述 description',
-        '金额 amount',
-        '状态 state',
-        '微信单号 transaction_id',
+        h('console.col.created'),
+        h('console.col.outTradeNo'),
+        h('console.col.merchant'),
+        h('console.col.type'),
+        h('console.col.description'),
+        h('console.col.amount'),
+        h('console.col.state'),
+        h('console.col.transactionId'),
         '',
       ],
       orders.map((o) =>
@@ -135,7 +154,7 @@
             el('a', {
               href: `/_sim/phone?prepay_id=${encodeURIComponent(o.prepayId)}`,
               target: '_blank',
-              text: '手机 phone',
+              text: t('console.phoneLink'),
             }),
           ),
         ),
@@ -148,12 +167,12 @@
     table(
       'refunds',
       [
-        '创建 created',
-        '退款单号 out_refund_no',
-        '订单 out_trade_no',
-        '金额 amount',
-        '状态 status',
-        '结果 outcome',
+        h('console.col.created'),
+        h('console.col.outRefundNo'),
+        h('console.col.order'),
+        h('console.col.amount'),
+        h('console.col.status'),
+        h('console.col.outcome'),
         '',
       ],
       refunds.map((r) => {
@@ -185,13 +204,13 @@
     table(
       'notifications',
       [
-        '创建 created',
-        '事件 event',
-        '订单 order',
-        '状态 status',
-        '尝试 attempts',
-        '最近 last',
-        '下次 next',
+        h('console.col.created'),
+        h('console.col.event'),
+        h('console.col.orderShort'),
+        h('console.col.status'),
+        h('console.col.attempts'),
+        h('console.col.last'),
+        h('console.col.next'),
         '',
       ],
       list.map((n) => {
@@ -213,14 +232,14 @@
           td(lastText),
           td(n.status === 'pending' ? sim.time(n.nextAttemptAt) : ''),
           cell(
-            button('重发 Resend', () => {
+            button(t('console.resend'), () => {
               post('POST', `/notifications/${encodeURIComponent(n.id)}/resend`, {});
             }),
             ' ',
             el('a', {
               href: `/_sim/notifications/${encodeURIComponent(n.id)}`,
               target: '_blank',
-              text: '详情 detail',
+              text: t('console.detail'),
             }),
           ),
         );
@@ -232,7 +251,7 @@
   function drawFaults(faults) {
     table(
       'fault-rules',
-      ['API', '类型 kind', '概率 p', '剩余 times', ''],
+      ['API', h('console.col.kind'), h('console.col.p'), h('console.col.times'), ''],
       faults.api.map((rule, i) =>
         el(
           'tr',
@@ -243,7 +262,7 @@
           td(rule.times === undefined ? '∞' : rule.times, 'num'),
           cell(
             button(
-              '删除 remove',
+              t('console.remove'),
               () => {
                 post('PUT', '/faults', { api: faults.api.filter((_r, j) => j !== i) });
               },
@@ -329,7 +348,7 @@
   });
   $('probe').addEventListener('click', () => {
     post('POST', '/probe-signatures', { count: numberOf('probe-count') || 1 }).then((r) => {
-      if (r) $('probe-result').textContent = `待发 pending: ${r.pending}`;
+      if (r) $('probe-result').textContent = t('console.pending', { n: r.pending });
     });
   });
   $('behaviour-apply').addEventListener('click', () => {
@@ -341,6 +360,11 @@
   $('order-state').addEventListener('change', refresh);
   $('notify-status').addEventListener('change', refresh);
   $('refresh').addEventListener('click', refresh);
+  // A language switch redraws the tables (not the forms: what is typed there stays).
+  window.simI18n.onLanguageChange(() => {
+    for (const id of Object.keys(drawn)) if (id !== 'notify' && id !== 'behaviour') delete drawn[id];
+    refresh();
+  });
   setInterval(() => {
     if ($('auto').checked) refresh();
   }, 2000);

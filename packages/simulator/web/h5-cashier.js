@@ -5,6 +5,7 @@
  */
 'use strict';
 (() => {
+  var t = window.simI18n.t;
   var card = document.getElementById('cashier');
   var prepayId = card.dataset.prepayId;
   var redirectUrl = card.dataset.redirectUrl;
@@ -53,9 +54,9 @@
     });
 
   buttons[0].addEventListener('click', () => {
-    act('pay', '支付成功，正在返回商户 paid, returning to the merchant');
+    act('pay', t('h5.paid'));
   });
   buttons[1].addEventListener('click', () => {
-    act('cancel', '已取消支付，正在返回商户 cancelled, returning');
+    act('cancel', t('h5.cancelled'));
   });
 })();

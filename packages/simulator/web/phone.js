@@ -7,14 +7,15 @@
 (() => {
   var sim = window.sim;
   var el = sim.el;
+  var t = window.simI18n.t;
   var USER_KEY = 'wxpaySim.user';
   var OPEN_STATES = ['NOTPAY', 'USERPAYING'];
   var RESULTS = {
-    SUCCESS: { cls: '', title: '支付成功 Payment successful' },
-    REFUND: { cls: '', title: '支付成功（已退款）Paid, refund started' },
-    PAYERROR: { cls: 'failed', title: '支付失败 Payment failed' },
-    CLOSED: { cls: 'closed', title: '订单已关闭 Order closed' },
-    REVOKED: { cls: 'closed', title: '订单已撤销 Order revoked' },
+    SUCCESS: { cls: '', title: 'phone.result.SUCCESS' },
+    REFUND: { cls: '', title: 'phone.result.REFUND' },
+    PAYERROR: { cls: 'failed', title: 'phone.result.PAYERROR' },
+    CLOSED: { cls: 'closed', title: 'phone.result.CLOSED' },
+    REVOKED: { cls: 'closed', title: 'phone.result.REVOKED' },
   };
   var ref = null;
   var order = null;
@@ -59,7 +60,7 @@
     notice('scan-notice', '');
     text = (text || '').trim();
     if (!text) {
-      notice('scan-notice', '请先粘贴二维码内容 Paste the QR code content first', 'error');
+      notice('scan-notice', t('phone.pasteFirst'), 'error');
       return;
     }
     sim
@@ -108,11 +109,11 @@
     notice(
       'payer-notice',
       o.designatedUser && isOpen(o)
-        ? `此订单仅限 ${o.designatedUser} 支付 · this ${o.tradeType} order was made for ${o.designatedUser}'s openid`
+        ? t('phone.designated', { user: o.designatedUser, tradeType: o.tradeType })
         : '',
     );
     if (o.expired && OPEN_STATES.indexOf(o.state) >= 0) {
-      notice('action-notice', '二维码已过期，请向商户重新下单 This order has expired', 'error');
+      notice('action-notice', t('phone.expired'), 'error');
     }
     if (o.state !== 'PAYERROR') retrying = false;
     var result = o.state === 'PAYERROR' && retrying ? undefined : RESULTS[o.state];
@@ -121,7 +122,7 @@
     show('retry', o.state === 'PAYERROR' && !o.expired);
     if (result) {
       $('result').className = `result ${result.cls}`;
-      $('result-title').textContent = result.title;
+      $('result-title').textContent = t(result.title);
       $('result-amount').textContent = o.amountText.replace('¥', '');
       $('result-merchant').textContent = o.merchantName;
       $('transaction-id').textContent = o.transactionId || '—';
@@ -145,7 +146,7 @@
     if (!order) return;
     var left = order.expiresAt - (Date.now() + skew);
     $('countdown').textContent =
-      OPEN_STATES.indexOf(order.state) >= 0 ? (left > 0 ? sim.duration(left) : '已过期 expired') : '—';
+      OPEN_STATES.indexOf(order.state) >= 0 ? (left > 0 ? sim.duration(left) : t('phone.expiredShort')) : '—';
   }
 
   function renderLog(notifications) {
@@ -157,7 +158,7 @@
         $('log'),
         el('div', {
           class: 'empty',
-          text: '尚无通知：支付成功后微信支付会通知商户 No notification yet: WeChat Pay notifies the merchant once the order is paid.',
+          text: t('phone.noNotification'),
         }),
       );
       return;
@@ -168,7 +169,7 @@
   function logItem(n) {
     var next =
       n.status === 'pending' && n.nextAttemptAt
-        ? el('span', { class: 'sub', text: `下次重试 next ${sim.time(n.nextAttemptAt)}` })
+        ? el('span', { class: 'sub', text: t('phone.nextAttempt', { time: sim.time(n.nextAttemptAt) }) })
         : null;
     var head = el(
       'div',
@@ -180,7 +181,7 @@
       el('button', {
         class: 'small',
         'data-testid': 'resend',
-        text: '重发 Resend',
+        text: t('phone.resend'),
         onclick: () => {
           resend(n.id);
         },
@@ -197,7 +198,7 @@
       return el(
         'tr',
         { 'data-testid': 'attempt' },
-        el('td', { text: i + 1 + (a.manual ? ' 手动' : '') }),
+        el('td', { text: i + 1 + (a.manual ? ` ${t('phone.manual')}` : '') }),
         el('td', { text: sim.time(a.at) }),
         el('td', {
           'data-testid': 'attempt-http',
@@ -226,10 +227,10 @@
           'tr',
           {},
           el('th', { text: '#' }),
-          el('th', { text: '时间 Time' }),
+          el('th', { text: t('phone.time') }),
           el('th', { text: 'HTTP' }),
           el('th', { text: 'ACK' }),
-          el('th', { text: '备注 Note' }),
+          el('th', { text: t('phone.note') }),
         ),
       ),
       el('tbody', {}, ...rows),
@@ -237,7 +238,7 @@
     var body =
       n.attempts.length > 0
         ? table
-        : el('div', { class: 'empty', text: n.error || '等待发送 waiting to be sent' });
+        : el('div', { class: 'empty', text: n.error || t('phone.waitingToSend') });
     return el('div', { class: 'log-item', 'data-testid': 'notification' }, head, where, body);
   }
 
@@ -250,8 +251,7 @@
     sim
       .api('POST', `/orders/${encodeURIComponent(ref)}/${action}`, body)
       .then((detail) => {
-        if (action === 'cancel')
-          notice('action-notice', '已取消，订单仍未支付 Cancelled: the order stays unpaid', 'ok');
+        if (action === 'cancel') notice('action-notice', t('phone.cancelled'), 'ok');
         render(detail);
         return loadUsers();
       })
@@ -319,6 +319,11 @@
     notice('action-notice', '');
     if (order) render(lastDetail);
   });
+  // A language switch redraws the order and its log in the new words.
+  window.simI18n.onLanguageChange(() => {
+    lastLog = '';
+    if (order) render(lastDetail);
+  });
   setInterval(poll, 1000);
   setInterval(tick, 1000);
 
@@ -333,6 +338,6 @@
       } else if (reference) openRef(reference);
     })
     .catch((e) => {
-      notice('scan-notice', `模拟器不可达 Simulator unreachable: ${e.message}`, 'error');
+      notice('scan-notice', t('phone.unreachable', { message: e.message }), 'error');
     });
 })();

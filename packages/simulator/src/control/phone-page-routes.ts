@@ -2,7 +2,15 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { type WebFile, webFile } from './web-files.js';
 
 /** What `/_sim/assets/:name` serves, each a file of `web/` by that name. */
-const ASSET_NAMES = ['sim.css', 'common.js', 'phone.js', 'console.js', 'h5-cashier.js'];
+const ASSET_NAMES = [
+  'sim.css',
+  'i18n.js',
+  'messages.js',
+  'common.js',
+  'phone.js',
+  'console.js',
+  'h5-cashier.js',
+];
 
 /**
  * The pages pay and inspect from a browser — everything served from the simulator itself (no

@@ -35,13 +35,13 @@ export function h5CashierPageHtml(page: H5CashierPage): string {
       <div class="amount" data-testid="h5-amount"><span class="yen">¥</span>${yuan(page.amountFen)}</div>
       <div class="desc" data-testid="h5-description">${escapeHtml(page.description)}</div>
       <div class="field">
-        <label for="user">付款人<span class="sub">Paying user</span></label>
+        <label for="user" data-i18n="phone.payer"></label>
         <select id="user" data-testid="h5-user"></select>
       </div>
       <div id="notice" class="notice hidden" data-testid="h5-notice"></div>
       <div class="actions">
-        <button id="pay" class="primary" data-testid="h5-pay">确认支付 Pay</button>
-        <button id="cancel" data-testid="h5-cancel">取消支付 Cancel</button>
+        <button id="pay" class="primary" data-testid="h5-pay" data-i18n="h5.pay"></button>
+        <button id="cancel" data-testid="h5-cancel" data-i18n="h5.cancel"></button>
       </div>
     </div>
   </section>`;
@@ -50,16 +50,17 @@ export function h5CashierPageHtml(page: H5CashierPage): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
-<title>微信支付 · H5 收银台 (模拟器)</title>
+<title data-i18n="h5.title">WeChat Pay · H5 cashier (simulator)</title>
 <link rel="stylesheet" href="/_sim/assets/sim.css">
 </head>
 <body>
 <div class="phone">
-  <div class="topbar"><span class="logo">¥</span><span>微信支付</span><span class="sub">H5 · 模拟器</span></div>
+  <div class="topbar"><span class="logo">¥</span><span data-i18n="sim.wechatPay"></span><span class="sub" data-i18n="h5.sub"></span><span data-lang-switch></span></div>
   ${body}
-  <div class="footer">wechatpay-kit 模拟器 · 仅供本地开发 local development only</div>
+  <div class="footer" data-i18n="sim.footer"></div>
 </div>
-${page.kind === 'sheet' ? '<script src="/_sim/assets/common.js"></script>\n<script src="/_sim/assets/h5-cashier.js"></script>' : ''}
+<script type="module" src="/_sim/assets/messages.js"></script>
+${page.kind === 'sheet' ? '<script type="module" src="/_sim/assets/common.js"></script>\n<script type="module" src="/_sim/assets/h5-cashier.js"></script>' : ''}
 </body>
 </html>
 `;

@@ -17,30 +17,33 @@ export interface ChooserPage {
 export function oauthChooserPage(page: ChooserPage): string {
   const consent =
     page.scope === 'snsapi_userinfo'
-      ? `<p class="note">${esc(page.appName)} 申请获得你的公开信息（昵称、头像）。</p>`
-      : '<p class="note">snsapi_base：静默授权，只取得 openid。</p>';
+      ? `<p class="note" data-i18n="oauth.consent" data-i18n-params="${esc(JSON.stringify({ app: page.appName }))}"></p>`
+      : '<p class="note" data-i18n="oauth.base"></p>';
   const users = page.users
     .map(
       (u) =>
         `<li><a class="user" href="${esc(u.href)}"><strong>${esc(u.nickname)}</strong><br><small>${esc(u.id)} · openid ${esc(u.openid)}</small></a></li>`,
     )
     .join('\n');
-  const deny = page.denyHref ? `<p><a class="deny" href="${esc(page.denyHref)}">拒绝 (refuse)</a></p>` : '';
+  const deny = page.denyHref
+    ? `<p><a class="deny" href="${esc(page.denyHref)}" data-i18n="oauth.refuse"></a></p>`
+    : '';
   return layout(
     'simulated WeChat: choose user',
-    `<h1>simulated WeChat: choose user</h1>
+    `<h1 data-i18n="oauth.title"></h1><span data-lang-switch></span>
 <p>${esc(page.appName)} <code>${esc(page.appid)}</code> · <code>${esc(page.scope)}</code></p>
 ${consent}
-<p>The browser returns to <code>${esc(page.redirectUri)}</code> with <code>code</code> and <code>state</code>.</p>
+<p><span data-i18n="oauth.returnsTo"></span> <code>${esc(page.redirectUri)}</code></p>
 <ul>${users}</ul>
 ${deny}
-<p class="note">Tip: add <code>&amp;user=ID</code> to the authorize URL to skip this page.</p>`,
+<p class="note"><span data-i18n="oauth.tip"></span> <code>&amp;user=ID</code></p>`,
   );
 }
 
 /** WeChat's "Oops! Something went wrong" page, with the simulator's explanation under it. */
 export function oauthErrorPage(errcode: number | undefined, message: string, hint?: string): string {
-  const code = errcode === undefined ? '' : `<p>错误码：<strong>${errcode}</strong></p>`;
+  const code =
+    errcode === undefined ? '' : `<p><span data-i18n="oauth.errcode"></span><strong>${errcode}</strong></p>`;
   const explanation = hint ? `<p class="note">simulator: ${esc(hint)}</p>` : '';
   return layout(
     'Oops! Something went wrong:(',
@@ -53,10 +56,11 @@ function layout(title: string, body: string): string {
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:2rem auto;padding:0 1rem;color:#222}
-ul{list-style:none;padding:0}a.user{display:block;padding:.8rem;margin:.5rem 0;border:1px solid #ddd;border-radius:.5rem;text-decoration:none;color:inherit}
+ul{list-style:none;padding:0}.lang-switch{float:right}a.user{display:block;padding:.8rem;margin:.5rem 0;border:1px solid #ddd;border-radius:.5rem;text-decoration:none;color:inherit}
 a.user:hover{border-color:#07c160}.note{color:#666;font-size:.9rem}a.deny{color:#c00}code{word-break:break-all}</style>
 </head><body>
 ${body}
+<script type="module" src="/_sim/assets/messages.js"></script>
 </body></html>`;
 }
 
