@@ -13,7 +13,7 @@
   var notice = document.getElementById('notice');
   var buttons = [document.getElementById('pay'), document.getElementById('cancel')];
 
-  function say(text, kind) {
+  function show(text, kind) {
     notice.textContent = text;
     notice.className = `notice ${kind || ''}`;
   }
@@ -31,11 +31,11 @@
     sim
       .api('POST', `/orders/${encodeURIComponent(prepayId)}/${action}`, body)
       .then(() => {
-        say(done, 'ok');
+        show(done, 'ok');
         setTimeout(leave, 300);
       })
       .catch((error) => {
-        say(error.message, 'error');
+        show(error.message, 'error');
         buttons.forEach((b) => {
           b.disabled = false;
         });
@@ -50,7 +50,7 @@
       });
     })
     .catch((error) => {
-      say(error.message, 'error');
+      show(error.message, 'error');
     });
 
   buttons[0].addEventListener('click', () => {

@@ -103,30 +103,33 @@ export function bindCatalogue(messages) {
     render();
   };
 
-  /** Puts the 中文 / EN switch into `[data-lang-switch]`, else the end of the header. */
+  /** Puts a 中文 / EN switch into each `[data-lang-switch]` (a modal dialog may have its own), else the header. */
   const installSwitch = () => {
-    let holder = document.querySelector('[data-lang-switch]');
-    if (!holder) {
-      holder = document.createElement('span');
+    let holders = [...document.querySelectorAll('[data-lang-switch]')];
+    if (holders.length === 0) {
+      const holder = document.createElement('span');
       holder.dataset.langSwitch = '';
       (document.querySelector('.topbar, header, body') ?? document.body).append(holder);
+      holders = [holder];
     }
-    holder.classList.add('lang-switch');
-    holder.setAttribute('role', 'group');
-    holder.setAttribute('aria-label', 'Language 语言');
-    holder.replaceChildren(
-      ...LANGUAGES.map((language) => {
-        const button = document.createElement('button');
-        button.type = 'button';
-        button.dataset.lang = language;
-        button.dataset.testid = `lang-${language === 'en' ? 'en' : 'zh'}`;
-        button.lang = language;
-        button.textContent = SWITCH_LABELS[language];
-        button.addEventListener('click', () => setLanguage(language));
-        switches.push(button);
-        return button;
-      }),
-    );
+    for (const holder of holders) {
+      holder.classList.add('lang-switch');
+      holder.setAttribute('role', 'group');
+      holder.setAttribute('aria-label', 'Language 语言');
+      holder.replaceChildren(
+        ...LANGUAGES.map((language) => {
+          const button = document.createElement('button');
+          button.type = 'button';
+          button.dataset.lang = language;
+          if (!holder.dataset.langSwitch) button.dataset.testid = `lang-${language === 'en' ? 'en' : 'zh'}`;
+          button.lang = language;
+          button.textContent = SWITCH_LABELS[language];
+          button.addEventListener('click', () => setLanguage(language));
+          switches.push(button);
+          return button;
+        }),
+      );
+    }
   };
 
   /** Applies the catalogue to the page as it is and shows the switch; call once at start. */

@@ -21,6 +21,44 @@
     '-apple-system, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Helvetica Neue", Arial, sans-serif';
   var GREEN = '#07c160';
   var open = null;
+  // Its words, in the merchant page's language (`<html lang>`, which the kit's pages set): this
+  // file is loaded cross-origin as one classic script, so it cannot import the pages' catalogue.
+  var WORDS = {
+    'zh-CN': {
+      httpError: '模拟器返回 HTTP {status}',
+      unreachable: '无法连接微信支付模拟器 {base}',
+      sheet: '微信支付 (模拟器)',
+      brand: '微信支付 · 模拟器',
+      ok: '确定',
+      failed: '支付失败',
+      confirm: '确认支付',
+      cancel: '取消',
+      fail: '模拟支付失败（银行拒绝）',
+      payer: '付款人 {nickname} · {openid}',
+      paying: '支付中…',
+      busy: '已有一笔支付正在进行',
+      loading: '正在加载…',
+    },
+    en: {
+      httpError: 'The simulator answered HTTP {status}',
+      unreachable: 'Cannot reach the WeChat Pay simulator at {base}',
+      sheet: 'WeChat Pay (simulator)',
+      brand: 'WeChat Pay · simulator',
+      ok: 'OK',
+      failed: 'Payment failed',
+      confirm: 'Pay',
+      cancel: 'Cancel',
+      fail: 'Simulate a failure (bank declines)',
+      payer: 'Payer {nickname} · {openid}',
+      paying: 'Paying…',
+      busy: 'A payment is already in progress',
+      loading: 'Loading…',
+    },
+  };
+  function say(key, params) {
+    var words = /^zh/i.test(document.documentElement.lang || 'zh-CN') ? WORDS['zh-CN'] : WORDS.en;
+    return words[key].replace(/\{(\w+)\}/g, (_whole, name) => String(params?.[name] ?? ''));
+  }
 
   function post(path, body) {
     return fetch(BASE + path, {
@@ -38,11 +76,11 @@
           } catch (_e) {
             data = {};
           }
-          if (!res.ok) throw new Error(data.message || `模拟器返回 HTTP ${res.status}`);
+          if (!res.ok) throw new Error(data.message || say('httpError', { status: res.status }));
           return data;
         }),
       () => {
-        throw new Error(`无法连接微信支付模拟器 ${BASE}`);
+        throw new Error(say('unreachable', { base: BASE }));
       },
     );
   }
@@ -104,7 +142,7 @@
       {
         role: 'dialog',
         'aria-modal': 'true',
-        'aria-label': '微信支付 (模拟器)',
+        'aria-label': say('sheet'),
         'data-testid': 'sim-pay-sheet',
       },
     );
@@ -131,11 +169,7 @@
   Sheet.prototype.show = function (children) {
     this.card.textContent = '';
     this.card.appendChild(
-      h(
-        'div',
-        { font: `500 13px ${FONT}`, color: '#888', marginBottom: '12px' },
-        { text: '微信支付 · 模拟器 WeChat Pay simulator' },
-      ),
+      h('div', { font: `500 13px ${FONT}`, color: '#888', marginBottom: '12px' }, { text: say('brand') }),
     );
     var card = this.card;
     children.forEach((child) => {
@@ -155,9 +189,9 @@
   }
 
   function showError(sheet, message, callback) {
-    var ok = button('sim-pay-dismiss', '确定', true);
+    var ok = button('sim-pay-dismiss', say('ok'), true);
     sheet.show([
-      h('div', { font: `500 18px ${FONT}`, margin: '4px 0 8px' }, { text: '支付失败' }),
+      h('div', { font: `500 18px ${FONT}`, margin: '4px 0 8px' }, { text: say('failed') }),
       h(
         'div',
         { color: '#fa5151', margin: '0 0 12px', wordBreak: 'break-word' },
@@ -171,9 +205,9 @@
   }
 
   function showOrder(sheet, order, request, callback) {
-    var confirm = button('sim-pay-confirm', '确认支付', true);
-    var cancel = button('sim-pay-cancel', '取消');
-    var fail = button('sim-pay-fail', '模拟支付失败（银行拒绝）');
+    var confirm = button('sim-pay-confirm', say('confirm'), true);
+    var cancel = button('sim-pay-cancel', say('cancel'));
+    var fail = button('sim-pay-fail', say('fail'));
     var status = h(
       'div',
       { color: '#888', minHeight: '1.5em', marginTop: '8px' },
@@ -194,7 +228,10 @@
       h(
         'div',
         { color: '#888', font: `13px ${FONT}`, marginBottom: '8px' },
-        { 'data-testid': 'sim-pay-payer', text: `付款人 ${order.payerNickname} · ${order.payerOpenid}` },
+        {
+          'data-testid': 'sim-pay-payer',
+          text: say('payer', { nickname: order.payerNickname, openid: order.payerOpenid }),
+        },
       ),
       confirm,
       cancel,
@@ -205,7 +242,7 @@
       [confirm, cancel, fail].forEach((b) => {
         b.disabled = true;
       });
-      status.textContent = action === 'pay' ? '支付中…' : '';
+      status.textContent = action === 'pay' ? say('paying') : '';
       var body = Object.assign({}, request, { action: action });
       return post('/_sim/pay-requests/pay', body);
     }
@@ -230,7 +267,7 @@
         (answer) => {
           finish(sheet, callback, {
             err_msg: 'get_brand_wcpay_request:fail',
-            err_desc: answer.message || '支付失败',
+            err_desc: answer.message || say('failed'),
           });
         },
         (error) => {
@@ -243,7 +280,7 @@
   function getBrandWCPayRequest(params, callback) {
     if (open) {
       setTimeout(() => {
-        callback?.({ err_msg: 'get_brand_wcpay_request:fail', err_desc: '已有一笔支付正在进行' });
+        callback?.({ err_msg: 'get_brand_wcpay_request:fail', err_desc: say('busy') });
       }, 0);
       return;
     }
@@ -259,7 +296,7 @@
     };
     open = new Sheet();
     var sheet = open;
-    sheet.show([h('div', { color: '#888', padding: '24px 0' }, { text: '正在加载…' })]);
+    sheet.show([h('div', { color: '#888', padding: '24px 0' }, { text: say('loading') })]);
     post('/_sim/pay-requests/verify', request).then(
       (order) => {
         showOrder(sheet, order, request, callback);
