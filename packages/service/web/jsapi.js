@@ -101,7 +101,10 @@ function showResult(outcome) {
   $('result-transaction').hidden = !order.transactionId;
   $('result-transaction-label').hidden = !order.transactionId;
   $('result-view').href = `/orders/${encodeURIComponent(order.orderNo)}`;
-  $('result-retry').hidden = outcome !== 'cancelled' && outcome !== 'failed';
+  const retry = outcome === 'cancelled' || outcome === 'failed';
+  $('result-retry').hidden = !retry;
+  // One green button: try again when it is offered, else view order.
+  $('result-view').classList.toggle('secondary', retry);
   $('result-view').hidden = outcome === 'confirming';
 }
 
