@@ -2,8 +2,9 @@
 // form adds an endpoint or, after "Edit", changes one; a new or rotated secret is shown once, in a
 // box the admin closes after saving it — it is never shown again, nor kept by this page.
 
-import { $, api, el, showError } from './admin-dom.js';
+import { $, api, el, msg, setText, showError } from './admin-dom.js';
 import { formatTime } from './admin-format.js';
+import { t } from './messages.js';
 
 let editing = null;
 
@@ -21,15 +22,19 @@ export function renderEndpoints(endpoints, reload) {
         el('div', { className: 'mono' }, e.url),
         el('div', { className: 'muted small' }, e.description ? `${e.id} · ${e.description}` : e.id),
       ),
-      el('td', { className: 'small' }, e.events ? e.events.join(', ') : '全部事件 all events'),
-      el('td', {}, e.readOnly ? '环境变量 from env' : e.enabled ? '启用 enabled' : '已停用 disabled'),
+      el('td', { className: 'small' }, e.events ? e.events.join(', ') : msg('webhooks.allEvents')),
+      el(
+        'td',
+        {},
+        msg(e.readOnly ? 'endpoints.fromEnv' : e.enabled ? 'endpoints.enabled' : 'endpoints.disabled'),
+      ),
       el(
         'td',
         { className: 'small' },
         e.previousSecretUntil
-          ? `旧密钥同时签名至 old one signs until ${formatTime(e.previousSecretUntil)}`
+          ? msg('endpoints.oldSignsUntil', { at: formatTime(e.previousSecretUntil) })
           : e.secretRotatedAt
-            ? `更换于 rotated ${formatTime(e.secretRotatedAt)}`
+            ? msg('endpoints.rotatedAt', { at: formatTime(e.secretRotatedAt) })
             : '',
       ),
       el('td', { className: 'endpoint-actions' }, ...(e.readOnly ? [] : actions(e, reload))),
@@ -38,13 +43,7 @@ export function renderEndpoints(endpoints, reload) {
   $('webhook-endpoints').replaceChildren(
     ...(rows.length > 0
       ? rows
-      : [
-          el(
-            'tr',
-            {},
-            el('td', { className: 'muted', colspan: '5' }, '还没有地址 No endpoints yet: add one above'),
-          ),
-        ]),
+      : [el('tr', {}, el('td', { className: 'muted', colspan: '5' }, msg('endpoints.none')))]),
   );
 }
 
@@ -56,13 +55,13 @@ function actions(endpoint, reload) {
       text,
     );
   return [
-    button('编辑 Edit', () => startEditing(endpoint)),
+    button(msg('endpoints.edit'), () => startEditing(endpoint)),
     ' ',
-    button('更换密钥 Rotate secret', () => rotate(endpoint, reload)),
+    button(msg('endpoints.rotate'), () => rotate(endpoint, reload)),
     ' ',
     endpoint.enabled
-      ? button('停用 Disable', () => send(`/${endpoint.id}`, { method: 'DELETE' }, reload))
-      : button('启用 Enable', () =>
+      ? button(msg('endpoints.disable'), () => send(`/${endpoint.id}`, { method: 'DELETE' }, reload))
+      : button(msg('endpoints.enable'), () =>
           send(`/${endpoint.id}`, { method: 'PATCH', body: JSON.stringify({ enabled: true }) }, reload),
         ),
   ];
@@ -81,18 +80,9 @@ async function send(path, init, reload) {
 }
 
 async function rotate(endpoint, reload) {
-  if (
-    !window.confirm(
-      `更换 ${endpoint.id} 的密钥？旧密钥还会一起签名 24 小时。\nRotate the secret of ${endpoint.id}? The old one keeps signing for 24 h.`,
-    )
-  )
-    return;
+  if (!window.confirm(t('endpoints.confirmRotate', { id: endpoint.id }))) return;
   const rotated = await send(`/${endpoint.id}/rotate-secret`, { method: 'POST' }, reload);
-  if (rotated)
-    showSecret(
-      rotated.secret,
-      `${rotated.id} 的新密钥（只显示这一次；旧密钥 24 小时内仍然有效）New secret of ${rotated.id} — shown this once; the old one stays valid for 24 h`,
-    );
+  if (rotated) showSecret(rotated.secret, msg('endpoints.newSecret', { id: rotated.id }));
 }
 
 function startEditing(endpoint) {
@@ -101,7 +91,7 @@ function startEditing(endpoint) {
   $('endpoint-description').value = endpoint.description;
   for (const box of $('endpoint-events').querySelectorAll('input'))
     box.checked = endpoint.events?.includes(box.value) ?? true;
-  $('endpoint-submit').textContent = `保存 ${endpoint.id} Save`;
+  setText($('endpoint-submit'), msg('endpoints.save', { id: endpoint.id }));
   $('endpoint-cancel').hidden = false;
   $('endpoint-url').focus();
 }
@@ -109,15 +99,15 @@ function startEditing(endpoint) {
 function stopEditing() {
   editing = null;
   $('endpoint-form').reset();
-  $('endpoint-submit').textContent = '添加地址 Add endpoint';
+  setText($('endpoint-submit'), msg('endpoints.add'));
   $('endpoint-cancel').hidden = true;
 }
 
 function showSecret(secret, text) {
   $('endpoint-secret').hidden = false;
-  $('endpoint-secret-text').textContent = text;
+  setText($('endpoint-secret-text'), text);
   $('endpoint-secret-value').value = secret;
-  $('endpoint-secret-copy').textContent = '复制 Copy';
+  setText($('endpoint-secret-copy'), msg('endpoints.copy'));
   $('endpoint-secret-value').select();
 }
 
@@ -130,7 +120,7 @@ async function submit(event, reload) {
   event.preventDefault();
   const events = [...$('endpoint-events').querySelectorAll('input:checked')].map((box) => box.value);
   if (events.length === 0) {
-    showError($('endpoint-error'), new Error('请至少选一个事件 Choose at least one event'));
+    showError($('endpoint-error'), msg('endpoints.chooseEvent'));
     return;
   }
   const body = JSON.stringify({
@@ -144,11 +134,7 @@ async function submit(event, reload) {
     : await send('', { method: 'POST', body }, reload);
   if (!answer) return;
   stopEditing();
-  if (!changing)
-    showSecret(
-      answer.secret,
-      `${answer.id} 的签名密钥：只显示这一次，请现在交给接收方（parseWebhook）。Signing secret of ${answer.id}: shown this once — give it to the receiver now.`,
-    );
+  if (!changing) showSecret(answer.secret, msg('endpoints.secretOnce', { id: answer.id }));
 }
 
 export function wireEndpoints(reload) {
@@ -159,9 +145,9 @@ export function wireEndpoints(reload) {
     $('endpoint-secret-value').select();
     try {
       await navigator.clipboard.writeText($('endpoint-secret-value').value);
-      $('endpoint-secret-copy').textContent = '已复制 Copied';
+      setText($('endpoint-secret-copy'), msg('endpoints.copied'));
     } catch {
-      $('endpoint-secret-copy').textContent = '请手动复制 Copy it by hand';
+      setText($('endpoint-secret-copy'), msg('endpoints.copyByHand'));
     }
   });
 }

@@ -43,7 +43,7 @@ describe.skipIf(!hasChromium)('closing an unpaid order from the admin in Chromiu
     answer = true;
     await page.locator('#close-order').click();
     await expect.poll(() => drawer.getAttribute('data-state'), { timeout: 10_000 }).toBe('CLOSED');
-    expect(await page.locator('#detail-notice').textContent()).toContain('closed');
+    expect(await page.locator('#detail-notice').textContent()).toContain('订单已关闭');
     expect(await page.locator('#close-order').isHidden()).toBe(true);
     await page.screenshot({ path: `${ARTIFACTS}admin-close.png` });
     const atWechat = await json<{ order: { state: string } }>(`${demo.simulator.url}/_sim/orders/${orderNo}`);

@@ -66,7 +66,7 @@ describe.skipIf(!hasChromium)(
       await page.locator('#token').fill(demo.adminToken);
       await page.locator('#login button[type=submit]').click();
       await page.locator('[data-tab=webhooks]').click();
-      await page.locator('#webhook-endpoints').getByText('No endpoints yet').waitFor();
+      await page.locator('#webhook-endpoints').getByText('还没有地址').waitFor();
 
       await page.locator('#endpoint-url').fill(`http://127.0.0.1:${port}/erp`);
       await page.locator('#endpoint-description').fill('ERP 订单系统');
@@ -87,7 +87,7 @@ describe.skipIf(!hasChromium)(
       expect(first.path).toBe('/erp');
       expect(verifiesWith(first, secret)).toBe(true);
 
-      await row.getByRole('button', { name: /Edit/ }).click();
+      await row.getByRole('button', { name: '编辑' }).click();
       expect(await page.locator('#endpoint-url').inputValue()).toBe(`http://127.0.0.1:${port}/erp`);
       await page.locator('#endpoint-description').fill('ERP 订单系统（生产）');
       await page.locator('#endpoint-events input[value="order.closed"]').check();
@@ -96,21 +96,21 @@ describe.skipIf(!hasChromium)(
       expect(await row.textContent()).toContain('ERP 订单系统（生产）');
       expect(await page.locator('#endpoint-secret').isHidden()).toBe(true);
 
-      await row.getByRole('button', { name: /Rotate secret/ }).click();
+      await row.getByRole('button', { name: '更换密钥' }).click();
       await page.locator('#endpoint-secret').waitFor();
       const rotated = await page.locator('#endpoint-secret-value').inputValue();
       expect(rotated).toMatch(/^whsec_/);
       expect(rotated).not.toBe(secret);
-      await expect.poll(() => row.textContent()).toContain('old one signs until');
+      await expect.poll(() => row.textContent()).toContain('旧密钥同时签名至');
       const during = await payAnOrder();
       expect(verifiesWith(during, secret)).toBe(true);
       expect(verifiesWith(during, rotated)).toBe(true);
       await page.locator('#endpoint-secret-done').click();
 
-      await row.getByRole('button', { name: /Disable/ }).click();
+      await row.getByRole('button', { name: '停用' }).click();
       await expect.poll(() => row.getAttribute('data-enabled')).toBe('false');
-      expect(await row.textContent()).toContain('已停用 disabled');
-      await row.getByRole('button', { name: /Enable/ }).waitFor();
+      expect(await row.textContent()).toContain('已停用');
+      await row.getByRole('button', { name: '启用' }).waitFor();
       const before = received.length;
       await json<{ orderNo: string; codeUrl: string }>(`${demo.url}/api/orders`, {
         method: 'POST',
