@@ -171,6 +171,25 @@ export class WechatPayApiError extends WechatPayError {
   }
 }
 
+/**
+ * A payment-code order whose outcome could not be settled: WeChat never confirmed it paid, failed
+ * or reversed, and reversing it did not succeed either. The customer may have been charged. Keep
+ * the order (`outTradeNo`) and reconcile it — query it later, reverse or refund it by hand.
+ */
+export class WechatPayReconcileError extends WechatPayError {
+  override readonly type = 'WechatPayReconcileError';
+  readonly outTradeNo: string;
+
+  constructor(outTradeNo: string, detail: string, options?: { cause?: unknown }) {
+    super(
+      `付款码订单 ${outTradeNo} 结果未知且撤销未确认，请保留订单并对账 / payment-code order ${outTradeNo} ` +
+        `has an unknown outcome and its reversal was not confirmed: keep the order and reconcile it (${detail})`,
+      options,
+    );
+    this.outTradeNo = outTradeNo;
+  }
+}
+
 /** An error answer of the WeChat platform (`api.weixin.qq.com`): `{errcode, errmsg}`. */
 export class WechatPlatformError extends WechatPayApiError {
   override readonly type = 'WechatPlatformError';

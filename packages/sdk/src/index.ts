@@ -21,6 +21,15 @@ export type {
 } from './core/http-client.js';
 export { UndiciHttpClient } from './core/http-client.js';
 export type { AppPayParams, JsapiPayParams } from './core/pay-params-types.js';
+export {
+  type CollectPaymentCodeOptions,
+  collectPaymentCode,
+  type PaymentCodeCashier,
+  type PaymentCodeOutcome,
+  type PaymentCodeState,
+  type PaymentCodeStep,
+} from './core/payment-code-procedure.js';
+export { assertPaymentCode, isPaymentCode, maskPaymentCode } from './core/payment-code-validator.js';
 export type { RetryPolicy } from './core/retry.js';
 export { isPaidTradeState } from './core/trade-state.js';
 export type { AeadEnvelope } from './crypto/aes-gcm.js';
@@ -66,6 +75,7 @@ export * from './v2/native-mode1.js';
 export * from './v2/v2-client.js';
 export * from './v2/v2-notification.js';
 export * from './v2/v2-pay-params.js';
+export { v2PaymentCodeCashier } from './v2/v2-payment-code-cashier.js';
 export type { V2Fields, V2SignType } from './v2/v2-signer.js';
 export type * from './v2/v2-types.js';
 export * from './v2/xml-codec.js';
@@ -84,6 +94,7 @@ export { TransactionsResource } from './v3/transactions-resource.js';
 export type * from './v3/v3-bill-types.js';
 export { V3Client } from './v3/v3-client.js';
 export type { V3CertificateModeOptions, V3ClientOptions, V3Verification } from './v3/v3-client-options.js';
+export type * from './v3/v3-codepay-types.js';
 export {
   type V3Notification,
   type V3NotificationEventType,
@@ -100,6 +111,7 @@ export {
   v3NotificationFailure,
 } from './v3/v3-notification-reply.js';
 export * from './v3/v3-pay-params.js';
+export { v3PaymentCodeCashier } from './v3/v3-payment-code-cashier.js';
 export type * from './v3/v3-types.js';
 export {
   CompositeKeyStore,

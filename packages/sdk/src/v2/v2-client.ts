@@ -17,12 +17,16 @@ import { type V2Fields, type V2SignType, v2Sign } from './v2-signer.js';
 import type {
   V2CloseOrderResult,
   V2DownloadBillParams,
+  V2MicropayParams,
+  V2MicropayResult,
   V2OrderQueryParams,
   V2OrderQueryResult,
   V2RefundParams,
   V2RefundQueryParams,
   V2RefundQueryResult,
   V2RefundResult,
+  V2ReverseParams,
+  V2ReverseResult,
   V2ShortUrlResult,
   V2UnifiedOrderParams,
   V2UnifiedOrderResult,
@@ -32,6 +36,7 @@ import {
   assertV2Text,
   pickV2Identifier,
   validateV2DownloadBill,
+  validateV2Micropay,
   validateV2Refund,
   validateV2UnifiedOrder,
 } from './v2-validators.js';
@@ -143,6 +148,28 @@ export class V2Client {
     return withV2Amounts(
       await this.#call('/pay/closeorder', { out_trade_no: outTradeNo }, { idempotent: false }),
     );
+  }
+
+  /**
+   * Charges a payment code (付款码) the cashier scanned; the answer is the result, there is no
+   * notification. Not retried: after a lost answer or `SYSTEMERROR` / `BANKERROR` / `USERPAYING`
+   * (thrown as `WechatPayApiError` with that `code`) the order must be queried, and reversed if
+   * still unknown — `collectPaymentCode` does exactly that.
+   */
+  async micropay(params: V2MicropayParams): Promise<V2MicropayResult> {
+    validateV2Micropay(params);
+    return withV2Amounts(await this.#call('/pay/micropay', params, { idempotent: false }));
+  }
+
+  /**
+   * Reverses (撤销) a payment-code order over mutual TLS: refunded if it was paid, closed if not; its
+   * trade state becomes `REVOKED`. Retried on transient failures, as WeChat asks; `recall: 'Y'`
+   * means call it again. Only for payment-code orders, only within 7 days.
+   */
+  async reverse(params: V2ReverseParams): Promise<V2ReverseResult> {
+    const by = pickV2Identifier(params, ['transaction_id', 'out_trade_no'], 'reverse');
+    const fields = { [by]: (params as Record<string, unknown>)[by] };
+    return withV2Amounts(await this.#call('/secapi/pay/reverse', fields, { idempotent: true, tls: true }));
   }
 
   /** Refunds over mutual TLS; resending the same `out_refund_no` never refunds twice. */
@@ -289,7 +316,7 @@ export class V2Client {
   #secureHttp(): HttpClient {
     if (!this.#tls) {
       throw new WechatPayConfigError(
-        'refunds use mutual TLS (/secapi): configure `tls` with the merchant API certificate ' +
+        'refunds and reversals use mutual TLS (/secapi): configure `tls` with the merchant API certificate ' +
           '(apiclient_cert.pem + apiclient_key.pem, or apiclient_cert.p12)',
       );
     }

@@ -3,9 +3,10 @@
  * the official documentation reads straight onto them; amounts are integer fen, as numbers.
  */
 
-export type V2TradeType = 'JSAPI' | 'NATIVE' | 'APP' | 'MWEB';
+/** `MICROPAY` is the payment-code (付款码) trade: the merchant scanned the customer's code. */
+export type V2TradeType = 'JSAPI' | 'NATIVE' | 'APP' | 'MWEB' | 'MICROPAY';
 
-/** `trade_state` of orderquery. */
+/** `trade_state` of orderquery; `USERPAYING` and `REVOKED` (reversed) occur for MICROPAY orders only. */
 export type V2TradeState = 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR';
 
 export type V2RefundStatus = 'SUCCESS' | 'REFUNDCLOSE' | 'PROCESSING' | 'CHANGE';
@@ -175,4 +176,43 @@ export interface V2DownloadBillParams {
 
 export interface V2ShortUrlResult extends V2Answer {
   short_url: string;
+}
+
+/**
+ * micropay (付款码支付) parameters. No `notify_url`: WeChat sends no notification for a payment
+ * code, the answer (or a later orderquery) is the result.
+ */
+export interface V2MicropayParams {
+  body: string;
+  out_trade_no: string;
+  /** Integer fen. */
+  total_fee: number;
+  spbill_create_ip: string;
+  /** The 18-digit code scanned from the customer's phone; checked, never echoed whole in errors. */
+  auth_code: string;
+  device_info?: string;
+  detail?: string;
+  attach?: string;
+  fee_type?: string;
+  goods_tag?: string;
+  limit_pay?: 'no_credit';
+  /** `yyyyMMddHHmmss`, UTC+8. */
+  time_start?: string;
+  /** `yyyyMMddHHmmss`, UTC+8. */
+  time_expire?: string;
+  /** JSON text, e.g. `{"store_info":{"id":"SZTX001","name":"…"}}`. */
+  scene_info?: string;
+  receipt?: 'Y';
+}
+
+/** A payment code that paid at once. `USERPAYING`, `SYSTEMERROR`, `BANKERROR`… are thrown as `WechatPayApiError`. */
+export interface V2MicropayResult extends V2Answer, V2PaidTrade {
+  trade_type: 'MICROPAY';
+}
+
+export type V2ReverseParams = { transaction_id: string } | { out_trade_no: string };
+
+export interface V2ReverseResult extends V2Answer {
+  /** `Y`: WeChat could not finish the reversal yet; call reverse again. */
+  recall: 'Y' | 'N';
 }

@@ -1,5 +1,11 @@
+import { assertPaymentCode } from '../core/payment-code-validator.js';
 import { WechatPayValidationError } from '../errors.js';
-import type { V2DownloadBillParams, V2RefundParams, V2UnifiedOrderParams } from './v2-types.js';
+import type {
+  V2DownloadBillParams,
+  V2MicropayParams,
+  V2RefundParams,
+  V2UnifiedOrderParams,
+} from './v2-types.js';
 
 const OUT_TRADE_NO = /^[0-9A-Za-z_\-|*]{1,32}$/;
 const OUT_REFUND_NO = /^[0-9A-Za-z_\-|*@]{1,64}$/;
@@ -56,6 +62,23 @@ export function validateV2UnifiedOrder(params: V2UnifiedOrderParams): void {
   }
   if (params.trade_type === 'NATIVE') assertV2Text(params.product_id, 'product_id', 32);
   if (params.trade_type === 'JSAPI') assertV2Text(params.openid, 'openid', 128);
+}
+
+export function validateV2Micropay(params: V2MicropayParams): void {
+  if (typeof params !== 'object' || params === null) {
+    throw new WechatPayValidationError('params', 'micropay parameters must be an object');
+  }
+  assertPaymentCode(params.auth_code);
+  assertV2Text(params.body, 'body', 128);
+  assertV2OutTradeNo(params.out_trade_no);
+  assertV2Fen(params.total_fee, 'total_fee');
+  assertV2Text(params.spbill_create_ip, 'spbill_create_ip', 64);
+  if ('notify_url' in params) {
+    throw new WechatPayValidationError(
+      'notify_url',
+      'micropay takes no notify_url: its answer is the result',
+    );
+  }
 }
 
 export function validateV2Refund(params: V2RefundParams): void {

@@ -1,4 +1,5 @@
 import { WechatPayValidationError } from '../errors.js';
+import type { V3CodepayParams, V3ReverseParams } from './v3-codepay-types.js';
 import type {
   V3AppOrderParams,
   V3H5OrderParams,
@@ -11,10 +12,10 @@ import type {
   V3Transaction,
   V3Transport,
 } from './v3-types.js';
-import { assertIdentifier, assertOutTradeNo, validateOrder } from './v3-validators.js';
+import { assertIdentifier, assertOutTradeNo, validateCodepay, validateOrder } from './v3-validators.js';
 
 /**
- * `/v3/pay/transactions/*`: create, query and close orders. Creation is retried on transient
+ * `/v3/pay/transactions/*`: create, query and close orders, charge and reverse payment codes. Creation is retried on transient
  * failures because WeChat deduplicates by `out_trade_no` (same parameters → same prepay);
  * closing is not, since a retried close can hide the first attempt's real answer.
  */
@@ -50,6 +51,33 @@ export class TransactionsResource {
       );
     }
     return this.#create('h5', params);
+  }
+
+  /**
+   * Charges a payment code (付款码) the cashier scanned → the transaction, usually `SUCCESS`. Not
+   * retried: `USERPAYING` (the customer is entering the password), `SYSTEM_ERROR`, `BANK_ERROR`
+   * or a lost answer leave the result unknown, thrown as `WechatPayApiError` with WeChat's code;
+   * query, and reverse if still unknown — `collectPaymentCode` does exactly that.
+   */
+  async codepay(params: V3CodepayParams): Promise<V3Transaction> {
+    validateCodepay(params);
+    return this.#transport.request('POST', '/v3/pay/transactions/codepay', {
+      body: { ...params, mchid: this.#transport.mchid },
+    });
+  }
+
+  /**
+   * Reverses (撤销) a payment-code order: refunded if paid, closed if not, `REVOKED` afterwards.
+   * Retried on transient failures, since WeChat asks to call it again until it succeeds.
+   */
+  async reverse(outTradeNo: string, params: V3ReverseParams): Promise<void> {
+    assertOutTradeNo(outTradeNo);
+    assertIdentifier(params?.appid, 'appid');
+    await this.#transport.request(
+      'POST',
+      `/v3/pay/transactions/out-trade-no/${encodeURIComponent(outTradeNo)}/reverse`,
+      { body: { appid: params.appid, mchid: this.#transport.mchid }, idempotent: true },
+    );
   }
 
   /** Query by WeChat's `transaction_id` (only exists once paid). */

@@ -50,7 +50,7 @@ interface EncryptionKey {
  */
 export class V3Client {
   readonly mchid: string;
-  /** Orders: create (Native, JSAPI/mini-program, App, H5), query, close. */
+  /** Orders: create (Native, JSAPI/mini-program, App, H5), payment code (codepay, reverse), query, close. */
   readonly transactions: TransactionsResource;
   /** Refunds: create and query. */
   readonly refunds: RefundsResource;

@@ -1,7 +1,9 @@
 // Cheap checks of what WeChat would refuse anyway, run before a request is signed and sent, so the
 // caller gets a WechatPayValidationError naming the field instead of a remote PARAM_ERROR.
+import { assertPaymentCode } from '../core/payment-code-validator.js';
 import { WechatPayValidationError } from '../errors.js';
 import { isRfc3339 } from './rfc3339-time.js';
+import type { V3CodepayParams } from './v3-codepay-types.js';
 import type { V3OrderParams, V3RefundParams } from './v3-types.js';
 
 const OUT_TRADE_NO = /^[0-9A-Za-z_\-|*]{6,32}$/;
@@ -84,5 +86,28 @@ export function validateRefund(params: V3RefundParams): void {
   assertFen(params.amount?.total, 'amount.total');
   if (params.amount.refund > params.amount.total) {
     throw new WechatPayValidationError('amount.refund', 'amount.refund cannot exceed amount.total');
+  }
+}
+
+export function validateCodepay(params: V3CodepayParams): void {
+  if (typeof params !== 'object' || params === null) {
+    throw new WechatPayValidationError('params', 'codepay parameters must be an object');
+  }
+  assertPaymentCode(params.payer?.auth_code, 'payer.auth_code');
+  assertIdentifier(params.appid, 'appid');
+  if (typeof params.description !== 'string' || params.description.length === 0) {
+    throw new WechatPayValidationError('description', 'description must be a non-empty string');
+  }
+  assertOutTradeNo(params.out_trade_no);
+  assertFen(params.amount?.total, 'amount.total');
+  const outId = params.scene_info?.store_info?.out_id;
+  if (typeof outId !== 'string' || outId.length === 0 || outId.length > 32) {
+    throw new WechatPayValidationError(
+      'scene_info.store_info.out_id',
+      "codepay needs scene_info.store_info.out_id, the merchant's store number (1–32 characters)",
+    );
+  }
+  if ('notify_url' in params) {
+    throw new WechatPayValidationError('notify_url', 'codepay takes no notify_url: its answer is the result');
   }
 }

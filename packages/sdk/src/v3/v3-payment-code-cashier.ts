@@ -1,0 +1,34 @@
+import type { PaymentCodeCashier, PaymentCodeState } from '../core/payment-code-procedure.js';
+import { isPaidTradeState } from '../core/trade-state.js';
+import type { V3Client } from './v3-client.js';
+import type { V3CodepayParams } from './v3-codepay-types.js';
+import type { V3Transaction } from './v3-types.js';
+import { validateCodepay } from './v3-validators.js';
+
+/**
+ * `collectPaymentCode`'s port over a {@link V3Client}: codepay, query by `out_trade_no` and
+ * reverse for one order. The parameters are checked here, before anything is sent.
+ */
+export function v3PaymentCodeCashier(
+  client: V3Client,
+  params: V3CodepayParams,
+): PaymentCodeCashier<V3Transaction> {
+  validateCodepay(params);
+  const no = params.out_trade_no;
+  return {
+    outTradeNo: no,
+    pay: async () => v3State(await client.transactions.codepay(params)),
+    query: async () => v3State(await client.transactions.queryByOutTradeNo(no)),
+    reverse: async () => {
+      await client.transactions.reverse(no, { appid: params.appid });
+      return { recall: false };
+    },
+  };
+}
+
+function v3State(transaction: V3Transaction): PaymentCodeState<V3Transaction> {
+  if (isPaidTradeState(transaction.trade_state)) return { state: 'paid', transaction };
+  if (transaction.trade_state === 'USERPAYING') return { state: 'paying' };
+  if (transaction.trade_state === 'NOTPAY') return { state: 'pending' };
+  return { state: 'failed', code: transaction.trade_state, message: transaction.trade_state_desc };
+}
