@@ -35,10 +35,27 @@ export interface FakeV2Options {
   tls?: { key: string; cert: string; ca: string[] };
 }
 
+/**
+ * How the next micropay is answered (default `paid`): an error code, and the order WeChat keeps
+ * behind it (`none`: the request never reached the order book).
+ */
+export type MicropayStep =
+  | { answer: 'paid' }
+  | {
+      answer: 'USERPAYING' | 'SYSTEMERROR' | 'BANKERROR';
+      order: 'USERPAYING' | 'SUCCESS' | 'NOTPAY' | 'PAYERROR' | 'none';
+    }
+  | { answer: 'fail'; errCode: string; errCodeDes?: string };
+
+/** How the next reverse is answered (default: done, recall=N). */
+export type ReverseStep = 'recall' | 'SYSTEMERROR' | { errCode: string };
+
+type OrderState = 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'REFUND' | 'USERPAYING' | 'PAYERROR' | 'REVOKED';
+
 interface Order {
   fields: Fields;
   prepayId: string;
-  state: 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'REFUND';
+  state: OrderState;
   transactionId: string;
   refunds: { out_refund_no: string; refund_id: string; refund_fee: string }[];
 }
@@ -66,6 +83,9 @@ export class FakeV2Server {
   readonly orders = new Map<string, Order>();
   /** bill_date → CSV text. */
   readonly bills = new Map<string, string>();
+  /** Consumed one per micropay / reverse call, first first. */
+  readonly micropayPlan: MicropayStep[] = [];
+  readonly reversePlan: ReverseStep[] = [];
   readonly #opts: FakeV2Options;
   readonly #faults: Fault[] = [];
   readonly #server: Server;
@@ -98,6 +118,13 @@ export class FakeV2Server {
     const order = this.orders.get(outTradeNo);
     if (!order) throw new Error(`no order ${outTradeNo}`);
     order.state = 'SUCCESS';
+  }
+
+  /** WeChat's side moves on (the customer typed the password, the bank refused…). */
+  setState(outTradeNo: string, state: OrderState): void {
+    const order = this.orders.get(outTradeNo);
+    if (!order) throw new Error(`no order ${outTradeNo}`);
+    order.state = state;
   }
 
   callsTo(path: string): number {
@@ -228,6 +255,25 @@ export class FakeV2Server {
             : {}),
         };
       }
+      case '/pay/micropay':
+        return this.#micropay(f, err);
+      case '/secapi/pay/reverse': {
+        const step = this.reversePlan.shift();
+        if (step === 'recall') return { recall: 'Y' };
+        if (step === 'SYSTEMERROR') return { ...err('SYSTEMERROR', '系统超时'), recall: 'Y' };
+        if (step) return { ...err(step.errCode), recall: 'N' };
+        const o = find();
+        if (
+          o &&
+          o.state !== 'NOTPAY' &&
+          o.state !== 'USERPAYING' &&
+          o.state !== 'SUCCESS' &&
+          o.state !== 'REVOKED'
+        )
+          return { ...err('TRADE_ERROR', `订单状态 ${o.state} 不能撤销`), recall: 'N' };
+        if (o) o.state = 'REVOKED';
+        return { recall: 'N' };
+      }
       case '/pay/closeorder': {
         const o = find();
         if (!o) return err('ORDERNOTEXIST', '订单不存在');
@@ -295,6 +341,38 @@ export class FakeV2Server {
       default:
         return err('INVALID_REQUEST', `unknown path ${path}`);
     }
+  }
+
+  #micropay(f: Fields, err: (code: string, des?: string) => Fields): Fields {
+    const needed = ['body', 'out_trade_no', 'total_fee', 'spbill_create_ip', 'auth_code'];
+    if (needed.some((n) => !f[n])) return err('LACK_PARAMS', '缺少参数');
+    if (!/^1[0-5]\d{16}$/.test(f.auth_code!)) return err('AUTH_CODE_INVALID', '请扫描微信支付授权码');
+    const step = this.micropayPlan.shift() ?? { answer: 'paid' };
+    if (step.answer === 'fail') return err(step.errCode, step.errCodeDes);
+    const state = step.answer === 'paid' ? 'SUCCESS' : step.order;
+    const order: Order = {
+      fields: { ...f, trade_type: 'MICROPAY', openid: 'oMicropayOpenid' },
+      prepayId: '',
+      state: state === 'none' ? 'NOTPAY' : state,
+      transactionId: `4200000${String(this.orders.size + 1).padStart(21, '0')}`,
+      refunds: [],
+    };
+    if (state !== 'none') this.orders.set(f.out_trade_no!, order);
+    if (step.answer !== 'paid')
+      return err(step.answer, step.answer === 'USERPAYING' ? '需要用户输入支付密码' : '系统超时');
+    return {
+      openid: 'oMicropayOpenid',
+      is_subscribe: 'N',
+      trade_type: 'MICROPAY',
+      bank_type: 'CMC',
+      total_fee: f.total_fee!,
+      cash_fee: f.total_fee!,
+      fee_type: 'CNY',
+      transaction_id: order.transactionId,
+      out_trade_no: f.out_trade_no!,
+      ...(f.attach ? { attach: f.attach } : {}),
+      time_end: '20240101120000',
+    };
   }
 
   #bill(res: ServerResponse, f: Fields): void {
