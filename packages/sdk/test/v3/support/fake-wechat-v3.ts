@@ -56,21 +56,55 @@ export interface RecordedRequest {
 type Json = Record<string, unknown>;
 type Reply = { status: number; body?: Json | Buffer; signed?: boolean };
 
+type OrderState = 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'USERPAYING' | 'PAYERROR' | 'REVOKED';
+
+/**
+ * How the next codepay is answered (default `paid`): an error, and the order WeChat keeps behind
+ * it (`none`: the request never reached the order book).
+ */
+export type CodepayStep =
+  | 'paid'
+  | {
+      code: 'USERPAYING' | 'SYSTEM_ERROR' | 'BANK_ERROR';
+      order: Exclude<OrderState, 'CLOSED' | 'REVOKED'> | 'none';
+    }
+  | { fail: string; status: number };
+
+/** How the next reverse is answered (default: 204, the order REVOKED). */
+export type ReverseStep = 'SYSTEM_ERROR' | { fail: string; status: number };
+
 interface Order {
   kind: string;
   params: Json;
-  state: 'NOTPAY' | 'SUCCESS' | 'CLOSED';
+  state: OrderState;
   transactionId?: string;
   openid?: string;
   successTime?: string;
 }
 
-const TRADE_TYPES: Record<string, string> = { native: 'NATIVE', jsapi: 'JSAPI', app: 'APP', h5: 'MWEB' };
+const TRADE_TYPES: Record<string, string> = {
+  native: 'NATIVE',
+  jsapi: 'JSAPI',
+  app: 'APP',
+  h5: 'MWEB',
+  codepay: 'MICROPAY',
+};
+const STATE_TEXT: Record<OrderState, string> = {
+  NOTPAY: '订单未支付',
+  SUCCESS: '支付成功',
+  CLOSED: '订单已关闭',
+  USERPAYING: '用户支付中（输入密码）',
+  PAYERROR: '支付失败',
+  REVOKED: '已撤销',
+};
 
 export class FakeWechatV3 {
   readonly requests: RecordedRequest[] = [];
   readonly orders = new Map<string, Order>();
   readonly refunds = new Map<string, Json>();
+  /** Consumed one per codepay / reverse call, first first. */
+  readonly codepayPlan: CodepayStep[] = [];
+  readonly reversePlan: ReverseStep[] = [];
   certificateDownloads = 0;
   certificates: string[] | undefined;
   signer: FakeSigner;
@@ -116,6 +150,14 @@ export class FakeWechatV3 {
     order.openid = openid;
     order.successTime = rfc3339(this.#now());
     return order.transactionId;
+  }
+
+  /** WeChat's side moves on (the customer typed the password, the bank refused…). */
+  setState(outTradeNo: string, state: OrderState): void {
+    const order = this.orders.get(outTradeNo);
+    if (!order) throw new Error(`no order ${outTradeNo}`);
+    if (state === 'SUCCESS') this.pay(outTradeNo);
+    else order.state = state;
   }
 
   close(): Promise<void> {
@@ -171,6 +213,9 @@ export class FakeWechatV3 {
     const body = (text ? JSON.parse(text) : {}) as Json;
     const order = /^\/v3\/pay\/transactions\/(native|jsapi|app|h5)$/.exec(path);
     if (method === 'POST' && order) return this.#createOrder(order[1]!, body);
+    if (method === 'POST' && path === '/v3/pay/transactions/codepay') return this.#codepay(body);
+    const reverse = /^\/v3\/pay\/transactions\/out-trade-no\/([^/]+)\/reverse$/.exec(path);
+    if (method === 'POST' && reverse) return this.#reverse(decodeURIComponent(reverse[1]!), body);
     const byNo = /^\/v3\/pay\/transactions\/out-trade-no\/([^/]+)(\/close)?$/.exec(path);
     const byId = /^\/v3\/pay\/transactions\/id\/([^/]+)$/.exec(path);
     if (method === 'GET' && (byNo || byId)) {
@@ -230,6 +275,43 @@ export class FakeWechatV3 {
         body: { h5_url: `https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=${prepay}` },
       };
     return { status: 200, body: { prepay_id: prepay } };
+  }
+
+  #codepay(body: Json): Reply {
+    const amount = body.amount as { total?: unknown } | undefined;
+    const code = (body.payer as Json | undefined)?.auth_code;
+    const store = ((body.scene_info as Json | undefined)?.store_info as Json | undefined)?.out_id;
+    if (body.mchid !== this.#options.mchid || typeof body.appid !== 'string')
+      return paramError('appid/mchid');
+    if (!Number.isInteger(amount?.total) || typeof body.out_trade_no !== 'string')
+      return paramError('amount');
+    if (typeof code !== 'string' || !/^1[0-5]\d{16}$/.test(code)) return paramError('payer.auth_code');
+    if (typeof store !== 'string') return paramError('scene_info.store_info.out_id');
+    const step = this.codepayPlan.shift() ?? 'paid';
+    if (typeof step === 'object' && 'fail' in step)
+      return { status: step.status, body: { code: step.fail, message: step.fail } };
+    const state = step === 'paid' ? 'SUCCESS' : step.order;
+    const order: Order = { kind: 'codepay', params: body, state: 'NOTPAY', openid: 'oCodepayOpenid' };
+    if (state !== 'none') {
+      this.orders.set(body.out_trade_no, order);
+      this.setState(body.out_trade_no, state);
+    }
+    if (step === 'paid') return { status: 200, body: transaction(order) };
+    if (step.code === 'USERPAYING')
+      return { status: 202, body: { code: 'USERPAYING', message: '用户支付中，需要输入密码' } };
+    return { status: 500, body: { code: step.code, message: '系统超时' }, signed: false };
+  }
+
+  #reverse(outTradeNo: string, body: Json): Reply {
+    if (body.mchid !== this.#options.mchid || typeof body.appid !== 'string')
+      return paramError('appid/mchid');
+    const step = this.reversePlan.shift();
+    if (step === 'SYSTEM_ERROR')
+      return { status: 500, body: { code: 'SYSTEM_ERROR', message: '系统错误' }, signed: false };
+    if (step) return { status: step.status, body: { code: step.fail, message: step.fail } };
+    const order = this.orders.get(outTradeNo);
+    if (order) order.state = 'REVOKED';
+    return { status: 204 };
   }
 
   #createRefund(body: Json): Reply {
@@ -395,7 +477,7 @@ function transaction(order: Order): Json {
       : {}),
     trade_type: TRADE_TYPES[order.kind],
     trade_state: order.state,
-    trade_state_desc: { NOTPAY: '订单未支付', SUCCESS: '支付成功', CLOSED: '订单已关闭' }[order.state],
+    trade_state_desc: STATE_TEXT[order.state],
     ...(p.attach === undefined ? {} : { attach: p.attach }),
     ...(paid ? { payer: { openid: order.openid } } : {}),
     amount: paid
