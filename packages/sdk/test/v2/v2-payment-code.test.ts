@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UndiciHttpClient } from '../../src/core/http-client.js';
+import { type HttpClient, UndiciHttpClient } from '../../src/core/http-client.js';
 import { collectPaymentCode, type PaymentCodeStep } from '../../src/core/payment-code-procedure.js';
-import { WechatPayReconcileError, WechatPayValidationError } from '../../src/errors.js';
+import {
+  WechatPayReconcileError,
+  WechatPayTransportError,
+  WechatPayValidationError,
+} from '../../src/errors.js';
 import { V2Client } from '../../src/v2/v2-client.js';
 import { v2PaymentCodeCashier } from '../../src/v2/v2-payment-code-cashier.js';
 import type { V2MicropayParams } from '../../src/v2/v2-types.js';
@@ -204,6 +208,37 @@ describe('collectPaymentCode over v2', () => {
     expect(outcome).toEqual({ outcome: 'reversed', reason: 'deadline' });
     expect(calls('/pay/orderquery', params.out_trade_no)).toBe(6);
     expect(calls('/secapi/pay/reverse', params.out_trade_no)).toBe(1);
+  });
+
+  it('an answer lost on the way back (WeChat charged): queries and finds it paid', async () => {
+    // The request reaches WeChat and is charged; only the answer is lost, as with a reset socket.
+    const lossy: HttpClient = {
+      request: async (req) => {
+        const res = await http.request(req);
+        if (req.url.endsWith('/pay/micropay')) {
+          throw new WechatPayTransportError('socket hang up', { method: req.method, url: req.url });
+        }
+        return res;
+      },
+    };
+    const c = new V2Client({
+      appid: fixtures.appid,
+      mchid: fixtures.mchid,
+      apiKey: fixtures.apiKey,
+      baseUrl: base,
+      http: lossy,
+    });
+    const params = sale();
+    const steps: PaymentCodeStep[] = [];
+    const outcome = await collectPaymentCode({
+      cashier: v2PaymentCodeCashier(c, params),
+      onStep: (s) => steps.push(s),
+      ...fakeClock(),
+    });
+    expect(outcome).toMatchObject({ outcome: 'paid', transaction: { out_trade_no: params.out_trade_no } });
+    expect(steps[1]).toEqual({ step: 'querying', attempt: 1, why: 'WechatPayTransportError' });
+    expect(calls('/pay/micropay', params.out_trade_no)).toBe(1);
+    await c.close();
   });
 
   it('BANKERROR: queries until the bank answers', async () => {
