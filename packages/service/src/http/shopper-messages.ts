@@ -8,13 +8,18 @@
  * reads the same catalogue so the answer's `message` (for API clients) is the same words,
  * zh-CN first with English beside it.
  */
+import { createRequire } from 'node:module';
+
 type Catalogue = {
   SHOP_MESSAGES: Record<string, { 'zh-CN': string; en: string }>;
   prepayReasonKey: (code: string) => string;
 };
 
-/** `web/` sits two levels above both `src/http` and `dist/http`. */
-const catalogue = (await import(new URL('../../web/messages-shop.js', import.meta.url).href)) as Catalogue;
+/**
+ * `web/` sits two levels above both `src/http` and `dist/http`. Required, not awaited: a top-level
+ * `await` would make the whole service impossible to load with `require()` (Node's require(esm)).
+ */
+const catalogue = createRequire(import.meta.url)('../../web/messages-shop.js') as Catalogue;
 
 /** The shopper's sentence for a prepay WeChat refused with `code`, zh-CN / en. */
 export function shopperPrepayMessage(code: string): string {
