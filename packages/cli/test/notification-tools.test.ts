@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseV2PaymentNotification, V3Client, type V3Notification } from '@wechatpay-kit/sdk';
+import { isPaymentCode, parseV2PaymentNotification, V3Client, type V3Notification } from '@wechatpay-kit/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CLI_PATH, runCli } from './support/run-cli.js';
 import { type SimProcess, startSimProcess } from './support/sim-process.js';
@@ -318,5 +318,16 @@ describe('wxpay trigger and the simulator notification tools, against your own h
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('ORDER_PAID');
     expect((await sim_(['close', 'NOSUCHORDER1'])).code).toBe(1);
+  });
+
+  it('sim payment-code prints a fresh one-time code of the user, 18 digits WeChat accepts', async () => {
+    const run = await sim_(['payment-code', '--user', 'bob']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(isPaymentCode(run.lastLine)).toBe(true);
+    expect(run.stderr).toContain('payment code of bob');
+    const again = await sim_(['payment-code']);
+    expect(again.lastLine).not.toBe(run.lastLine);
+    expect((await sim_(['payment-code', '--user', 'nobody'])).code).toBe(1);
+    expect((await sim_(['payment-code', 'extra'])).code).toBe(2);
   });
 });

@@ -2,6 +2,7 @@ import type { ApiCallLog } from './engine/api-call-log.js';
 import type { FaultInjector } from './engine/fault-injector.js';
 import type { MerchantRegistry } from './engine/merchant-registry.js';
 import type { NonceReplayGuard } from './engine/nonce-replay-guard.js';
+import type { PaymentCodeBook } from './engine/payment-code-book.js';
 import type { RefundEngine } from './engine/refund-engine.js';
 import type { SimClock } from './engine/sim-clock.js';
 import type { StateStore } from './engine/state-store.js';
@@ -17,6 +18,8 @@ export interface SimContext {
   scheduler: TaskScheduler;
   merchants: MerchantRegistry;
   users: UserDirectory;
+  /** The users' one-time payment codes (付款码), as their phones would show them. */
+  paymentCodes: PaymentCodeBook;
   trades: TradeEngine;
   refunds: RefundEngine;
   faults: FaultInjector;

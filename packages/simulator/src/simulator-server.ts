@@ -6,6 +6,7 @@ import { ApiCallLog } from './engine/api-call-log.js';
 import { FaultInjector } from './engine/fault-injector.js';
 import { type IssueCredentials, MerchantRegistry, type NewMerchant } from './engine/merchant-registry.js';
 import { NonceReplayGuard } from './engine/nonce-replay-guard.js';
+import { PaymentCodeBook } from './engine/payment-code-book.js';
 import { RefundEngine } from './engine/refund-engine.js';
 import { SimClock } from './engine/sim-clock.js';
 import type { MerchantRecord } from './engine/sim-records.js';
@@ -87,6 +88,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     scheduler,
     merchants,
     users,
+    paymentCodes: new PaymentCodeBook(clock),
     trades,
     refunds,
     faults: new FaultInjector(),

@@ -1,5 +1,11 @@
 import type { Command } from '../command.js';
-import { runSimClock, runSimClose, runSimRefundSettle, runSimResend } from './sim-control-actions.js';
+import {
+  runSimClock,
+  runSimClose,
+  runSimPaymentCode,
+  runSimRefundSettle,
+  runSimResend,
+} from './sim-control-actions.js';
 import { runSimLogs } from './sim-logs.js';
 import { runSimMiniProgram } from './sim-miniprogram.js';
 import { runSimPay } from './sim-pay.js';
@@ -20,6 +26,7 @@ export const simCommand: Command = {
     'sim resend <notification id>',
     'sim refund-settle <out_refund_no> [--outcome SUCCESS|ABNORMAL|CLOSED] [--mchid M]',
     'sim close <out_trade_no|code_url|prepay_id> [--mchid M]',
+    'sim payment-code [--user NAME]',
   ],
   summary: 'the WeChat Pay simulator alone, pay an order in it, or play a mini-program purchase',
   help: `Usage:
@@ -88,7 +95,9 @@ What the console page does, from a shell (all against $SIM_URL):
   wxpay sim refund-settle NO    ends a PROCESSING refund now: --outcome SUCCESS (default),
                                 ABNORMAL or CLOSED; its notification follows
   wxpay sim close ORDER         closes an unpaid order on WeChat's side (as the close API does),
-                                to test a merchant that still thinks it open; a paid one exit 1`,
+                                to test a merchant that still thinks it open; a paid one exit 1
+  wxpay sim payment-code        prints a fresh 18-digit payment code (付款码) of --user (default
+                                alice): one-time, valid one minute of simulated time`,
 
   async run(args, io) {
     if (args[0] === 'pay') return runSimPay(args.slice(1), io);
@@ -98,6 +107,7 @@ What the console page does, from a shell (all against $SIM_URL):
     if (args[0] === 'resend') return runSimResend(args.slice(1), io);
     if (args[0] === 'refund-settle') return runSimRefundSettle(args.slice(1), io);
     if (args[0] === 'close') return runSimClose(args.slice(1), io);
+    if (args[0] === 'payment-code') return runSimPaymentCode(args.slice(1), io);
     return runSimServer(args, io);
   },
 };

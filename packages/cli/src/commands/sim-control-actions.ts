@@ -96,3 +96,22 @@ export async function runSimClose(args: string[], io: CliIo): Promise<number> {
   writeLine(io.stdout, `order ${order.outTradeNo} ${order.state}`);
   return ExitCode.ok;
 }
+
+/**
+ * `wxpay sim payment-code [--user NAME]`: a fresh payment code (付款码) of a simulated user, as their
+ * phone shows it, for typing or piping into a cashier (one line: the 18 digits).
+ */
+export async function runSimPaymentCode(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, { user: { type: 'string' } });
+  expectPositionals(positionals, 0, 'no argument (the user is --user)');
+  const user = values.user ?? 'alice';
+  const code = await callControlApi<{ authCode: string; expiresAt: string }>(
+    simulatorUrl(io.env),
+    'POST',
+    `/users/${encodeURIComponent(user)}/payment-code`,
+    {},
+  );
+  writeLine(io.stderr, `payment code of ${user}, valid until ${code.expiresAt} (simulated clock), once:`);
+  writeLine(io.stdout, code.authCode);
+  return ExitCode.ok;
+}

@@ -27,6 +27,7 @@ export type ControlRoutesDeps = Pick<
   | 'publicUrl'
   | 'refunds'
   | 'scheduler'
+  | 'paymentCodes'
   | 'trades'
   | 'users'
 >;

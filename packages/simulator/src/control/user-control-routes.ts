@@ -18,7 +18,10 @@ const USER_ID = { pattern: /^[A-Za-z0-9_-]{1,32}$/, hint: '1–32 letters, digit
  * `/_sim/users`: the simulated WeChat users who scan and pay. With `?appid=` each comes with their
  * openid in that app, which is how a test (or `wxpay sim pay --openid`) maps an openid to a user.
  */
-export function userControlRoutes(app: FastifyInstance, ctx: Pick<SimContext, 'merchants' | 'users'>): void {
+export function userControlRoutes(
+  app: FastifyInstance,
+  ctx: Pick<SimContext, 'merchants' | 'users' | 'paymentCodes'>,
+): void {
   app.get('/users', async (request) => {
     const appid = ControlInput.query(request).string('appid');
     if (appid && !ctx.merchants.byAppid(appid)) throw notFound(`app ${appid}`);
@@ -32,6 +35,14 @@ export function userControlRoutes(app: FastifyInstance, ctx: Pick<SimContext, 'm
     const balanceFen = input.integer('balanceFen', { min: 0 }) ?? null;
     const user = ctx.users.add({ id, nickname: input.string('nickname') ?? id, balanceFen });
     return reply.code(201).send(view(user, undefined));
+  });
+
+  /** A fresh payment code of the user, as their phone shows it: for a cashier's scanner, or a test. */
+  app.post<{ Params: { user: string } }>('/users/:user/payment-code', async (request, reply) => {
+    const { user } = request.params;
+    if (!USER_ID.pattern.test(user) || !ctx.users.get(user)) throw notFound(`simulated user ${user}`);
+    const { authCode, expiresAt } = ctx.paymentCodes.issue(user);
+    return reply.code(201).send({ authCode, expiresAt: new Date(expiresAt).toISOString(), user });
   });
 }
 
