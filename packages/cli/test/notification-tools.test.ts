@@ -330,4 +330,32 @@ describe('wxpay trigger and the simulator notification tools, against your own h
     expect((await sim_(['payment-code', '--user', 'nobody'])).code).toBe(1);
     expect((await sim_(['payment-code', 'extra'])).code).toBe(2);
   });
+
+  it('sim password answers a payment code waiting for the PIN: --wrong keeps it waiting, then it pays', async () => {
+    const patch = await fetch(`${sim.url}/_sim/users/bob`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: '{"passwordFreeFen":0}',
+    });
+    expect(patch.status).toBe(200);
+    const outTradeNo = `PIN${Date.now().toString(36)}`;
+    const paying = await v3.transactions
+      .codepay({
+        appid: JSON.parse(readFileSync(join(dataDir, 'merchant', 'merchant.json'), 'utf8')).appid,
+        description: 'till',
+        out_trade_no: outTradeNo,
+        payer: { auth_code: (await sim_(['payment-code', '--user', 'bob'])).lastLine },
+        amount: { total: 300, currency: 'CNY' },
+        scene_info: { store_info: { out_id: 'S1' } },
+      })
+      .catch((error: { code?: string }) => error);
+    expect(paying).toMatchObject({ code: 'USERPAYING' });
+    const wrong = await sim_(['password', outTradeNo, '--wrong']);
+    expect(wrong.code, wrong.stderr).toBe(0);
+    expect(wrong.lastLine).toContain(`order ${outTradeNo} USERPAYING`);
+    expect((await sim_(['password', outTradeNo])).lastLine).toContain(`order ${outTradeNo} SUCCESS`);
+    expect((await v3.transactions.queryByOutTradeNo(outTradeNo)).trade_state).toBe('SUCCESS');
+    expect((await sim_(['password', outTradeNo])).code).toBe(1);
+    expect((await sim_(['password', outTradeNo, '--cancel', '--wrong'])).code).toBe(2);
+  });
 });

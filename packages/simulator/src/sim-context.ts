@@ -1,4 +1,5 @@
 import type { ApiCallLog } from './engine/api-call-log.js';
+import type { CodePaymentEngine } from './engine/code-payment-engine.js';
 import type { FaultInjector } from './engine/fault-injector.js';
 import type { MerchantRegistry } from './engine/merchant-registry.js';
 import type { NonceReplayGuard } from './engine/nonce-replay-guard.js';
@@ -21,6 +22,8 @@ export interface SimContext {
   /** The users' one-time payment codes (付款码), as their phones would show them. */
   paymentCodes: PaymentCodeBook;
   trades: TradeEngine;
+  /** Payment-code charges, the password on the phone, reversals. */
+  codePayments: CodePaymentEngine;
   refunds: RefundEngine;
   faults: FaultInjector;
   nonces: NonceReplayGuard;

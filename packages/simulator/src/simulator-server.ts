@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { ApiCallLog } from './engine/api-call-log.js';
+import { CodePaymentEngine } from './engine/code-payment-engine.js';
 import { FaultInjector } from './engine/fault-injector.js';
 import { type IssueCredentials, MerchantRegistry, type NewMerchant } from './engine/merchant-registry.js';
 import { NonceReplayGuard } from './engine/nonce-replay-guard.js';
@@ -82,14 +83,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   let publicUrl = options.publicUrl ?? '';
   const trades = new TradeEngine(store, clock, users);
   const refunds = new RefundEngine(store, trades, clock, scheduler);
+  const paymentCodes = new PaymentCodeBook(clock);
   const ctx: SimContext = {
     clock,
     store,
     scheduler,
     merchants,
     users,
-    paymentCodes: new PaymentCodeBook(clock),
+    paymentCodes,
     trades,
+    codePayments: new CodePaymentEngine(trades, paymentCodes, users, clock),
     refunds,
     faults: new FaultInjector(),
     nonces: new NonceReplayGuard(),
@@ -106,7 +109,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   users.seed();
   const demo = merchants.list()[0] ?? (await merchants.create(options.demoMerchant));
   trades.onPaid((trade) => {
-    if (!trade.lost) ctx.notifier.paymentSucceeded(trade);
+    // A payment code's answer is the result: WeChat never notifies MICROPAY orders.
+    if (!trade.lost && trade.tradeType !== 'MICROPAY') ctx.notifier.paymentSucceeded(trade);
   });
   refunds.onSettled((refund) => {
     if (!refund.silent) ctx.notifier.refundSettled(refund);

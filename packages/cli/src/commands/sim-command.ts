@@ -2,6 +2,7 @@ import type { Command } from '../command.js';
 import {
   runSimClock,
   runSimClose,
+  runSimPassword,
   runSimPaymentCode,
   runSimRefundSettle,
   runSimResend,
@@ -27,6 +28,7 @@ export const simCommand: Command = {
     'sim refund-settle <out_refund_no> [--outcome SUCCESS|ABNORMAL|CLOSED] [--mchid M]',
     'sim close <out_trade_no|code_url|prepay_id> [--mchid M]',
     'sim payment-code [--user NAME]',
+    'sim password <out_trade_no> [--cancel | --wrong] [--mchid M]',
   ],
   summary: 'the WeChat Pay simulator alone, pay an order in it, or play a mini-program purchase',
   help: `Usage:
@@ -97,7 +99,9 @@ What the console page does, from a shell (all against $SIM_URL):
   wxpay sim close ORDER         closes an unpaid order on WeChat's side (as the close API does),
                                 to test a merchant that still thinks it open; a paid one exit 1
   wxpay sim payment-code        prints a fresh 18-digit payment code (付款码) of --user (default
-                                alice): one-time, valid one minute of simulated time`,
+                                alice): one-time, valid one minute of simulated time
+  wxpay sim password ORDER      the customer answers a payment code waiting for the password
+                                (USERPAYING): types the PIN, or --cancel, or --wrong`,
 
   async run(args, io) {
     if (args[0] === 'pay') return runSimPay(args.slice(1), io);
@@ -108,6 +112,7 @@ What the console page does, from a shell (all against $SIM_URL):
     if (args[0] === 'refund-settle') return runSimRefundSettle(args.slice(1), io);
     if (args[0] === 'close') return runSimClose(args.slice(1), io);
     if (args[0] === 'payment-code') return runSimPaymentCode(args.slice(1), io);
+    if (args[0] === 'password') return runSimPassword(args.slice(1), io);
     return runSimServer(args, io);
   },
 };

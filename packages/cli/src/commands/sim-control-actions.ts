@@ -115,3 +115,28 @@ export async function runSimPaymentCode(args: string[], io: CliIo): Promise<numb
   writeLine(io.stdout, code.authCode);
   return ExitCode.ok;
 }
+
+/**
+ * `wxpay sim password <out_trade_no> [--cancel | --wrong] [--mchid M]`: the customer answers the
+ * password sheet of a payment code waiting in USERPAYING — types the PIN (default), closes the
+ * sheet, or mistypes it (three times and WeChat gives up).
+ */
+export async function runSimPassword(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, {
+    cancel: { type: 'boolean' },
+    wrong: { type: 'boolean' },
+    mchid: { type: 'string' },
+  });
+  expectPositionals(positionals, 1, 'one order (its out_trade_no)');
+  if (values.cancel && values.wrong) throw new UsageError('--cancel and --wrong exclude each other');
+  const action = values.cancel ? 'cancel' : values.wrong ? 'wrong' : 'pay';
+  const query = values.mchid ? `?mchid=${encodeURIComponent(values.mchid)}` : '';
+  const order = await callControlApi<{ outTradeNo: string; state: string; stateDesc: string }>(
+    simulatorUrl(io.env),
+    'POST',
+    `/orders/${encodeURIComponent(positionals[0]!)}/password${query}`,
+    { action },
+  );
+  writeLine(io.stdout, `order ${order.outTradeNo} ${order.state} (${order.stateDesc})`);
+  return ExitCode.ok;
+}

@@ -24,6 +24,8 @@ export function v2PaymentCodeCashier(
       try {
         return { recall: (await client.reverse(byNo)).recall === 'Y' };
       } catch (err) {
+        // The pay call never reached WeChat: nothing was charged and nothing is left to reverse.
+        if (err instanceof WechatPayApiError && err.code === 'ORDERNOTEXIST') return { recall: false };
         // A FAIL answer may still say recall=Y: WeChat wants another call, not a verdict.
         if (
           err instanceof WechatPayApiError &&

@@ -1,5 +1,6 @@
 import type { PaymentCodeCashier, PaymentCodeState } from '../core/payment-code-procedure.js';
 import { isPaidTradeState } from '../core/trade-state.js';
+import { WechatPayApiError } from '../errors.js';
 import type { V3Client } from './v3-client.js';
 import type { V3CodepayParams } from './v3-codepay-types.js';
 import type { V3Transaction } from './v3-types.js';
@@ -20,7 +21,12 @@ export function v3PaymentCodeCashier(
     pay: async () => v3State(await client.transactions.codepay(params)),
     query: async () => v3State(await client.transactions.queryByOutTradeNo(no)),
     reverse: async () => {
-      await client.transactions.reverse(no, { appid: params.appid });
+      try {
+        await client.transactions.reverse(no, { appid: params.appid });
+      } catch (err) {
+        // The pay call never reached WeChat: nothing was charged and nothing is left to reverse.
+        if (!(err instanceof WechatPayApiError && err.code === 'ORDER_NOT_EXIST')) throw err;
+      }
       return { recall: false };
     },
   };

@@ -3,6 +3,7 @@ import { pendingProbeSignatures, requestProbeSignatures } from '../routes/v3/v3-
 import type { SimContext } from '../sim-context.js';
 import { apiCallControlRoutes } from './api-call-control-routes.js';
 import { clockControlRoutes } from './clock-control-routes.js';
+import { codePaymentControlRoutes } from './code-payment-control-routes.js';
 import { ControlError, replyControlError } from './control-error.js';
 import { ControlInput } from './control-input.js';
 import { faultControlRoutes } from './fault-control-routes.js';
@@ -21,6 +22,7 @@ export type ControlRoutesDeps = Pick<
   SimContext,
   | 'apiCalls'
   | 'clock'
+  | 'codePayments'
   | 'faults'
   | 'merchants'
   | 'notifier'
@@ -70,6 +72,7 @@ export function controlRoutes(app: FastifyInstance, ctx: ControlRoutesDeps): voi
       merchantControlRoutes(scope, ctx);
       userControlRoutes(scope, ctx);
       orderControlRoutes(scope, ctx);
+      codePaymentControlRoutes(scope, ctx);
       refundControlRoutes(scope, ctx);
       clockControlRoutes(scope, ctx);
       notificationControlRoutes(scope, ctx);

@@ -4,7 +4,14 @@ import type { SimContext } from '../sim-context.js';
 import { badRequest } from './control-error.js';
 import { ControlInput } from './control-input.js';
 
-const KINDS: readonly ApiFaultKind[] = ['SYSTEMERROR', 'HTTP_500', 'HTTP_503', 'SLOW', 'NO_ANSWER'];
+const KINDS: readonly ApiFaultKind[] = [
+  'SYSTEMERROR',
+  'BANKERROR',
+  'HTTP_500',
+  'HTTP_503',
+  'SLOW',
+  'NO_ANSWER',
+];
 const API_PATTERN = {
   pattern: /^(\*|[\w-]+(\.[\w-]+)*(\.\*)?)$/,
   hint: 'an API name such as v3.transactions.native, a prefix such as v3.*, or *',
@@ -57,7 +64,9 @@ function readRule(input: ControlInput): ApiFaultRule {
   const probability = input.number('probability', PROBABILITY);
   const times = input.integer('times', { min: 1 });
   const delayMs = input.integer('delayMs', { min: 0, max: MAX_DELAY_MS });
+  const after = input.boolean('after');
   if (probability !== undefined) rule.probability = probability;
+  if (after) rule.after = true;
   if (times !== undefined) rule.times = times;
   if (delayMs !== undefined) rule.delayMs = delayMs;
   return rule;

@@ -38,6 +38,10 @@ export interface OrderView {
   paidAt?: number;
   closedAt?: number;
   refundedFen: number;
+  /** MICROPAY: the merchant's terminal, wrong PINs typed so far, when it was reversed. */
+  deviceId?: string;
+  wrongPasswords?: number;
+  reversedAt?: number;
 }
 
 export interface RefundView {
@@ -106,7 +110,10 @@ export function orderView(ctx: OrderViewDeps, trade: TradeRecord): OrderView {
     designatedUser: userOf(trade.openid),
     transactionId: trade.transactionId,
     payerOpenid: trade.payerOpenid,
-    payerUser: userOf(trade.payerOpenid),
+    payerUser: trade.payerUserId ?? userOf(trade.payerOpenid),
+    ...(trade.deviceId ? { deviceId: trade.deviceId } : {}),
+    ...(trade.wrongPasswords ? { wrongPasswords: trade.wrongPasswords } : {}),
+    ...(trade.reversedAt ? { reversedAt: trade.reversedAt } : {}),
     paidAt: trade.paidAt,
     closedAt: trade.closedAt,
     refundedFen: trade.refundedFen,

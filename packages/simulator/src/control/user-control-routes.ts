@@ -33,7 +33,13 @@ export function userControlRoutes(
     const id = input.requiredString('id', USER_ID);
     if (ctx.users.get(id)) throw new ControlError(409, 'USER_EXISTS', `user ${id} already exists`);
     const balanceFen = input.integer('balanceFen', { min: 0 }) ?? null;
-    const user = ctx.users.add({ id, nickname: input.string('nickname') ?? id, balanceFen });
+    const passwordFreeFen = input.integer('passwordFreeFen', { min: 0, max: 100_000_000 });
+    const user = ctx.users.add({
+      id,
+      nickname: input.string('nickname') ?? id,
+      balanceFen,
+      ...(passwordFreeFen === undefined ? {} : { passwordFreeFen }),
+    });
     return reply.code(201).send(view(user, undefined));
   });
 

@@ -17,7 +17,9 @@ export { buildFundFlowBill, type FundFlowBillInput, fundFlowBillIsEmpty } from '
  *   refund does not change it), with the refund columns `0` / `0.00`;
  * - a refund row per refund accepted that day (`交易状态` REFUND, `退款类型` ORIGINAL, `退款状态` as v2
  *   words SUCCESS / PROCESSING / CHANGE / REFUNDCLOSE), whose order amounts are `0.00` and whose fee is
- *   the fee given back, negative.
+ *   the fee given back, negative;
+ * - a reversal row per paid payment-code order reversed (撤销) that day (`交易状态` REVOKED), shaped
+ *   like a full refund with no refund number: the money and the fee went back.
  * `特约商户号` is `0` (an ordinary merchant), `设备号` empty, `付款银行` the order's bank type, the fee
  * rate {@link FEE_RATE_PERCENT}% rounded to the fen. The summary counts every row and sums the
  * columns, as WeChat's does. The fund-flow bill lives in `fund-flow-bill.ts`, re-exported here.
@@ -69,6 +71,8 @@ interface TradeBillRow {
   at: number;
   trade: TradeRecord;
   refund?: RefundRecord;
+  /** A paid payment-code order reversed that day: its money went back in full. */
+  revoked?: boolean;
   settlementFen: number;
   refundFen: number;
   feeFen: number;
@@ -142,6 +146,19 @@ function tradeBillRows(input: TradeBillInput): TradeBillRow[] {
         requestedRefundFen: refund.refundFen,
       });
     }
+    for (const trade of trades) {
+      if (trade.paidAt === undefined || !inDay(trade.reversedAt)) continue;
+      rows.push({
+        at: trade.reversedAt!,
+        trade,
+        revoked: true,
+        settlementFen: 0,
+        refundFen: trade.totalFen,
+        feeFen: -feeOf(trade.totalFen),
+        orderFen: 0,
+        requestedRefundFen: trade.totalFen,
+      });
+    }
   }
   return rows.sort((a, b) => a.at - b.at);
 }
@@ -158,26 +175,25 @@ function tradeBillValues(row: TradeBillRow, type: TradeBillType): string[] {
     trade.outTradeNo,
     trade.payerOpenid ?? trade.openid ?? '',
     trade.tradeType,
-    refund ? 'REFUND' : 'SUCCESS',
+    refund ? 'REFUND' : row.revoked ? 'REVOKED' : 'SUCCESS',
     trade.bankType ?? 'OTHERS',
     trade.currency,
     yuan(row.settlementFen),
     '0.00',
   ];
   if (type === 'REFUND') {
-    values.push(
-      beijingDateTime(refund!.createdAt),
-      refund!.successAt ? beijingDateTime(refund!.successAt) : '',
-    );
+    const settledAt = refund ? refund.successAt : row.at;
+    values.push(beijingDateTime(refund?.createdAt ?? row.at), settledAt ? beijingDateTime(settledAt) : '');
   }
   if (type !== 'SUCCESS') {
+    const back = refund !== undefined || row.revoked === true;
     values.push(
       refund?.refundId ?? '0',
       refund?.outRefundNo ?? '0',
       yuan(row.refundFen),
       '0.00',
-      refund ? 'ORIGINAL' : '',
-      refund ? REFUND_STATUS_WORD[refund.status] : '',
+      back ? 'ORIGINAL' : '',
+      refund ? REFUND_STATUS_WORD[refund.status] : row.revoked ? 'SUCCESS' : '',
     );
   }
   values.push(

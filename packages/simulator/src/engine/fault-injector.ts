@@ -1,5 +1,5 @@
-/** How a faulty API call misbehaves. */
-export type ApiFaultKind = 'SYSTEMERROR' | 'HTTP_500' | 'HTTP_503' | 'SLOW' | 'NO_ANSWER';
+/** How a faulty API call misbehaves. `BANKERROR`: the payer's bank did not answer (payment codes). */
+export type ApiFaultKind = 'SYSTEMERROR' | 'BANKERROR' | 'HTTP_500' | 'HTTP_503' | 'SLOW' | 'NO_ANSWER';
 
 export interface ApiFaultRule {
   /**
@@ -15,6 +15,12 @@ export interface ApiFaultRule {
   times?: number;
   /** `SLOW`: delay before the real answer, default 3000 ms. */
   delayMs?: number;
+  /**
+   * The call takes effect first (the order is made, the customer charged) and only its answer is
+   * replaced by the fault: the "SYSTEMERROR after WeChat charged" and "answer lost" cases that only
+   * a query can settle.
+   */
+  after?: boolean;
 }
 
 export interface NotifyFaults {

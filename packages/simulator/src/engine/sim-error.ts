@@ -21,6 +21,21 @@ export type SimErrorCode =
   | 'ORDER_FULLY_REFUNDED'
   | 'REFUND_NO_USED'
   | 'PARAM_ERROR'
+  /** Payment code: the customer is entering the password; query until the outcome is final. */
+  | 'USERPAYING'
+  /** Payment code not 18 digits. */
+  | 'AUTH_CODE_ERROR'
+  /** Payment code not WeChat's (prefix 10–15), never issued, or already used. */
+  | 'AUTH_CODE_INVALID'
+  /** Payment code shown more than a minute ago. */
+  | 'AUTHCODEEXPIRE'
+  /** The order was reversed (撤销): it can never be paid. */
+  | 'ORDER_REVERSED'
+  /** Only payment-code orders can be reversed, and only within 7 days. */
+  | 'REVERSE_REFUSED'
+  | 'REVERSE_EXPIRE'
+  /** The payer's bank did not answer in time: the outcome is unknown, query it. */
+  | 'BANK_ERROR'
   /** WeChat's own failure: the answer says nothing about the order (a lost trade, see `TradeRecord.lost`). */
   | 'SYSTEM_ERROR';
 

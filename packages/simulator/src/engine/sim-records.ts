@@ -51,10 +51,15 @@ export interface SimUser {
   nickname: string;
   /** Fen the user can spend; `null` = unlimited. A payment above it fails with NOTENOUGH. */
   balanceFen: number | null;
+  /**
+   * Payment codes above this amount wait for the password on the phone (`USERPAYING`); absent →
+   * WeChat's rule, above ¥1,000. `0` asks every time, as WeChat's risk control may.
+   */
+  passwordFreeFen?: number;
 }
 
 export type TradeState = 'NOTPAY' | 'USERPAYING' | 'SUCCESS' | 'CLOSED' | 'REFUND' | 'PAYERROR' | 'REVOKED';
-export type TradeType = 'NATIVE' | 'JSAPI' | 'APP' | 'MWEB';
+export type TradeType = 'NATIVE' | 'JSAPI' | 'APP' | 'MWEB' | 'MICROPAY';
 export type ApiVersion = 'v2' | 'v3';
 
 export interface TradeRecord {
@@ -98,6 +103,14 @@ export interface TradeRecord {
    * tells the merchant it was paid.
    */
   lost?: boolean;
+  /** MICROPAY: the simulated user whose payment code paid (or is paying) for it. */
+  payerUserId?: string;
+  /** MICROPAY: the terminal the merchant named (`device_info`, v3 `scene_info.device_id`). */
+  deviceId?: string;
+  /** MICROPAY waiting for the password: wrong PINs entered so far. */
+  wrongPasswords?: number;
+  /** MICROPAY: reversed (撤销) at; a paid order's money went back to the payer. */
+  reversedAt?: number;
 }
 
 export type RefundStatus = 'PROCESSING' | 'SUCCESS' | 'ABNORMAL' | 'CLOSED';

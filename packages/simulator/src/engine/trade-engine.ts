@@ -27,6 +27,9 @@ export interface NewTrade {
   /** Epoch ms; unpaid after it the order can no longer be paid. */
   timeExpire?: number;
   signType?: 'MD5' | 'HMAC-SHA256';
+  /** MICROPAY: whose payment code it is, and the merchant's terminal. */
+  payerUserId?: string;
+  deviceId?: string;
 }
 
 export type TradeRef = { outTradeNo: string } | { transactionId: string };
@@ -109,6 +112,8 @@ export class TradeEngine {
       openid: input.openid,
       productId: input.productId,
       clientIp: input.clientIp,
+      ...(input.payerUserId ? { payerUserId: input.payerUserId } : {}),
+      ...(input.deviceId ? { deviceId: input.deviceId } : {}),
       fingerprint,
       signType: input.signType,
       prepayId,
@@ -205,14 +210,27 @@ export class TradeEngine {
     return trade;
   }
 
-  /** The bank declined (`PAYERROR`); WeChat sends no notification for it. */
-  failPayment(trade: TradeRecord): TradeRecord {
+  /** The bank declined or the payer gave up (`PAYERROR`, WeChat's reason as `desc`); never notified. */
+  failPayment(trade: TradeRecord, desc?: string): TradeRecord {
     this.#refresh(trade);
     if (trade.state !== 'NOTPAY' && trade.state !== 'USERPAYING') {
       throw new SimError('TRADE_STATE_ERROR', `订单状态为 ${trade.state}，不能置为支付失败`);
     }
-    this.#transition(trade, 'PAYERROR', {});
+    this.#transition(trade, 'PAYERROR', desc ? { stateDesc: desc } : {});
     return trade;
+  }
+
+  /** A payment-code order reversed (撤销): `REVOKED` for good, whatever it was. */
+  revoke(trade: TradeRecord): TradeRecord {
+    if (trade.state !== 'REVOKED') this.#transition(trade, 'REVOKED', { reversedAt: this.#clock.now() });
+    return trade;
+  }
+
+  /** A wrong PIN typed on the phone while a payment code waits for the password. */
+  countWrongPassword(trade: TradeRecord): number {
+    trade.wrongPasswords = (trade.wrongPasswords ?? 0) + 1;
+    this.#trades.touch();
+    return trade.wrongPasswords;
   }
 
   /** The user opened the payment sheet and is entering the password (`USERPAYING`). */
@@ -236,14 +254,15 @@ export class TradeEngine {
   }
 
   #transition(trade: TradeRecord, state: TradeState, changes: Partial<TradeRecord>): void {
-    Object.assign(trade, changes, { state, stateDesc: STATE_DESC[state] });
+    Object.assign(trade, { state, stateDesc: STATE_DESC[state] }, changes);
     this.#trades.touch();
   }
 
-  /** Lifetimes are checked when an order is looked at, against the simulated clock. */
+  /** Lifetimes are checked on look-up (simulated clock); a payment code's unanswered PIN fails it. */
   #refresh(trade: TradeRecord): TradeRecord {
     if (trade.state === 'USERPAYING' && this.#clock.now() >= trade.expiresAt) {
-      this.#transition(trade, 'NOTPAY', {});
+      if (trade.tradeType !== 'MICROPAY') this.#transition(trade, 'NOTPAY', {});
+      else this.#transition(trade, 'PAYERROR', { stateDesc: '用户支付超时' });
     }
     return trade;
   }

@@ -36,6 +36,15 @@ export class UserDirectory {
     return this.#users.set(user);
   }
 
+  /** Changes a user's balance or password-free limit (control API). */
+  update(id: string, changes: Partial<Omit<SimUser, 'id'>>): SimUser {
+    const user = this.#users.get(id);
+    if (!user) throw new Error(`no simulated user ${id}`);
+    Object.assign(user, changes);
+    this.#users.touch();
+    return user;
+  }
+
   openid(userId: string, appid: string): string {
     const digest = createHash('sha256').update(`${appid}:${userId}`).digest('base64url');
     return `o${digest.slice(0, 27)}`;

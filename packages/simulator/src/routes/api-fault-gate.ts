@@ -1,10 +1,14 @@
 import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ApiFaultRule } from '../engine/fault-injector.js';
 import type { SimContext } from '../sim-context.js';
 import { markApiCall } from './api-call-recorder.js';
 
-/** What the route must do after the gate: go on, answer its API's SYSTEMERROR, or nothing (answered). */
-export type FaultGateOutcome = 'PROCEED' | 'SYSTEMERROR' | 'ANSWERED';
+/**
+ * What the route must do after the gate: go on, answer its API's SYSTEMERROR or BANKERROR, or
+ * nothing (answered).
+ */
+export type FaultGateOutcome = 'PROCEED' | 'SYSTEMERROR' | 'BANKERROR' | 'ANSWERED';
 
 const DEFAULT_SLOW_MS = 3000;
 
@@ -23,6 +27,8 @@ export class ApiFaultGate {
   readonly #ctx: ApiFaultGateDeps;
   readonly #held = new Set<Socket>();
   readonly #timers = new Map<NodeJS.Timeout, Socket>();
+  /** Faults with `after`: applied once the call has taken effect (see {@link afterEffect}). */
+  readonly #pending = new WeakMap<FastifyRequest, ApiFaultRule>();
 
   constructor(app: FastifyInstance, ctx: ApiFaultGateDeps) {
     this.#ctx = ctx;
@@ -43,10 +49,30 @@ export class ApiFaultGate {
     const fault = this.#ctx.faults.apiFault(api);
     markApiCall(request.raw, api, fault?.kind);
     if (!fault) return 'PROCEED';
+    if (fault.after) {
+      this.#pending.set(request, fault);
+      return 'PROCEED';
+    }
+    return this.#apply(fault, request, reply);
+  }
+
+  /**
+   * Called by the route once the handler has run: a fault marked `after` now replaces the answer,
+   * so the change it made stands while the caller learns nothing of it.
+   */
+  async afterEffect(request: FastifyRequest, reply: FastifyReply): Promise<FaultGateOutcome> {
+    const fault = this.#pending.get(request);
+    if (!fault) return 'PROCEED';
+    this.#pending.delete(request);
+    return this.#apply(fault, request, reply);
+  }
+
+  async #apply(fault: ApiFaultRule, request: FastifyRequest, reply: FastifyReply): Promise<FaultGateOutcome> {
     const socket = request.raw.socket;
     switch (fault.kind) {
       case 'SYSTEMERROR':
-        return 'SYSTEMERROR';
+      case 'BANKERROR':
+        return fault.kind;
       case 'SLOW':
         await new Promise<void>((resolve) => {
           const timer = setTimeout(() => {

@@ -88,6 +88,7 @@ export class PlatformReplies {
         await new Promise((resolve) => setTimeout(resolve, rule.delayMs ?? 3000));
         return false;
       case 'SYSTEMERROR':
+      case 'BANKERROR':
         if (page) reply.code(200).type('text/html; charset=utf-8').send(page(-1, '系统繁忙，请稍后再试'));
         else this.refusal(reply, new PlatformRefusal(-1, `fault injected for ${api}`, PLATFORM_ERRMSG[-1]));
         return true;

@@ -45,6 +45,8 @@ export interface V2EndpointOptions {
   sandbox: boolean;
   /** Runs before the body is read (the client-certificate check of `/secapi`). */
   screen?: (request: FastifyRequest, reply: FastifyReply) => void;
+  /** Fields WeChat adds to its busy answer: reverse says `recall=Y` (call again). */
+  busyFields?: V2Fields;
 }
 
 /** The gateway finds the calling merchant (and rotates its sandbox key). */
@@ -88,14 +90,19 @@ export class V2Gateway {
           signKey: call.signKey,
           signType: call.signType,
         };
-        if (outcome === 'SYSTEMERROR') {
-          throw new V2ResultFailure(
-            'SYSTEMERROR',
-            '系统超时',
-            'injected fault: retry with the same parameters',
-          );
+        if (outcome === 'SYSTEMERROR' || outcome === 'BANKERROR') throw injected(outcome, options);
+        let answer: V2Outcome;
+        try {
+          answer = await handler(call);
+        } catch (refusal) {
+          // A fault marked `after` replaces even a refusal: the change stands, its answer is lost.
+          const late = await this.#gate.afterEffect(request, reply);
+          if (late === 'ANSWERED') return reply;
+          throw late === 'PROCEED' ? refusal : injected(late, options);
         }
-        const answer = await handler(call);
+        const late = await this.#gate.afterEffect(request, reply);
+        if (late === 'ANSWERED') return reply;
+        if (late !== 'PROCEED') throw injected(late, options);
         if ('body' in answer) return reply.type(answer.contentType).send(answer.body);
         return sendXml(reply, v2SignedXml(signer, { fields: answer.fields }));
       } catch (error) {
@@ -210,6 +217,18 @@ export class V2Gateway {
     }
     throw error;
   }
+}
+
+/** An injected SYSTEMERROR / BANKERROR in v2 words, signed like any business failure. */
+function injected(kind: 'SYSTEMERROR' | 'BANKERROR', options: V2EndpointOptions): V2ResultFailure {
+  return kind === 'BANKERROR'
+    ? new V2ResultFailure('BANKERROR', '银行系统异常', 'injected fault: query the order', options.busyFields)
+    : new V2ResultFailure(
+        'SYSTEMERROR',
+        '系统超时',
+        'injected fault: retry with the same parameters',
+        options.busyFields,
+      );
 }
 
 function sendXml(reply: FastifyReply, xml: string): FastifyReply {

@@ -1,4 +1,3 @@
-import { TLSSocket } from 'node:tls';
 import type { V2Fields } from '@wechatpay-kit/sdk';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { beijingDateTime } from '../../engine/bill-format.js';
@@ -6,9 +5,10 @@ import type { RefundRecord } from '../../engine/sim-records.js';
 import type { TradeRef } from '../../engine/trade-engine.js';
 import type { SimContext } from '../../sim-context.js';
 import { V2_REFUND_STATUS } from '../../wire/v2-refund-status.js';
+import { v2ClientCertificate } from './v2-client-certificate.js';
 import { fen, oneOf, optional, outRefundNo, outTradeNo, required } from './v2-field-rules.js';
-import type { V2Call, V2Handler } from './v2-gateway.js';
-import { V2_REFUND_FEE_MISMATCH, V2HttpRefusal, V2ResultFailure, V2ReturnFailure } from './v2-replies.js';
+import type { V2Handler } from './v2-gateway.js';
+import { V2_REFUND_FEE_MISMATCH, V2ResultFailure, V2ReturnFailure } from './v2-replies.js';
 
 /** refundquery lists at most this many refunds per page (`offset` pages on). */
 const REFUNDS_PER_PAGE = 10;
@@ -28,20 +28,10 @@ export function v2RefundHandlers(ctx: V2RefundDeps): {
   refundQuery: V2Handler;
 } {
   return {
-    screenClientCertificate(request, reply) {
-      const socket = request.raw.socket;
-      if (!(socket instanceof TLSSocket)) {
-        reply.header('x-sim-warning', 'client certificate not checked over HTTP');
-        return;
-      }
-      const peer = socket.getPeerCertificate();
-      if (!peer || Object.keys(peer).length === 0)
-        throw new V2HttpRefusal(400, 'No required SSL certificate was sent');
-      if (!socket.authorized) throw new V2HttpRefusal(400, 'The SSL certificate error');
-    },
+    screenClientCertificate: v2ClientCertificate.screen,
 
     refund(call) {
-      checkCertificateOwner(call);
+      v2ClientCertificate.checkOwner(call);
       const f = call.fields;
       const by = oneOf(f, ['transaction_id', 'out_trade_no'] as const);
       const trade: TradeRef =
@@ -169,22 +159,3 @@ function refundItem(refund: RefundRecord, n: number): V2Fields {
 }
 
 /** After the body names the merchant: the certificate must be that merchant's own. */
-function checkCertificateOwner(call: V2Call): void {
-  const socket = call.request.raw.socket;
-  if (!(socket instanceof TLSSocket)) return;
-  const serial = socket.getPeerCertificate().serialNumber ?? '';
-  if (normaliseSerial(serial) !== normaliseSerial(call.merchant.merchantSerialNo)) {
-    throw new V2ReturnFailure(
-      '证书与商户号不匹配',
-      'CERT_MCHID_NOT_MATCH',
-      `the client certificate has serial ${serial}; merchant ${call.merchant.mchid}'s API certificate is ${call.merchant.merchantSerialNo}`,
-    );
-  }
-}
-
-function normaliseSerial(serial: string): string {
-  return serial
-    .replace(/[^0-9a-f]/gi, '')
-    .replace(/^0+/, '')
-    .toUpperCase();
-}

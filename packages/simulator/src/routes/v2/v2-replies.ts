@@ -31,13 +31,16 @@ export class V2ResultFailure extends Error {
   readonly errCode: string;
   readonly errCodeDes: string;
   readonly hint: string | undefined;
+  /** Fields answered beside the error, e.g. reverse's `recall`. */
+  readonly fields: V2Fields;
 
-  constructor(errCode: string, errCodeDes: string, hint?: string) {
+  constructor(errCode: string, errCodeDes: string, hint?: string, fields: V2Fields = {}) {
     super(`${errCode} ${errCodeDes}`);
     this.name = 'V2ResultFailure';
     this.errCode = errCode;
     this.errCodeDes = errCodeDes;
     this.hint = hint;
+    this.fields = fields;
   }
 }
 
@@ -102,7 +105,7 @@ export function v2SignedXml(
     result_code: failure ? 'FAIL' : 'SUCCESS',
     err_code: failure?.errCode,
     err_code_des: failure?.errCodeDes,
-    ...('fields' in result ? result.fields : {}),
+    ...('fields' in result ? result.fields : result.failure.fields),
   };
   return buildV2Xml({ ...fields, sign: v2Sign(fields, signer.signKey, signer.signType) });
 }
@@ -131,6 +134,14 @@ const SIM_ERROR_TO_V2: Record<SimErrorCode, [string, string | undefined]> = {
   REFUND_NO_USED: ['INVALID_REQUEST', undefined],
   PARAM_ERROR: ['PARAM_ERROR', undefined],
   SYSTEM_ERROR: ['SYSTEMERROR', '系统超时'],
+  USERPAYING: ['USERPAYING', '需要用户输入支付密码'],
+  AUTH_CODE_ERROR: ['AUTH_CODE_ERROR', '授权码参数错误'],
+  AUTH_CODE_INVALID: ['AUTH_CODE_INVALID', undefined],
+  AUTHCODEEXPIRE: ['AUTHCODEEXPIRE', undefined],
+  ORDER_REVERSED: ['ORDERREVERSED', '订单已撤销'],
+  REVERSE_REFUSED: ['TRADE_ERROR', undefined],
+  REVERSE_EXPIRE: ['REVERSE_EXPIRE', '订单已超过撤销期限'],
+  BANK_ERROR: ['BANKERROR', '银行系统异常'],
 };
 
 /** The engine's protocol-neutral refusal in v2 words (WeChat's own `err_code_des` where known). */

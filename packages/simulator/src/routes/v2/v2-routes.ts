@@ -3,6 +3,7 @@ import type { SimContext } from '../../sim-context.js';
 import { ApiFaultGate, type ApiFaultGateDeps } from '../api-fault-gate.js';
 import { ShortUrlBook } from '../short-url-book.js';
 import { type V2BillDeps, v2BillHandlers } from './v2-bill-handlers.js';
+import { type V2CodePaymentDeps, v2CodePaymentHandlers } from './v2-code-payment-handlers.js';
 import { required } from './v2-field-rules.js';
 import { V2Gateway, type V2GatewayDeps, type V2Handler } from './v2-gateway.js';
 import { type V2OrderDeps, v2OrderHandlers } from './v2-order-handlers.js';
@@ -17,6 +18,7 @@ export type V2RoutesDeps = ApiFaultGateDeps &
   V2OrderDeps &
   V2RefundDeps &
   V2BillDeps &
+  V2CodePaymentDeps &
   Pick<SimContext, 'store'>;
 
 /**
@@ -29,7 +31,10 @@ export function v2Routes(app: FastifyInstance, ctx: V2RoutesDeps): void {
   const orders = v2OrderHandlers(ctx);
   const refunds = v2RefundHandlers(ctx);
   const bills = v2BillHandlers(ctx);
+  const codes = v2CodePaymentHandlers(ctx);
   const endpoints: Array<[path: string, op: string, handler: V2Handler, screen?: Screen]> = [
+    ['/pay/micropay', 'micropay', codes.micropay],
+    ['/secapi/pay/reverse', 'reverse', codes.reverse, refunds.screenClientCertificate],
     ['/pay/unifiedorder', 'unifiedorder', orders.unifiedOrder],
     ['/pay/orderquery', 'orderquery', orders.orderQuery],
     ['/pay/closeorder', 'closeorder', orders.closeOrder],
@@ -45,7 +50,10 @@ export function v2Routes(app: FastifyInstance, ctx: V2RoutesDeps): void {
       app.all(
         url,
         { errorHandler: v2ErrorHandler },
-        gateway.endpoint({ api: `v2.${op}`, sandbox, screen }, handler),
+        gateway.endpoint(
+          { api: `v2.${op}`, sandbox, screen, ...(op === 'reverse' ? { busyFields: { recall: 'Y' } } : {}) },
+          handler,
+        ),
       );
     }
   }

@@ -79,13 +79,20 @@ export class V3Endpoints {
       signer = caller.mchid;
       const outcome = await this.#gate.pass(options.api, request, reply);
       if (outcome === 'ANSWERED') return reply;
-      if (outcome === 'SYSTEMERROR') {
-        return sendV3Answer(reply, ctx, signer, {
-          status: 500,
-          body: { code: 'SYSTEM_ERROR', message: '系统错误' },
-        });
+      if (outcome !== 'PROCEED') return sendV3Answer(reply, ctx, signer, answerFor(injected(outcome)));
+      let answer: V3Answer;
+      try {
+        answer = await handler(callOf(caller, request));
+      } catch (refusal) {
+        // A fault marked `after` replaces even a refusal: the change stands, its answer is lost.
+        const late = await this.#gate.afterEffect(request, reply);
+        if (late === 'ANSWERED') return reply;
+        if (late !== 'PROCEED') return sendV3Answer(reply, ctx, signer, answerFor(injected(late)));
+        throw refusal;
       }
-      const answer = await handler(callOf(caller, request));
+      const late = await this.#gate.afterEffect(request, reply);
+      if (late === 'ANSWERED') return reply;
+      if (late !== 'PROCEED') return sendV3Answer(reply, ctx, signer, answerFor(injected(late)));
       return sendV3Answer(reply, ctx, signer, answer);
     } catch (error) {
       const refusal = asV3Error(error, options.api);
@@ -143,6 +150,11 @@ function asV3Error(error: unknown, api: string): V3Error | undefined {
   if (error instanceof SimError)
     return v3ErrorFromSim(error, api.startsWith('v3.refunds') ? 'refunds' : 'transactions');
   return undefined;
+}
+
+/** An injected fault in v3 words: WeChat's 500 `SYSTEM_ERROR`, or the payer's bank's `BANK_ERROR`. */
+function injected(kind: 'SYSTEMERROR' | 'BANKERROR'): V3Error {
+  return kind === 'BANKERROR' ? new V3Error(500, 'BANK_ERROR', '银行系统异常') : systemError();
 }
 
 function systemError(): V3Error {

@@ -13,7 +13,9 @@ interface V3Refusal {
  * per-API tables (PROTOCOL.md "Errors"), the 2024 close-order table (400 ORDER_CLOSED, 403
  * OUT_TRADE_NO_USED, 403 NOT_ENOUGH), and real answers quoted by merchants (404
  * `RESOURCE_NOT_EXISTS` "订单不存在" when refunding an unknown order; `ORDERPAID` "订单已支付", an
- * undocumented v3 code seen in the wild). Where WeChat's answer is not pinned down (refunding an
+ * undocumented v3 code seen in the wild). Payment codes: `USERPAYING` as HTTP 202 and `BANK_ERROR`
+ * follow the code-payment-v3 pages; the code refusals keep their v2 names, the v3 table not being
+ * published in full (see the simulator README, "Payment codes"). Where WeChat's answer is not pinned down (refunding an
  * unpaid order, a reused `out_refund_no` with other parameters) the closest documented code is used.
  */
 const TRANSACTION_REFUSALS: Record<SimErrorCode, V3Refusal> = {
@@ -33,6 +35,14 @@ const TRANSACTION_REFUSALS: Record<SimErrorCode, V3Refusal> = {
   REFUND_NO_USED: { status: 400, code: 'INVALID_REQUEST' },
   PARAM_ERROR: { status: 400, code: 'PARAM_ERROR' },
   SYSTEM_ERROR: { status: 500, code: 'SYSTEM_ERROR', message: '系统错误' },
+  USERPAYING: { status: 202, code: 'USERPAYING', message: '用户支付中，需要输入密码' },
+  AUTH_CODE_ERROR: { status: 400, code: 'PARAM_ERROR', message: '付款码格式错误' },
+  AUTH_CODE_INVALID: { status: 400, code: 'AUTH_CODE_INVALID' },
+  AUTHCODEEXPIRE: { status: 400, code: 'AUTHCODEEXPIRE' },
+  ORDER_REVERSED: { status: 400, code: 'ORDER_REVERSED', message: '订单已撤销' },
+  REVERSE_REFUSED: { status: 400, code: 'INVALID_REQUEST' },
+  REVERSE_EXPIRE: { status: 400, code: 'INVALID_REQUEST', message: '订单已超过撤销期限' },
+  BANK_ERROR: { status: 500, code: 'BANK_ERROR', message: '银行系统异常' },
 };
 
 /** The refund API speaks of a missing order as a missing resource. */

@@ -7,6 +7,7 @@ import { callerOrigin, checkmwebUrl } from '../h5/checkmweb-url.js';
 import type { V3Call, V3Endpoints } from './v3-endpoint.js';
 import { V3Error } from './v3-error.js';
 import type { V3JsonBody } from './v3-json-body.js';
+import { v3MerchantFields } from './v3-merchant-fields.js';
 
 const OUT_TRADE_NO = /^[0-9A-Za-z_\-|*]{6,32}$/;
 const OUT_TRADE_NO_HINT = '6–32 characters of [0-9A-Za-z_-|*]';
@@ -21,7 +22,7 @@ const TRADE_TYPES: Record<OrderKind, TradeType> = {
 };
 
 /** The engine parts the transaction routes use. */
-export type V3TransactionDeps = Pick<SimContext, 'clock' | 'merchants' | 'publicUrl' | 'trades' | 'users'>;
+export type V3TransactionDeps = Pick<SimContext, 'clock' | 'publicUrl' | 'trades' | 'users'>;
 
 /**
  * `/v3/pay/transactions/*`: create (Native, JSAPI/mini-program, App, H5), query by
@@ -61,7 +62,7 @@ export function v3TransactionRoutes(endpoints: V3Endpoints, ctx: V3TransactionDe
     '/v3/pay/transactions/out-trade-no/:out_trade_no/close',
     { api: 'v3.transactions.close' },
     (call) => {
-      bodyMchid(call, call.json());
+      v3MerchantFields.mchid(call, call.json());
       const trade = ctx.trades.find(call.caller.mchid, { outTradeNo: call.param('out_trade_no') });
       if (trade) ctx.trades.reachable(trade);
       ctx.trades.close(call.caller.mchid, call.param('out_trade_no'));
@@ -72,17 +73,8 @@ export function v3TransactionRoutes(endpoints: V3Endpoints, ctx: V3TransactionDe
 
 function createOrder(ctx: V3TransactionDeps, call: V3Call, kind: OrderKind) {
   const body = call.json();
-  const mchid = bodyMchid(call, body);
-  const appid = body.string('appid', { required: true, max: 32 });
-  const bound = ctx.merchants.byAppid(appid);
-  if (!bound || bound.merchant.mchid !== mchid) {
-    throw new V3Error(400, 'APPID_MCHID_NOT_MATCH', 'appid和mch_id不匹配，请检查后再试', {
-      field: 'appid',
-      value: appid,
-      location: 'body',
-      issue: `appid ${appid} is not bound to merchant ${mchid} (its apps: ${call.caller.merchant.apps.map((a) => a.appid).join(', ')})`,
-    });
-  }
+  const mchid = v3MerchantFields.mchid(call, body);
+  const appid = v3MerchantFields.appid(call, body);
   const description = body.string('description', { required: true, max: 127 });
   const outTradeNo = body.string('out_trade_no', {
     required: true,
@@ -150,20 +142,6 @@ function createOrder(ctx: V3TransactionDeps, call: V3Call, kind: OrderKind) {
     };
   }
   return { status: 200, body: { prepay_id: trade.prepayId } };
-}
-
-/** `mchid` in the body must be the merchant that signed the request. */
-function bodyMchid(call: V3Call, body: V3JsonBody): string {
-  const mchid = body.string('mchid', { required: true, max: 32 });
-  if (mchid !== call.caller.mchid) {
-    throw V3Error.param(
-      'mchid',
-      `mchid ${mchid} in the body differs from mchid ${call.caller.mchid} in Authorization: a merchant acts only for itself`,
-      'body',
-      mchid,
-    );
-  }
-  return mchid;
 }
 
 function queryMchid(call: V3Call): string {
