@@ -9,7 +9,7 @@ import {
   type PaymentCodeCashier,
   type PaymentCodeStep,
   parseBillCsv,
-  V2Client,
+  type V2Client,
   type V3Client,
   v2PaymentCodeCashier,
   v3PaymentCodeCashier,
@@ -17,6 +17,7 @@ import {
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiFaultRule } from '../../src/engine/fault-injector.js';
 import { type RunningSimulator, startSimulator } from '../../src/simulator-server.js';
+import { v2ClientFor } from '../v2/v2-client-for.js';
 import { clientFor, uniqueNo } from '../v3/support/v3-test-kit.js';
 
 let sim: RunningSimulator;
@@ -25,11 +26,7 @@ let v3: V3Client;
 
 beforeAll(async () => {
   sim = await startSimulator({ port: 0 });
-  v2 = new V2Client({
-    appid: sim.merchant.appid,
-    mchid: sim.merchant.mchid,
-    apiKey: sim.merchant.apiKey,
-    baseUrl: sim.url,
+  v2 = v2ClientFor(sim, {
     tls: { cert: sim.merchant.certificatePem, key: sim.merchant.privateKeyPem },
     retry: { retries: 0, baseDelayMs: 0 },
     timeoutMs: 400,

@@ -2,9 +2,10 @@
  * The payment-code endpoints call by call, as a merchant's own code (not the procedure) sees them:
  * answer fields, WeChat's refusal codes in each API version, what reverse refuses.
  */
-import { V2Client, type V3Client, WechatPayApiError } from '@wechatpay-kit/sdk';
+import { type V2Client, type V3Client, WechatPayApiError } from '@wechatpay-kit/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSimulator, startSimulator } from '../../src/simulator-server.js';
+import { v2ClientFor } from '../v2/v2-client-for.js';
 import { expectResultFail, rawPost, signedBody } from '../v2/v2-test-kit.js';
 import { apiError } from '../v3/support/api-error.js';
 import { clientFor, nativeOrder, uniqueNo } from '../v3/support/v3-test-kit.js';
@@ -15,11 +16,7 @@ let v3: V3Client;
 
 beforeAll(async () => {
   sim = await startSimulator({ port: 0 });
-  v2 = new V2Client({
-    appid: sim.merchant.appid,
-    mchid: sim.merchant.mchid,
-    apiKey: sim.merchant.apiKey,
-    baseUrl: sim.url,
+  v2 = v2ClientFor(sim, {
     tls: { cert: sim.merchant.certificatePem, key: sim.merchant.privateKeyPem },
     retry: { retries: 0, baseDelayMs: 0 },
   });
@@ -53,6 +50,17 @@ const codepay = (no: string, authCode: string, fen = 100) =>
     scene_info: { store_info: { out_id: 'SZ-001' } },
   });
 
+const v2NativeOrder = (no: string) =>
+  v2.unifiedOrder({
+    body: 'x',
+    out_trade_no: no,
+    total_fee: 100,
+    spbill_create_ip: '203.0.113.9',
+    notify_url: 'http://127.0.0.1:9/n',
+    trade_type: 'NATIVE',
+    product_id: 'P1',
+  });
+
 async function v2Error(promise: Promise<unknown>): Promise<WechatPayApiError> {
   const error = await promise.then(
     () => undefined,
@@ -81,15 +89,7 @@ describe('v2 /pay/micropay', () => {
     expect((await v2Error(micropay(no, fresh))).code).toBe('ORDERPAID');
     expect((await micropay(uniqueNo('M2'), fresh)).trade_type).toBe('MICROPAY');
     const native = uniqueNo('N2');
-    await v2.unifiedOrder({
-      body: 'x',
-      out_trade_no: native,
-      total_fee: 100,
-      spbill_create_ip: '203.0.113.9',
-      notify_url: 'http://127.0.0.1:9/n',
-      trade_type: 'NATIVE',
-      product_id: 'P1',
-    });
+    await v2NativeOrder(native);
     expect((await v2Error(micropay(native, code()))).code).toBe('OUT_TRADE_NO_USED');
   });
 
@@ -125,15 +125,7 @@ describe('v2 /pay/micropay', () => {
     expect((await v2.reverse({ out_trade_no: no })).recall).toBe('N');
 
     const native = uniqueNo('N2');
-    await v2.unifiedOrder({
-      body: 'x',
-      out_trade_no: native,
-      total_fee: 100,
-      spbill_create_ip: '203.0.113.9',
-      notify_url: 'http://127.0.0.1:9/n',
-      trade_type: 'NATIVE',
-      product_id: 'P1',
-    });
+    await v2NativeOrder(native);
     expect((await v2Error(v2.reverse({ out_trade_no: native }))).code).toBe('TRADE_ERROR');
     expect((await v2Error(v2.reverse({ out_trade_no: uniqueNo('X') }))).code).toBe('ORDERNOTEXIST');
   });

@@ -5,9 +5,6 @@ import type { V3Call, V3Endpoints } from './v3-endpoint.js';
 import { V3Error } from './v3-error.js';
 import { v3MerchantFields } from './v3-merchant-fields.js';
 
-const OUT_TRADE_NO = /^[0-9A-Za-z_\-|*]{6,32}$/;
-const OUT_TRADE_NO_HINT = '6–32 characters of [0-9A-Za-z_-|*]';
-
 /** The engine part the payment-code routes use. */
 export type V3CodePaymentDeps = Pick<SimContext, 'codePayments'>;
 
@@ -38,15 +35,7 @@ export function v3CodePaymentRoutes(endpoints: V3Endpoints, ctx: V3CodePaymentDe
 
 function readCodepay(call: V3Call) {
   const body = call.json();
-  const mchid = v3MerchantFields.mchid(call, body);
-  const appid = v3MerchantFields.appid(call, body);
-  const description = body.string('description', { required: true, max: 127 });
-  const outTradeNo = body.string('out_trade_no', {
-    required: true,
-    pattern: OUT_TRADE_NO,
-    patternHint: OUT_TRADE_NO_HINT,
-  });
-  const attach = body.string('attach', { max: 128 });
+  const { mchid, appid, description, outTradeNo, attach } = v3MerchantFields.orderHead(call, body);
   body.string('goods_tag', { max: 32 });
   const authCode = body.object('payer', { required: true }).string('auth_code', { required: true, max: 128 });
   const amount = body.object('amount', { required: true });

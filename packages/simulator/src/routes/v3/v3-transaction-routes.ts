@@ -9,8 +9,6 @@ import { V3Error } from './v3-error.js';
 import type { V3JsonBody } from './v3-json-body.js';
 import { v3MerchantFields } from './v3-merchant-fields.js';
 
-const OUT_TRADE_NO = /^[0-9A-Za-z_\-|*]{6,32}$/;
-const OUT_TRADE_NO_HINT = '6–32 characters of [0-9A-Za-z_-|*]';
 const H5_TYPES = new Set(['Wap', 'iOS', 'Android']);
 
 type OrderKind = 'native' | 'jsapi' | 'app' | 'h5';
@@ -73,15 +71,7 @@ export function v3TransactionRoutes(endpoints: V3Endpoints, ctx: V3TransactionDe
 
 function createOrder(ctx: V3TransactionDeps, call: V3Call, kind: OrderKind) {
   const body = call.json();
-  const mchid = v3MerchantFields.mchid(call, body);
-  const appid = v3MerchantFields.appid(call, body);
-  const description = body.string('description', { required: true, max: 127 });
-  const outTradeNo = body.string('out_trade_no', {
-    required: true,
-    pattern: OUT_TRADE_NO,
-    patternHint: OUT_TRADE_NO_HINT,
-  });
-  const attach = body.string('attach', { max: 128 });
+  const { mchid, appid, description, outTradeNo, attach } = v3MerchantFields.orderHead(call, body);
   const notifyUrl = body.string('notify_url', { required: true, max: 255 });
   checkNotifyUrl(notifyUrl);
   body.string('goods_tag', { max: 32 });
