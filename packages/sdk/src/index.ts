@@ -26,8 +26,11 @@ export {
   collectPaymentCode,
   type PaymentCodeCashier,
   type PaymentCodeOutcome,
+  type PaymentCodeResumer,
   type PaymentCodeState,
   type PaymentCodeStep,
+  type ResumePaymentCodeOptions,
+  resumePaymentCode,
 } from './core/payment-code-procedure.js';
 export { assertPaymentCode, isPaymentCode, maskPaymentCode } from './core/payment-code-validator.js';
 export type { RetryPolicy } from './core/retry.js';
@@ -75,7 +78,7 @@ export * from './v2/native-mode1.js';
 export * from './v2/v2-client.js';
 export * from './v2/v2-notification.js';
 export * from './v2/v2-pay-params.js';
-export { v2PaymentCodeCashier } from './v2/v2-payment-code-cashier.js';
+export { v2PaymentCodeCashier, v2PaymentCodeResumer } from './v2/v2-payment-code-cashier.js';
 export type { V2Fields, V2SignType } from './v2/v2-signer.js';
 export type * from './v2/v2-types.js';
 export * from './v2/xml-codec.js';
@@ -111,7 +114,7 @@ export {
   v3NotificationFailure,
 } from './v3/v3-notification-reply.js';
 export * from './v3/v3-pay-params.js';
-export { v3PaymentCodeCashier } from './v3/v3-payment-code-cashier.js';
+export { v3PaymentCodeCashier, v3PaymentCodeResumer } from './v3/v3-payment-code-cashier.js';
 export type * from './v3/v3-types.js';
 export {
   CompositeKeyStore,

@@ -79,40 +79,102 @@ const UNKNOWN_CODES = new Set([
 export async function collectPaymentCode<T>(
   options: CollectPaymentCodeOptions<T>,
 ): Promise<PaymentCodeOutcome<T>> {
+  const run = procedureRun(options);
+  run.onStep({ step: 'paying' });
+  return run.untilFinal(await settle(() => options.cashier.pay(), true));
+}
+
+/** The answer WeChat gives to a query for an order it has never seen (v2, v3). */
+const NOT_FOUND_CODES = new Set(['ORDERNOTEXIST', 'ORDER_NOT_EXIST', 'RESOURCE_NOT_EXISTS']);
+
+/**
+ * A {@link PaymentCodeCashier} for taking over an order whose first pay call may or may not have
+ * reached WeChat: `pay` is there only while the code is still held (it is a bearer credential,
+ * dropped once the first call has been answered).
+ */
+export type PaymentCodeResumer<T> = Omit<PaymentCodeCashier<T>, 'pay'> & {
+  pay?: PaymentCodeCashier<T>['pay'];
+};
+
+export interface ResumePaymentCodeOptions<T> extends Omit<CollectPaymentCodeOptions<T>, 'cashier'> {
+  cashier: PaymentCodeResumer<T>;
+}
+
+/**
+ * {@link collectPaymentCode} for a cashier that was interrupted (its process died, its answer was
+ * lost): it starts with a query instead of a pay, so a charge already made is found rather than
+ * attempted twice. An order WeChat does not know was never paid: it is paid now when the code is
+ * still held (`cashier.pay`), otherwise the outcome is `failed` with WeChat's not-found code.
+ * After that it is the same procedure — poll while `USERPAYING` or unknown, reverse at the
+ * deadline — with `deadlineMs` counted from now, so a caller resuming late passes what is left
+ * (0 reverses at once unless the query is final).
+ */
+export async function resumePaymentCode<T>(
+  options: ResumePaymentCodeOptions<T>,
+): Promise<PaymentCodeOutcome<T>> {
+  const { cashier } = options;
+  const run = procedureRun({ ...options, cashier: { ...cashier, pay: cashier.pay ?? unreachable } });
+  run.onStep({ step: 'querying', attempt: 0, why: 'resume' });
+  let seen: Seen<T>;
+  try {
+    seen = await settle(() => cashier.query(), false, true);
+  } catch (err) {
+    if (!(err instanceof WechatPayApiError) || !NOT_FOUND_CODES.has(err.code)) throw err;
+    if (!cashier.pay) return { outcome: 'failed', code: err.code, message: err.message };
+    run.onStep({ step: 'paying' });
+    seen = await settle(() => cashier.pay!(), true);
+  }
+  return run.untilFinal(seen);
+}
+
+async function unreachable(): Promise<never> {
+  throw new WechatPayConfigError('resumePaymentCode: no payment code to pay with');
+}
+
+/** The polling and reversing half both procedures share, from the first answer on. */
+function procedureRun<T>(options: CollectPaymentCodeOptions<T>) {
   const { cashier, onStep = () => {} } = options;
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const pollMs = options.pollMs ?? 5_000;
   const deadline = now() + (options.deadlineMs ?? 30_000);
-
-  onStep({ step: 'paying' });
-  let seen = await settle(() => cashier.pay(), true);
-  for (let attempt = 1; ; attempt++) {
-    if (seen.state === 'paid') return { outcome: 'paid', transaction: seen.transaction };
-    if (seen.state === 'failed') return { outcome: 'failed', code: seen.code, message: seen.message };
-    if (now() + pollMs > deadline) break;
-    onStep(
-      seen.state === 'paying'
-        ? { step: 'waiting-for-password', attempt }
-        : { step: 'querying', attempt, why: seen.why },
-    );
-    await sleep(pollMs);
-    seen = await settle(() => cashier.query(), false);
-  }
-  await reverseUntilConfirmed(cashier, options, onStep, sleep);
-  return { outcome: 'reversed', reason: 'deadline' };
+  return {
+    onStep,
+    async untilFinal(first: Seen<T>): Promise<PaymentCodeOutcome<T>> {
+      let seen = first;
+      for (let attempt = 1; ; attempt++) {
+        if (seen.state === 'paid') return { outcome: 'paid', transaction: seen.transaction };
+        if (seen.state === 'failed') return { outcome: 'failed', code: seen.code, message: seen.message };
+        if (now() + pollMs > deadline) break;
+        onStep(
+          seen.state === 'paying'
+            ? { step: 'waiting-for-password', attempt }
+            : { step: 'querying', attempt, why: seen.why },
+        );
+        await sleep(pollMs);
+        seen = await settle(() => cashier.query(), false);
+      }
+      await reverseUntilConfirmed(cashier, options, onStep, sleep);
+      return { outcome: 'reversed', reason: 'deadline' };
+    },
+  };
 }
 
 type Seen<T> = Exclude<PaymentCodeState<T>, { state: 'pending' }> | { state: 'pending'; why: string };
 
 /** One call's answer, with the errors that mean "not known yet" folded into `paying` / `pending`. */
-async function settle<T>(call: () => Promise<PaymentCodeState<T>>, paying: boolean): Promise<Seen<T>> {
+async function settle<T>(
+  call: () => Promise<PaymentCodeState<T>>,
+  paying: boolean,
+  notFoundThrows = false,
+): Promise<Seen<T>> {
   try {
     const state = await call();
     return state.state === 'pending' ? { state: 'pending', why: 'NOTPAY' } : state;
   } catch (err) {
     if (err instanceof WechatPayValidationError || err instanceof WechatPayConfigError) throw err;
     if (err instanceof WechatPayApiError) {
+      if (notFoundThrows && NOT_FOUND_CODES.has(err.code)) throw err;
       if (err.code === 'USERPAYING') return { state: 'paying' };
       if (paying && !UNKNOWN_CODES.has(err.code) && !err.retryable) {
         return { state: 'failed', code: err.code, message: err.message };
@@ -124,7 +186,7 @@ async function settle<T>(call: () => Promise<PaymentCodeState<T>>, paying: boole
 }
 
 async function reverseUntilConfirmed<T>(
-  cashier: PaymentCodeCashier<T>,
+  cashier: Pick<PaymentCodeCashier<T>, 'outTradeNo' | 'reverse'>,
   options: CollectPaymentCodeOptions<T>,
   onStep: (step: PaymentCodeStep) => void,
   sleep: (ms: number) => Promise<void>,

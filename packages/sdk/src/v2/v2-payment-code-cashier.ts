@@ -1,4 +1,8 @@
-import type { PaymentCodeCashier, PaymentCodeState } from '../core/payment-code-procedure.js';
+import type {
+  PaymentCodeCashier,
+  PaymentCodeResumer,
+  PaymentCodeState,
+} from '../core/payment-code-procedure.js';
 import { isPaidTradeState } from '../core/trade-state.js';
 import { WechatPayApiError } from '../errors.js';
 import type { V2Client } from './v2-client.js';
@@ -15,10 +19,23 @@ export function v2PaymentCodeCashier(
   params: V2MicropayParams,
 ): PaymentCodeCashier<V2PaidTrade> {
   validateV2Micropay(params);
-  const byNo = { out_trade_no: params.out_trade_no };
   return {
-    outTradeNo: params.out_trade_no,
+    ...v2PaymentCodeResumer(client, { out_trade_no: params.out_trade_no }),
     pay: async () => ({ state: 'paid', transaction: await client.micropay(params) }),
+  };
+}
+
+/**
+ * The query and reverse half of {@link v2PaymentCodeCashier}, for `resumePaymentCode` once the
+ * payment code itself is no longer held: all it needs is the order number.
+ */
+export function v2PaymentCodeResumer(
+  client: V2Client,
+  order: { out_trade_no: string },
+): PaymentCodeResumer<V2PaidTrade> {
+  const byNo = { out_trade_no: order.out_trade_no };
+  return {
+    outTradeNo: order.out_trade_no,
     query: async () => v2State(await client.orderQuery(byNo)),
     reverse: async () => {
       try {

@@ -1,4 +1,8 @@
-import type { PaymentCodeCashier, PaymentCodeState } from '../core/payment-code-procedure.js';
+import type {
+  PaymentCodeCashier,
+  PaymentCodeResumer,
+  PaymentCodeState,
+} from '../core/payment-code-procedure.js';
 import { isPaidTradeState } from '../core/trade-state.js';
 import { WechatPayApiError } from '../errors.js';
 import type { V3Client } from './v3-client.js';
@@ -15,14 +19,27 @@ export function v3PaymentCodeCashier(
   params: V3CodepayParams,
 ): PaymentCodeCashier<V3Transaction> {
   validateCodepay(params);
-  const no = params.out_trade_no;
+  return {
+    ...v3PaymentCodeResumer(client, { out_trade_no: params.out_trade_no, appid: params.appid }),
+    pay: async () => v3State(await client.transactions.codepay(params)),
+  };
+}
+
+/**
+ * The query and reverse half of {@link v3PaymentCodeCashier}, for `resumePaymentCode` once the
+ * payment code itself is no longer held: the order number and the appid the reverse names.
+ */
+export function v3PaymentCodeResumer(
+  client: V3Client,
+  order: { out_trade_no: string; appid: string },
+): PaymentCodeResumer<V3Transaction> {
+  const no = order.out_trade_no;
   return {
     outTradeNo: no,
-    pay: async () => v3State(await client.transactions.codepay(params)),
     query: async () => v3State(await client.transactions.queryByOutTradeNo(no)),
     reverse: async () => {
       try {
-        await client.transactions.reverse(no, { appid: params.appid });
+        await client.transactions.reverse(no, { appid: order.appid });
       } catch (err) {
         // The pay call never reached WeChat: nothing was charged and nothing is left to reverse.
         if (!(err instanceof WechatPayApiError && err.code === 'ORDER_NOT_EXIST')) throw err;
