@@ -41,6 +41,8 @@ export interface ServiceAppOptions {
   databaseSchema?: string;
   /** Job polling interval; tests shorten it. */
   jobPollIntervalMs?: number;
+  /** How long a dead worker's job stays locked before another claims it (30 s); crash tests shorten it. */
+  jobLockMs?: number;
   /** How often unverified notifications past their retention are deleted (default hourly). */
   pruneIntervalMs?: number;
   /** Where problems outside any request go (the event bus); by default the HTTP app's logger. */
@@ -172,6 +174,7 @@ export async function createServiceApp(
     webhooks,
     reconcileDay: (job) => reconciliation.runJob(job),
     pollIntervalMs: options.jobPollIntervalMs,
+    lockMs: options.jobLockMs,
   });
 
   let http: { app: FastifyInstance; streams: OrderEventStreams };

@@ -52,6 +52,8 @@ export interface DemoOptions {
   merchantApiKeys?: ServiceConfig['merchantApiKeys'];
   /** Endpoints added from the admin: secrets at rest, plain-http URLs (allowed in the demo). */
   webhookStore?: ServiceConfig['webhookStore'];
+  /** The till's payment-code timing (default WeChat's 5 s poll, 30 s deadline). */
+  pos?: ServiceConfig['pos'];
 }
 
 export interface RunningDemo {
@@ -110,6 +112,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       webhooks: options.webhooks,
       merchantApiKeys: options.merchantApiKeys,
       webhookStore: options.webhookStore,
+      pos: options.pos,
       // The simulator bills at one rate, so the demo checks every fee against it.
       reconciliation: {
         enabled: true,

@@ -6,6 +6,7 @@ import {
   KyselyJobQueue,
   KyselyNotificationLog,
   KyselyOrderRepository,
+  KyselyPaymentCodeStore,
   KyselyProductRepository,
   KyselyWebhookDeliveryLog,
   KyselyWebhookEndpointStore,
@@ -14,16 +15,19 @@ import {
 import { WebhookEndpointDirectory } from '../adapters/webhooks/index.js';
 import {
   inboundNotifications,
+  SdkPaymentCodeGateway,
   SdkPayParamsSigner,
   SdkWechatGateway,
   type WechatClients,
 } from '../adapters/wechat/index.js';
+import { DEFAULT_POS } from '../config/pos-config.js';
 import type { ServiceConfig } from '../config/service-config.js';
 import type { Clock, EventBus, FulfilmentHook } from '../domain/index.js';
 import type { ServiceMetrics } from '../http/service-metrics.js';
 import {
   CheckHealth,
   CloseExpiredOrder,
+  CollectPaymentCode,
   CreateOrder,
   DEFAULT_PREPAY_DEADLINE_MS,
   ExportOrders,
@@ -39,6 +43,7 @@ import {
   PlaceOrder,
   ReconcileOrder,
   RetryPrepay,
+  TakeInStorePayment,
   type UseCaseLogger,
 } from '../use-cases/index.js';
 
@@ -66,6 +71,7 @@ function paymentUseCases(deps: PaymentDeps, input: PaymentsInput) {
   const { config } = input;
   const markPaid = new MarkPaid(deps, { fulfilmentRetryMs: input.fulfilmentRetryMs });
   const prepayDeadlineMs = config.prepayDeadlineMs;
+  const pos = config.pos ?? DEFAULT_POS;
   const createOrder = new CreateOrder(deps, {
     orderLifetimeMs: config.orderTtlMinutes * 60_000,
     defaultApiVersion: config.wechat.apiVersion,
@@ -88,6 +94,16 @@ function paymentUseCases(deps: PaymentDeps, input: PaymentsInput) {
     closeExpired: new CloseExpiredOrder(deps, markPaid),
     reconcile: new ReconcileOrder(deps, markPaid),
     fulfilOrder: new FulfilOrder(deps),
+    takeInStorePayment: new TakeInStorePayment(deps, createOrder),
+    collectPaymentCode: new CollectPaymentCode(
+      {
+        ...deps,
+        paymentCodes: new SdkPaymentCodeGateway(input.wechat, { storeId: pos.storeId, clock: deps.clock }),
+        codeStore: new KyselyPaymentCodeStore(input.database.db),
+      },
+      markPaid,
+      { pollMs: pos.pollMs, deadlineMs: pos.deadlineMs },
+    ),
   } satisfies PaymentUseCases & Record<string, unknown>;
 }
 

@@ -14,6 +14,7 @@ import {
   merchantApiKeysOf,
   validateMerchantApiKeys,
 } from './merchant-api-keys-config.js';
+import { type PosConfig, posConfig } from './pos-config.js';
 import { type ReconciliationConfig, reconciliationConfig } from './reconciliation-config.js';
 import { ServiceConfigError } from './service-config-error.js';
 import {
@@ -126,6 +127,8 @@ export interface ServiceConfig {
   webhookStore?: WebhookStoreConfig;
   /** The daily reconciliation against WeChat's bills; on at 10:00 China time when absent. */
   reconciliation?: ReconciliationConfig;
+  /** In-store payment codes: poll, deadline and store number; WeChat's timing when absent. */
+  pos?: PosConfig;
 }
 
 /**
@@ -183,6 +186,7 @@ export function loadServiceConfig(env: Env = process.env): ServiceConfig {
     merchantApiKeys: merchantApiKeysOf(env),
     webhookStore: webhookStoreConfigOf(env),
     reconciliation: reconciliationConfig(env),
+    pos: posConfig(env),
   });
 }
 

@@ -27,11 +27,13 @@ export const ADMIN_PERMISSIONS = [
   'webhooks.manage',
   /** The service's settings. */
   'settings.manage',
+  /** Take in-store payments: scan a customer's payment code (付款码) at the till. */
+  'pos',
 ] as const;
 export type AdminPermission = (typeof ADMIN_PERMISSIONS)[number];
 
 const VIEWER: readonly AdminPermission[] = ['read'];
-const OPERATOR: readonly AdminPermission[] = [...VIEWER, 'refund', 'close', 'resend', 'reconcile'];
+const OPERATOR: readonly AdminPermission[] = [...VIEWER, 'refund', 'close', 'resend', 'reconcile', 'pos'];
 const OWNER: readonly AdminPermission[] = [
   ...OPERATOR,
   'users.manage',

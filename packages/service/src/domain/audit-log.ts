@@ -11,6 +11,7 @@ export const AUDIT_ACTIONS = [
   'notification.resend',
   'webhook.resend',
   'reconciliation.run',
+  'pos.payment',
   'webhook-endpoint.change',
   'product.create',
   'product.update',

@@ -49,7 +49,9 @@ export type DomainErrorCode =
   | 'USERNAME_TAKEN'
   | 'ADMIN_USER_NOT_FOUND'
   /** The change would leave the back office without an enabled owner. */
-  | 'LAST_OWNER';
+  | 'LAST_OWNER'
+  /** Not the shape of a WeChat payment code (18 digits, `10`–`15` first): nothing was stored. */
+  | 'PAYMENT_CODE_INVALID';
 
 export class DomainError extends Error {
   readonly code: DomainErrorCode;

@@ -11,6 +11,7 @@ export * from './merchant-order.js';
 export * from './money.js';
 export * from './order.js';
 export * from './order-state-machine.js';
+export * from './payment-code-ports.js';
 export type * from './platform-ports.js';
 export type * from './ports.js';
 export { FULFIL_JOB } from './ports.js';

@@ -8,7 +8,10 @@ import { assertWellFormedMachine, reachableFrom } from './state-machine.js';
  * two racing writers (a late notification and the timeout close) cannot both win.
  */
 export const ORDER_TRANSITIONS: Readonly<Record<OrderState, readonly OrderState[]>> = {
-  NOTPAY: ['PAID', 'CLOSED', 'PAYERROR'],
+  // USERPAYING and REVERSED are the payment-code (MICROPAY) cashier's: the password is being typed;
+  // the order was reversed at WeChat (撤销) because no final answer came in time.
+  NOTPAY: ['PAID', 'CLOSED', 'PAYERROR', 'USERPAYING', 'REVERSED'],
+  USERPAYING: ['PAID', 'CLOSED', 'PAYERROR', 'REVERSED'],
   // A bank failure can be followed by a successful retry of the same order in WeChat.
   PAYERROR: ['PAID', 'CLOSED'],
   // Straight from PAID / PARTIALLY_REFUNDED too: a refund that went ABNORMAL can still succeed later.
@@ -17,6 +20,7 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderState, readonly OrderState[
   PARTIALLY_REFUNDED: ['REFUNDING', 'REFUNDED'],
   REFUNDED: [],
   CLOSED: [],
+  REVERSED: [],
 };
 
 export const INITIAL_ORDER_STATE: OrderState = 'NOTPAY';
@@ -42,7 +46,7 @@ export const OPEN_ORDER_STATES: readonly OrderState[] = statesLeadingTo('CLOSED'
 export const PAID_ORDER_STATES: readonly OrderState[] = ['PAID', 'REFUNDING', 'PARTIALLY_REFUNDED'];
 
 /** What happened to an order, as a writer names the transition it applies. */
-export type OrderTransitionName = 'pay' | 'close';
+export type OrderTransitionName = 'pay' | 'close' | 'await-password' | 'fail' | 'reverse';
 
 /** A transition as a conditional UPDATE performs it: leave one of `from`, arrive in `to`. */
 export interface OrderTransition {
@@ -60,6 +64,10 @@ function transitionsByName(table: TransitionTable): Record<OrderTransitionName, 
   return {
     pay: { to: 'PAID', from: statesLeadingTo('PAID', table).filter((s) => open.includes(s)) },
     close: { to: 'CLOSED', from: open },
+    // The payment-code cashier's steps: each from the open states the table lets lead there.
+    'await-password': { to: 'USERPAYING', from: statesLeadingTo('USERPAYING', table) },
+    fail: { to: 'PAYERROR', from: statesLeadingTo('PAYERROR', table).filter((s) => open.includes(s)) },
+    reverse: { to: 'REVERSED', from: statesLeadingTo('REVERSED', table).filter((s) => open.includes(s)) },
   };
 }
 
@@ -94,6 +102,10 @@ export function assertValidStateMachine(
   assertWellFormedMachine('order', table, initial);
   if (reachableFrom(table, 'PAID').has('CLOSED')) {
     throw new Error('order state machine: a paid order could reach CLOSED');
+  }
+  // A reversal gives the money back behind the refund flow's back: never from a confirmed payment.
+  if (reachableFrom(table, 'PAID').has('REVERSED')) {
+    throw new Error('order state machine: a paid order could reach REVERSED');
   }
   for (const [event, { from, to }] of Object.entries(transitionsByName(table))) {
     if (from.length === 0) throw new Error(`order state machine: no state to ${event} from (to ${to})`);

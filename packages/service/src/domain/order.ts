@@ -6,16 +6,21 @@ import type { Fen } from './money.js';
  */
 export const ORDER_STATES = [
   'NOTPAY',
+  /** Payment code (MICROPAY) only: the customer is entering the password on the phone. */
+  'USERPAYING',
   'PAID',
   'CLOSED',
   'PAYERROR',
   'REFUNDING',
   'PARTIALLY_REFUNDED',
   'REFUNDED',
+  /** Payment code only: reversed at WeChat (撤销) — refunded to the customer if charged, else closed. */
+  'REVERSED',
 ] as const;
 export type OrderState = (typeof ORDER_STATES)[number];
 
-export const PAY_TYPES = ['NATIVE', 'JSAPI', 'MINIPROGRAM', 'H5', 'APP'] as const;
+/** `MICROPAY`: the cashier scans the customer's payment code (付款码) in the shop. */
+export const PAY_TYPES = ['NATIVE', 'JSAPI', 'MINIPROGRAM', 'H5', 'APP', 'MICROPAY'] as const;
 export type PayType = (typeof PAY_TYPES)[number];
 
 export const API_VERSIONS = ['v2', 'v3'] as const;

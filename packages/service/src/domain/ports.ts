@@ -54,7 +54,17 @@ export interface TransitionRequest {
   amountFen?: number;
   /** Columns set together with the state. */
   changes?: Partial<
-    Pick<Order, 'transactionId' | 'payerOpenid' | 'paidAt' | 'closedAt' | 'fulfilledAt' | 'refundedFen'>
+    Pick<
+      Order,
+      | 'transactionId'
+      | 'payerOpenid'
+      | 'paidAt'
+      | 'closedAt'
+      | 'fulfilledAt'
+      | 'refundedFen'
+      | 'wechatErrorCode'
+      | 'wechatErrorMessage'
+    >
   >;
   reason: string;
   source: string;

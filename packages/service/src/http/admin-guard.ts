@@ -20,10 +20,17 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Declared by every back-office route; the admin guard enforces it. */
     permission?: AdminAccess;
+    /**
+     * A merchant API key (`MERCHANT_API_KEYS`) also gets in: the merchant's own system acting
+     * (the till's payment-code route). The key's name is then `request.merchantClient`.
+     */
+    orMerchantKey?: boolean;
   }
   interface FastifyRequest {
     /** Who passed the admin guard; `null` on routes without a permission. */
     admin: AdminCaller | null;
+    /** The merchant API key's name, on an {@link FastifyContextConfig.orMerchantKey} route. */
+    merchantClient: string | null;
   }
 }
 
@@ -42,6 +49,8 @@ export interface AdminGuardOptions {
   failures?: ClientRateLimiter;
   /** The cookie's `Secure` flag and `__Host-` name. */
   secureCookie: boolean;
+  /** Who holds a merchant API key, for the routes that let one in (`orMerchantKey`). */
+  merchantKeys?: { clientOf(request: FastifyRequest): string | undefined };
 }
 
 /** Back-office paths: a route here without a permission is refused when it is registered. */
@@ -59,6 +68,7 @@ const guards = new WeakSet<onRequestHookHandler>();
  */
 export function installAdminGuard(app: FastifyInstance, options: AdminGuardOptions): void {
   app.decorateRequest('admin', null);
+  app.decorateRequest('merchantClient', null);
   const expected = tokenDigest(options.adminToken);
   app.addHook('onRoute', (route) => {
     const permission = route.config?.permission;
@@ -74,7 +84,7 @@ export function installAdminGuard(app: FastifyInstance, options: AdminGuardOptio
     const existing = [route.onRequest ?? []].flat();
     // Fastify derives a HEAD route from each GET one with the GET's hooks: guard it only once.
     if (existing.some((hook) => guards.has(hook))) return;
-    const guard = guardOf(permission, options, expected);
+    const guard = guardOf(permission, options, expected, route.config?.orMerchantKey === true);
     guards.add(guard);
     route.onRequest = [guard, ...existing];
     route.schema = {
@@ -90,9 +100,19 @@ export function installAdminGuard(app: FastifyInstance, options: AdminGuardOptio
   });
 }
 
-function guardOf(permission: AdminPermission, options: AdminGuardOptions, expected: Buffer) {
+function guardOf(
+  permission: AdminPermission,
+  options: AdminGuardOptions,
+  expected: Buffer,
+  orMerchantKey: boolean,
+) {
   const { failures, sessions, secureCookie } = options;
   const handler: onRequestHookHandler = async (request, reply) => {
+    const merchantClient = orMerchantKey ? options.merchantKeys?.clientOf(request) : undefined;
+    if (merchantClient !== undefined) {
+      request.merchantClient = merchantClient;
+      return;
+    }
     const wait = failures?.retryAfter(request.ip);
     if (wait !== undefined) {
       await reply

@@ -71,6 +71,7 @@ export const DOMAIN_STATUS: Readonly<Record<DomainErrorCode, number>> = {
   USERNAME_TAKEN: 409,
   ADMIN_USER_NOT_FOUND: 404,
   LAST_OWNER: 409,
+  PAYMENT_CODE_INVALID: 400,
 };
 
 /** Seconds a client should wait before retrying a `retryable` answer: a late prepay is usually stored by then. */

@@ -23,6 +23,7 @@ import { notifyRoutes } from './routes/notify-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { orderRoutes } from './routes/order-routes.js';
 import { pageRoutes } from './routes/page-routes.js';
+import { posRoutes } from './routes/pos-routes.js';
 import { productQrRoutes } from './routes/product-qr-routes.js';
 import { refundRoutes } from './routes/refund-routes.js';
 import { wechatAuthRoutes } from './routes/wechat-auth-routes.js';
@@ -96,11 +97,13 @@ export async function buildHttpApp(options: HttpAppOptions & { metrics: ServiceM
   // up wherever sent.
   const authFailures = limiter('authFailures');
   const secureCookie = options.secureCookies ?? options.publicUrl?.startsWith('https:') ?? false;
+  const merchantKeys = new MerchantApiKeys(options.merchantApiKeys);
   installAdminGuard(app, {
     adminToken: options.adminToken,
     sessions: options.access?.adminSessions,
     failures: authFailures,
     secureCookie,
+    merchantKeys,
   });
   await app.register(orderRoutes, {
     payments,
@@ -108,9 +111,10 @@ export async function buildHttpApp(options: HttpAppOptions & { metrics: ServiceM
     sessions,
     orderLimiter: limiter('orders'),
     onLimited: () => metrics.rateLimited.inc({ limit: 'orders' }),
-    merchantKeys: new MerchantApiKeys(options.merchantApiKeys),
+    merchantKeys,
     authFailures,
   });
+  await app.register(posRoutes, { payments });
   await app.register(wechatAuthRoutes, { platform: options.platform, sessions });
   await app.register(notifyRoutes, {
     payments,

@@ -46,6 +46,22 @@ export const PAID_ORDER_EXAMPLE: Static<typeof OrderSchema> = {
   transactionId: '4200002026120312345678901234',
 };
 
+/** A payment code just taken at the till: stored, its job about to call WeChat. */
+export const POS_ORDER_EXAMPLE: Static<typeof OrderSchema> = {
+  orderNo: ORDER_NO,
+  state: 'NOTPAY',
+  productId: '@custom-amount',
+  quantity: 1,
+  description: '门店收款',
+  amount: 2500,
+  amountText: '¥25.00',
+  refundedAmount: 0,
+  payType: 'MICROPAY',
+  apiVersion: 'v3',
+  createdAt: '2026-12-03T02:00:00.000Z',
+  expiresAt: '2026-12-03T02:15:00.000Z',
+};
+
 export const REFUND_EXAMPLE: Static<typeof RefundSchema> = {
   refundNo: `R${ORDER_NO}`,
   orderNo: ORDER_NO,

@@ -59,6 +59,8 @@ const ERROR_MEANINGS: Record<DomainErrorCode, string> = {
   ADMIN_USER_NOT_FOUND: '管理员账号不存在 / no such admin user',
   LAST_OWNER:
     '不能停用或降级最后一个所有者 / the last enabled owner cannot be disabled or given another role',
+  PAYMENT_CODE_INVALID:
+    '不是微信付款码（18 位数字，以 10–15 开头）/ not a WeChat payment code (18 digits starting with 10–15)',
 };
 
 /** The other codes an answer can carry, from request validation and the framework, with their status. */
@@ -129,6 +131,11 @@ export const OPENAPI_TAGS = [
     name: 'refunds',
     description:
       '退款（权限 refund；ADMIN_TOKEN 或管理员会话）/ refunds (permission refund; ADMIN_TOKEN or an admin session)',
+  },
+  {
+    name: 'pos',
+    description:
+      '门店收银：扫顾客付款码（权限 pos，或商户 API 密钥）/ in-store till: scan the customer’s payment code (permission pos, or a merchant API key)',
   },
   {
     name: 'admin',

@@ -9,6 +9,7 @@ import {
   NEW_ORDER_EXAMPLE,
   ORDER_DETAIL_EXAMPLE,
   PAID_ORDER_EXAMPLE,
+  POS_ORDER_EXAMPLE,
   PRODUCTS_EXAMPLE,
   RECONCILIATION_DETAIL_EXAMPLE,
   RECONCILIATION_EXAMPLE,
@@ -50,6 +51,13 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
       'The amount is computed from the product, never taken from a shopper. Answers codeUrl (Native), payParams (JSAPI, mini-program, App) or h5Url (H5). When WeChat is late: 503 `WECHAT_TIMEOUT` with the stored orderNo, to retry with `POST /api/orders/{orderNo}/prepay`.\n\n' +
       'The merchant’s own systems, with a merchant API key (`Authorization: Bearer <a key of MERCHANT_API_KEYS>`), may send `amount` (fen) and `description` instead of productId, a `merchantReference`, and an `Idempotency-Key` header: within 24 h the same key and body answer the same order (201, `Idempotent-Replayed: true`), another body is 409 `IDEMPOTENCY_KEY_REUSED`; keys are per API key. Without a valid key those are 401 `MERCHANT_API_KEY_REQUIRED`.',
     examples: { 201: NEW_ORDER_EXAMPLE },
+  },
+  'POST /api/pos/payments': {
+    summary: '门店收银：扫付款码收款 / take an in-store payment with the customer’s payment code',
+    description:
+      '收银员（权限 pos 的管理员会话或 ADMIN_TOKEN）或商户自己的收银系统（商户 API 密钥）提交扫到的付款码（18 位，以 10–15 开头）和金额 `amount`（分）或商品。订单（MICROPAY）和持久任务先写入数据库再调用微信，立即答复 202 和订单（NOTPAY）；结果经 `GET /api/orders/{orderNo}/events` 推送：USERPAYING（顾客正在手机上输入密码）、PAID、PAYERROR（未扣款，`wechatError.code` 为微信的原因，如 NOTENOUGH、AUTHCODEEXPIRE）或 REVERSED（超时撤销：已扣款则退回，未扣款则关单）。进程在任何时刻崩溃，重启后先查单再支付或撤销。付款码不合格答复 400 `PAYMENT_CODE_INVALID`，什么也不保存。\n\n' +
+      'A cashier (an admin session with the pos permission, or ADMIN_TOKEN) or the merchant’s own till system (a merchant API key) sends the scanned payment code (18 digits starting 10–15) and an `amount` (fen) or a product. The order (MICROPAY) and its durable job are stored before WeChat is called; the answer is immediate: 202 with the order (NOTPAY). The outcome comes on `GET /api/orders/{orderNo}/events`: USERPAYING (the customer is entering the password), PAID, PAYERROR (nothing charged; `wechatError.code` says why, e.g. NOTENOUGH, AUTHCODEEXPIRE) or REVERSED (reversed at the deadline: refunded if charged, closed if not). A process that dies at any moment resumes on restart: query, then pay or reverse. A malformed code is 400 `PAYMENT_CODE_INVALID` and stores nothing.',
+    examples: { 202: POS_ORDER_EXAMPLE },
   },
   'GET /api/orders/{orderNo}': {
     summary: '订单状态（SSE 之外的轮询）/ an order’s state (polling, besides SSE)',

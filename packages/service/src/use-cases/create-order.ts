@@ -70,7 +70,7 @@ export class CreateOrder {
   }
 
   async execute(input: CreateOrderInput): Promise<CreateOrderOutput> {
-    const { order, jobs } = await this.#draft(input);
+    const { order, jobs } = await this.draft(input);
     return requestPrepay(
       this.#deps,
       await this.#deps.orders.insertWithJobs(order, jobs),
@@ -86,7 +86,7 @@ export class CreateOrder {
     input: CreateOrderInput,
     claim: Omit<IdempotencyClaim, 'createdAt'>,
   ): Promise<CreateOrderOutput | undefined> {
-    const { order, jobs } = await this.#draft(input);
+    const { order, jobs } = await this.draft(input);
     const inserted = await this.#deps.orders.insertOnce(order, jobs, {
       ...claim,
       createdAt: order.createdAt,
@@ -94,8 +94,11 @@ export class CreateOrder {
     return inserted && requestPrepay(this.#deps, inserted, this.#prepayDeadlineMs);
   }
 
-  /** The order to store and the jobs that close and reconcile it, after every check. */
-  async #draft(input: CreateOrderInput): Promise<{ order: NewOrder; jobs: NewJob[] }> {
+  /**
+   * The order to store and the jobs that close and reconcile it, after every check. The
+   * payment-code cashier ({@link TakeInStorePayment}) drafts with it too, and writes its own job.
+   */
+  async draft(input: CreateOrderInput): Promise<{ order: NewOrder; jobs: NewJob[] }> {
     if (!PAY_TYPES.includes(input.payType)) {
       throw new DomainError('PAY_TYPE_UNSUPPORTED', `pay type ${String(input.payType)} is not supported`);
     }
@@ -167,7 +170,8 @@ type Priced = Pick<NewOrder, 'productId' | 'quantity' | 'description' | 'amountF
 /** The merchant's own amount: only its API key may name one, and within bounds. */
 function customPrice(input: CreateOrderInput): Priced {
   const custom = input.custom!;
-  if (!input.apiClient) {
+  // A payment-code order is typed in at the till, by a signed-in cashier or a merchant key.
+  if (!input.apiClient && input.payType !== 'MICROPAY') {
     throw new DomainError('INVALID_AMOUNT', 'only the merchant’s own systems may set an order’s amount');
   }
   const amountFen = assertFen(custom.amountFen);

@@ -26,6 +26,7 @@ import type { RequestRefund } from './request-refund.js';
 import type { ResendWebhook } from './resend-webhook.js';
 import type { SignInWithWechat } from './sign-in-with-wechat.js';
 import type { SignJssdkConfig } from './sign-jssdk-config.js';
+import type { TakeInStorePayment } from './take-in-store-payment.js';
 import type { ViewReconciliations } from './view-reconciliations.js';
 
 /*
@@ -43,6 +44,8 @@ export interface PaymentUseCases {
   exportOrders: ExportOrders;
   handlePaymentNotification: HandlePaymentNotification;
   checkHealth: CheckHealth;
+  /** The till: a customer's payment code (付款码), collected by the `micropay` job. */
+  takeInStorePayment: TakeInStorePayment;
 }
 
 export interface RefundUseCases {

@@ -18,8 +18,8 @@ describe('order state machine', () => {
 
   it('never lets a paid order be closed, and pays only from unpaid states', () => {
     expect(canTransition('PAID', 'CLOSED')).toBe(false);
-    expect(statesLeadingTo('PAID').sort()).toEqual(['NOTPAY', 'PAYERROR', 'REFUNDING'].sort());
-    expect(statesLeadingTo('CLOSED').sort()).toEqual(['NOTPAY', 'PAYERROR'].sort());
+    expect(statesLeadingTo('PAID').sort()).toEqual(['NOTPAY', 'PAYERROR', 'REFUNDING', 'USERPAYING'].sort());
+    expect(statesLeadingTo('CLOSED').sort()).toEqual(['NOTPAY', 'PAYERROR', 'USERPAYING'].sort());
     expect(() => assertTransition('CLOSED', 'PAID')).toThrow(DomainError);
   });
 
@@ -49,9 +49,21 @@ describe('money', () => {
   });
 });
 
+describe('payment-code states', () => {
+  it('USERPAYING and REVERSED: a paid order is never reversed, a reversed one never moves', () => {
+    expect(orderTransition('await-password')).toEqual({ to: 'USERPAYING', from: ['NOTPAY'] });
+    expect([...orderTransition('reverse').from].sort()).toEqual(['NOTPAY', 'USERPAYING']);
+    expect([...orderTransition('fail').from].sort()).toEqual(['NOTPAY', 'USERPAYING']);
+    expect(ORDER_TRANSITIONS.REVERSED).toEqual([]);
+    expect(() => assertValidStateMachine({ ...ORDER_TRANSITIONS, REFUNDED: ['REVERSED'] }, 'NOTPAY')).toThrow(
+      /paid order could reach REVERSED/,
+    );
+  });
+});
+
 describe('OPEN_ORDER_STATES', () => {
   it('comes from the table: the states an order can still be closed from', () => {
-    expect([...OPEN_ORDER_STATES].sort()).toEqual(['NOTPAY', 'PAYERROR']);
+    expect([...OPEN_ORDER_STATES].sort()).toEqual(['NOTPAY', 'PAYERROR', 'USERPAYING']);
     for (const state of OPEN_ORDER_STATES) {
       expect(ORDER_TRANSITIONS[state]).toContain('CLOSED');
       expect(ORDER_TRANSITIONS[state]).toContain('PAID');
@@ -64,9 +76,9 @@ describe('orderTransition', () => {
     const pay = orderTransition('pay');
     expect(pay.to).toBe('PAID');
     // REFUNDING leads to PAID too, but only as a refund settling: a payment applies while still open.
-    expect([...pay.from].sort()).toEqual(['NOTPAY', 'PAYERROR']);
+    expect([...pay.from].sort()).toEqual(['NOTPAY', 'PAYERROR', 'USERPAYING']);
     expect(orderTransition('close')).toEqual({ to: 'CLOSED', from: OPEN_ORDER_STATES });
-    for (const name of ['pay', 'close'] as const) {
+    for (const name of ['pay', 'close', 'await-password', 'fail', 'reverse'] as const) {
       const { from, to } = orderTransition(name);
       for (const state of from) expect(canTransition(state, to)).toBe(true);
     }
@@ -75,7 +87,8 @@ describe('orderTransition', () => {
   it('refuses at start-up a table that leaves a named transition no state to leave', () => {
     const noPayment = {
       ...ORDER_TRANSITIONS,
-      NOTPAY: ['CLOSED', 'PAYERROR'],
+      NOTPAY: ['CLOSED', 'PAYERROR', 'USERPAYING', 'REVERSED'],
+      USERPAYING: ['CLOSED', 'PAYERROR', 'REVERSED'],
       PAYERROR: ['CLOSED', 'REFUNDING'],
     };
     expect(() => assertValidStateMachine(noPayment, 'NOTPAY')).toThrow(/no state to pay from/);

@@ -68,6 +68,7 @@ export async function startTestDemo(
     | 'webhooks'
     | 'merchantApiKeys'
     | 'webhookStore'
+    | 'pos'
   > = {},
 ): Promise<RunningDemo & { url: string; schema?: string; cleanup(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'wxpay-service-http-'));

@@ -99,6 +99,8 @@ const BASELINE_QUERY: Record<string, Record<string, string>> = {
 const BASELINE_BODY: Record<string, Record<string, unknown>> = {
   'POST /api/orders': { productId: 'demo-coffee', payType: 'NATIVE' },
   'POST /api/orders/:orderNo/refunds': { amount: 1 },
+  // Not a payment code (0… is no WeChat code): refused before anything is stored.
+  'POST /api/pos/payments': { authCode: '000000000000000000', amount: 1 },
   'POST /api/miniprogram/login': { code: 'no-such-code' },
   'POST /api/admin/products': { id: 'fuzz-product', name: 'Fuzz', price: 100 },
   // A day long past: no bill, nothing paid here, so a run changes nothing.

@@ -9,6 +9,7 @@ export { type DatabaseExecutor, enqueueJobs, KyselyJobQueue } from './kysely-job
 export { KyselyNotificationLog } from './kysely-notification-log.js';
 export { KyselyOrderRepository } from './kysely-order-repository.js';
 export { KyselyOrderStatistics } from './kysely-order-statistics.js';
+export { KyselyPaymentCodeStore } from './kysely-payment-code-store.js';
 export { KyselyProductRepository } from './kysely-product-repository.js';
 export { KyselyReconciliationStore } from './kysely-reconciliation-store.js';
 export { KyselyRefundRepository } from './kysely-refund-repository.js';

@@ -106,6 +106,8 @@ export const rowMapper = {
     if (changes.closedAt !== undefined) row.closed_at = toNullableMillis(changes.closedAt);
     if (changes.fulfilledAt !== undefined) row.fulfilled_at = toNullableMillis(changes.fulfilledAt);
     if (changes.refundedFen !== undefined) row.refunded_fen = changes.refundedFen;
+    if (changes.wechatErrorCode !== undefined) row.wechat_error_code = changes.wechatErrorCode;
+    if (changes.wechatErrorMessage !== undefined) row.wechat_error_message = changes.wechatErrorMessage;
     return row;
   },
 

@@ -2,6 +2,7 @@ export * from './china-time.js';
 export { inboundNotifications } from './inbound-notifications.js';
 export { sdkBillSource } from './sdk-bill-source.js';
 export { SdkPayParamsSigner } from './sdk-pay-params-signer.js';
+export { SdkPaymentCodeGateway } from './sdk-payment-code-gateway.js';
 export { SdkProductQrGateway } from './sdk-product-qr-gateway.js';
 export { SdkRefundGateway } from './sdk-refund-gateway.js';
 export { SdkWechatGateway } from './sdk-wechat-gateway.js';

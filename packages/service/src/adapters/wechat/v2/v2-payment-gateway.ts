@@ -1,5 +1,5 @@
 import { type V2Client, WechatPayApiError } from '@wechatpay-kit/sdk';
-import type { Order, WechatTradeStatus } from '../../../domain/index.js';
+import { DomainError, type Order, type WechatTradeStatus } from '../../../domain/index.js';
 import { toChinaCompactTime } from '../china-time.js';
 import { type PaymentProtocol, type Prepay, requireOpenid, type TradeRef } from '../payment-protocol.js';
 import type { WechatClients } from '../wechat-clients.js';
@@ -57,6 +57,9 @@ export class V2PaymentGateway implements PaymentProtocol {
         const r = await v2.unifiedOrder({ ...common, trade_type: 'APP' });
         return { prepayId: r.prepay_id };
       }
+      case 'MICROPAY':
+        // A payment code is charged by the cashier's own call, never through a prepay.
+        throw new DomainError('PAY_TYPE_UNSUPPORTED', 'a payment-code order has no prepay');
     }
   }
 

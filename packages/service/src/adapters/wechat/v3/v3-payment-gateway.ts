@@ -1,5 +1,5 @@
 import { toRfc3339Beijing, WechatPayApiError } from '@wechatpay-kit/sdk';
-import type { Order, WechatTradeStatus } from '../../../domain/index.js';
+import { DomainError, type Order, type WechatTradeStatus } from '../../../domain/index.js';
 import { type PaymentProtocol, type Prepay, requireOpenid, type TradeRef } from '../payment-protocol.js';
 import type { WechatClients } from '../wechat-clients.js';
 import { isOrderNotFound } from '../wechat-error-mapper.js';
@@ -43,6 +43,9 @@ export class V3PaymentGateway implements PaymentProtocol {
       }
       case 'APP':
         return { prepayId: (await tx.app({ ...common, appid: clients.appAppid })).prepay_id };
+      case 'MICROPAY':
+        // A payment code is charged by the cashier's own call, never through a prepay.
+        throw new DomainError('PAY_TYPE_UNSUPPORTED', 'a payment-code order has no prepay');
     }
   }
 
