@@ -8,7 +8,11 @@ const FINAL_FOR_CHECKOUT: ReadonlySet<OrderState> = new Set([
   'REFUNDING',
   'PARTIALLY_REFUNDED',
   'REFUNDED',
+  'REVERSED',
 ]);
+
+/** A payment code is spent once: its PAYERROR is final too (a checkout's may still be paid). */
+const FINAL_FOR_TILL: ReadonlySet<OrderState> = new Set([...FINAL_FOR_CHECKOUT, 'PAYERROR']);
 
 const HEARTBEAT_MS = 15_000;
 
@@ -45,10 +49,11 @@ export class OrderEventStreams {
       this.#open.delete(end);
       res.end();
     };
+    let final = FINAL_FOR_CHECKOUT;
     const send = (event: OrderEvent) => {
       if (ended) return;
       res.write(`event: state\ndata: ${JSON.stringify({ orderNo, state: event.state, at: event.at })}\n\n`);
-      if (FINAL_FOR_CHECKOUT.has(event.state)) end();
+      if (final.has(event.state)) end();
     };
     const unsubscribe = this.#events.subscribe(orderNo, (event) =>
       ready ? send(event) : pending.push(event),
@@ -66,6 +71,7 @@ export class OrderEventStreams {
       end();
       return;
     }
+    if (order.payType === 'MICROPAY') final = FINAL_FOR_TILL;
     openEventStream(res);
     send({ orderNo, state: order.state, at: new Date() });
     ready = true;

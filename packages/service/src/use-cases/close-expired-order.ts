@@ -96,6 +96,13 @@ export class CloseExpiredOrder {
   async closeNow(input: { orderNo: string }, by?: AuditContext): Promise<CloseExpiredOrderOutput> {
     const order = await this.#deps.orders.findByOrderNo(input.orderNo);
     if (!order) throw new DomainError('ORDER_NOT_FOUND', `order ${input.orderNo} not found`);
+    // A payment code is settled by its own job, which reverses it at WeChat: it is never closed.
+    if (order.payType === 'MICROPAY') {
+      throw new DomainError(
+        'INVALID_TRANSITION',
+        `付款码订单由收银流程撤销，不能关闭 (payment-code order ${order.orderNo} is reversed by its cashier job, never closed)`,
+      );
+    }
     if (!isOpen(order)) {
       throw new DomainError(
         'INVALID_TRANSITION',
