@@ -1,8 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,58 +11,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../../src/adapters/persistence/index.js';
 import { eventually, json, PG_URL } from './demo-harness.js';
 import { describeOnEngines } from './engine-suites.js';
+import { freePort, ServiceProcess } from './support/service-process.js';
 
 const CHILD = fileURLToPath(new URL('./support/fulfilment-child.mjs', import.meta.url));
-
-/** A service process and the lines it printed. */
-class ServiceProcess {
-  readonly lines: string[] = [];
-  readonly #child: ChildProcess;
-  readonly #exited: Promise<void>;
-
-  constructor(setupPath: string, mode: 'hang' | 'deliver') {
-    this.#child = spawn(process.execPath, [CHILD, setupPath, mode], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let buffer = '';
-    this.#child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      buffer += chunk;
-      const lines = buffer.split('\n');
-      buffer = lines.pop()!;
-      this.lines.push(...lines);
-    });
-    this.#child.stderr!.setEncoding('utf8').on('data', (chunk: string) => process.stderr.write(chunk));
-    this.#exited = new Promise((resolve) => this.#child.once('exit', () => resolve()));
-  }
-
-  /** Waits for a printed line starting with `prefix`; fails after 15 s or if the process exits. */
-  async line(prefix: string): Promise<string> {
-    let exited = false;
-    void this.#exited.then(() => {
-      exited = true;
-    });
-    for (let i = 0; i < 750; i++) {
-      const found = this.lines.find((l) => l.startsWith(prefix));
-      if (found) return found;
-      if (exited) throw new Error(`the service exited before printing "${prefix}"`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    throw new Error(`the service never printed "${prefix}"; it printed ${JSON.stringify(this.lines)}`);
-  }
-
-  async kill(signal: NodeJS.Signals): Promise<void> {
-    this.#child.kill(signal);
-    await this.#exited;
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 describeOnEngines(
   'a paid order is delivered, and its webhook sent, after the process dies between PAID and its delivery',
@@ -121,7 +70,7 @@ describeOnEngines(
     });
 
     it('kill -9 while the hook runs; the restarted service runs it from the job written with PAID', async () => {
-      const first = new ServiceProcess(setupPath, 'hang');
+      const first = new ServiceProcess(CHILD, [setupPath, 'hang']);
       const url = (await first.line('listening ')).slice('listening '.length);
       const created = await json<{ orderNo: string; codeUrl: string }>(`${url}/api/orders`, {
         method: 'POST',
@@ -158,7 +107,7 @@ describeOnEngines(
         await database.close();
       }
 
-      const second = new ServiceProcess(setupPath, 'deliver');
+      const second = new ServiceProcess(CHILD, [setupPath, 'deliver']);
       try {
         await second.line('listening ');
         await second.line(`delivered ${orderNo}`);

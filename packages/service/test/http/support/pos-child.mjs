@@ -1,0 +1,37 @@
+// The payment service as its own process, for the till's crash test: `node pos-child.mjs SETUP.json`.
+// Runs the built service (dist/) with short payment-code timing, a short job lock (so a restarted
+// process takes over a dead one's micropay job quickly) and the job poll the setup asks for.
+// Prints `listening URL` once up and `delivered ORDERNO` for each fulfilment.
+import { readFileSync } from 'node:fs';
+import { simulatorCredentials } from '../../../../cli/dist/demo/simulator-merchant-settings.js';
+import { createServiceApp, validateServiceConfig } from '../../../dist/index.js';
+
+const [setupPath, pollOverride] = process.argv.slice(2);
+const setup = JSON.parse(readFileSync(setupPath, 'utf8'));
+const say = (line) => process.stdout.write(`${line}\n`);
+
+const config = validateServiceConfig({
+  port: setup.port,
+  host: '127.0.0.1',
+  dataDir: setup.dataDir,
+  databaseUrl: setup.databaseUrl,
+  publicUrl: `http://127.0.0.1:${setup.port}`,
+  adminToken: setup.adminToken,
+  orderTtlMinutes: 15,
+  logger: false,
+  wechat: simulatorCredentials(setup.merchant, 'v3'),
+  pos: setup.pos,
+});
+const service = await createServiceApp(config, {
+  databaseSchema: setup.schema,
+  jobPollIntervalMs: pollOverride ? Number(pollOverride) : 50,
+  jobLockMs: setup.jobLockMs,
+  fulfil: (order) => {
+    say(`delivered ${order.orderNo}`);
+  },
+});
+await service.start();
+say(`listening ${service.url}`);
+process.on('SIGTERM', () => {
+  void service.stop().then(() => process.exit(0));
+});
