@@ -271,6 +271,7 @@ export const ADMIN_MESSAGES = {
   'action.notification.resend': { 'zh-CN': '重发通知', en: 'resend notification' },
   'action.webhook.resend': { 'zh-CN': '重发 webhook', en: 'resend webhook' },
   'action.reconciliation.run': { 'zh-CN': '对账', en: 'reconciliation' },
+  'action.pos.payment': { 'zh-CN': '门店收款', en: 'in-store payment' },
   'action.webhook-endpoint.change': { 'zh-CN': 'webhook 地址', en: 'webhook endpoint' },
   'action.product.create': { 'zh-CN': '新增商品', en: 'add product' },
   'action.product.update': { 'zh-CN': '修改商品', en: 'change product' },
