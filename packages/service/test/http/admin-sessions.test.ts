@@ -37,7 +37,7 @@ function adminSessionsSuite(engine: TestEngine): void {
       kind: 'user',
       username: 'ops.wang',
       role: 'operator',
-      permissions: ['read', 'refund', 'close', 'resend', 'reconcile'],
+      permissions: ['read', 'refund', 'close', 'resend', 'reconcile', 'pos'],
     });
     expect(answer.body.csrfToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const [cookie] = answer.headers.getSetCookie();
