@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { adminPeople } from './admin-people.js';
 import { eventually, json, readEvents, type TestDemo } from './demo-harness.js';
 import { describeOnEngines, useTestDemo } from './engine-suites.js';
 
@@ -82,6 +83,28 @@ describeOnEngines('in-store payment codes (POST /api/pos/payments)', (engine) =>
       headers: { Authorization: admin.Authorization() },
     });
     expect(listed.body).toEqual([]);
+  });
+
+  it('the pos permission: an operator’s session may take a payment (audited), a viewer’s may not', async () => {
+    const people = adminPeople(() => demo);
+    const operator = await people.createUser('till.operator', 'operator');
+    const viewer = await people.createUser('till.viewer', 'viewer');
+    const body = { authCode: await codeOf('alice'), amount: 150 };
+    const refused = await people.asUser(
+      await people.signIn(viewer.username, viewer.password),
+      '/api/pos/payments',
+      'POST',
+      body,
+    );
+    expect(refused.status).toBe(403);
+    const asOperator = await people.signIn(operator.username, operator.password);
+    const noCsrf = await people.asUser(asOperator, '/api/pos/payments', 'POST', body, null);
+    expect(noCsrf.status).toBe(403);
+    const taken = await people.asUser<PosOrder>(asOperator, '/api/pos/payments', 'POST', body);
+    expect(taken.status).toBe(202);
+    expect((await outcome(taken.body.orderNo)).states.at(-1)).toBe('PAID');
+    const page = await people.audit('action=pos.payment');
+    expect(JSON.stringify(page)).toContain(taken.body.orderNo);
   });
 
   for (const apiVersion of ['v2', 'v3'] as const) {
