@@ -13,6 +13,15 @@ export const PREPAY_REASONS = {
   SYSTEMERROR: 'prepay.busy',
   SYSTEM_ERROR: 'prepay.busy',
   FREQUENCY_LIMITED: 'prepay.frequent',
+  // A payment code's outcome (MICROPAY orders): why nothing was charged, or why it was reversed.
+  NOTENOUGH: 'micropay.notEnough',
+  NOT_ENOUGH: 'micropay.notEnough',
+  AUTHCODEEXPIRE: 'micropay.codeExpired',
+  AUTH_CODE_EXPIRE: 'micropay.codeExpired',
+  AUTH_CODE_INVALID: 'micropay.codeInvalid',
+  PAYERROR: 'micropay.cancelled',
+  REVERSED_AT_DEADLINE: 'micropay.reversed',
+  REVOKED: 'micropay.reversed',
 };
 
 /** The catalogue key of the sentence for a prepay WeChat refused with `code`. */
@@ -32,6 +41,27 @@ export const SHOP_MESSAGES = {
   'shop.creatingFor': { 'zh-CN': '正在为「{product}」下单…', en: 'Creating the order for {product}…' },
   'shop.close': { 'zh-CN': '关闭', en: 'Close' },
   'shop.pages': { 'zh-CN': '页面', en: 'Pages' },
+
+  'micropay.notEnough': {
+    'zh-CN': '余额不足，请顾客换卡或充值',
+    en: 'Insufficient balance: the customer should change card or top up',
+  },
+  'micropay.codeExpired': {
+    'zh-CN': '付款码已过期，请顾客刷新后重扫',
+    en: 'The payment code expired: ask the customer to refresh it',
+  },
+  'micropay.codeInvalid': {
+    'zh-CN': '付款码无效或已使用，请顾客刷新后重扫',
+    en: 'The payment code is invalid or used: ask the customer to refresh it',
+  },
+  'micropay.cancelled': {
+    'zh-CN': '顾客取消了支付，未扣款',
+    en: 'The customer cancelled: nothing was charged',
+  },
+  'micropay.reversed': {
+    'zh-CN': '未及时完成，已撤销（已扣款则退回）',
+    en: 'Not completed in time: reversed (any charge given back)',
+  },
 
   'nav.jsapi': { 'zh-CN': '在微信中打开 (JSAPI)', en: 'Open in WeChat (JSAPI)' },
   'nav.h5': { 'zh-CN': '手机浏览器 H5', en: 'Phone browser (H5)' },
