@@ -149,6 +149,9 @@ export interface Reconciliation {
 }
 
 /** Orders whose payment WeChat's bill must list: every state a payment leads to. */
+/** `交易状态` of a bill line that gives a reversed payment code's money back (撤销). */
+export const REVERSAL_LINE_STATE = 'REVOKED';
+
 export const BILLED_ORDER_STATES: readonly OrderState[] = [
   'PAID',
   'REFUNDING',
@@ -195,6 +198,9 @@ export function checkPayment(
       evidence: { transactionId: entry.transactionId, amountFen: entry.amountFen, at: entry.at },
     };
   }
+  // A payment code reversed (撤销) after WeChat charged it: the same bill, or the next, gives the
+  // money back on its REVOKED line; the service only says REVERSED once WeChat confirmed it.
+  if (local.state === 'REVERSED') return undefined;
   if (!BILLED_ORDER_STATES.includes(local.state)) {
     return {
       ...base,

@@ -20,6 +20,7 @@ import {
   missingRefund,
   moneyTotals,
   type OrderRepository,
+  REVERSAL_LINE_STATE,
   type Reconciliation,
   type ReconciliationStore,
   type RefundRepository,
@@ -218,10 +219,12 @@ export class ReconcileDay {
         continue;
       }
       sum.count++;
-      if (line.kind === 'payment') {
+      if (line.kind === 'refund') sum.refundFen += line.amountFen;
+      else if (line.state === REVERSAL_LINE_STATE) sum.refundFen += line.amountFen;
+      else {
         payments++;
         sum.paymentFen += line.settlementFen;
-      } else sum.refundFen += line.amountFen;
+      }
       sum.feeFen += line.feeFen;
       page.push(line);
       if (page.length === PAGE) {

@@ -54,6 +54,9 @@ describe('reconciliation rules', () => {
     }
     // A REVOKED payment-code line is money that went back: not a payment to match.
     expect(checkPayment(payment({ state: 'REVOKED' }), undefined)).toBeUndefined();
+    // A payment code charged, then reversed here once WeChat confirmed it: its SUCCESS line is no difference.
+    expect(checkPayment(payment(), order({ state: 'REVERSED' }), 60)).toBeUndefined();
+    expect(missingPayment(order({ state: 'REVERSED' }))).toBeUndefined();
   });
 
   it('classifies each payment difference, and only an open order is repaired, with the line as evidence', () => {

@@ -242,4 +242,35 @@ describeOnEngines('in-store payment codes (POST /api/pos/payments)', (engine) =>
     });
     expect(stats.status).toBe(200);
   });
+
+  it('the day reconciles balanced with its payment codes: paid ones, and one charged then reversed', async () => {
+    const paid = await pay({ authCode: await codeOf('alice'), amount: 450, apiVersion: 'v2' });
+    expect((await outcome(paid.body.orderNo)).states.at(-1)).toBe('PAID');
+    // WeChat charges but answers SYSTEMERROR, and every query fails: at the deadline the till reverses.
+    await faults([
+      { api: 'v3.transactions.codepay', kind: 'SYSTEMERROR', after: true, times: 1 },
+      { api: 'v3.transactions.query', kind: 'SYSTEMERROR' },
+    ]);
+    const undone = await pay({ authCode: await codeOf('alice'), amount: 650, apiVersion: 'v3' });
+    expect((await outcome(undone.body.orderNo)).states.at(-1)).toBe('REVERSED');
+    await sim('/faults', { method: 'DELETE' });
+    const trade = tradeAtWechat(undone.body.orderNo);
+    expect(trade?.state).toBe('REVOKED');
+    expect(trade?.paidAt).toBeDefined();
+
+    const clock = demo.simulator.ctx.clock;
+    const day = new Date(clock.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    clock.advance(Date.parse(`${day}T10:05:00+08:00`) + 24 * 3600_000 - clock.now());
+    const run = await json<{
+      reconciliation: { status: string; billRows: number };
+      discrepancies: { kind: string; orderNo: string }[];
+    }>(`${demo.url}/api/admin/reconciliations`, {
+      method: 'POST',
+      body: JSON.stringify({ date: day }),
+      headers: { Authorization: admin.Authorization() },
+    });
+    expect(run.status).toBe(200);
+    expect(run.body.discrepancies).toEqual([]);
+    expect(run.body.reconciliation.status).toBe('BALANCED');
+  });
 });

@@ -6,7 +6,8 @@ import { toGatewayError } from './wechat-error-mapper.js';
 /**
  * WeChat's trade bill, the same CSV in both API versions, turned into the domain's lines: amounts
  * from yuan text to fen, times from China time, a refund line (`交易状态` REFUND) told apart from
- * a payment. A value that does not read as what its column holds stops the run: a bill is
+ * a payment, a payment code's reversal (`交易状态` REVOKED) read as a payment line whose amount is
+ * the money given back. A value that does not read as what its column holds stops the run: a bill is
  * reconciled whole or not at all.
  */
 export async function* tradeBillLines(csv: AsyncIterable<BillCsvLine>): AsyncGenerator<BillLine> {
@@ -27,13 +28,15 @@ export async function* tradeBillLines(csv: AsyncIterable<BillCsvLine>): AsyncGen
     const at = fromChinaDashedTime(v.交易时间);
     if (!at) throw unreadable(line.lineNo, '交易时间', v.交易时间);
     const refund = v.交易状态 === 'REFUND';
+    // A payment code reversed after it was charged: a payment line whose amount went back.
+    const back = refund || v.交易状态 === 'REVOKED';
     yield {
       kind: refund ? 'refund' : 'payment',
       at,
       orderNo: v.商户订单号 ?? '',
       transactionId: v.微信订单号 ?? '',
       ...(refund ? { refundNo: v.商户退款单号, wechatRefundId: v.微信退款单号 } : {}),
-      amountFen: refund
+      amountFen: back
         ? fen(v.退款金额, '退款金额', line.lineNo)
         : fen(v.订单金额 ?? v.应结订单金额, '订单金额', line.lineNo),
       settlementFen: refund ? 0 : fen(v.应结订单金额, '应结订单金额', line.lineNo),
