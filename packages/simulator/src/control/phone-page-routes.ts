@@ -10,6 +10,9 @@ const ASSET_NAMES = [
   'phone.js',
   'console.js',
   'h5-cashier.js',
+  'pay-code-view.js',
+  'code128-encoder.js',
+  'qr-encoder.js',
 ];
 
 /**
