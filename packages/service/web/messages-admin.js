@@ -7,6 +7,7 @@ export const ADMIN_MESSAGES = {
   'admin.heading': { 'zh-CN': '管理后台', en: 'Admin' },
   'admin.sub': { 'zh-CN': 'Demo Shop 商家后台', en: 'Demo Shop back office' },
   'admin.shop': { 'zh-CN': '← 商店', en: '← Shop' },
+  'admin.pos': { 'zh-CN': '收银台 →', en: 'Till →' },
   'admin.signIn': { 'zh-CN': '登录', en: 'Sign in' },
   'admin.signInHint': {
     'zh-CN': '管理员账号由所有者在“用户”页添加。',

@@ -3,9 +3,10 @@
 
 import { bindCatalogue } from './i18n.js';
 import { ADMIN_MESSAGES } from './messages-admin.js';
+import { POS_MESSAGES } from './messages-pos.js';
 import { SHOP_MESSAGES } from './messages-shop.js';
 
-export const MESSAGES = { ...SHOP_MESSAGES, ...ADMIN_MESSAGES };
+export const MESSAGES = { ...SHOP_MESSAGES, ...ADMIN_MESSAGES, ...POS_MESSAGES };
 
 export const { t, translate, say, applyMessages, setLanguage, startI18n, language, onLanguageChange } =
   bindCatalogue(MESSAGES);

@@ -28,6 +28,7 @@ describe.skipIf(!hasChromium)('the content security policy in Chromium', () => {
       ['/jsapi', '.card'],
       ['/admin', '#token'],
       ['/h5', '.card'],
+      ['/pos', '#pos-signin:not([hidden])'],
       ['/docs/static/index.html', '.swagger-ui .info'],
     ] as const) {
       const page = await context.newPage();

@@ -38,6 +38,13 @@ const ASSETS: Record<string, string> = {
   'my-orders.js': 'text/javascript; charset=utf-8',
   'admin-detail.js': 'text/javascript; charset=utf-8',
   'admin-dashboard.js': 'text/javascript; charset=utf-8',
+  'pos.css': 'text/css; charset=utf-8',
+  'pos.js': 'text/javascript; charset=utf-8',
+  'pos-camera.js': 'text/javascript; charset=utf-8',
+  'pos-code-check.js': 'text/javascript; charset=utf-8',
+  'pos-recent.js': 'text/javascript; charset=utf-8',
+  'pos-session.js': 'text/javascript; charset=utf-8',
+  'messages-pos.js': 'text/javascript; charset=utf-8',
 };
 
 /**
@@ -50,7 +57,7 @@ function chartJsFile(): string {
 }
 
 /**
- * The checkout, JSAPI, H5 and admin pages: static files read once at start, plain HTML/CSS/JS with no build
+ * The checkout, JSAPI, H5, till and admin pages: static files read once at start, plain HTML/CSS/JS with no build
  * step and nothing from a CDN, so they work right after `npm install && npm start`.
  */
 export const pageRoutes: FastifyPluginAsync<PageRoutesOptions> = async (app, { wechatAppUrl }) => {
@@ -60,6 +67,7 @@ export const pageRoutes: FastifyPluginAsync<PageRoutesOptions> = async (app, { w
   const h5 = read('h5.html');
   const h5Order = read('h5-order.html');
   const myOrders = read('my-orders.html');
+  const pos = read('pos.html');
   // Demo mode shows "request resend": only the simulator can be asked to send a notification again.
   const admin = read('admin.html').replaceAll('{{DEMO}}', wechatAppUrl ? 'true' : 'false');
   const assets = new Map(Object.keys(ASSETS).map((name) => [name, read(name)]));
@@ -83,6 +91,8 @@ export const pageRoutes: FastifyPluginAsync<PageRoutesOptions> = async (app, { w
     { schema: { hide: true, params: OrderNoParamsSchema } },
     async (_request, reply) => reply.type('text/html; charset=utf-8').send(h5Order),
   );
+  // The till: a cashier scans the customer's payment code (付款码); signs in as a back-office user.
+  app.get('/pos', html, async (_request, reply) => reply.type('text/html; charset=utf-8').send(pos));
   app.get('/admin', html, async (_request, reply) => reply.type('text/html; charset=utf-8').send(admin));
   app.get('/assets/vendor/chart.umd.js', html, async (_request, reply) =>
     reply
