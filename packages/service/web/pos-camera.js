@@ -2,6 +2,8 @@
 // Android and macOS, not desktop Linux); a USB scanner needs none of this. Reads Code 128 and QR
 // a few times a second and hands the first digits it sees to the page.
 
+import { say } from './messages.js';
+
 /** Whether this browser can read codes from the camera at all. */
 export function cameraAvailable() {
   return typeof window.BarcodeDetector === 'function' && Boolean(navigator.mediaDevices?.getUserMedia);
@@ -41,4 +43,37 @@ export async function startCamera(video, onCode) {
   };
   scan();
   return stop;
+}
+
+/**
+ * Shows `button` where the browser can read codes, and makes it start and stop the camera into
+ * `video`; `onCode(text)` gets what was read, `onError(error)` a refused permission.
+ */
+export function wireCamera(button, video, onCode, onError) {
+  if (!cameraAvailable()) return;
+  let stop = null;
+  const idle = () => {
+    stop = null;
+    video.hidden = true;
+    say(button, 'pos.camera');
+  };
+  button.hidden = false;
+  button.addEventListener('click', async () => {
+    if (stop) {
+      stop();
+      idle();
+      return;
+    }
+    try {
+      video.hidden = false;
+      say(button, 'pos.cameraStop');
+      stop = await startCamera(video, (text) => {
+        idle();
+        onCode(text);
+      });
+    } catch (error) {
+      idle();
+      onError(error);
+    }
+  });
 }

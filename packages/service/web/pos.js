@@ -4,28 +4,17 @@
 // waiting for the customer's password, paid, failed with WeChat's reason in words, reversed.
 
 import { formatFen, parseYuanToFen } from './admin-format.js';
-import { startI18n, t } from './messages.js';
+import { say, startI18n } from './messages.js';
 import { watchOrder } from './order-watch.js';
-import { cameraAvailable, startCamera } from './pos-camera.js';
+import { wireCamera } from './pos-camera.js';
 import { checkAuthCode, maskAuthCode } from './pos-code-check.js';
 import { deviceId, forgetRecent, remember, renderRecent } from './pos-recent.js';
 import { cashier, posApi, resumeSession, signIn, signOut, whenSignedOut } from './pos-session.js';
+import { plain, reasonOf, SETTLED, shownStatus, showState } from './pos-status.js';
 
 startI18n();
 
 const $ = (id) => document.getElementById(id);
-/** States after which nothing more happens to a till payment. */
-const SETTLED = new Set([
-  'PAID',
-  'PAYERROR',
-  'CLOSED',
-  'REVERSED',
-  'REFUNDING',
-  'PARTIALLY_REFUNDED',
-  'REFUNDED',
-]);
-const STATE_KEYS = new Set([...SETTLED, 'NOTPAY', 'USERPAYING']);
-
 let mode = 'amount';
 let apiVersion = 'v3';
 let entry = '';
@@ -34,20 +23,12 @@ let productId = null;
 let quantity = 1;
 let watcher = null;
 let busy = false;
-/** What the status panel shows, kept so a language switch can redraw it. */
-let shown = { state: 'idle' };
 
-const say = (node, key, params) => {
-  node.dataset.i18n = key;
-  if (params) node.dataset.i18nParams = JSON.stringify(params);
-  else delete node.dataset.i18nParams;
-  node.textContent = t(key, params);
-};
-const clear = (node) => {
-  delete node.dataset.i18n;
-  delete node.dataset.i18nParams;
-  node.textContent = '';
-};
+/** While a payment is on its way the charge button waits: one code, one payment. */
+function setBusy(value) {
+  busy = value;
+  $('pos-charge').disabled = value;
+}
 
 function amountFen() {
   if (mode === 'amount') return parseYuanToFen(entry || '0') ?? 0;
@@ -99,7 +80,7 @@ async function loadProducts() {
     say(list, 'pos.noProducts');
     return;
   }
-  clear(list);
+  plain(list, '');
   list.replaceChildren(
     ...products.map((p) => {
       const button = document.createElement('button');
@@ -123,54 +104,20 @@ async function loadProducts() {
   );
 }
 
-/** The reason line of a failure: WeChat's code in the catalogue's words, else the server's message. */
-function reasonOf(code, message) {
-  if (!code) return message ? { text: message } : null;
-  const key = `pos.reason.${code}`;
-  const known = t(key) !== key;
-  return { key: 'pos.reasonLine', params: { reason: { key: known ? key : 'pos.reason.otherwise' }, code } };
-}
-
-function showState(state, details = {}) {
-  shown = { state, ...details };
-  const panel = $('pos-status');
-  panel.dataset.state = state;
-  const titleKey =
-    STATE_KEYS.has(state) || ['idle', 'submitting', 'failed'].includes(state) ? `pos.state.${state}` : null;
-  if (titleKey) say($('pos-status-title'), titleKey);
-  else say($('pos-status-title'), 'pos.state.unknown', { state });
-  $('pos-status-amount').textContent = details.amount !== undefined ? formatFen(details.amount) : '';
-  const reason = $('pos-status-reason');
-  if (state === 'USERPAYING') say(reason, 'pos.waitingHint');
-  else if (details.reason?.key) say(reason, details.reason.key, details.reason.params);
-  else {
-    clear(reason);
-    reason.textContent = details.reason?.text ?? '';
-  }
-  const meta = [];
-  if (details.orderNo) meta.push(t('pos.orderNo', { orderNo: details.orderNo }));
-  if (details.transactionId) meta.push(t('pos.transaction', { id: details.transactionId }));
-  if (details.masked) meta.push(details.masked);
-  $('pos-status-meta').textContent = meta.join(' · ');
-  const done = SETTLED.has(state) || state === 'failed';
-  $('pos-next').hidden = !done;
-  $('pos-charge').disabled = busy;
-}
-
 function follow(order, masked) {
   const base = { orderNo: order.orderNo, amount: order.amount, masked };
   const apply = (o) => {
-    const state = o.state ?? shown.state;
-    const details = { ...base, transactionId: o.transactionId ?? shown.transactionId };
+    const state = o.state ?? shownStatus().state;
+    const details = { ...base, transactionId: o.transactionId ?? shownStatus().transactionId };
     if (o.wechatError) details.reason = reasonOf(o.wechatError.code, o.wechatError.message);
-    else if (shown.reason && shown.orderNo === order.orderNo) details.reason = shown.reason;
+    else if (shownStatus().reason && shownStatus().orderNo === order.orderNo)
+      details.reason = shownStatus().reason;
     showState(state, details);
     remember({ orderNo: order.orderNo, amount: order.amount, state });
     if (SETTLED.has(state)) {
       watcher?.stop();
       watcher = null;
-      busy = false;
-      $('pos-charge').disabled = false;
+      setBusy(false);
       // A failure's reason and a payment's transaction id come with the order, not the event.
       if (!o.orderNo)
         posApi(`/api/orders/${encodeURIComponent(order.orderNo)}`)
@@ -207,14 +154,14 @@ async function charge() {
     apiVersion,
     deviceId: deviceId(),
   };
-  busy = true;
+  setBusy(true);
   watcher?.stop();
   showState('submitting', { amount, masked: maskAuthCode(code) });
   try {
     const answer = await posApi('/api/pos/payments', { method: 'POST', body: JSON.stringify(body) });
     follow(answer.order ?? answer, maskAuthCode(code));
   } catch (error) {
-    busy = false;
+    setBusy(false);
     const order = error.body?.order;
     if (order?.orderNo)
       remember({ orderNo: order.orderNo, amount: order.amount ?? amount, state: order.state ?? 'PAYERROR' });
@@ -230,7 +177,7 @@ async function charge() {
 function nextSale() {
   watcher?.stop();
   watcher = null;
-  busy = false;
+  setBusy(false);
   entry = '';
   quantity = 1;
   $('pos-check').hidden = true;
@@ -246,7 +193,7 @@ function showTill() {
   say($('pos-cashier'), 'pos.signedInAs', { who: me.username ?? me.kind });
   say($('pos-device'), 'pos.device', { device: deviceId() });
   renderRecent();
-  showState(shown.state, shown);
+  showState(shownStatus().state, shownStatus());
   $('pos-code').focus();
 }
 
@@ -271,7 +218,7 @@ $('pos-signin').addEventListener('submit', async (event) => {
     box.hidden = false;
     if (error.code === 'SIGN_IN_FAILED') say(box, 'pos.signInFailed');
     else {
-      clear(box);
+      plain(box);
       box.textContent = `${error.code}: ${error.message}`;
     }
   }
@@ -314,38 +261,19 @@ $('pos-scan').addEventListener('submit', (event) => {
 $('pos-next').addEventListener('click', nextSale);
 $('pos-recent-clear').addEventListener('click', forgetRecent);
 
-if (cameraAvailable()) {
-  let stopCamera = null;
-  const button = $('pos-camera');
-  button.hidden = false;
-  button.addEventListener('click', async () => {
-    if (stopCamera) {
-      stopCamera();
-      stopCamera = null;
-      $('pos-video').hidden = true;
-      say(button, 'pos.camera');
-      return;
-    }
-    try {
-      $('pos-video').hidden = false;
-      say(button, 'pos.cameraStop');
-      stopCamera = await startCamera($('pos-video'), (text) => {
-        stopCamera = null;
-        $('pos-video').hidden = true;
-        say(button, 'pos.camera');
-        $('pos-code').value = text;
-        charge();
-      });
-    } catch (error) {
-      $('pos-video').hidden = true;
-      say(button, 'pos.camera');
-      const note = $('pos-check');
-      note.hidden = false;
-      say(note, 'pos.cameraFailed', { message: error.message });
-    }
-  });
-}
-
+wireCamera(
+  $('pos-camera'),
+  $('pos-video'),
+  (text) => {
+    $('pos-code').value = text;
+    charge();
+  },
+  (error) => {
+    const note = $('pos-check');
+    note.hidden = false;
+    say(note, 'pos.cameraFailed', { message: error.message });
+  },
+);
 renderAmount();
 showState('idle');
 resumeSession().then((me) => (me ? showTill() : showSignIn()));

@@ -44,6 +44,7 @@ const ASSETS: Record<string, string> = {
   'pos-code-check.js': 'text/javascript; charset=utf-8',
   'pos-recent.js': 'text/javascript; charset=utf-8',
   'pos-session.js': 'text/javascript; charset=utf-8',
+  'pos-status.js': 'text/javascript; charset=utf-8',
   'messages-pos.js': 'text/javascript; charset=utf-8',
 };
 
