@@ -109,6 +109,22 @@ export const POS_MESSAGES = {
     'zh-CN': '暂时无法连接微信支付，结果待确认',
     en: 'WeChat Pay cannot be reached; the result is being checked',
   },
+  'pos.reason.PAYMENT_CODE_INVALID': {
+    'zh-CN': '不是有效的微信付款码，请重新扫描',
+    en: 'Not a valid WeChat payment code: scan again',
+  },
+  'pos.reason.REVERSED_AT_DEADLINE': {
+    'zh-CN': '顾客未在规定时间内完成支付，订单已撤销，未扣款',
+    en: 'Not paid in time: the order was reversed and nothing was charged',
+  },
+  'pos.reason.reversed': {
+    'zh-CN': '订单已在微信支付撤销，如已扣款将退回',
+    en: 'Reversed at WeChat Pay; anything charged goes back',
+  },
+  'pos.reason.CSRF_TOKEN_INVALID': {
+    'zh-CN': '登录状态已过期，请刷新页面',
+    en: 'The sign-in went stale: reload the page',
+  },
   'pos.reason.otherwise': { 'zh-CN': '微信支付拒绝了这笔付款', en: 'WeChat Pay refused the payment' },
   'pos.recent': { 'zh-CN': '本机最近收款', en: 'Recent payments on this till' },
   'pos.recentEmpty': { 'zh-CN': '本机还没有收款记录', en: 'No payments on this till yet' },

@@ -31,12 +31,15 @@ export function plain(node, text) {
   node.textContent = text ?? '';
 }
 
-/** The reason line of a failure: WeChat's code in the catalogue's words, else the server's message. */
-export function reasonOf(code, message) {
+/**
+ * The reason line of a failure or a reversal: WeChat's code (or the service's) in the catalogue's
+ * words, else the server's message.
+ */
+export function reasonOf(code, message, state) {
   if (!code) return message ? { text: message } : null;
   const key = `pos.reason.${code}`;
-  const known = t(key) !== key;
-  return { key: 'pos.reasonLine', params: { reason: { key: known ? key : 'pos.reason.otherwise' }, code } };
+  const fallback = state === 'REVERSED' ? 'pos.reason.reversed' : 'pos.reason.otherwise';
+  return { key: 'pos.reasonLine', params: { reason: { key: t(key) !== key ? key : fallback }, code } };
 }
 
 /**

@@ -109,7 +109,7 @@ function follow(order, masked) {
   const apply = (o) => {
     const state = o.state ?? shownStatus().state;
     const details = { ...base, transactionId: o.transactionId ?? shownStatus().transactionId };
-    if (o.wechatError) details.reason = reasonOf(o.wechatError.code, o.wechatError.message);
+    if (o.wechatError) details.reason = reasonOf(o.wechatError.code, o.wechatError.message, state);
     else if (shownStatus().reason && shownStatus().orderNo === order.orderNo)
       details.reason = shownStatus().reason;
     showState(state, details);
