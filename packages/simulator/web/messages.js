@@ -87,6 +87,11 @@ export const MESSAGES = {
     'zh-CN': '支付密码错误，请重试（第 {attempts} 次）',
     en: 'Wrong password, try again (attempt {attempts})',
   },
+  'pin.tooManyWrong': {
+    'zh-CN': '支付密码错误次数过多，本次支付失败',
+    en: 'Too many wrong passwords: this payment failed',
+  },
+  'paycode.notPaid': { 'zh-CN': '未支付（{state}）', en: 'Not paid ({state})' },
   'pin.deadline': { 'zh-CN': '剩余 {time}', en: '{time} left' },
   'pin.cancelled': { 'zh-CN': '已取消支付', en: 'Payment cancelled' },
   'pin.gone': {

@@ -121,7 +121,7 @@ function showSheet(r) {
   $('pin-avatar').textContent = (r.merchantName || '?').charAt(0);
   $('pin-amount').textContent = yuan(r);
   $('pin-description').textContent = r.description || '';
-  notice('pin-notice', '');
+  notice('pin-notice', r.wrongPasswords ? t('pin.wrong', { attempts: r.wrongPasswords }) : '', 'error');
   renderPin();
   renderDeadline();
   $('pin-sheet').classList.remove('hidden');
@@ -162,22 +162,22 @@ async function answer(action) {
   try {
     const result = await sim.api('POST', `/orders/${encodeURIComponent(r.outTradeNo)}/password`, { action });
     const order = result?.order ?? result ?? {};
-    if (action === 'wrong' || order.state === 'USERPAYING') {
+    if (order.state === 'USERPAYING') {
+      // A wrong PIN: the sheet stays, as in WeChat, until the third one fails the payment.
       pin = '';
-      const attempts = order.wrongAttempts ?? result?.wrongAttempts;
-      notice('pin-notice', t('pin.wrong', { attempts: attempts ?? 1 }), 'error');
+      const attempts = order.wrongPasswords ?? order.wrongAttempts ?? 1;
+      notice('pin-notice', t('pin.wrong', { attempts }), 'error');
       return;
     }
     handled.add(r.outTradeNo);
     hideSheet();
-    if (action === 'pay') {
-      notice(
-        'paycode-notice',
-        t('paycode.paid', { amount: yuan(r), merchant: r.merchantName || r.mchid }),
-        'ok',
-      );
+    const merchant = r.merchantName || r.mchid;
+    if (order.state === 'SUCCESS') {
+      notice('paycode-notice', t('paycode.paid', { amount: yuan(r), merchant }), 'ok');
       $('paycode').dataset.lastPaid = r.outTradeNo;
-    } else notice('paycode-notice', t('pin.cancelled'), '');
+    } else if (action === 'cancel') notice('paycode-notice', t('pin.cancelled'), '');
+    else if (action === 'wrong') notice('paycode-notice', t('pin.tooManyWrong'), 'error');
+    else notice('paycode-notice', t('paycode.notPaid', { state: order.state ?? '?' }), 'error');
     // The code that paid is spent; the phone shows the next one straight away.
     await newCode();
   } catch (error) {
