@@ -7,6 +7,7 @@ import {
   warnIfNoChromium,
 } from '../../../../e2e/support/headless-chromium.js';
 import { useControlSuite } from './support/control-suite.js';
+import { outTradeNo } from './support/merchant-kit.js';
 
 warnIfNoChromium('phone pay-code e2e');
 
@@ -74,6 +75,76 @@ describe.skipIf(!hasChromium)('the phone page’s payment code (付款码) in Ch
     await suite.call('POST', '/clock/advance', { seconds: 58 });
     await expect.poll(() => bars(page), { timeout: 5000 }).not.toEqual(barsOf(next));
     expect(await revealedCode(page)).toMatch(/^1[0-5]\d{16}$/);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+
+  /** A v3 codepay of `total` fen with the code the phone shows: answered USERPAYING above bob's limit. */
+  async function chargeShownCode(page: Page, orderNo: string, total: number): Promise<string> {
+    const code = await revealedCode(page);
+    const error = await suite.client.transactions
+      .codepay({
+        appid: suite.sim.merchant.appid,
+        description: '门店收款 Till',
+        out_trade_no: orderNo,
+        payer: { auth_code: code },
+        amount: { total },
+        scene_info: { device_id: 'POS-E2E', store_info: { out_id: 'store-1' } },
+      })
+      .then(
+        () => undefined,
+        (e: { code?: string }) => e,
+      );
+    expect(error?.code).toBe('USERPAYING');
+    return code;
+  }
+
+  it('asks for the password of a payment waiting on the phone: a wrong PIN, then cancel, then pay', async () => {
+    // Every payment code of bob's asks for the password.
+    expect((await suite.call('PATCH', '/users/bob', { passwordFreeFen: 0 })).status).toBe(200);
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${suite.sim.url}/_sim/phone`);
+    await page.getByTestId('user-select').selectOption('bob');
+    await page.getByTestId('paycode-open').click();
+    await page.locator('[data-testid=paycode-barcode] svg rect').first().waitFor();
+
+    // First payment: a wrong PIN keeps the sheet, cancel fails the payment at WeChat.
+    const cancelled = outTradeNo('PWC');
+    const firstCode = await chargeShownCode(page, cancelled, 2500);
+    const sheet = page.getByTestId('pin-sheet');
+    await sheet.waitFor({ state: 'visible' });
+    expect(await page.getByTestId('pin-amount').textContent()).toBe('¥25.00');
+    expect(await page.getByTestId('pin-merchant').textContent()).toBe(suite.sim.merchant.name);
+    for (const digit of '000000') await page.getByTestId(`pin-key-${digit}`).click();
+    await expect.poll(() => page.getByTestId('pin-notice').textContent()).toContain('支付密码错误');
+    expect(await sheet.isVisible()).toBe(true);
+    await page.screenshot({ path: `${ARTIFACTS}phone-password-sheet.png` });
+    await page.getByTestId('pin-cancel').click();
+    await sheet.waitFor({ state: 'hidden' });
+    await expect.poll(() => page.getByTestId('paycode-notice').textContent()).toBe('已取消支付');
+    const failed = await suite.client.transactions.queryByOutTradeNo(cancelled);
+    expect(failed.trade_state).toBe('PAYERROR');
+    // The phone moved on to a fresh code.
+    await expect.poll(() => revealedCode(page)).not.toBe(firstCode);
+
+    // Second payment: six digits pay it, and the phone shows yet another code.
+    const paid = outTradeNo('PWP');
+    const secondCode = await chargeShownCode(page, paid, 1234);
+    await sheet.waitFor({ state: 'visible' });
+    expect(await page.getByTestId('pin-amount').textContent()).toBe('¥12.34');
+    await page.keyboard.type('123456');
+    await sheet.waitFor({ state: 'hidden' });
+    await expect
+      .poll(() => page.getByTestId('paycode-notice').textContent())
+      .toBe(`已向 ${suite.sim.merchant.name} 支付 ¥12.34`);
+    const success = await suite.client.transactions.queryByOutTradeNo(paid);
+    expect(success.trade_state).toBe('SUCCESS');
+    expect(success.amount?.total).toBe(1234);
+    await expect.poll(() => revealedCode(page)).not.toBe(secondCode);
+    expect((await suite.call('GET', '/users/bob/password-requests')).body).toEqual([]);
+    await page.screenshot({ path: `${ARTIFACTS}phone-password-paid.png`, fullPage: true });
     expect(pageErrors).toEqual([]);
     await page.close();
   });
