@@ -125,6 +125,22 @@ export const POS_MESSAGES = {
     'zh-CN': '登录状态已过期，请刷新页面',
     en: 'The sign-in went stale: reload the page',
   },
+  'pos.reason.NOT_ENOUGH': {
+    'zh-CN': '顾客余额不足，请换卡或换一种方式',
+    en: 'Not enough balance: ask for another card or way to pay',
+  },
+  'pos.reason.AUTH_CODE_EXPIRE': {
+    'zh-CN': '付款码已过期，请顾客刷新付款码后重扫',
+    en: 'The code expired: ask the customer to refresh it and scan again',
+  },
+  'pos.reason.PAYERROR': {
+    'zh-CN': '顾客取消了支付或密码输错次数过多，未扣款',
+    en: 'The customer cancelled or mistyped the password too often; nothing charged',
+  },
+  'pos.reason.REVOKED': {
+    'zh-CN': '订单已在微信支付撤销，如已扣款将退回',
+    en: 'Reversed at WeChat Pay; anything charged goes back',
+  },
   'pos.reason.otherwise': { 'zh-CN': '微信支付拒绝了这笔付款', en: 'WeChat Pay refused the payment' },
   'pos.recent': { 'zh-CN': '本机最近收款', en: 'Recent payments on this till' },
   'pos.recentEmpty': { 'zh-CN': '本机还没有收款记录', en: 'No payments on this till yet' },
