@@ -14,6 +14,8 @@ const PIN_LENGTH = 6;
 const WRONG_PIN = '000000';
 /** A new code this long before the shown one expires, so a scanner never reads a dead code. */
 const REFRESH_EARLY_MS = 5000;
+/** A code's minute, as the simulator issues it (`PAYMENT_CODE_LIFETIME_MS`). */
+const CODE_LIFETIME_MS = 60_000;
 
 const $ = (id) => document.getElementById(id);
 let code = null;
@@ -111,6 +113,33 @@ async function pollRequests() {
     // the simulator may be restarting, or older than this page: try again next second
   } finally {
     polling = false;
+  }
+}
+
+/**
+ * A payment that needed no password (under the user's password-free limit) never reaches the
+ * sheet: the phone learns of it from the order list, shows it paid and moves on to a new code.
+ */
+async function pollPaidOrders() {
+  if (!open || !code || busy) return;
+  const issuedAt = code.expiresAtMs - CODE_LIFETIME_MS;
+  try {
+    const paid = await sim.api('GET', '/orders?state=SUCCESS&limit=20');
+    const mine = paid.find(
+      (o) =>
+        o.tradeType === 'MICROPAY' &&
+        o.payerUser === user() &&
+        o.createdAt >= issuedAt &&
+        !handled.has(o.outTradeNo),
+    );
+    if (!mine) return;
+    handled.add(mine.outTradeNo);
+    const amount = mine.amountText.replace('¥', '');
+    notice('paycode-notice', t('paycode.paid', { amount, merchant: mine.merchantName || mine.mchid }), 'ok');
+    $('paycode').dataset.lastPaid = mine.outTradeNo;
+    await newCode();
+  } catch {
+    // as for the password requests: the next round asks again
   }
 }
 
@@ -244,6 +273,7 @@ $('user').addEventListener('change', () => {
 onLanguageChange(() => renderCode());
 setInterval(tick, 1000);
 setInterval(pollRequests, 1000);
+setInterval(pollPaidOrders, 2000);
 if (new URLSearchParams(location.search).get('view') === 'paycode') {
   // The user list arrives a moment later; the first code waits for it.
   const wait = setInterval(() => {

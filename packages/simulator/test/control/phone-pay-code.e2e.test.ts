@@ -99,6 +99,32 @@ describe.skipIf(!hasChromium)('the phone page’s payment code (付款码) in Ch
     return code;
   }
 
+  it('learns of a payment that needed no password, shows it paid and a new code', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(`${suite.sim.url}/_sim/phone?view=paycode`);
+    await page.getByTestId('user-select').selectOption('alice');
+    await expect.poll(() => page.locator('#paycode-user').textContent()).toBe('alice');
+    const code = await revealedCode(page);
+    const orderNo = outTradeNo('PNP');
+    // ¥9.90 is under alice's password-free limit (¥1,000): paid at once, the phone not asked.
+    const paid = await suite.client.transactions.codepay({
+      appid: suite.sim.merchant.appid,
+      description: '门店收款 Till',
+      out_trade_no: orderNo,
+      payer: { auth_code: code },
+      amount: { total: 990 },
+      scene_info: { store_info: { out_id: 'store-1' } },
+    });
+    expect(paid.trade_state).toBe('SUCCESS');
+    await expect
+      .poll(() => page.getByTestId('paycode-notice').textContent(), { timeout: 5000 })
+      .toBe(`已向 ${suite.sim.merchant.name} 支付 ¥9.90`);
+    expect(await page.getByTestId('paycode').getAttribute('data-last-paid')).toBe(orderNo);
+    await expect.poll(() => bars(page)).not.toEqual(barsOf(code));
+    expect(await page.getByTestId('pin-sheet').isHidden()).toBe(true);
+    await page.close();
+  });
+
   it('asks for the password of a payment waiting on the phone: a wrong PIN, then cancel, then pay', async () => {
     // Every payment code of bob's asks for the password.
     expect((await suite.call('PATCH', '/users/bob', { passwordFreeFen: 0 })).status).toBe(200);
