@@ -259,6 +259,12 @@ $('pos-scan').addEventListener('submit', (event) => {
   charge();
 });
 $('pos-next').addEventListener('click', nextSale);
+// A scanner types wherever the focus is: digits typed outside a field go to the code field.
+document.addEventListener('keydown', (event) => {
+  const tag = document.activeElement?.tagName;
+  if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || $('pos-till').hidden) return;
+  if (/^\d$/.test(event.key)) $('pos-code').focus();
+});
 $('pos-recent-clear').addEventListener('click', forgetRecent);
 
 wireCamera(

@@ -69,6 +69,12 @@ describe.skipIf(!hasChromium)('the till page (/pos) in Chromium', () => {
     expect(await page.getByTestId('pos-amount').textContent()).toBe('¥9.90');
     await page.locator('#pos-more').click();
     expect(await page.getByTestId('pos-amount').textContent()).toBe('¥19.80');
+    // The scanner's digits reach the code field wherever the focus was left.
+    await page.evaluate(`document.getElementById('pos-code').value = ''`);
+    await page.getByTestId('pos-mode-amount').click();
+    expect(await page.evaluate('document.activeElement.dataset.testid')).toBe('pos-mode-amount');
+    await page.keyboard.type('1345');
+    expect(await page.getByTestId('pos-code').inputValue()).toBe('1345');
 
     // English, and the same device after a reload (the session cookie keeps the cashier in).
     await page.getByTestId('lang-en').click();
