@@ -135,6 +135,8 @@ export async function createServiceApp(
     logger,
     fulfil: options.fulfil,
     fulfilmentRetryMs: options.fulfilmentRetryMs,
+    // The runner is composed from the use cases, so it is reached through this late binding.
+    jobsDue: () => jobs.wake(),
   });
   const refunds = composeRefunds(database, wechat, metrics, payments.deps);
   const nativeMode1 = composeNativeMode1(wechat, payments.deps, payments.useCases.createOrder);

@@ -57,6 +57,8 @@ export interface PaymentsInput {
   logger: UseCaseLogger;
   fulfil?: FulfilmentHook;
   fulfilmentRetryMs?: number;
+  /** Wakes the job runner when a job someone waits for was written (the till's micropay job). */
+  jobsDue?: () => void;
 }
 
 /** The payments feature as built: its ports (which refunds, mode 1 and admin share) and use cases. */
@@ -133,6 +135,7 @@ export function composePayments(input: PaymentsInput): ComposedPayments {
     webhookLog: new KyselyWebhookDeliveryLog(database.db),
     logger: input.logger,
     audit: new KyselyAuditLog(database.db),
+    jobsDue: input.jobsDue,
   };
   return { deps, useCases: paymentUseCases(deps, input), webhookEndpoints };
 }

@@ -85,6 +85,8 @@ export class JobRunner {
   #timer: NodeJS.Timeout | undefined;
   #running = false;
   #claiming: Promise<void> | undefined;
+  /** A wake-up came while a claim was under way: claim again right after it. */
+  #wokenWhileClaiming = false;
   readonly #active = new Set<Promise<void>>();
 
   constructor(options: JobRunnerOptions) {
@@ -123,6 +125,16 @@ export class JobRunner {
     await Promise.all(this.#active);
   }
 
+  /**
+   * A job was just written that someone waits for (a customer at the till): claim now instead of
+   * at the next poll. Only this instance is told; the others find it at their own next poll.
+   */
+  wake(): void {
+    if (!this.#running) return;
+    if (this.#claiming) this.#wokenWhileClaiming = true;
+    else this.#fill();
+  }
+
   /** Claims the jobs due now (up to `concurrency`) and runs them; resolves with how many ran. */
   async runDueOnce(): Promise<number> {
     const jobs = await this.#claim(this.#options.concurrency);
@@ -151,7 +163,9 @@ export class JobRunner {
       .then((maybeMore) => {
         this.#claiming = undefined;
         if (!this.#running) return;
-        if (maybeMore) this.#fill();
+        const woken = this.#wokenWhileClaiming;
+        this.#wokenWhileClaiming = false;
+        if (maybeMore || woken) this.#fill();
         else this.#timer = setTimeout(() => this.#fill(), this.#options.pollIntervalMs);
       });
   }

@@ -40,11 +40,11 @@ export const DEFAULT_TILL_DESCRIPTION = '门店收款';
  * The answer is the order as stored (NOTPAY); the outcome follows by the order's events.
  */
 export class TakeInStorePayment {
-  readonly #deps: Pick<PaymentDeps, 'orders' | 'clock' | 'events' | 'audit' | 'logger'>;
+  readonly #deps: Pick<PaymentDeps, 'orders' | 'clock' | 'events' | 'audit' | 'logger' | 'jobsDue'>;
   readonly #createOrder: Pick<CreateOrder, 'draft'>;
 
   constructor(
-    deps: Pick<PaymentDeps, 'orders' | 'clock' | 'events' | 'audit' | 'logger'>,
+    deps: Pick<PaymentDeps, 'orders' | 'clock' | 'events' | 'audit' | 'logger' | 'jobsDue'>,
     createOrder: Pick<CreateOrder, 'draft'>,
   ) {
     this.#deps = deps;
@@ -78,6 +78,8 @@ export class TakeInStorePayment {
     const order = await orders.insertWithJobs(draft, [
       { type: MICROPAY_JOB, key: draft.orderNo, runAt: draft.createdAt, payload: { ...payload } },
     ]);
+    // The customer is holding the phone up: the job runs now, not at the runner's next poll.
+    this.#deps.jobsDue?.();
     this.#deps.logger?.info(
       { orderNo: order.orderNo, authCode: maskedPaymentCode(input.authCode), amountFen: order.amountFen },
       'payment-code order taken',

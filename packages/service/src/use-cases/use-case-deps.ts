@@ -48,6 +48,8 @@ export interface PaymentDeps {
   logger?: UseCaseLogger;
   /** Where an admin's actions are recorded; absent = not recorded (tests of other things). */
   audit?: AuditLog;
+  /** Tells this instance's job runner that a job is due now; absent = found at the next poll. */
+  jobsDue?: () => void;
 }
 
 export function isOpen(order: Pick<Order, 'state'>): boolean {

@@ -63,6 +63,25 @@ forEachEngine('JobRunner', (database, engine) => {
   const jobRow = (key: string) =>
     database.db.selectFrom('jobs').selectAll().where('key', '=', key).executeTakeFirstOrThrow();
 
+  it('wake() claims a job written just now instead of waiting for the next poll', async () => {
+    const ran: string[] = [];
+    const jobs = runner(
+      { 'close-expired': async (job) => void ran.push(job.key) },
+      { pollIntervalMs: 60_000 },
+    );
+    jobs.start();
+    try {
+      await new Promise((r) => setTimeout(r, 50)); // the first (empty) poll is over; the next is a minute away
+      await queue.enqueue({ type: 'close-expired', key: 'WOKEN', runAt: clock.now() });
+      await new Promise((r) => setTimeout(r, 100));
+      expect(ran).toEqual([]);
+      jobs.wake();
+      await until(() => ran.includes('WOKEN'), 'the woken job');
+    } finally {
+      await jobs.stop();
+    }
+  });
+
   it('runs a due job once, with its payload, and leaves future jobs and unknown types alone', async () => {
     const seen: Job[] = [];
     await queue.enqueue({
