@@ -43,6 +43,11 @@ export interface ServiceAppOptions {
   jobPollIntervalMs?: number;
   /** How long a dead worker's job stays locked before another claims it (30 s); crash tests shorten it. */
   jobLockMs?: number;
+  /**
+   * `false`: this instance serves HTTP only and runs no jobs (other instances, or workers, claim
+   * them from the shared database). Default true.
+   */
+  runJobs?: boolean;
   /** How often unverified notifications past their retention are deleted (default hourly). */
   pruneIntervalMs?: number;
   /** Where problems outside any request go (the event bus); by default the HTTP app's logger. */
@@ -249,7 +254,7 @@ export async function createServiceApp(
       const address = await http.app.listen({ port: config.port, host: config.host });
       url = address.replace('[::1]', '127.0.0.1');
       await reconciliation.schedule();
-      jobs.start();
+      if (options.runJobs !== false) jobs.start();
       pruneInBackground();
       pruneTimer = setInterval(pruneInBackground, options.pruneIntervalMs ?? 3_600_000).unref();
       return url;

@@ -1,6 +1,6 @@
 // The payment service as its own process, for the till's crash test: `node pos-child.mjs SETUP.json`.
 // Runs the built service (dist/) with short payment-code timing, a short job lock (so a restarted
-// process takes over a dead one's micropay job quickly) and the job poll the setup asks for.
+// process takes over a dead one's micropay job quickly) and the job poll the setup asks for (or none).
 // Prints `listening URL` once up and `delivered ORDERNO` for each fulfilment.
 import { readFileSync } from 'node:fs';
 import { simulatorCredentials } from '../../../../cli/dist/demo/simulator-merchant-settings.js';
@@ -24,7 +24,9 @@ const config = validateServiceConfig({
 });
 const service = await createServiceApp(config, {
   databaseSchema: setup.schema,
-  jobPollIntervalMs: pollOverride ? Number(pollOverride) : 50,
+  // `off`: an instance that runs no jobs, so an order's job waits in the database untouched.
+  runJobs: pollOverride !== 'off',
+  jobPollIntervalMs: pollOverride && pollOverride !== 'off' ? Number(pollOverride) : 50,
   jobLockMs: setup.jobLockMs,
   fulfil: (order) => {
     say(`delivered ${order.orderNo}`);
