@@ -102,6 +102,8 @@ export async function createServiceApp(
   await seedDemoProducts(database.db);
 
   const metrics = new ServiceMetrics({ defaultMetrics: true });
+  /** Set by the first `stop()`; readiness answers 503 from that moment. */
+  let stopped: Promise<void> | undefined;
   // Until the HTTP app (and its logger) exists, start-up problems surface as thrown errors instead.
   let log: UseCaseLogger = options.logger ?? silentLogger;
   const bus = await composeEventBus(config.databaseUrl, database, () => log).catch(async (error) => {
@@ -142,6 +144,7 @@ export async function createServiceApp(
     fulfilmentRetryMs: options.fulfilmentRetryMs,
     // The runner is composed from the use cases, so it is reached through this late binding.
     jobsDue: () => jobs.wake(),
+    stopping: () => stopped !== undefined,
   });
   const refunds = composeRefunds(database, wechat, metrics, payments.deps);
   const nativeMode1 = composeNativeMode1(wechat, payments.deps, payments.useCases.createOrder);
@@ -237,7 +240,6 @@ export async function createServiceApp(
       );
   };
 
-  let stopped: Promise<void> | undefined;
   return {
     config,
     app: http.app,

@@ -26,6 +26,7 @@ import type { Clock, EventBus, FulfilmentHook } from '../domain/index.js';
 import type { ServiceMetrics } from '../http/service-metrics.js';
 import {
   CheckHealth,
+  CheckReadiness,
   CloseExpiredOrder,
   CollectPaymentCode,
   CreateOrder,
@@ -59,6 +60,8 @@ export interface PaymentsInput {
   fulfilmentRetryMs?: number;
   /** Wakes the job runner when a job someone waits for was written (the till's micropay job). */
   jobsDue?: () => void;
+  /** `true` once shutdown has begun: readiness answers 503 from then on. */
+  stopping?: () => boolean;
 }
 
 /** The payments feature as built: its ports (which refunds, mode 1 and admin share) and use cases. */
@@ -93,6 +96,7 @@ function paymentUseCases(deps: PaymentDeps, input: PaymentsInput) {
     listProducts: new ListProducts(deps),
     handlePaymentNotification: new HandlePaymentNotification(deps, markPaid),
     checkHealth: new CheckHealth(new DatabaseHealthCheck(input.database)),
+    checkReadiness: new CheckReadiness(new DatabaseHealthCheck(input.database), input.stopping),
     closeExpired: new CloseExpiredOrder(deps, markPaid),
     reconcile: new ReconcileOrder(deps, markPaid),
     fulfilOrder: new FulfilOrder(deps),

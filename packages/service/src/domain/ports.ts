@@ -265,4 +265,6 @@ export interface CreateOrderInput {
 export interface HealthCheck {
   /** `true` when the database answers; may throw instead of answering `false`. */
   ping(): Promise<boolean>;
+  /** `true` when every migration this build knows is recorded as applied; may throw. */
+  migrationsApplied(): Promise<boolean>;
 }

@@ -391,6 +391,29 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
     description: '检查数据库连接；负载均衡器用。\n\nPings the database; for load balancers.',
     examples: { 200: { status: 'ok', database: 'up' }, 503: { status: 'unavailable', database: 'down' } },
   },
+  'GET /health/live': {
+    summary: '存活检查 / liveness',
+    description:
+      '进程能应答即为存活，不访问数据库；编排器据此决定是否重启进程。\n\nThe process answers; touches no database. For an orchestrator deciding whether to restart the process.',
+    examples: { 200: { status: 'ok' } },
+  },
+  'GET /health/ready': {
+    summary: '就绪检查 / readiness',
+    description:
+      '数据库可达、迁移已完成、未在关闭中时为 200；否则 503，`failed` 列出未通过的检查。开始关闭（SIGTERM）后立即答复 503，负载均衡器据此停止转发。\n\n200 when the database answers, every migration is applied and the instance is not shutting down; otherwise 503 with the failed checks in `failed`. Answers 503 as soon as shutdown (SIGTERM) begins, so a load balancer stops sending traffic.',
+    examples: {
+      200: {
+        status: 'ready',
+        checks: { database: 'up', migrations: 'applied', shutdown: 'no' },
+        failed: [],
+      },
+      503: {
+        status: 'unavailable',
+        checks: { database: 'up', migrations: 'applied', shutdown: 'in-progress' },
+        failed: ['shutdown'],
+      },
+    },
+  },
   'GET /metrics': {
     summary: 'Prometheus 指标 / Prometheus metrics',
     description: '设置了 METRICS_TOKEN 时需要 Bearer 令牌。\n\nA bearer token when METRICS_TOKEN is set.',

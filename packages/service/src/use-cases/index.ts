@@ -2,6 +2,7 @@ export * from './admin-sessions.js';
 export * from './apply-refund-outcome.js';
 export * from './audit-trail.js';
 export * from './check-health.js';
+export * from './check-readiness.js';
 export * from './close-expired-order.js';
 export * from './collect-payment-code.js';
 export * from './create-order.js';

@@ -1,5 +1,6 @@
 import type { AdminSessions } from './admin-sessions.js';
 import type { CheckHealth } from './check-health.js';
+import type { CheckReadiness } from './check-readiness.js';
 import type { CloseExpiredOrder } from './close-expired-order.js';
 import type { ExportOrders } from './export-orders.js';
 import type { GetOrder } from './get-order.js';
@@ -44,6 +45,8 @@ export interface PaymentUseCases {
   exportOrders: ExportOrders;
   handlePaymentNotification: HandlePaymentNotification;
   checkHealth: CheckHealth;
+  /** `/health/ready`: database, migrations, not shutting down. */
+  checkReadiness: CheckReadiness;
   /** The till: a customer's payment code (付款码), collected by the `micropay` job. */
   takeInStorePayment: TakeInStorePayment;
 }
