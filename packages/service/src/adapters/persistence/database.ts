@@ -1,17 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import {
-  Kysely,
-  Migrator,
-  PostgresDialect,
-  SqliteDialect,
-  type SqliteDatabase as SqliteDialectDatabase,
-} from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase as SqliteDialectDatabase } from 'kysely';
 import pg from 'pg';
 import type { DatabaseSchema, Dialect } from './database-schema.js';
 import { registerDirectSqlite } from './direct-sqlite.js';
-import { migrationProvider } from './migrations/migration-provider.js';
+import { migrateToLatest } from './migrations/schema-migrator.js';
 
 export interface DatabaseOptions {
   /** A PostgreSQL URL (`DATABASE_URL`); when absent the embedded SQLite database is used. */
@@ -36,10 +30,7 @@ const PG_INT8_OID = 20;
 export async function openDatabase(options: DatabaseOptions = {}): Promise<Database> {
   const { db, dialect } = options.url ? openPostgres(options.url, options) : openSqlite(options.dataDir);
   try {
-    if (dialect === 'postgres' && options.schema) {
-      await db.schema.createSchema(options.schema).ifNotExists().execute();
-    }
-    await migrateToLatest(db, dialect === 'postgres' ? (options.schema ?? 'public') : undefined);
+    await migrateToLatest(db, dialect, dialect === 'postgres' ? options.schema : undefined);
   } catch (error) {
     await db.destroy();
     throw error;
@@ -107,41 +98,6 @@ function openPostgres(
     },
   });
   return { db: new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
-}
-
-async function migrateToLatest(
-  db: Kysely<DatabaseSchema>,
-  migrationTableSchema: string | undefined,
-): Promise<void> {
-  const migrator = new Migrator({
-    db,
-    provider: migrationProvider,
-    // Issue-5 migrations land independently (0002 refunds, 0003 platform tokens): a database that
-    // already ran a later one must still accept an earlier one that arrived after it.
-    allowUnorderedMigrations: true,
-    ...(migrationTableSchema ? { migrationTableSchema } : {}),
-  });
-  let { error, results } = await migrator.migrateToLatest();
-  // Kysely looks for its migration table by listing every table of every schema; a schema dropped
-  // meanwhile by someone else (tests, other tenants) fails that listing. Nothing ran yet: try again.
-  for (
-    let attempt = 1;
-    attempt <= 3 && error && otherSchemaVanished(error, migrationTableSchema);
-    attempt++
-  ) {
-    ({ error, results } = await migrator.migrateToLatest());
-  }
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(
-      `database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
-}
-
-function otherSchemaVanished(error: unknown, own: string | undefined): boolean {
-  const vanished = /schema "([^"]+)" does not exist/.exec(error instanceof Error ? error.message : '');
-  return vanished !== null && vanished[1] !== own;
 }
 
 /** Lower-case plain identifiers only: they need no quoting in `search_path`, so nothing can be injected. */
