@@ -21,6 +21,7 @@ import {
   type FulfilmentHook,
   type NotificationResender,
 } from './domain/index.js';
+import { closeGracefully, SHUTDOWN_GRACE_MS } from './http/graceful-close.js';
 import { buildHttpApp } from './http/http-app.js';
 import type { OrderEventStreams } from './http/order-event-stream.js';
 import { ServiceMetrics } from './http/service-metrics.js';
@@ -61,6 +62,16 @@ export interface ServiceAppOptions {
    * demo's simulator) can; absent = that action answers `501 NOT_AVAILABLE`.
    */
   notificationResender?: NotificationResender;
+  /**
+   * How long `stop()` lets requests in flight and running jobs finish (5 s, WeChat's notification
+   * timeout); jobs still running then are abandoned and their locks released to other instances.
+   */
+  shutdownGraceMs?: number;
+  /**
+   * How long `stop()` keeps serving with readiness at 503 before it closes the listener (0): time
+   * for a load balancer that polls `/health/ready` to take the instance out of rotation.
+   */
+  shutdownDelayMs?: number;
 }
 
 export interface ServiceApp {
@@ -78,7 +89,12 @@ export interface ServiceApp {
   /** Deletes unverified notifications past their retention now (also run at start and hourly). */
   pruneNotifications(): Promise<number>;
   start(): Promise<string>;
-  /** Stops accepting, ends SSE streams, lets running jobs finish, closes the database. */
+  /**
+   * Graceful shutdown (what SIGTERM runs): readiness answers 503 at once and no more jobs are
+   * claimed; after `shutdownDelayMs` the listener closes, SSE streams end with a reconnect hint,
+   * requests and jobs in flight get `shutdownGraceMs` to finish, jobs still running are released to
+   * other instances; then the database closes.
+   */
   stop(): Promise<void>;
 }
 
@@ -264,10 +280,16 @@ export async function createServiceApp(
     stop() {
       stopped ??= (async () => {
         clearInterval(pruneTimer);
+        const graceMs = options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS;
+        const delayMs = options.shutdownDelayMs ?? 0;
+        const jobsStopped = jobs.stop({ graceMs: delayMs + graceMs });
+        if (delayMs > 0) await new Promise((wait) => setTimeout(wait, delayMs));
+        const { cut } = await closeGracefully(http.app, http.streams, { graceMs });
+        const held = await jobsStopped;
+        if (cut || held.abandoned > 0 || held.released > 0) {
+          log.warn({ requestsCut: cut, ...held }, 'shutdown: work in flight handed over');
+        }
         await pruning;
-        http.streams.closeAll();
-        await http.app.close();
-        await jobs.stop();
         await bus.close();
         await wechat.close();
         await platform?.close();

@@ -46,7 +46,9 @@ export async function buildHttpApp(options: HttpAppOptions & { metrics: ServiceM
     logger: options.logger || options.logStream ? redactingLoggerOptions(options.logStream) : false,
     trustProxy: options.trustProxy ?? false,
     bodyLimit: 64 * 1024,
-    forceCloseConnections: true,
+    // Only idle connections are closed with the server; requests in flight are given their grace
+    // period by closeGracefully (graceful-close.ts).
+    forceCloseConnections: 'idle',
     schemaErrorFormatter: fieldErrorFormatter,
     // Errors Fastify meets before any route (a path that is no valid URL) get the one error format.
     frameworkErrors: errorHandler,

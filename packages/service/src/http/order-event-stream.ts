@@ -23,7 +23,8 @@ const HEARTBEAT_MS = 15_000;
  */
 export class OrderEventStreams {
   readonly #events: EventBus;
-  readonly #open = new Set<() => void>();
+  /** Each open stream's `end`; given a reconnect delay, it first tells the browser to come back. */
+  readonly #open = new Set<(reconnectMs?: number) => void>();
 
   constructor(events: EventBus) {
     this.#events = events;
@@ -41,12 +42,13 @@ export class OrderEventStreams {
     let ended = false;
     const pending: OrderEvent[] = [];
     let ready = false;
-    const end = () => {
+    const end = (reconnectMs?: number) => {
       if (ended) return;
       ended = true;
       unsubscribe();
       clearInterval(heartbeat);
       this.#open.delete(end);
+      if (reconnectMs !== undefined && res.headersSent) res.write(reconnectHint(reconnectMs));
       res.end();
     };
     let final = FINAL_FOR_CHECKOUT;
@@ -61,7 +63,7 @@ export class OrderEventStreams {
     const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
     heartbeat.unref();
     this.#open.add(end);
-    res.on('close', end);
+    res.on('close', () => end());
 
     let order: Order;
     try {
@@ -84,12 +86,13 @@ export class OrderEventStreams {
    */
   streamAll(res: ServerResponse): void {
     let ended = false;
-    const end = () => {
+    const end = (reconnectMs?: number) => {
       if (ended) return;
       ended = true;
       unsubscribe();
       clearInterval(heartbeat);
       this.#open.delete(end);
+      if (reconnectMs !== undefined && res.headersSent) res.write(reconnectHint(reconnectMs));
       res.end();
     };
     openEventStream(res);
@@ -99,13 +102,23 @@ export class OrderEventStreams {
     const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
     heartbeat.unref();
     this.#open.add(end);
-    res.on('close', end);
+    res.on('close', () => end());
   }
 
-  /** Ends every open stream (graceful shutdown). */
-  closeAll(): void {
-    for (const end of [...this.#open]) end();
+  /**
+   * Ends every open stream (graceful shutdown). With `reconnectMs`, each stream first gets an SSE
+   * `retry:` field of that many ms and a comment saying why: an EventSource whose stream the server
+   * ends reconnects by itself after its retry delay, and through the load balancer that lands on an
+   * instance still running, which sends the order's current state first — nothing is missed.
+   */
+  closeAll(reconnectMs?: number): void {
+    for (const end of [...this.#open]) end(reconnectMs);
   }
+}
+
+/** The last block of a stream ended by shutdown: a retry delay for the browser, and a note for people. */
+function reconnectHint(reconnectMs: number): string {
+  return `: this instance is shutting down; reconnect\nretry: ${Math.max(0, Math.round(reconnectMs))}\n\n`;
 }
 
 /** The head of an event stream: no caching or proxy buffering, and a reconnect delay for browsers. */

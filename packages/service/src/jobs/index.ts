@@ -1,9 +1,3 @@
-export {
-  backoffByType,
-  cappedBackoff,
-  exponentialBackoff,
-  type Job,
-  type JobHandler,
-  JobRunner,
-  type JobRunnerOptions,
-} from './job-runner.js';
+export { backoffByType, cappedBackoff, exponentialBackoff } from './job-backoff.js';
+export { JobRunner } from './job-runner.js';
+export type { Job, JobHandler, JobRunnerOptions, JobStopOptions, JobStopResult } from './job-types.js';

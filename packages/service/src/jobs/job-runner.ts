@@ -1,74 +1,9 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
-import type { DatabaseSchema, Dialect, JobsTable } from '../adapters/persistence/database-schema.js';
-import type { Clock } from '../domain/ports.js';
-
-/** A claimed job as a handler sees it. */
-export interface Job {
-  id: number;
-  type: string;
-  key: string;
-  payload: Record<string, unknown>;
-  runAt: Date;
-  /** Failed attempts before this one. */
-  attempts: number;
-}
-
-export type JobHandler = (job: Job) => Promise<void>;
-
-export interface JobRunnerOptions {
-  db: Kysely<DatabaseSchema>;
-  dialect: Dialect;
-  /** Only these types are claimed, so services with different handlers can share one table. */
-  handlers: Record<string, JobHandler>;
-  /** Written into `locked_by`; unique per process. */
-  workerId: string;
-  /** How often an idle runner looks for due jobs, default 500 ms. */
-  pollIntervalMs?: number;
-  /**
-   * Most jobs running at once in this runner, default 10. Free slots are filled as soon as a job
-   * ends, so one slow job never holds up the others.
-   */
-  concurrency?: number;
-  /** After this long a claimed job counts as abandoned (its worker died) and is claimed again. */
-  lockMs?: number;
-  /**
-   * How often a running job's lock is extended by another `lockMs`, default a third of `lockMs`: a
-   * job slower than its lock (a close that waits out WeChat's timeouts) is not taken for abandoned.
-   */
-  lockRenewMs?: number;
-  clock: Clock;
-  /** Give up after this many failed attempts; retries forever when absent. */
-  maxAttempts?: number;
-  /** Delay before the next attempt, given the failed attempts so far (≥ 1) and the job. */
-  backoff?: (attempts: number, job: Job) => number;
-  /** Told about every failed attempt (for logs and metrics); gets the job and the error message. */
-  onFailure?: (job: Job, message: string) => void;
-  /** Told when claiming failed (database unreachable); polling goes on at the next interval. */
-  onPollError?: (error: unknown) => void;
-}
+import type { JobsTable } from '../adapters/persistence/database-schema.js';
+import { exponentialBackoff } from './job-backoff.js';
+import type { Job, JobRunnerOptions, JobStopOptions, JobStopResult } from './job-types.js';
 
 const MAX_ERROR_LENGTH = 1000;
-
-/** 5 s, 10 s, 20 s … capped at 10 minutes. */
-export function exponentialBackoff(attempts: number): number {
-  return cappedBackoff(600_000)(attempts);
-}
-
-/** 5 s, 10 s, 20 s … never more than `capMs`: for work that must happen soon after WeChat recovers. */
-export function cappedBackoff(capMs: number): (attempts: number) => number {
-  return (attempts) => Math.min(5_000 * 2 ** Math.max(0, Math.min(attempts, 31) - 1), capMs);
-}
-
-/**
- * {@link exponentialBackoff}, with a lower cap for the job types named in `caps` (type → ms): how
- * long a job of that type may wait, at most, after the moment WeChat starts answering again.
- */
-export function backoffByType(
-  caps: Readonly<Record<string, number>>,
-): (attempts: number, job: Job) => number {
-  const capped = new Map(Object.entries(caps).map(([type, cap]) => [type, cappedBackoff(cap)]));
-  return (attempts, job) => (capped.get(job.type) ?? exponentialBackoff)(attempts);
-}
 
 /**
  * Runs durable jobs from the `jobs` table. A job is claimed by stamping `locked_by`/`locked_until`
@@ -87,7 +22,9 @@ export class JobRunner {
   #claiming: Promise<void> | undefined;
   /** A wake-up came while a claim was under way: claim again right after it. */
   #wokenWhileClaiming = false;
-  readonly #active = new Set<Promise<void>>();
+  /** Each running job's promise, and how to give it up (stop its renewals, release its lock). */
+  readonly #active = new Map<Promise<void>, () => Promise<boolean>>();
+  #released = 0;
 
   constructor(options: JobRunnerOptions) {
     const concurrency = options.concurrency ?? 10;
@@ -116,13 +53,36 @@ export class JobRunner {
     this.#fill();
   }
 
-  /** Stops claiming and waits for the jobs already running, so none is cut off mid-way. */
-  async stop(): Promise<void> {
+  /**
+   * Stops claiming at once and waits for the jobs already running — up to `graceMs`, after which
+   * each one still running is abandoned and its lock released (see {@link JobStopOptions}). Jobs a
+   * claim in flight brings back are released unstarted. Either way no job this runner held waits
+   * for its lock to expire before another instance may take it.
+   */
+  async stop(options: JobStopOptions = {}): Promise<JobStopResult> {
     this.#running = false;
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#released = 0;
     await this.#claiming;
-    await Promise.all(this.#active);
+    const running = [...this.#active.keys()];
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver =
+      options.graceMs === undefined
+        ? new Promise<never>(() => {})
+        : new Promise<'grace over'>((done) => {
+            timer = setTimeout(() => done('grace over'), options.graceMs);
+          });
+    const outcome = await Promise.race([Promise.all(running).then(() => 'all done' as const), graceOver]);
+    clearTimeout(timer);
+    let abandoned = 0;
+    if (outcome === 'grace over') {
+      for (const [job, abandon] of [...this.#active]) {
+        this.#active.delete(job);
+        if (await abandon()) abandoned++;
+      }
+    }
+    return { finished: running.length - abandoned, abandoned, released: this.#released };
   }
 
   /**
@@ -151,7 +111,13 @@ export class JobRunner {
     this.#timer = undefined;
     this.#claiming = this.#claim(free)
       .then(
-        (jobs) => {
+        async (jobs) => {
+          if (!this.#running) {
+            // Stopping began while this claim was on its way: hand the jobs back unstarted.
+            await this.#release(jobs.map((job) => job.id));
+            this.#released += jobs.length;
+            return false;
+          }
           for (const job of jobs) this.#launch(job);
           return jobs.length === free;
         },
@@ -171,13 +137,36 @@ export class JobRunner {
   }
 
   #launch(job: Job): void {
-    const running: Promise<void> = this.#run(job)
+    const control = { abandoned: false, stopRenewing: () => {} };
+    const running: Promise<void> = this.#run(job, control)
       .catch((error: unknown) => this.#options.onPollError?.(error))
       .finally(() => {
         this.#active.delete(running);
         this.#fill();
       });
-    this.#active.add(running);
+    this.#active.set(running, async () => {
+      control.abandoned = true;
+      control.stopRenewing();
+      return (await this.#release([job.id])) > 0;
+    });
+  }
+
+  /** Unlocks these jobs of this runner that are not done, so any runner may claim them now. */
+  async #release(ids: number[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const { db, workerId } = this.#options;
+    const rows = await db
+      .updateTable('jobs')
+      .set({ locked_by: null, locked_until: null })
+      .where('id', 'in', ids)
+      .where('locked_by', '=', workerId)
+      .where('done_at', 'is', null)
+      .executeTakeFirst()
+      .catch((error: unknown) => {
+        this.#options.onPollError?.(error);
+        return undefined;
+      });
+    return Number(rows?.numUpdatedRows ?? 0);
   }
 
   async #claim(limit: number): Promise<Job[]> {
@@ -204,7 +193,7 @@ export class JobRunner {
     return rows.sort((a, b) => Number(a.run_at) - Number(b.run_at)).map(toJob);
   }
 
-  async #run(job: Job): Promise<void> {
+  async #run(job: Job, control?: { abandoned: boolean; stopRenewing: () => void }): Promise<void> {
     const { db, handlers, workerId, clock, maxAttempts, backoff, onFailure, lockMs, lockRenewMs } =
       this.#options;
     const mine = db.updateTable('jobs').where('id', '=', job.id).where('locked_by', '=', workerId);
@@ -218,6 +207,7 @@ export class JobRunner {
         .catch((error: unknown) => this.#options.onPollError?.(error));
     }, lockRenewMs);
     renew.unref();
+    if (control) control.stopRenewing = () => clearInterval(renew);
     try {
       await handlers[job.type]!(job);
       clearInterval(renew);
@@ -240,7 +230,8 @@ export class JobRunner {
           failed_at: givingUp ? now : null,
         })
         .execute();
-      onFailure?.(job, message);
+      // An abandoned job's failure is no failure of the job: it was cut off, and runs again elsewhere.
+      if (!control?.abandoned) onFailure?.(job, message);
     }
   }
 }
