@@ -68,8 +68,8 @@ export interface ServiceAppOptions {
    */
   shutdownGraceMs?: number;
   /**
-   * How long `stop()` keeps serving with readiness at 503 before it closes the listener (0): time
-   * for a load balancer that polls `/health/ready` to take the instance out of rotation.
+   * How long `stop()` keeps serving with readiness at 503 before it closes the listener (by default
+   * `SHUTDOWN_DELAY_MS`, else 0): time for a load balancer polling `/health/ready` to react.
    */
   shutdownDelayMs?: number;
 }
@@ -281,7 +281,7 @@ export async function createServiceApp(
       stopped ??= (async () => {
         clearInterval(pruneTimer);
         const graceMs = options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS;
-        const delayMs = options.shutdownDelayMs ?? 0;
+        const delayMs = options.shutdownDelayMs ?? config.shutdownDelayMs ?? 0;
         const jobsStopped = jobs.stop({ graceMs: delayMs + graceMs });
         if (delayMs > 0) await new Promise((wait) => setTimeout(wait, delayMs));
         const { cut } = await closeGracefully(http.app, http.streams, { graceMs });

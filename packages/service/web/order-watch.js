@@ -71,7 +71,17 @@ export function watchOrder(orderNo, onUpdate) {
       update({ state: data.state });
     }
   });
+  // A stream the server ends (an instance shutting down sends a short `retry:` first) is reconnected
+  // by the browser itself, through the load balancer to an instance still running, which sends the
+  // current state first. Only a stream the browser gave up on, or one failing again and again,
+  // falls back to polling.
+  let failures = 0;
+  stream.onopen = () => {
+    failures = 0;
+  };
   stream.onerror = () => {
+    failures += 1;
+    if (stream.readyState !== EventSource.CLOSED && failures < 3) return;
     stream.close();
     if (!FINAL.has(lastState)) startPolling();
   };

@@ -107,6 +107,11 @@ export interface ServiceConfig {
   prepayDeadlineMs?: number;
   /** Most durable jobs one instance runs at once (default 10). */
   jobConcurrency?: number;
+  /**
+   * `SHUTDOWN_DELAY_MS`: on SIGTERM, serve this long with readiness at 503 before closing the
+   * listener, so a load balancer polling `/health/ready` stops sending traffic first (default 0).
+   */
+  shutdownDelayMs?: number;
   wechat: WechatCredentials;
   platform?: PlatformConfig;
   /** Demo mode (what `wxpay start` sets); absent for a real merchant. */
@@ -170,6 +175,7 @@ export function loadServiceConfig(env: Env = process.env): ServiceConfig {
     orderTtlMinutes: integer(env, 'ORDER_TTL_MINUTES', 15, 5, 7 * 24 * 60),
     prepayDeadlineMs: integer(env, 'PREPAY_DEADLINE_MS', 5_000, 500, 60_000),
     jobConcurrency: integer(env, 'JOB_CONCURRENCY', 10, 1, 200),
+    shutdownDelayMs: integer(env, 'SHUTDOWN_DELAY_MS', 0, 0, 60_000),
     wechat,
     platform: platformConfig(env, publicUrl, wechat),
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',

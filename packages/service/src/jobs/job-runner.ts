@@ -1,4 +1,4 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { JobsTable } from '../adapters/persistence/database-schema.js';
 import { exponentialBackoff } from './job-backoff.js';
 import type { Job, JobRunnerOptions, JobStopOptions, JobStopResult } from './job-types.js';

@@ -63,6 +63,12 @@ describe('loadServiceConfig', () => {
     expect(config).toMatchObject({ prepayDeadlineMs: 2_500, jobConcurrency: 4 });
   });
 
+  it('reads the shutdown delay (0 by default) and refuses one that is no whole number of ms', () => {
+    expect(loadServiceConfig(env).shutdownDelayMs).toBe(0);
+    expect(loadServiceConfig({ ...env, SHUTDOWN_DELAY_MS: '3000' }).shutdownDelayMs).toBe(3_000);
+    expect(() => loadServiceConfig({ ...env, SHUTDOWN_DELAY_MS: 'soon' })).toThrow(/SHUTDOWN_DELAY_MS/);
+  });
+
   it('reads the mobile App appid of APP orders from WECHATPAY_APP_APPID (none by default)', () => {
     expect(loadServiceConfig(env).wechat.appAppid).toBeUndefined();
     expect(loadServiceConfig({ ...env, WECHATPAY_APP_APPID: 'wx0c0c03a1b2c3d4e5' }).wechat.appAppid).toBe(
