@@ -81,7 +81,9 @@ export function watchOrder(orderNo, onUpdate) {
   };
   stream.onerror = () => {
     failures += 1;
-    if (stream.readyState !== EventSource.CLOSED && failures < 3) return;
+    // REVERSED (a till's order) ends the stream for good though it is not final here: no reconnect.
+    const reconnecting = stream.readyState !== EventSource.CLOSED && failures < 3 && lastState !== 'REVERSED';
+    if (reconnecting) return;
     stream.close();
     if (!FINAL.has(lastState)) startPolling();
   };
