@@ -60,9 +60,9 @@ describeOnEngines('graceful shutdown', (engine: TestEngine) => {
     }
   });
 
-  async function start(options: ServiceAppOptions = {}): Promise<ServiceApp> {
+  async function create(options: ServiceAppOptions = {}, port = 0): Promise<ServiceApp> {
     const config = validateServiceConfig({
-      port: 0,
+      port,
       host: '127.0.0.1',
       dataDir,
       databaseUrl: schema ? PG_URL : undefined,
@@ -73,8 +73,13 @@ describeOnEngines('graceful shutdown', (engine: TestEngine) => {
       wechat: simulatorCredentials(simulator.merchant),
     });
     service = await createServiceApp(config, { databaseSchema: schema, ...options });
-    await service.start();
     return service;
+  }
+
+  async function start(options: ServiceAppOptions = {}): Promise<ServiceApp> {
+    const app = await create(options);
+    await app.start();
+    return app;
   }
 
   it('readiness answers 503 naming the shutdown as soon as stop() begins; liveness still answers', async () => {
@@ -167,5 +172,16 @@ describeOnEngines('graceful shutdown', (engine: TestEngine) => {
     await app.stop();
     expect(Date.now() - begun).toBeLessThan(3_000);
     expect(await outcome).toMatch(/socket hang up|ECONNRESET/);
+  });
+
+  it('stop() after a start that failed (port taken) still closes everything, at once', async () => {
+    const taken = await start();
+    const port = Number(new URL(taken.url).port);
+    const second = await create({}, port);
+    await expect(second.start()).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    const begun = Date.now();
+    await second.stop();
+    expect(Date.now() - begun).toBeLessThan(1_000);
+    await taken.stop();
   });
 });
