@@ -219,12 +219,21 @@ describeOnEngines('in-store payment codes (POST /api/pos/payments)', (engine) =>
   it('a MICROPAY order is refunded by the refund flow and found by the admin’s filters', async () => {
     const taken = await pay({ authCode: await codeOf('alice'), amount: 1200, apiVersion: 'v3' });
     expect((await outcome(taken.body.orderNo)).states.at(-1)).toBe('PAID');
-    const refund = await json<{ state: string }>(`${demo.url}/api/orders/${taken.body.orderNo}/refunds`, {
-      method: 'POST',
-      body: JSON.stringify({ amount: 200, reason: '少找零' }),
-      headers: { Authorization: admin.Authorization() },
-    });
+    const refund = await json<{ state: string; refundNo: string }>(
+      `${demo.url}/api/orders/${taken.body.orderNo}/refunds`,
+      {
+        method: 'POST',
+        body: JSON.stringify({ amount: 200, reason: '少找零' }),
+        headers: { Authorization: admin.Authorization() },
+      },
+    );
     expect(refund.status).toBe(201);
+    // WeChat settles it now (not after the simulator's few seconds), and notifies.
+    const settled = await sim(`/refunds/${demo.simulator.merchant.mchid}/${refund.body.refundNo}/settle`, {
+      method: 'POST',
+      body: { outcome: 'SUCCESS' },
+    });
+    expect(settled.status).toBe(200);
     await eventually(async () =>
       (await order(taken.body.orderNo)).state === 'PARTIALLY_REFUNDED' ? true : undefined,
     );
