@@ -3,7 +3,7 @@
  * headline ratios, and writes the same numbers to bench/results/latest.json. Nothing here fails:
  * a target that is missed is printed as missed, because timings are not a test.
  *
- * Options (environment): BENCH_SUITE=v3-sign-verify|v2-notify|service|reconciliation|payment-code to run one suite; BENCH_ROUNDS,
+ * Options (environment): BENCH_SUITE=v3-sign-verify|v2-notify|service|service-postgres|reconciliation|payment-code to run one suite; BENCH_ROUNDS,
  * BENCH_ROUND_MS, BENCH_WARMUP_MS to trade time for stability.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ const SUITES = {
   'v3-sign-verify': () => import('./suites/v3-sign-verify.mjs'),
   'v2-notify': () => import('./suites/v2-notify.mjs'),
   service: () => import('./suites/service.mjs'),
+  'service-postgres': () => import('./suites/service-postgres.mjs'),
   reconciliation: () => import('./suites/reconciliation.mjs'),
   'payment-code': () => import('./suites/payment-code.mjs'),
 };

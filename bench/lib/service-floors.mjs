@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import Fastify from 'fastify';
+import { runLoad } from './http-load.mjs';
 
 /** An empty Fastify POST route on its own port, raw body as the notify route reads it. */
 export async function startEmptyRoute() {
@@ -16,6 +17,37 @@ export async function startEmptyRoute() {
   app.post('/empty', async (_request, reply) => reply.status(204).send());
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return { url, close: () => app.close() };
+}
+
+/**
+ * The HTTP server floor: the empty route receiving the first prebuilt notification's bytes `count`
+ * times at `concurrency`, after `warmup` unmeasured ones. Rate, latency and CPU µs per request.
+ */
+export async function emptyRouteFloor(world, { count, warmup, concurrency, cpuMeter }) {
+  const route = await startEmptyRoute();
+  try {
+    const send = (n) => world.call('sendCopies', { url: route.url, path: '/empty', count: n, concurrency });
+    await send(warmup);
+    const cpu = cpuMeter();
+    const server = await send(count);
+    return { ...server, cpuUs: cpu.stop() / Math.max(1, server.ok) };
+  } finally {
+    await route.close();
+  }
+}
+
+/**
+ * The HTTP client floor an order pays for its call to WeChat: a bare undici client POSTing `{}` to
+ * a bare server in the child, `count` times at `concurrency`, after `warmup` unmeasured ones.
+ */
+export async function clientCallFloor(world, { count, warmup, concurrency, cpuMeter }) {
+  const bare = await world.call('startBareServer');
+  const load = (n) =>
+    runLoad({ url: bare, count: n, concurrency, request: () => ({ path: '/', method: 'POST', body: '{}' }) });
+  await load(warmup);
+  const cpu = cpuMeter();
+  const client = await load(count);
+  return { ...client, cpuUs: cpu.stop() / Math.max(1, client.ok) };
 }
 
 /**

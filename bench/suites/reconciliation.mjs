@@ -11,14 +11,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { simulatorCredentials } from '../../packages/cli/dist/demo/simulator-merchant-settings.js';
 import { createServiceApp, validateServiceConfig } from '../../packages/service/dist/index.js';
 import { benchAmount, benchOffsetMs } from '../lib/bench-day.mjs';
 import { startOutsideWorld } from '../lib/outside-world-client.mjs';
+import { PG_URL, postgresSkip, throwAwaySchema } from '../lib/postgres-bench.mjs';
 
 const ORDERS = Number(process.env.BENCH_RECON_ORDERS ?? 100_000);
-const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ADMIN_TOKEN = 'bench-admin-token-not-secret-0000';
 const DAY_MS = 86_400_000;
 const MB = 1024 * 1024;
@@ -82,7 +81,8 @@ export async function runSuite() {
 
 async function reconcileOn(engine, merchant, date, prefix) {
   const dataDir = mkdtempSync(join(tmpdir(), 'wxkit-bench-recon-'));
-  const schema = engine === 'postgres' ? `bench_${randomBytes(5).toString('hex')}` : undefined;
+  const throwAway = engine === 'postgres' ? throwAwaySchema() : undefined;
+  const schema = throwAway?.name;
   const port = await freePort();
   const config = validateServiceConfig({
     port,
@@ -133,11 +133,7 @@ async function reconcileOn(engine, merchant, date, prefix) {
   } finally {
     await service.stop();
     rmSync(dataDir, { recursive: true, force: true });
-    if (schema) {
-      const admin = new pg.Client({ connectionString: PG_URL });
-      await admin.connect();
-      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).finally(() => admin.end());
-    }
+    await throwAway?.drop();
   }
 }
 
@@ -202,19 +198,6 @@ function sampleMemory() {
       return peak;
     },
   };
-}
-
-async function postgresSkip() {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return undefined;
-  } catch (error) {
-    return `unreachable at ${PG_URL}: ${error.message}`;
-  } finally {
-    await client.end().catch(() => {});
-  }
 }
 
 function freePort() {

@@ -4,25 +4,24 @@
  * The simulator, the buyers, the SSE clients and WeChat's notification sender run in one forked
  * child (`lib/outside-world.mjs`). Every figure comes from this one run.
  */
-import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { simulatorCredentials } from '../../packages/cli/dist/demo/simulator-merchant-settings.js';
-import { createServiceApp, validateServiceConfig } from '../../packages/service/dist/index.js';
-import { percentile, runLoad } from '../lib/http-load.mjs';
+import { percentile } from '../lib/http-load.mjs';
 import { startOutsideWorld } from '../lib/outside-world-client.mjs';
-import { sqliteFloor, startEmptyRoute } from '../lib/service-floors.mjs';
+import { clientCallFloor, emptyRouteFloor, sqliteFloor } from '../lib/service-floors.mjs';
+import {
+  cpuMeter,
+  measureNotifications,
+  measureOrders,
+  ms,
+  NOTIFY_CONCURRENCY,
+  ORDER_CONCURRENCY,
+  startBenchService,
+  WARMUP,
+} from '../lib/service-phases.mjs';
 
-const env = (name, fallback) => Number(process.env[name] ?? fallback);
-const WARMUP = env('BENCH_SERVICE_WARMUP', 2000);
-const ORDERS = env('BENCH_SERVICE_ORDERS', 6000);
-const ORDERS_MAX_MS = env('BENCH_SERVICE_ORDERS_MS', 15_000);
-const ORDER_CONCURRENCY = 16;
-const NOTIFY_CONCURRENCY = 32;
-const WATCHED = env('BENCH_SERVICE_WATCHED', 40);
+const WATCHED = Number(process.env.BENCH_SERVICE_WATCHED ?? 40);
 
 /** Runs the four measurements against one service and one simulator; see bench/README.md § C. */
 export async function runSuite() {
@@ -30,7 +29,7 @@ export async function runSuite() {
   const dataDir = mkdtempSync(join(tmpdir(), 'wxkit-bench-service-'));
   let service;
   try {
-    service = await startService(world.merchant, dataDir);
+    service = await startBenchService(world.merchant, dataDir);
     const orders = await measureOrders(world, service.url);
     const notifications = await measureNotifications(world, service, orders);
     const payments = await measurePaymentLatency(world, service.url);
@@ -44,67 +43,6 @@ export async function runSuite() {
 }
 
 /**
- * 1 + 2: merchant CPU per order against a bare RSA sign (measured before and after), rate, latency.
- * `WARMUP` orders first, unmeasured: until V8 has optimised the hot paths, its compiler's work
- * dominates the CPU figures (an empty route costs ~5× more over its first 2,000 requests). Their
- * notifications warm the notification phase the same way.
- */
-async function measureOrders(world, serviceUrl) {
-  const before = rsaFloor(world.merchant);
-  const warm = await world.call('createOrders', {
-    serviceUrl,
-    count: WARMUP,
-    concurrency: ORDER_CONCURRENCY,
-  });
-  const cpu = cpuMeter();
-  const profile = await phaseProfile('orders');
-  const created = await world.call('createOrders', {
-    serviceUrl,
-    count: ORDERS,
-    concurrency: ORDER_CONCURRENCY,
-    maxMs: ORDERS_MAX_MS,
-  });
-  const cpuPerOrderUs = cpu.stop() / Math.max(1, created.ok);
-  await profile.stop();
-  const after = rsaFloor(world.merchant);
-  return {
-    created,
-    warmOrders: warm.orders,
-    cpuPerOrderUs,
-    rsa: { before, after },
-    signUs: (before.signUs + after.signUs) / 2,
-    verifyUs: (before.verifyUs + after.verifyUs) / 2,
-  };
-}
-
-/**
- * 3: every order created gets its TRANSACTION.SUCCESS callback; all must end PAID. The warm-up
- * orders' callbacks go first, unmeasured.
- */
-async function measureNotifications(world, service, { warmOrders, created }) {
-  const orders = created.orders;
-  await world.call('buildNotifications', { orders: warmOrders, set: 'warm' });
-  const { bodyBytes } = await world.call('buildNotifications', { orders, set: 'measured' });
-  const send = (set) =>
-    world.call('sendNotifications', { serviceUrl: service.url, concurrency: NOTIFY_CONCURRENCY, set });
-  await send('warm');
-  const cpu = cpuMeter();
-  const profile = await phaseProfile('notifications');
-  const sent = await send('measured');
-  const cpuPerNotificationUs = cpu.stop() / Math.max(1, sent.ok);
-  await profile.stop();
-  return {
-    sent,
-    cpuPerNotificationUs,
-    paid: await countPaid(service, orders),
-    expected: orders.length,
-    orderNos: orders.map((o) => o.orderNo),
-    warmOrderNos: warmOrders.map((o) => o.orderNo),
-    bodyBytes,
-  };
-}
-
-/**
  * 5: floors, after everything else: an empty Fastify route receiving the same notification bytes at
  * the same concurrency (HTTP server floor), a bare undici client calling a bare server in the child
  * (the HTTP client floor an order pays for its call to WeChat), and the statements a notification
@@ -113,38 +51,8 @@ async function measureNotifications(world, service, { warmOrders, created }) {
 async function measureFloors(world, dataDir, notifications) {
   const count = notifications.orderNos.length;
   const warmup = Math.max(WARMUP, 2000);
-  const route = await startEmptyRoute();
-  let server;
-  try {
-    await world.call('sendCopies', {
-      url: route.url,
-      path: '/empty',
-      count: warmup,
-      concurrency: NOTIFY_CONCURRENCY,
-    });
-    const cpu = cpuMeter();
-    server = await world.call('sendCopies', {
-      url: route.url,
-      path: '/empty',
-      count,
-      concurrency: NOTIFY_CONCURRENCY,
-    });
-    server.cpuUs = cpu.stop() / Math.max(1, server.ok);
-  } finally {
-    await route.close();
-  }
-  const bare = await world.call('startBareServer');
-  const clientLoad = (n) =>
-    runLoad({
-      url: bare,
-      count: n,
-      concurrency: ORDER_CONCURRENCY,
-      request: () => ({ path: '/', method: 'POST', body: '{}' }),
-    });
-  await clientLoad(warmup);
-  const cpu = cpuMeter();
-  const client = await clientLoad(count);
-  client.cpuUs = cpu.stop() / Math.max(1, client.ok);
+  const server = await emptyRouteFloor(world, { count, warmup, concurrency: NOTIFY_CONCURRENCY, cpuMeter });
+  const client = await clientCallFloor(world, { count, warmup, concurrency: ORDER_CONCURRENCY, cpuMeter });
   const sqliteUs = sqliteFloor({
     dataDir,
     warmOrderNos: notifications.warmOrderNos,
@@ -322,115 +230,4 @@ function present(orders, notifications, payments, floors) {
       },
     },
   };
-}
-
-/** The service exactly as `startDemo` configures it for the simulator's merchant, on a real clock. */
-async function startService(m, dataDir) {
-  const host = '127.0.0.1';
-  const port = await freePort(host);
-  const config = validateServiceConfig({
-    port,
-    host,
-    dataDir,
-    publicUrl: `http://${host}:${port}`,
-    adminToken: 'bench-admin-token-not-secret-0000',
-    orderTtlMinutes: 15,
-    logger: false,
-    // One load generator is one client: the per-client order limit would measure itself.
-    limits: { orders: { max: 0, windowMs: 60_000 } },
-    wechat: simulatorCredentials(m, 'v3'),
-  });
-  const service = await createServiceApp(config);
-  await service.start();
-  return service;
-}
-
-/**
- * One bare RSA-2048 sign and verify with pre-parsed KeyObjects over a ~300-byte message: the
- * least a v3 order can cost (the service signs one request and verifies one answer per order).
- * Median of 7 batches of 60, in CPU time like the figures it is compared with: on a shared machine
- * wall time also counts the time the process waited for a core.
- */
-function rsaFloor(m) {
-  const key = createPrivateKey(m.privateKeyPem);
-  const pub = createPublicKey(key);
-  const message = Buffer.from(`POST\n/v3/pay/transactions/native\n1700000000\nNONCE\n${'x'.repeat(260)}\n`);
-  const signature = sign('sha256', message, key);
-  const time = (fn) => {
-    for (let i = 0; i < 20; i++) fn();
-    const batches = [];
-    for (let b = 0; b < 7; b++) {
-      const cpu = cpuMeter();
-      for (let i = 0; i < 60; i++) fn();
-      batches.push(cpu.stop() / 60);
-    }
-    return percentile(batches, 0.5);
-  };
-  return {
-    signUs: time(() => sign('sha256', message, key)),
-    verifyUs: time(() => verify('sha256', message, pub, signature)),
-  };
-}
-
-/**
- * With `BENCH_PROFILE=<dir>`, a V8 CPU profile of the service process during one phase, written to
- * `<dir>/<phase>.cpuprofile` (open it in Chrome DevTools). The profiler's own cost lands in the CPU
- * figures of that run, so compare profiled runs only with each other.
- */
-async function phaseProfile(phase) {
-  const dir = process.env.BENCH_PROFILE;
-  if (!dir) return { stop: async () => undefined };
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-  return {
-    async stop() {
-      const { profile } = await session.post('Profiler.stop');
-      session.disconnect();
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, `${phase}.cpuprofile`), JSON.stringify(profile));
-    },
-  };
-}
-
-function cpuMeter() {
-  const start = process.cpuUsage();
-  return {
-    /** µs of user + system CPU since the meter started. */
-    stop() {
-      const used = process.cpuUsage(start);
-      return used.user + used.system;
-    },
-  };
-}
-
-async function countPaid(service, orders) {
-  const orderNos = orders.map((o) => o.orderNo);
-  let paid = 0;
-  for (let i = 0; i < orderNos.length; i += 500) {
-    const row = await service.database.db
-      .selectFrom('orders')
-      .select((eb) => eb.fn.countAll().as('n'))
-      .where('state', '=', 'PAID')
-      .where('order_no', 'in', orderNos.slice(i, i + 500))
-      .executeTakeFirst();
-    paid += Number(row?.n ?? 0);
-  }
-  return paid;
-}
-
-function freePort(host) {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, host, () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-function ms(value) {
-  return value === undefined ? '' : value < 10 ? value.toFixed(2) : value.toFixed(1);
 }
