@@ -96,6 +96,39 @@ describe.skipIf(POSTGRES_SKIP_REASON !== undefined)(
       expect(onB.map((e) => e.state)).toEqual(['NOTPAY', 'PAID']);
     });
 
+    it('events published together leave in few round trips, in order, each exactly once', async () => {
+      // A pool whose every query is counted: each one is a round trip the publisher waits for.
+      let notifyQueries = 0;
+      const pool = new pg.Pool({ connectionString: PG_URL });
+      pool.on('connect', (client) => {
+        const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+        (client as { query: unknown }).query = (...args: unknown[]) => {
+          if (/pg_notify/.test(JSON.stringify(args[0]))) notifyQueries++;
+          return query(...args);
+        };
+      });
+      const counted = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+      try {
+        const [a, b] = [await bus({ db: counted }), await bus()];
+        const onB: OrderEvent[] = [];
+        b.subscribeAll((event) => onB.push(event));
+        const states = ['NOTPAY', 'PAID', 'REFUNDING', 'REFUNDED'] as const;
+        const published = Array.from({ length: 200 }, (_, i) => ({
+          orderNo: `ORDER-BATCH-${i % 7}`,
+          state: states[i % states.length]!,
+          at: new Date(Date.UTC(2026, 0, 1) + i),
+        }));
+        for (const event of published) a.publish(event);
+        await eventually(() => (onB.length >= published.length ? true : undefined));
+        expect(onB).toEqual(published);
+        // The first event leaves at once, the 199 published meanwhile as the next batch.
+        expect(notifyQueries).toBeGreaterThan(0);
+        expect(notifyQueries).toBeLessThanOrEqual(2);
+      } finally {
+        await counted.destroy();
+      }
+    });
+
     it('close() releases the LISTEN connection', async () => {
       const a = await bus();
       expect(await listenerPids(a)).toHaveLength(1);

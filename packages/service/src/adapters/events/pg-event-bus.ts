@@ -56,8 +56,14 @@ export class PgEventBus implements EventBus {
   #reconnectTimer: NodeJS.Timeout | undefined;
   #reconnectDelay: number;
   #closed = false;
-  // NOTIFYs leave one after another, so other instances see an order's states in the order they happened.
+  /**
+   * NOTIFYs leave one batch after another, so other instances see an order's states in the order
+   * they happened. Events published while a batch is on its way wait in `#pending` and leave
+   * together as the next one: under load one round trip (and one pool connection) carries many
+   * events, instead of each event waiting its turn for both.
+   */
   #sending: Promise<void> = Promise.resolve();
+  #pending: string[] = [];
 
   constructor(options: PgEventBusOptions) {
     this.#connectionString = options.connectionString;
@@ -96,12 +102,27 @@ export class PgEventBus implements EventBus {
       at: event.at.toISOString(),
       source: this.#options.instanceId,
     };
-    const text = JSON.stringify(payload);
-    this.#sending = this.#sending.then(() =>
-      sql`select pg_notify(${this.#options.channel}, ${text})`.execute(this.#db).then(
-        () => {},
-        (error: unknown) => this.#options.onError(error),
-      ),
+    this.#pending.push(JSON.stringify(payload));
+    if (this.#pending.length > 1) return; // the batch already waiting takes it
+    this.#sending = this.#sending.then(() => this.#sendPending());
+  }
+
+  /**
+   * One statement for every event waiting: `unnest … with ordinality` hands them to `pg_notify` in
+   * the order they were published, and PostgreSQL delivers one transaction's notifications in the
+   * order they were sent.
+   */
+  async #sendPending(): Promise<void> {
+    const batch = this.#pending;
+    this.#pending = [];
+    const channel = this.#options.channel;
+    const statement =
+      batch.length === 1
+        ? sql`select pg_notify(${channel}, ${batch[0]})`
+        : sql`select pg_notify(${channel}, p.payload) from unnest(${batch}::text[]) with ordinality as p(payload, n)`;
+    await statement.execute(this.#db).then(
+      () => {},
+      (error: unknown) => this.#options.onError(error),
     );
   }
 

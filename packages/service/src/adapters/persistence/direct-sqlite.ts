@@ -1,6 +1,7 @@
 import type SqliteDatabase from 'better-sqlite3';
 import type { CompiledQuery, Kysely } from 'kysely';
 import type { DatabaseSchema } from './database-schema.js';
+import { asOneStatement } from './postgres-one-statement.js';
 import { type RunStatement, SqliteGroupCommit } from './sqlite-group-commit.js';
 
 export type { RunStatement } from './sqlite-group-commit.js';
@@ -53,8 +54,9 @@ export function directSqliteOf(db: object): DirectSqlite | undefined {
 /**
  * Runs `lead` and then, only if it returned a row, `followers`, all in one transaction, and gives
  * back that row: a conditional `UPDATE … RETURNING` or an `INSERT … RETURNING` with the rows that
- * must be written with it. On SQLite the statements run directly, group-committed; on other
- * engines in a Kysely transaction (a lone statement needs none).
+ * must be written with it. On SQLite the statements run directly, group-committed; on PostgreSQL
+ * as one statement of CTEs, one round trip ({@link asOneStatement}); a shape that cannot be
+ * combined runs in a Kysely transaction (a lone statement needs none).
  */
 export async function writeInOneTransaction<Row>(
   db: Kysely<DatabaseSchema>,
@@ -69,7 +71,8 @@ export async function writeInOneTransaction<Row>(
       return row;
     });
   }
-  if (followers.length === 0) return (await db.executeQuery(lead)).rows[0] as Row | undefined;
+  const single = followers.length === 0 ? lead : asOneStatement(lead, followers);
+  if (single) return (await db.executeQuery(single)).rows[0] as Row | undefined;
   return db.transaction().execute(async (trx) => {
     const row = (await trx.executeQuery(lead)).rows[0] as Row | undefined;
     if (row) for (const statement of followers) await trx.executeQuery(statement);
