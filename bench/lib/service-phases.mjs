@@ -24,7 +24,7 @@ export const NOTIFY_CONCURRENCY = 32;
  * The service exactly as `startDemo` configures it for the simulator's merchant, on a real clock;
  * with `databaseUrl` (and a throw-away `schema`) on PostgreSQL instead of SQLite in `dataDir`.
  */
-export async function startBenchService(m, dataDir, { databaseUrl, schema } = {}) {
+export async function startBenchService(m, dataDir, { databaseUrl, schema, poolSize } = {}) {
   const host = '127.0.0.1';
   const port = await freePort(host);
   const config = validateServiceConfig({
@@ -32,6 +32,7 @@ export async function startBenchService(m, dataDir, { databaseUrl, schema } = {}
     host,
     dataDir,
     ...(databaseUrl ? { databaseUrl } : {}),
+    ...(poolSize ? { databasePoolSize: poolSize } : {}),
     publicUrl: `http://${host}:${port}`,
     adminToken: 'bench-admin-token-not-secret-0000',
     orderTtlMinutes: 15,

@@ -26,8 +26,8 @@ import {
 } from '../lib/service-phases.mjs';
 
 const TITLE = 'F. Payment service on PostgreSQL: v3 Native orders and notifications, round trips counted';
-/** The service's pool size (`DatabaseOptions.maxConnections` default); the floor uses the same. */
-const POOL_SIZE = 10;
+/** The service's pool size (`DATABASE_POOL_SIZE`, default 10); the floor uses the same. */
+const POOL_SIZE = Number(process.env.BENCH_PG_POOL ?? 10);
 
 export async function runSuite() {
   const skip = await postgresSkip();
@@ -47,7 +47,11 @@ export async function runSuite() {
   const schema = throwAwaySchema();
   let service;
   try {
-    service = await startBenchService(world.merchant, dataDir, { databaseUrl: PG_URL, schema: schema.name });
+    service = await startBenchService(world.merchant, dataDir, {
+      databaseUrl: PG_URL,
+      schema: schema.name,
+      poolSize: POOL_SIZE,
+    });
     const orders = await measureOrders(world, service.url, { roundTrips: roundTripMeter });
     const notifications = await measureNotifications(world, service, orders, { roundTrips: roundTripMeter });
     await service.stop();

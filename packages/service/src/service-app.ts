@@ -114,6 +114,7 @@ export async function createServiceApp(
     url: config.databaseUrl,
     dataDir: config.databaseUrl ? undefined : config.dataDir,
     schema: options.databaseSchema,
+    ...(config.databasePoolSize !== undefined ? { maxConnections: config.databasePoolSize } : {}),
   });
   await seedDemoProducts(database.db);
 

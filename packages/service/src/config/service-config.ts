@@ -93,6 +93,13 @@ export interface ServiceConfig {
   dataDir: string;
   /** `postgres://…` switches persistence to PostgreSQL. */
   databaseUrl?: string;
+  /**
+   * PostgreSQL connections this instance's pool may open (default 10). Each notification holds one
+   * only for its one statement, but under load every commit waits for the WAL flush, so the pool
+   * bounds how many commits share one flush: see bench/README.md § F. Mind `max_connections` over
+   * all instances.
+   */
+  databasePoolSize?: number;
   /** How WeChat and browsers reach the service; notification URLs are built from it. */
   publicUrl: string;
   /** Bearer token for `/api/admin/*`: the bootstrap owner, who creates the admin users. */
@@ -169,6 +176,7 @@ export function loadServiceConfig(env: Env = process.env): ServiceConfig {
     host: optional(env, 'HOST') ?? '127.0.0.1',
     dataDir: resolve(optional(env, 'DATA_DIR') ?? './data'),
     databaseUrl: optional(env, 'DATABASE_URL'),
+    databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 500),
     publicUrl,
     adminToken: required(env, 'ADMIN_TOKEN'),
     secureCookies: publicUrl.startsWith('https:') || env.NODE_ENV === 'production',

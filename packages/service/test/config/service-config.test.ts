@@ -69,6 +69,11 @@ describe('loadServiceConfig', () => {
     expect(() => loadServiceConfig({ ...env, SHUTDOWN_DELAY_MS: 'soon' })).toThrow(/SHUTDOWN_DELAY_MS/);
   });
 
+  it('reads the PostgreSQL pool size from DATABASE_POOL_SIZE (10 by default)', () => {
+    expect(loadServiceConfig(env).databasePoolSize).toBe(10);
+    expect(loadServiceConfig({ ...env, DATABASE_POOL_SIZE: '32' }).databasePoolSize).toBe(32);
+  });
+
   it('reads the mobile App appid of APP orders from WECHATPAY_APP_APPID (none by default)', () => {
     expect(loadServiceConfig(env).wechat.appAppid).toBeUndefined();
     expect(loadServiceConfig({ ...env, WECHATPAY_APP_APPID: 'wx0c0c03a1b2c3d4e5' }).wechat.appAppid).toBe(
@@ -97,6 +102,7 @@ describe('loadServiceConfig', () => {
     ['PREPAY_DEADLINE_MS', { PREPAY_DEADLINE_MS: '100' }],
     ['PREPAY_DEADLINE_MS', { PREPAY_DEADLINE_MS: '3s' }],
     ['JOB_CONCURRENCY', { JOB_CONCURRENCY: '0' }],
+    ['DATABASE_POOL_SIZE', { DATABASE_POOL_SIZE: '0' }],
     ['PUBLIC_URL', { PUBLIC_URL: 'ftp://shop' }],
     ['WECHATPAY_API_KEY', { WECHATPAY_API_KEY: undefined, WECHATPAY_APIV3_KEY: undefined }],
     ['WECHATPAY_SERIAL_NO', { WECHATPAY_SERIAL_NO: undefined }],
