@@ -34,3 +34,36 @@ export function throwAwaySchema() {
     },
   };
 }
+
+/**
+ * WAL written by the whole server from `start()` to `stop()` (a promise of bytes): every commit
+ * waits until its WAL is flushed, so bytes per operation is what a notification makes the disk do.
+ * Counts other sessions' writes too; on a quiet server those are the bench's own.
+ */
+export function walMeter() {
+  const lsn = async () => {
+    const client = new pg.Client({ connectionString: PG_URL });
+    await client.connect();
+    try {
+      return (await client.query('select pg_current_wal_lsn()::text as lsn')).rows[0].lsn;
+    } finally {
+      await client.end();
+    }
+  };
+  const started = lsn();
+  return {
+    stop() {
+      const ended = lsn();
+      return Promise.all([started, ended]).then(async ([a, b]) => {
+        const client = new pg.Client({ connectionString: PG_URL });
+        await client.connect();
+        try {
+          const { rows } = await client.query('select pg_wal_lsn_diff($1, $2)::float8 as bytes', [b, a]);
+          return rows[0].bytes;
+        } finally {
+          await client.end();
+        }
+      });
+    },
+  };
+}

@@ -9,33 +9,41 @@
  * - `statement`: the same three writes as one statement (data-modifying CTEs): one round trip, and
  *   still one transaction, since a statement is atomic.
  *
- * The orders are touched with their own state, so the service's data is unchanged in meaning (one
- * extra history row and log row each, written after every measurement that reads them).
+ * The orders keep their state and amount; their `paid_at` moves to the floor's clock (the schema is
+ * thrown away right after), and each gets one more history row and log row.
  */
 import pg from 'pg';
+import { walMeter } from './postgres-bench.mjs';
 
 const PG_INT8_OID = 20;
 
-const UPDATE = 'update orders set updated_at = $1 where order_no = $2 and state in ($3, $4) returning *';
+// As a payment does: the payment's columns set (paid_at changes, so the row's indexes are
+// written, as when the state changes), the history row's from-state read by a sub-select, the
+// notification logged with its decrypted resource.
+const UPDATE =
+  'update orders set transaction_id = $1, paid_at = $2, updated_at = $2 where order_no = $3 and state in ($4, $5) and amount_fen = $6 returning *';
 const HISTORY =
-  'insert into order_history (order_no, from_state, to_state, reason, source, at) values ($1, $2, $3, $4, $5, $6)';
+  'insert into order_history (order_no, from_state, to_state, reason, source, at) values ($1, (select to_state from order_history where order_no = $1 order by id desc limit 1), $2, $3, $4, $5)';
 const LOG =
-  'insert into notifications_received (api_version, kind, order_no, raw_body, headers, verified, outcome, received_at) values ($1, $2, $3, $4, $5, $6, $7, $8)';
+  'insert into notifications_received (api_version, kind, order_no, raw_body, headers, verified, outcome, received_at, decrypted_body) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)';
 const ONE_STATEMENT = `with changed as (
-  update orders set updated_at = $1 where order_no = $2 and state in ($3, $3) returning *
+  update orders set transaction_id = $1, paid_at = $2, updated_at = $2
+  where order_no = $3 and state in ($4, $4) and amount_fen = $5 returning *
 ), history as (
   insert into order_history (order_no, from_state, to_state, reason, source, at)
-  select order_no, $3, $3, 'bench floor', 'bench', $1 from changed
+  select order_no, (select to_state from order_history h where h.order_no = $3 order by id desc limit 1),
+    $4, 'bench floor', 'bench', $2 from changed
 ), logged as (
-  insert into notifications_received (api_version, kind, order_no, raw_body, headers, verified, outcome, received_at)
-  select 'v3', 'payment', order_no, $4, '{}', 1, 'bench floor', $1 from changed
+  insert into notifications_received (api_version, kind, order_no, raw_body, headers, verified, outcome, received_at, decrypted_body)
+  select 'v3', 'payment', order_no, $6, '{}', 1, 'bench floor', $2, $7 from changed
 )
 select * from changed`;
 
 /**
  * Runs each shape over `warmOrderNos` (unmeasured) then `orderNos`, with `concurrency` workers on a
  * pool of `poolSize` connections parsing bigint as the service does. Per shape: CPU µs per
- * notification in this process, notifications/s, and round trips per notification as issued.
+ * notification in this process, notifications/s, round trips per notification as issued, and WAL
+ * bytes per notification.
  */
 export async function postgresFloor({
   url,
@@ -57,25 +65,28 @@ export async function postgresFloor({
     },
   });
   const body = 'x'.repeat(bodyBytes);
+  // About the size of a v3 payment's decrypted resource.
+  const decrypted = 'y'.repeat(600);
   const states = new Map();
   try {
     const all = [...warmOrderNos, ...orderNos];
     for (let i = 0; i < all.length; i += 1000) {
       const chunk = all.slice(i, i + 1000);
-      const { rows } = await pool.query('select order_no, state from orders where order_no = any($1)', [
-        chunk,
-      ]);
-      for (const row of rows) states.set(row.order_no, row.state);
+      const { rows } = await pool.query(
+        'select order_no, state, amount_fen, transaction_id from orders where order_no = any($1)',
+        [chunk],
+      );
+      for (const row of rows) states.set(row.order_no, row);
     }
     const transaction = async (orderNo) => {
-      const state = states.get(orderNo);
+      const { state, amount_fen: amount, transaction_id: transactionId } = states.get(orderNo);
       const now = Date.now();
       const client = await pool.connect();
       try {
         await client.query('begin');
-        await client.query(UPDATE, [now, orderNo, state, state]);
-        await client.query(HISTORY, [orderNo, state, state, 'bench floor', 'bench', now]);
-        await client.query(LOG, ['v3', 'payment', orderNo, body, '{}', 1, 'bench floor', now]);
+        await client.query(UPDATE, [transactionId, now, orderNo, state, state, amount]);
+        await client.query(HISTORY, [orderNo, state, 'bench floor', 'bench', now]);
+        await client.query(LOG, ['v3', 'payment', orderNo, body, '{}', 1, 'bench floor', now, decrypted]);
         await client.query('commit');
       } catch (error) {
         await client.query('rollback').catch(() => {});
@@ -84,15 +95,20 @@ export async function postgresFloor({
         client.release();
       }
     };
-    const statement = (orderNo) =>
-      pool.query(ONE_STATEMENT, [Date.now(), orderNo, states.get(orderNo), body]);
+    const statement = (orderNo) => {
+      const { state, amount_fen: amount, transaction_id: transactionId } = states.get(orderNo);
+      return pool.query(ONE_STATEMENT, [transactionId, Date.now(), orderNo, state, amount, body, decrypted]);
+    };
     const measure = async (work, roundTrips) => {
       await runAll(warmOrderNos, concurrency, work);
+      const wal = walMeter();
       const cpu = cpuMeter();
       const started = performance.now();
       await runAll(orderNos, concurrency, work);
       const seconds = (performance.now() - started) / 1000;
-      return { cpuUs: cpu.stop() / orderNos.length, perSecond: orderNos.length / seconds, roundTrips };
+      const cpuUs = cpu.stop() / orderNos.length;
+      const walBytes = (await wal.stop()) / orderNos.length;
+      return { cpuUs, perSecond: orderNos.length / seconds, roundTrips, walBytes };
     };
     return { transaction: await measure(transaction, 5), statement: await measure(statement, 1) };
   } finally {

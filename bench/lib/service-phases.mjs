@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { simulatorCredentials } from '../../packages/cli/dist/demo/simulator-merchant-settings.js';
 import { createServiceApp, validateServiceConfig } from '../../packages/service/dist/index.js';
 import { percentile } from './http-load.mjs';
@@ -160,6 +161,21 @@ async function phaseProfile(phase) {
       session.disconnect();
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, `${phase}.cpuprofile`), JSON.stringify(profile));
+    },
+  };
+}
+
+/**
+ * How late this process's event loop runs its timers (sampled every 5 ms): a busy loop, or one the
+ * OS does not schedule, delays every answer, and every pool connection held meanwhile.
+ */
+export function loopDelayMeter() {
+  const histogram = monitorEventLoopDelay({ resolution: 5 });
+  histogram.enable();
+  return {
+    stop() {
+      histogram.disable();
+      return { p50Ms: histogram.percentile(50) / 1e6, p99Ms: histogram.percentile(99) / 1e6 };
     },
   };
 }

@@ -11,11 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startOutsideWorld } from '../lib/outside-world-client.mjs';
 import { describeRoundTrips, roundTripMeter } from '../lib/pg-round-trips.mjs';
-import { PG_URL, postgresSkip, throwAwaySchema } from '../lib/postgres-bench.mjs';
+import { PG_URL, postgresSkip, throwAwaySchema, walMeter } from '../lib/postgres-bench.mjs';
 import { postgresFloor } from '../lib/postgres-floor.mjs';
 import { clientCallFloor, emptyRouteFloor } from '../lib/service-floors.mjs';
 import {
   cpuMeter,
+  loopDelayMeter,
   measureNotifications,
   measureOrders,
   ms,
@@ -52,11 +53,21 @@ export async function runSuite() {
       schema: schema.name,
       poolSize: POOL_SIZE,
     });
-    const orders = await measureOrders(world, service.url, { roundTrips: roundTripMeter });
-    const notifications = await measureNotifications(world, service, orders, { roundTrips: roundTripMeter });
+    const orders = await measureOrders(world, service.url, {
+      wal: walMeter,
+      roundTrips: roundTripMeter,
+      loop: loopDelayMeter,
+    });
+    const notifications = await measureNotifications(world, service, orders, {
+      wal: walMeter,
+      roundTrips: roundTripMeter,
+      loop: loopDelayMeter,
+    });
     await service.stop();
     service = undefined;
     const floors = await measureFloors(world, schema.name, notifications);
+    orders.walBytes = await orders.measured.wal;
+    notifications.walBytes = await notifications.measured.wal;
     return present(orders, notifications, floors);
   } finally {
     await service?.stop();
@@ -156,6 +167,8 @@ function present(orders, notifications, floors) {
       ...sent.firstErrors.map((e) => `PROBLEM notification: ${e}`),
       `round trips per order: ${describeRoundTrips(orderTrips, created.ok)}`,
       `round trips per notification: ${describeRoundTrips(notifyTrips, sent.ok)}`,
+      `service event loop delay: notifications p50 ${ms(notifications.measured.loop.p50Ms)} ms, p99 ${ms(notifications.measured.loop.p99Ms)} ms; orders p50 ${ms(orders.measured.loop.p50Ms)} ms`,
+      `WAL per notification: ${kb(notifications.walBytes / Math.max(1, sent.ok))} (raw floor: ${kb(transaction.walBytes)} as a transaction, ${kb(statement.walBytes)} as one statement); per order ${kb(orders.walBytes / Math.max(1, created.ok))}`,
     ],
     header: ['measure', 'per s', 'p50 ms', 'p99 ms', 'CPU µs/op', 'round trips/op'],
     rows: rows.map(([label, rate, latency, cpu, trips]) => [
@@ -200,6 +213,12 @@ function present(orders, notifications, floors) {
         min: 0.8,
       },
       {
+        // What the database itself allows: the raw statements, same pool, same concurrency.
+        label: "  applied/s / the raw one-statement floor's rate (PostgreSQL's own limit here)",
+        value: applied / statement.perSecond,
+        display: `${((100 * applied) / statement.perSecond).toFixed(0)} %`,
+      },
+      {
         label: '  PostgreSQL round trips per notification',
         value: tripsPerNotification,
         display: tripsPerNotification.toFixed(2),
@@ -231,4 +250,8 @@ function present(orders, notifications, floors) {
       },
     },
   };
+}
+
+function kb(bytes) {
+  return `${(bytes / 1024).toFixed(1)} kB`;
 }
