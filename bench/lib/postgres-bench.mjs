@@ -4,6 +4,7 @@
  * reached, and a throw-away schema dropped afterwards.
  */
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
 
 export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -66,4 +67,38 @@ export function walMeter() {
       });
     },
   };
+}
+
+/**
+ * CPU of every `postgres` process on this machine (backends, WAL writer, checkpointer), in µs, from
+ * `start()` to `stop()`, read from `/proc/<pid>/stat` (Linux, server on this machine; `undefined`
+ * otherwise). Backends that exit meanwhile take their share with them, so it is a lower bound; the
+ * service's pool keeps its connections open through a phase.
+ */
+export function postgresCpuMeter() {
+  const started = postgresCpuUs();
+  return { stop: () => (started === undefined ? undefined : postgresCpuUs() - started) };
+}
+
+const TICK_US = 10_000; // USER_HZ is 100 on Linux
+
+function postgresCpuUs() {
+  try {
+    let ticks = 0;
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      let stat;
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      } catch {
+        continue; // gone meanwhile
+      }
+      if (!stat.includes('(postgres)')) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+    }
+    return ticks * TICK_US;
+  } catch {
+    return undefined;
+  }
 }

@@ -13,7 +13,7 @@
  * thrown away right after), and each gets one more history row and log row.
  */
 import pg from 'pg';
-import { walMeter } from './postgres-bench.mjs';
+import { postgresCpuMeter, walMeter } from './postgres-bench.mjs';
 
 const PG_INT8_OID = 20;
 
@@ -102,13 +102,16 @@ export async function postgresFloor({
     const measure = async (work, roundTrips) => {
       await runAll(warmOrderNos, concurrency, work);
       const wal = walMeter();
+      const pgCpu = postgresCpuMeter();
       const cpu = cpuMeter();
       const started = performance.now();
       await runAll(orderNos, concurrency, work);
       const seconds = (performance.now() - started) / 1000;
       const cpuUs = cpu.stop() / orderNos.length;
+      const pgCpuTotal = pgCpu.stop();
+      const pgCpuUs = pgCpuTotal === undefined ? undefined : pgCpuTotal / orderNos.length;
       const walBytes = (await wal.stop()) / orderNos.length;
-      return { cpuUs, perSecond: orderNos.length / seconds, roundTrips, walBytes };
+      return { cpuUs, perSecond: orderNos.length / seconds, roundTrips, walBytes, pgCpuUs };
     };
     return { transaction: await measure(transaction, 5), statement: await measure(statement, 1) };
   } finally {

@@ -7,11 +7,11 @@
  * one notification issued straight through node-postgres (`lib/postgres-floor.mjs`).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startOutsideWorld } from '../lib/outside-world-client.mjs';
 import { describeRoundTrips, roundTripMeter } from '../lib/pg-round-trips.mjs';
-import { PG_URL, postgresSkip, throwAwaySchema, walMeter } from '../lib/postgres-bench.mjs';
+import { PG_URL, postgresCpuMeter, postgresSkip, throwAwaySchema, walMeter } from '../lib/postgres-bench.mjs';
 import { postgresFloor } from '../lib/postgres-floor.mjs';
 import { clientCallFloor, emptyRouteFloor } from '../lib/service-floors.mjs';
 import {
@@ -57,11 +57,13 @@ export async function runSuite() {
       wal: walMeter,
       roundTrips: roundTripMeter,
       loop: loopDelayMeter,
+      pgCpu: postgresCpuMeter,
     });
     const notifications = await measureNotifications(world, service, orders, {
       wal: walMeter,
       roundTrips: roundTripMeter,
       loop: loopDelayMeter,
+      pgCpu: postgresCpuMeter,
     });
     await service.stop();
     service = undefined;
@@ -108,6 +110,13 @@ function present(orders, notifications, floors) {
   const notificationFloorUs = floors.server.cpuUs + pgFloorUs + verifyUs;
   const orderFloorUs = signUs + verifyUs + floors.server.cpuUs + floors.client.cpuUs;
   const capacity = 1e6 / cpuPerNotificationUs;
+  // The service and PostgreSQL share this machine: together they bound what it can apply.
+  const cores = availableParallelism();
+  const pgCpuPerNotification =
+    notifications.measured.pgCpu === undefined
+      ? undefined
+      : notifications.measured.pgCpu / Math.max(1, sent.ok);
+  const machineCapacity = (cores * 1e6) / (cpuPerNotificationUs + (pgCpuPerNotification ?? 0));
   // Not a single lost notification may count as throughput.
   const applied = paid === expected ? sent.perSecond : 0;
   const errors = created.errors + sent.errors;
@@ -168,6 +177,7 @@ function present(orders, notifications, floors) {
       `round trips per order: ${describeRoundTrips(orderTrips, created.ok)}`,
       `round trips per notification: ${describeRoundTrips(notifyTrips, sent.ok)}`,
       `service event loop delay: notifications p50 ${ms(notifications.measured.loop.p50Ms)} ms, p99 ${ms(notifications.measured.loop.p99Ms)} ms; orders p50 ${ms(orders.measured.loop.p50Ms)} ms`,
+      `PostgreSQL's own CPU (all its processes): ${us(notifications.measured.pgCpu, sent.ok)} per notification, ${us(orders.measured.pgCpu, created.ok)} per order; raw floor ${us(statement.pgCpuUs, 1)} (one statement), ${us(transaction.pgCpuUs, 1)} (transaction)`,
       `WAL per notification: ${kb(notifications.walBytes / Math.max(1, sent.ok))} (raw floor: ${kb(transaction.walBytes)} as a transaction, ${kb(statement.walBytes)} as one statement); per order ${kb(orders.walBytes / Math.max(1, created.ok))}`,
     ],
     header: ['measure', 'per s', 'p50 ms', 'p99 ms', 'CPU µs/op', 'round trips/op'],
@@ -212,6 +222,20 @@ function present(orders, notifications, floors) {
         target: '≥ 80 %',
         min: 0.8,
       },
+      ...(pgCpuPerNotification === undefined
+        ? []
+        : [
+            {
+              label: `  capacity of this machine's ${cores} cores for service + PostgreSQL CPU per notification`,
+              value: machineCapacity,
+              display: machineCapacity.toFixed(0),
+            },
+            {
+              label: '  applied/s / that capacity',
+              value: applied / machineCapacity,
+              display: `${((100 * applied) / machineCapacity).toFixed(0)} %`,
+            },
+          ]),
       {
         // What the database itself allows: the raw statements, same pool, same concurrency.
         label: "  applied/s / the raw one-statement floor's rate (PostgreSQL's own limit here)",
@@ -254,4 +278,8 @@ function present(orders, notifications, floors) {
 
 function kb(bytes) {
   return `${(bytes / 1024).toFixed(1)} kB`;
+}
+
+function us(total, n) {
+  return total === undefined ? 'n/a' : `${Math.round(total / Math.max(1, n))} µs`;
 }
