@@ -10,7 +10,6 @@
  * says PAID, the durable micropay job included.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simulatorCredentials } from '../../packages/cli/dist/demo/simulator-merchant-settings.js';
@@ -24,6 +23,7 @@ import {
 import { createServiceApp, validateServiceConfig } from '../../packages/service/dist/index.js';
 import { percentile } from '../lib/http-load.mjs';
 import { startOutsideWorld } from '../lib/outside-world-client.mjs';
+import { freePort } from '../lib/service-phases.mjs';
 
 const env = (name, fallback) => Number(process.env[name] ?? fallback);
 const IMMEDIATE = env('BENCH_POS_IMMEDIATE', 300);
@@ -214,15 +214,4 @@ async function untilState(url, state) {
     }
   }
   throw new Error(`${url}: the stream ended before ${state}`);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
 }

@@ -8,7 +8,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simulatorCredentials } from '../../packages/cli/dist/demo/simulator-merchant-settings.js';
@@ -16,6 +15,7 @@ import { createServiceApp, validateServiceConfig } from '../../packages/service/
 import { benchAmount, benchOffsetMs } from '../lib/bench-day.mjs';
 import { startOutsideWorld } from '../lib/outside-world-client.mjs';
 import { PG_URL, postgresSkip, throwAwaySchema } from '../lib/postgres-bench.mjs';
+import { freePort } from '../lib/service-phases.mjs';
 
 const ORDERS = Number(process.env.BENCH_RECON_ORDERS ?? 100_000);
 const ADMIN_TOKEN = 'bench-admin-token-not-secret-0000';
@@ -198,15 +198,4 @@ function sampleMemory() {
       return peak;
     },
   };
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
 }

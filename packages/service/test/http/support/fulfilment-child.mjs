@@ -3,23 +3,14 @@
 // MODE `deliver`: it announces each delivery. Runs the built service (dist/), exactly as deployed.
 // With `webhookUrl` in the setup, order and refund events also go there as signed webhooks.
 import { readFileSync } from 'node:fs';
-import { simulatorCredentials } from '../../../../cli/dist/demo/simulator-merchant-settings.js';
-import { createServiceApp, validateServiceConfig } from '../../../dist/index.js';
+import { createServiceApp } from '../../../dist/index.js';
+import { childServiceConfig } from './child-service-config.mjs';
 
 const [setupPath, mode] = process.argv.slice(2);
 const setup = JSON.parse(readFileSync(setupPath, 'utf8'));
 const say = (line) => process.stdout.write(`${line}\n`);
 
-const config = validateServiceConfig({
-  port: setup.port,
-  host: '127.0.0.1',
-  dataDir: setup.dataDir,
-  databaseUrl: setup.databaseUrl,
-  publicUrl: `http://127.0.0.1:${setup.port}`,
-  adminToken: setup.adminToken,
-  orderTtlMinutes: 15,
-  logger: false,
-  wechat: simulatorCredentials(setup.merchant),
+const config = childServiceConfig(setup, {
   webhooks: setup.webhookUrl
     ? [{ id: 'erp', url: setup.webhookUrl, secret: setup.webhookSecret }]
     : undefined,

@@ -3,25 +3,14 @@
 // process takes over a dead one's micropay job quickly) and the job poll the setup asks for (or none).
 // Prints `listening URL` once up and `delivered ORDERNO` for each fulfilment.
 import { readFileSync } from 'node:fs';
-import { simulatorCredentials } from '../../../../cli/dist/demo/simulator-merchant-settings.js';
-import { createServiceApp, validateServiceConfig } from '../../../dist/index.js';
+import { createServiceApp } from '../../../dist/index.js';
+import { childServiceConfig } from './child-service-config.mjs';
 
 const [setupPath, pollOverride] = process.argv.slice(2);
 const setup = JSON.parse(readFileSync(setupPath, 'utf8'));
 const say = (line) => process.stdout.write(`${line}\n`);
 
-const config = validateServiceConfig({
-  port: setup.port,
-  host: '127.0.0.1',
-  dataDir: setup.dataDir,
-  databaseUrl: setup.databaseUrl,
-  publicUrl: `http://127.0.0.1:${setup.port}`,
-  adminToken: setup.adminToken,
-  orderTtlMinutes: 15,
-  logger: false,
-  wechat: simulatorCredentials(setup.merchant, 'v3'),
-  pos: setup.pos,
-});
+const config = childServiceConfig(setup, { apiVersion: 'v3', pos: setup.pos });
 const service = await createServiceApp(config, {
   databaseSchema: setup.schema,
   // `off`: an instance that runs no jobs, so an order's job waits in the database untouched.

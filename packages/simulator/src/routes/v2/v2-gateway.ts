@@ -91,18 +91,18 @@ export class V2Gateway {
           signType: call.signType,
         };
         if (outcome === 'SYSTEMERROR' || outcome === 'BANKERROR') throw injected(outcome, options);
-        let answer: V2Outcome;
+        let settled: { answer: V2Outcome } | { refusal: unknown };
         try {
-          answer = await handler(call);
+          settled = { answer: await handler(call) };
         } catch (refusal) {
-          // A fault marked `after` replaces even a refusal: the change stands, its answer is lost.
-          const late = await this.#gate.afterEffect(request, reply);
-          if (late === 'ANSWERED') return reply;
-          throw late === 'PROCEED' ? refusal : injected(late, options);
+          settled = { refusal };
         }
+        // A fault marked `after` replaces the answer, even a refusal: the change stands, the answer is lost.
         const late = await this.#gate.afterEffect(request, reply);
         if (late === 'ANSWERED') return reply;
         if (late !== 'PROCEED') throw injected(late, options);
+        if ('refusal' in settled) throw settled.refusal;
+        const { answer } = settled;
         if ('body' in answer) return reply.type(answer.contentType).send(answer.body);
         return sendXml(reply, v2SignedXml(signer, { fields: answer.fields }));
       } catch (error) {

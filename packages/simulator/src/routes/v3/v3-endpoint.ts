@@ -80,20 +80,18 @@ export class V3Endpoints {
       const outcome = await this.#gate.pass(options.api, request, reply);
       if (outcome === 'ANSWERED') return reply;
       if (outcome !== 'PROCEED') return sendV3Answer(reply, ctx, signer, answerFor(injected(outcome)));
-      let answer: V3Answer;
+      let settled: { answer: V3Answer } | { refusal: unknown };
       try {
-        answer = await handler(callOf(caller, request));
+        settled = { answer: await handler(callOf(caller, request)) };
       } catch (refusal) {
-        // A fault marked `after` replaces even a refusal: the change stands, its answer is lost.
-        const late = await this.#gate.afterEffect(request, reply);
-        if (late === 'ANSWERED') return reply;
-        if (late !== 'PROCEED') return sendV3Answer(reply, ctx, signer, answerFor(injected(late)));
-        throw refusal;
+        settled = { refusal };
       }
+      // A fault marked `after` replaces the answer, even a refusal: the change stands, the answer is lost.
       const late = await this.#gate.afterEffect(request, reply);
       if (late === 'ANSWERED') return reply;
       if (late !== 'PROCEED') return sendV3Answer(reply, ctx, signer, answerFor(injected(late)));
-      return sendV3Answer(reply, ctx, signer, answer);
+      if ('refusal' in settled) throw settled.refusal;
+      return sendV3Answer(reply, ctx, signer, settled.answer);
     } catch (error) {
       const refusal = asV3Error(error, options.api);
       if (!refusal) request.log.error({ err: error }, 'v3 handler failed');
