@@ -19,6 +19,7 @@ const service = await createServiceApp(config, {
   databaseSchema: setup.schema,
   jobPollIntervalMs: 50,
   fulfilmentRetryMs: setup.fulfilmentRetryMs,
+  jobLockMs: setup.jobLockMs,
   fulfil: (order) => {
     if (mode === 'hang') {
       say(`fulfilling ${order.orderNo}`);
