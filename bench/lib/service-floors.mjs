@@ -94,3 +94,90 @@ export function sqliteFloor({ dataDir, warmOrderNos = [], orderNos, bodyBytes, c
     db.close();
   }
 }
+
+/**
+ * The statements one order must run, on raw better-sqlite3 against the service's own file: the
+ * product lookup, one transaction of the order's INSERT … RETURNING, its first history row and its
+ * two jobs, then the prepay's UPDATE … RETURNING in a second transaction, as the service commits
+ * the order before it calls WeChat. The rows are copies of the order `templateOrderNo` under new
+ * numbers, deleted again afterwards. Returns CPU µs per order, after `warmup` unmeasured ones.
+ */
+export function orderSqliteFloor({ dataDir, templateOrderNo, count, warmup, cpuMeter }) {
+  const db = new SqliteDatabase(join(dataDir, 'service.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  const prefix = `FLOOR${Date.now()}`;
+  try {
+    // The template has been paid since; its copies look as it did when it was created.
+    const created = db
+      .prepare('select to_state from order_history where order_no = ? order by id limit 1')
+      .get(templateOrderNo);
+    const template = {
+      ...db.prepare('select * from orders where order_no = ?').get(templateOrderNo),
+      state: created.to_state,
+      transaction_id: null,
+    };
+    for (const column of Object.keys(template)) {
+      if (['paid_at', 'closed_at', 'fulfilled_at'].includes(column)) template[column] = null;
+    }
+    const columns = Object.keys(template);
+    const product = db.prepare('select * from products where id = ?');
+    const insertOrder = db.prepare(
+      `insert into orders (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')}) returning *`,
+    );
+    const history = db.prepare(
+      'insert into order_history (order_no, from_state, to_state, reason, source, at) values (?, ?, ?, ?, ?, ?)',
+    );
+    const jobs = db.prepare(
+      `insert into jobs (type, key, run_at, attempts, created_at, payload) values (?, ?, ?, 0, ?, ?), (?, ?, ?, 0, ?, ?)
+         on conflict (type, key) where done_at is null do nothing`,
+    );
+    const prepay = db.prepare(
+      `update orders set code_url = ?, prepay_id = ?, h5_url = ?, wechat_error_code = ?, wechat_error_message = ?,
+         updated_at = ? where order_no = ? returning *`,
+    );
+    const insert = db.transaction((row, now) => {
+      insertOrder.get(...columns.map((column) => row[column]));
+      history.run(row.order_no, null, row.state, 'created', 'api', now);
+      const payload = JSON.stringify({ orderNo: row.order_no });
+      // Due in a day: the service still running must not pick these rows up.
+      const later = now + 86_400_000;
+      jobs.run(
+        'close-expired',
+        row.order_no,
+        later,
+        now,
+        payload,
+        'reconcile',
+        row.order_no,
+        later,
+        now,
+        payload,
+      );
+    });
+    const recordPrepay = db.transaction((orderNo, now) =>
+      prepay.get(template.code_url, null, null, null, null, now, orderNo),
+    );
+    const run = (from, to) => {
+      for (let i = from; i < to; i++) {
+        const now = Date.now();
+        product.get(template.product_id);
+        const orderNo = `${prefix}${i}`;
+        insert({ ...template, order_no: orderNo, code_url: null, created_at: now, updated_at: now }, now);
+        recordPrepay(orderNo, now);
+      }
+    };
+    run(0, warmup);
+    const cpu = cpuMeter();
+    run(warmup, warmup + count);
+    return cpu.stop() / count;
+  } finally {
+    const like = `${prefix}%`;
+    db.prepare('delete from jobs where key like ?').run(like);
+    db.prepare('delete from order_history where order_no like ?').run(like);
+    db.prepare('delete from orders where order_no like ?').run(like);
+    db.close();
+  }
+}

@@ -13,6 +13,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { simulatorCredentials } from '../../packages/cli/dist/demo/simulator-merchant-settings.js';
 import { createServiceApp, validateServiceConfig } from '../../packages/service/dist/index.js';
 import { percentile } from './http-load.mjs';
+import { profileBreakdown } from './profile-breakdown.mjs';
 
 const env = (name, fallback) => Number(process.env[name] ?? fallback);
 export const WARMUP = env('BENCH_SERVICE_WARMUP', 2000);
@@ -70,10 +71,11 @@ export async function measureOrders(world, serviceUrl, meters = {}) {
     maxMs: ORDERS_MAX_MS,
   });
   const measured = running.stop();
-  await profile.stop();
+  const breakdown = await profile.stop(created.ok);
   const after = rsaFloor(world.merchant);
   return {
     created,
+    breakdown,
     warmOrders: warm.orders,
     cpuPerOrderUs: measured.cpu / Math.max(1, created.ok),
     measured,
@@ -98,9 +100,10 @@ export async function measureNotifications(world, service, { warmOrders, created
   const profile = await phaseProfile('notifications');
   const sent = await send('measured');
   const measured = running.stop();
-  await profile.stop();
+  const breakdown = await profile.stop(sent.ok);
   return {
     sent,
+    breakdown,
     cpuPerNotificationUs: measured.cpu / Math.max(1, sent.ok),
     measured,
     paid: await countPaid(service, orders),
@@ -156,11 +159,13 @@ async function phaseProfile(phase) {
   await session.post('Profiler.enable');
   await session.post('Profiler.start');
   return {
-    async stop() {
+    /** Writes the profile; answers where the phase's CPU went per operation (`operations` of them). */
+    async stop(operations) {
       const { profile } = await session.post('Profiler.stop');
       session.disconnect();
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, `${phase}.cpuprofile`), JSON.stringify(profile));
+      return profileBreakdown(profile, Math.max(1, operations));
     },
   };
 }

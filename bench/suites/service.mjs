@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { percentile } from '../lib/http-load.mjs';
 import { startOutsideWorld } from '../lib/outside-world-client.mjs';
-import { clientCallFloor, emptyRouteFloor, sqliteFloor } from '../lib/service-floors.mjs';
+import { clientCallFloor, emptyRouteFloor, orderSqliteFloor, sqliteFloor } from '../lib/service-floors.mjs';
 import {
   cpuMeter,
   measureNotifications,
@@ -33,7 +33,7 @@ export async function runSuite() {
     const orders = await measureOrders(world, service.url);
     const notifications = await measureNotifications(world, service, orders);
     const payments = await measurePaymentLatency(world, service.url);
-    const floors = await measureFloors(world, dataDir, notifications);
+    const floors = await measureFloors(world, dataDir, notifications, orders);
     return present(orders, notifications, payments, floors);
   } finally {
     await service?.stop();
@@ -46,9 +46,10 @@ export async function runSuite() {
  * 5: floors, after everything else: an empty Fastify route receiving the same notification bytes at
  * the same concurrency (HTTP server floor), a bare undici client calling a bare server in the child
  * (the HTTP client floor an order pays for its call to WeChat), and the statements a notification
- * must run, on raw better-sqlite3 against the service's own file (SQLite floor).
+ * must run, and those an order must run, on raw better-sqlite3 against the service's own file
+ * (SQLite floors).
  */
-async function measureFloors(world, dataDir, notifications) {
+async function measureFloors(world, dataDir, notifications, orders) {
   const count = notifications.orderNos.length;
   const warmup = Math.max(WARMUP, 2000);
   const server = await emptyRouteFloor(world, { count, warmup, concurrency: NOTIFY_CONCURRENCY, cpuMeter });
@@ -60,7 +61,14 @@ async function measureFloors(world, dataDir, notifications) {
     bodyBytes: notifications.bodyBytes,
     cpuMeter,
   });
-  return { server, client, sqliteUs };
+  const orderSqliteUs = orderSqliteFloor({
+    dataDir,
+    templateOrderNo: orders.created.orders[0].orderNo,
+    count: orders.created.ok,
+    warmup,
+    cpuMeter,
+  });
+  return { server, client, sqliteUs, orderSqliteUs };
 }
 
 /** 4: pay → PAID event on an SSE stream, against a 1 s poller watching the same orders. */
@@ -130,9 +138,15 @@ function present(orders, notifications, payments, floors) {
       {},
       floors.sqliteUs,
     ],
+    [
+      'floor: SQLite order (product find, 1 txn: INSERT…RETURNING + history + 2 jobs, prepay UPDATE…RETURNING), raw',
+      1e6 / floors.orderSqliteUs,
+      {},
+      floors.orderSqliteUs,
+    ],
   ];
   const notificationFloorUs = floors.server.cpuUs + floors.sqliteUs + verifyUs;
-  const orderFloorUs = signUs + verifyUs + floors.server.cpuUs + floors.client.cpuUs;
+  const orderFloorUs = signUs + verifyUs + floors.server.cpuUs + floors.client.cpuUs + floors.orderSqliteUs;
   const errors = created.errors + sent.errors;
   return {
     id: 'service',
@@ -147,6 +161,8 @@ function present(orders, notifications, payments, floors) {
         ? [`PROBLEM: PAID never seen within 10 s: ${sse.missed} SSE streams, ${poll.missed} pollers`]
         : []),
       'CPU µs/op counts every thread of the process (GC helpers too), so 1/CPU can be below the rate.',
+      ...breakdownNotes('an order', orders.breakdown, cpuPerOrderUs),
+      ...breakdownNotes('a notification', notifications.breakdown, cpuPerNotificationUs),
     ],
     header: ['measure', 'per s', 'p50 ms', 'p99 ms', 'CPU µs/op'],
     rows: rows.map(([label, rate, latency, cpu]) => [
@@ -163,7 +179,7 @@ function present(orders, notifications, payments, floors) {
         value: orderRatio,
       },
       {
-        label: '  order floor (sign + verify + empty route + client call) / one sign',
+        label: '  order floor (sign + verify + empty route + client call + order SQL) / one sign',
         value: orderFloorUs / signUs,
         display: `${(orderFloorUs / signUs).toFixed(2)}×`,
       },
@@ -218,6 +234,8 @@ function present(orders, notifications, payments, floors) {
     details: {
       orders: { ...created, orders: undefined, cpuPerOrderUs, rsa: orders.rsa },
       orderCpuBreakdownUs: { rsaSign: signUs, rsaVerify: verifyUs, rest: cpuPerOrderUs - signUs - verifyUs },
+      orderProfileUs: orders.breakdown,
+      notificationProfileUs: notifications.breakdown,
       notifications: { ...sent, paid, expected, cpuPerNotificationUs },
       notificationCpuBreakdownUs: { rsaVerify: verifyUs, rest: cpuPerNotificationUs - verifyUs },
       payments,
@@ -225,9 +243,19 @@ function present(orders, notifications, payments, floors) {
         serverCpuUs: floors.server.cpuUs,
         clientCpuUs: floors.client.cpuUs,
         sqliteUs: floors.sqliteUs,
+        orderSqliteUs: floors.orderSqliteUs,
         notificationFloorUs,
         orderFloorUs,
       },
     },
   };
+}
+
+/** With `BENCH_PROFILE`: where the phase's CPU went, one line per bucket, from the sampled profile. */
+function breakdownNotes(what, breakdown, cpuUs) {
+  if (!breakdown) return [];
+  return [
+    `where ${what}'s CPU goes (sampled profile, main thread: ${breakdown.busyUsPerOp.toFixed(0)} of ${cpuUs.toFixed(0)} µs):`,
+    ...breakdown.rows.map((row) => `  ${row.usPerOp.toFixed(0).padStart(5)} µs  ${row.bucket}`),
+  ];
 }
