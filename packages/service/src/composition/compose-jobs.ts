@@ -14,6 +14,9 @@ import { CLOSE_RETRY_MAX_MS, RECONCILE_DAY_JOB, REFUND_QUERY_JOB } from '../use-
 import type { ComposedPayments } from './compose-payments.js';
 import type { ComposedWebhooks } from './compose-webhooks.js';
 
+/** How long a dead instance's micropay job stays locked before another instance takes it. */
+export const MICROPAY_LOCK_MS = 5_000;
+
 export interface JobsInput {
   config: ServiceConfig;
   database: Database;
@@ -37,6 +40,9 @@ export function composeJobs(input: JobsInput): JobRunner {
     workerId: `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`,
     pollIntervalMs: input.pollIntervalMs,
     ...(input.lockMs !== undefined ? { lockMs: input.lockMs } : {}),
+    // A customer waits at the till while a payment code settles: after a crash another instance
+    // takes the job within 5 s, not the 30 s every other job may wait.
+    lockMsByType: { [MICROPAY_JOB]: MICROPAY_LOCK_MS },
     concurrency: input.config.jobConcurrency,
     // Deliveries are retried for 25 h: at most an hour apart, so an endpoint back up is served soon.
     // A payment code not yet settled holds a customer at the till: retried within 10 s at most.

@@ -31,14 +31,26 @@ export class JobRunner {
     if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
       throw new Error('concurrency must be a whole number of at least 1');
     }
+    const lockMs = options.lockMs ?? 30_000;
     this.#options = {
       ...options,
       pollIntervalMs: options.pollIntervalMs ?? 500,
       concurrency,
-      lockMs: options.lockMs ?? 30_000,
-      lockRenewMs: options.lockRenewMs ?? Math.max(1, Math.floor((options.lockMs ?? 30_000) / 3)),
+      lockMs,
+      lockRenewMs: options.lockRenewMs ?? Math.max(1, Math.floor(lockMs / 3)),
+      lockMsByType: Object.fromEntries(
+        Object.entries(options.lockMsByType ?? {}).map(([type, ms]) => [type, Math.min(ms, lockMs)]),
+      ),
       backoff: options.backoff ?? exponentialBackoff,
     };
+  }
+
+  /** The lock a job of `type` is claimed and renewed with, and how often it is renewed. */
+  #lockOf(type: string): { lockMs: number; renewMs: number } {
+    const own = this.#options.lockMsByType[type];
+    return own === undefined
+      ? { lockMs: this.#options.lockMs, renewMs: this.#options.lockRenewMs }
+      : { lockMs: own, renewMs: Math.max(1, Math.floor(own / 3)) };
   }
 
   /** How many jobs this runner is running now. */
@@ -170,7 +182,7 @@ export class JobRunner {
   }
 
   async #claim(limit: number): Promise<Job[]> {
-    const { db, dialect, handlers, workerId, lockMs, clock } = this.#options;
+    const { db, dialect, handlers, workerId, lockMs, lockMsByType, clock } = this.#options;
     const types = Object.keys(handlers);
     if (types.length === 0) return [];
     const now = clock.now().getTime();
@@ -185,7 +197,7 @@ export class JobRunner {
       .limit(limit);
     const rows = await db
       .updateTable('jobs')
-      .set({ locked_by: workerId, locked_until: now + lockMs })
+      .set({ locked_by: workerId, locked_until: lockedUntil(now, lockMs, lockMsByType) })
       .where('id', 'in', dialect === 'postgres' ? due.forUpdate().skipLocked() : due)
       .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
       .returningAll()
@@ -194,8 +206,8 @@ export class JobRunner {
   }
 
   async #run(job: Job, control?: { abandoned: boolean; stopRenewing: () => void }): Promise<void> {
-    const { db, handlers, workerId, clock, maxAttempts, backoff, onFailure, lockMs, lockRenewMs } =
-      this.#options;
+    const { db, handlers, workerId, clock, maxAttempts, backoff, onFailure } = this.#options;
+    const { lockMs, renewMs } = this.#lockOf(job.type);
     const mine = db.updateTable('jobs').where('id', '=', job.id).where('locked_by', '=', workerId);
     // The final update waits for a renewal in flight, so none can re-lock a job after it is released.
     let renewing: Promise<unknown> = Promise.resolve();
@@ -205,7 +217,7 @@ export class JobRunner {
         .set({ locked_until: clock.now().getTime() + lockMs })
         .execute()
         .catch((error: unknown) => this.#options.onPollError?.(error));
-    }, lockRenewMs);
+    }, renewMs);
     renew.unref();
     if (control) control.stopRenewing = () => clearInterval(renew);
     try {
@@ -234,6 +246,18 @@ export class JobRunner {
       if (!control?.abandoned) onFailure?.(job, message);
     }
   }
+}
+
+/**
+ * What a claim writes into `locked_until`: `now + lockMs`, or, when some types lock for less, a
+ * `CASE` on each row's type. The times are integers this process computed, written as literals so
+ * both databases read them as integers.
+ */
+function lockedUntil(now: number, lockMs: number, byType: Readonly<Record<string, number>>) {
+  const types = Object.entries(byType);
+  if (types.length === 0) return now + lockMs;
+  const cases = types.map(([type, ms]) => sql`when ${type} then ${sql.lit(now + ms)}`);
+  return sql<number>`case type ${sql.join(cases, sql` `)} else ${sql.lit(now + lockMs)} end`;
 }
 
 function toJob(row: Selectable<JobsTable>): Job {

@@ -34,8 +34,15 @@ export interface JobRunnerOptions {
   /** After this long a claimed job counts as abandoned (its worker died) and is claimed again. */
   lockMs?: number;
   /**
+   * A shorter lock for the types somebody stands waiting on (a customer at the till while a payment
+   * code settles): if the process dies, another instance takes the job within this instead of
+   * `lockMs`. Renewed every third of it, like `lockMs`. Never longer than `lockMs`.
+   */
+  lockMsByType?: Readonly<Record<string, number>>;
+  /**
    * How often a running job's lock is extended by another `lockMs`, default a third of `lockMs`: a
    * job slower than its lock (a close that waits out WeChat's timeouts) is not taken for abandoned.
+   * A type with its own lock ({@link lockMsByType}) is renewed every third of that one.
    */
   lockRenewMs?: number;
   clock: Clock;
