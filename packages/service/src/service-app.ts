@@ -115,6 +115,9 @@ export async function createServiceApp(
     dataDir: config.databaseUrl ? undefined : config.dataDir,
     schema: options.databaseSchema,
     ...(config.databasePoolSize !== undefined ? { maxConnections: config.databasePoolSize } : {}),
+    ...(config.databaseStatementTimeoutMs !== undefined
+      ? { statementTimeoutMs: config.databaseStatementTimeoutMs }
+      : {}),
   });
   await seedDemoProducts(database.db);
 

@@ -28,6 +28,11 @@ export function integer(env: Env, name: string, fallback: number, min: number, m
   return value;
 }
 
+/** Like {@link integer}, but `undefined` when the variable is not set. */
+export function optionalInteger(env: Env, name: string, min: number, max: number): number | undefined {
+  return optional(env, name) === undefined ? undefined : integer(env, name, min, min, max);
+}
+
 export function rateLimit(env: Env, name: string): RateLimit | undefined {
   const raw = optional(env, name);
   if (raw === undefined) return undefined;

@@ -8,7 +8,7 @@ import {
   type WebhookEventType,
 } from '../domain/index.js';
 import type { AbuseLimits } from './abuse-limits-config.js';
-import { type Env, integer, optional, pemFile, rateLimit, required } from './env-reader.js';
+import { type Env, integer, optional, optionalInteger, pemFile, rateLimit, required } from './env-reader.js';
 import {
   type MerchantApiKey,
   merchantApiKeysOf,
@@ -100,6 +100,12 @@ export interface ServiceConfig {
    * all instances.
    */
   databasePoolSize?: number;
+  /**
+   * `DATABASE_STATEMENT_TIMEOUT_MS`: PostgreSQL cancels any statement of the service's pool that runs
+   * longer (a lock waited on too), so a stuck query fails one request instead of holding a
+   * connection for good. Unset: the server's or role's `statement_timeout`. Migrations are exempt.
+   */
+  databaseStatementTimeoutMs?: number;
   /** How WeChat and browsers reach the service; notification URLs are built from it. */
   publicUrl: string;
   /** Bearer token for `/api/admin/*`: the bootstrap owner, who creates the admin users. */
@@ -177,6 +183,7 @@ export function loadServiceConfig(env: Env = process.env): ServiceConfig {
     dataDir: resolve(optional(env, 'DATA_DIR') ?? './data'),
     databaseUrl: optional(env, 'DATABASE_URL'),
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 500),
+    databaseStatementTimeoutMs: optionalInteger(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 0, 3_600_000),
     publicUrl,
     adminToken: required(env, 'ADMIN_TOKEN'),
     secureCookies: publicUrl.startsWith('https:') || env.NODE_ENV === 'production',

@@ -74,6 +74,16 @@ describe('loadServiceConfig', () => {
     expect(loadServiceConfig({ ...env, DATABASE_POOL_SIZE: '32' }).databasePoolSize).toBe(32);
   });
 
+  it('reads the statement timeout from DATABASE_STATEMENT_TIMEOUT_MS (unset: the server decides)', () => {
+    expect(loadServiceConfig(env).databaseStatementTimeoutMs).toBeUndefined();
+    expect(
+      loadServiceConfig({ ...env, DATABASE_STATEMENT_TIMEOUT_MS: '30000' }).databaseStatementTimeoutMs,
+    ).toBe(30_000);
+    expect(loadServiceConfig({ ...env, DATABASE_STATEMENT_TIMEOUT_MS: '0' }).databaseStatementTimeoutMs).toBe(
+      0,
+    );
+  });
+
   it('reads the mobile App appid of APP orders from WECHATPAY_APP_APPID (none by default)', () => {
     expect(loadServiceConfig(env).wechat.appAppid).toBeUndefined();
     expect(loadServiceConfig({ ...env, WECHATPAY_APP_APPID: 'wx0c0c03a1b2c3d4e5' }).wechat.appAppid).toBe(
@@ -103,6 +113,8 @@ describe('loadServiceConfig', () => {
     ['PREPAY_DEADLINE_MS', { PREPAY_DEADLINE_MS: '3s' }],
     ['JOB_CONCURRENCY', { JOB_CONCURRENCY: '0' }],
     ['DATABASE_POOL_SIZE', { DATABASE_POOL_SIZE: '0' }],
+    ['DATABASE_STATEMENT_TIMEOUT_MS', { DATABASE_STATEMENT_TIMEOUT_MS: '30s' }],
+    ['DATABASE_STATEMENT_TIMEOUT_MS', { DATABASE_STATEMENT_TIMEOUT_MS: '-1' }],
     ['PUBLIC_URL', { PUBLIC_URL: 'ftp://shop' }],
     ['WECHATPAY_API_KEY', { WECHATPAY_API_KEY: undefined, WECHATPAY_APIV3_KEY: undefined }],
     ['WECHATPAY_SERIAL_NO', { WECHATPAY_SERIAL_NO: undefined }],

@@ -16,6 +16,11 @@ export interface DatabaseOptions {
   dataDir?: string;
   /** PostgreSQL pool size. */
   maxConnections?: number;
+  /**
+   * PostgreSQL `statement_timeout` of the pool's connections, in ms (`DATABASE_STATEMENT_TIMEOUT_MS`);
+   * absent leaves the server's or role's setting. Migrations run without any timeout.
+   */
+  statementTimeoutMs?: number;
 }
 
 export interface Database {
@@ -28,14 +33,39 @@ const PG_INT8_OID = 20;
 
 /** Opens SQLite or PostgreSQL and brings the schema up to date before anything else touches it. */
 export async function openDatabase(options: DatabaseOptions = {}): Promise<Database> {
-  const { db, dialect } = options.url ? openPostgres(options.url, options) : openSqlite(options.dataDir);
+  if (options.url) {
+    await migratePostgres(options.url, options.schema);
+    const timeout = options.statementTimeoutMs;
+    const db = postgresPool(
+      options.url,
+      options,
+      timeout === undefined ? {} : { statement_timeout: timeout },
+    );
+    return { db, dialect: 'postgres', close: () => db.destroy() };
+  }
+  const { db, dialect } = openSqlite(options.dataDir);
   try {
-    await migrateToLatest(db, dialect, dialect === 'postgres' ? options.schema : undefined);
+    await migrateToLatest(db, dialect, undefined);
   } catch (error) {
     await db.destroy();
     throw error;
   }
   return { db, dialect, close: () => db.destroy() };
+}
+
+/**
+ * Migrates on a pool of its own, closed afterwards: migrating pins one connection for the advisory
+ * lock and needs a second for the migrations, whatever the service's pool size, and waiting for
+ * another instance's migration or running a long one must not be cut by the statement or lock
+ * timeout meant for requests (the service's own, or one set on the role).
+ */
+async function migratePostgres(url: string, schema: string | undefined): Promise<void> {
+  const db = postgresPool(url, { schema, maxConnections: 2 }, { statement_timeout: 0, lock_timeout: 0 });
+  try {
+    await migrateToLatest(db, 'postgres', schema);
+  } finally {
+    await db.destroy();
+  }
 }
 
 function openSqlite(dataDir: string | undefined): { db: Kysely<DatabaseSchema>; dialect: Dialect } {
@@ -81,14 +111,20 @@ function withStatementCache(
   };
 }
 
-function openPostgres(
+/** A pool whose every connection starts with `settings` (and the schema as its `search_path`). */
+function postgresPool(
   url: string,
   options: DatabaseOptions,
-): { db: Kysely<DatabaseSchema>; dialect: Dialect } {
+  settings: Record<string, number>,
+): Kysely<DatabaseSchema> {
+  const startup = Object.entries({
+    ...(options.schema ? { search_path: assertSchemaName(options.schema) } : {}),
+    ...settings,
+  }).map(([name, value]) => `-c ${name}=${value}`);
   const pool = new pg.Pool({
     connectionString: url,
     max: options.maxConnections ?? 10,
-    ...(options.schema ? { options: `-c search_path=${assertSchemaName(options.schema)}` } : {}),
+    ...(startup.length > 0 ? { options: startup.join(' ') } : {}),
     // Epoch-millisecond and fen columns are bigint; they fit a JS number exactly, so read them as one.
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
@@ -97,7 +133,7 @@ function openPostgres(
           : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
-  return { db: new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
+  return new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
 }
 
 /** Lower-case plain identifiers only: they need no quoting in `search_path`, so nothing can be injected. */
