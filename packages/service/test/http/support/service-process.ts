@@ -1,17 +1,29 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 
+/** How to start the process: by default Node itself, inheriting this environment and folder. */
+export interface ServiceProcessOptions {
+  /** The executable that runs `script` (Node unless told). */
+  command?: string;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
 /**
- * A service running as its own process (one of the `*-child.mjs` scripts here, on the built
- * dist/), and the lines it printed: what the crash tests kill with SIGKILL and start again.
+ * A service running as its own process (one of the `*-child.mjs` scripts here, or the CLI, on the
+ * built dist/), and the lines it printed: what the crash tests kill with SIGKILL and start again.
  */
 export class ServiceProcess {
   readonly lines: string[] = [];
   readonly #child: ChildProcess;
-  readonly #exited: Promise<void>;
+  readonly #exited: Promise<number | null>;
 
-  constructor(script: string, args: readonly string[]) {
-    this.#child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  constructor(script: string, args: readonly string[], options: ServiceProcessOptions = {}) {
+    this.#child = spawn(options.command ?? process.execPath, [script, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(options.env ? { env: options.env } : {}),
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+    });
     let buffer = '';
     this.#child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       buffer += chunk;
@@ -20,7 +32,7 @@ export class ServiceProcess {
       this.lines.push(...lines);
     });
     this.#child.stderr!.setEncoding('utf8').on('data', (chunk: string) => process.stderr.write(chunk));
-    this.#exited = new Promise((resolve) => this.#child.once('exit', () => resolve()));
+    this.#exited = new Promise((resolve) => this.#child.once('exit', (code) => resolve(code)));
   }
 
   /** Waits for a printed line starting with `prefix`; fails after 15 s or if the process exits. */
@@ -38,9 +50,10 @@ export class ServiceProcess {
     throw new Error(`the service never printed "${prefix}"; it printed ${JSON.stringify(this.lines)}`);
   }
 
-  async kill(signal: NodeJS.Signals): Promise<void> {
+  /** Sends `signal` and answers the exit code once the process has exited (null: killed by it). */
+  async kill(signal: NodeJS.Signals): Promise<number | null> {
     this.#child.kill(signal);
-    await this.#exited;
+    return this.#exited;
   }
 }
 
