@@ -55,6 +55,7 @@ describe.skipIf(nginxSkip !== undefined || pgSkip !== undefined)('nginx in front
   let ports: { https: number; http: number; a: number; b: number };
   let client: HttpsClient;
   let databaseUrl: string;
+  const accessLog = join(dir, 'nginx', 'logs', 'access.log');
 
   beforeAll(async () => {
     chmodSync(dir, 0o755);
@@ -131,7 +132,7 @@ describe.skipIf(nginxSkip !== undefined || pgSkip !== undefined)('nginx in front
         upstreamPorts: [ports.a, ports.b],
         certificate: cert,
         key,
-        accessLog: join(dir, 'nginx', 'logs', 'access.log'),
+        accessLog,
       }),
     );
     nginxCheck = nginx.check();
@@ -182,6 +183,17 @@ describe.skipIf(nginxSkip !== undefined || pgSkip !== undefined)('nginx in front
     return JSON.parse(answer.text) as Order;
   };
 
+  /** An order placed on one instance directly, so that nginx is not asked anything meanwhile. */
+  const createOrderAt = async (port: number): Promise<Order> => {
+    const res = await fetch(`http://127.0.0.1:${port}/api/orders`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ productId: 'demo-coffee', payType: 'NATIVE' }),
+    });
+    expect(res.status).toBe(201);
+    return (await res.json()) as Order;
+  };
+
   const watchOrder = async (orderNo: string): Promise<EventWatcher> => {
     const watcher = await client.watch(`/api/orders/${orderNo}/events`);
     expect(watcher.status).toBe(200);
@@ -191,6 +203,12 @@ describe.skipIf(nginxSkip !== undefined || pgSkip !== undefined)('nginx in front
   /** How many requests for `path` each instance logged (pino's "incoming request" line names the URL). */
   const served = (path: string) =>
     [...instances.values()].map((i) => i.lines.filter((l) => l.includes(`"url":"${path}"`)).length);
+  /** `served(path)` once the instances' log lines add up to `total` (they reach us a little after the answers). */
+  const servedInAll = (path: string, total: number) =>
+    eventually(async () => {
+      const counts = served(path);
+      return counts.reduce((a, b) => a + b) >= total ? counts : undefined;
+    });
 
   it('passes nginx -t with its ports and paths moved to the test’s', () => {
     expect(nginxCheck.output).toMatch(/test is successful/);
@@ -233,7 +251,7 @@ describe.skipIf(nginxSkip !== undefined || pgSkip !== undefined)('nginx in front
     });
     expect(record!.url).toBe(`${client.origin}/api/notify/v3`);
     expect(record!.attempts.at(-1)?.acked).toBe(true);
-    expect(served('/api/notify/v3').reduce((a, b) => a + b)).toBeGreaterThanOrEqual(1);
+    await servedInAll('/api/notify/v3', 1);
     const state = await client.call(`/api/orders/${order.orderNo}`);
     expect(JSON.parse(state.text)).toMatchObject({ state: 'PAID' });
   });
@@ -253,13 +271,12 @@ describe.skipIf(nginxSkip !== undefined || pgSkip !== undefined)('nginx in front
 
   it('spreads requests over both instances', async () => {
     for (let i = 0; i < 8; i++) expect((await client.call('/health/live')).status).toBe(200);
-    const counts = served('/health/live');
+    const counts = await servedInAll('/health/live', 8);
     expect(counts.reduce((a, b) => a + b)).toBe(8);
     expect(Math.min(...counts)).toBeGreaterThan(0);
   });
 
   it('answers a body over 64 KiB itself, in the service’s error format', async () => {
-    const before = served('/api/orders');
     const answer = await client.call('/api/orders', {
       method: 'POST',
       body: JSON.stringify({ productId: 'demo-coffee', payType: 'NATIVE', note: 'x'.repeat(70_000) }),
@@ -267,7 +284,13 @@ describe.skipIf(nginxSkip !== undefined || pgSkip !== undefined)('nginx in front
     expect(answer.status).toBe(413);
     expect(answer.headers['content-type']).toMatch(/^application\/json/);
     expect(JSON.parse(answer.text)).toMatchObject({ error: 'BODY_TOO_LARGE' });
-    expect(served('/api/orders')).toEqual(before);
+    // nginx's log line for it names no upstream: no instance was asked.
+    const refused = await eventually(async () =>
+      readFileSync(accessLog, 'utf8')
+        .split('\n')
+        .find((line) => line.includes('"POST /api/orders HTTP/1.1" 413 ')),
+    );
+    expect(refused).toMatch(/ upstream=- /);
   });
 
   it('redirects plain HTTP to HTTPS and keeps /metrics off the public address', async () => {
@@ -283,6 +306,41 @@ describe.skipIf(nginxSkip !== undefined || pgSkip !== undefined)('nginx in front
     expect((await client.call('/metrics')).status).toBe(404);
     expect((await fetch(`http://127.0.0.1:${ports.a}/metrics`)).status).toBe(200);
   });
+
+  it('a notification an instance cannot answer in time is answered by the other, inside WeChat’s 5 s', async () => {
+    type Notification = { status: string; attempts: Array<{ acked: boolean }> };
+    const frozen = instances.get(ports.a)!;
+    const retried = `upstream=127.0.0.1:${ports.a}, 127.0.0.1:${ports.b} us=504, 204 `;
+    const retriedLine = () =>
+      readFileSync(accessLog, 'utf8')
+        .split('\n')
+        .find((line) => line.includes('"POST /api/notify/v3 HTTP/1.1" 204 ') && line.includes(retried));
+    // A hung instance: it holds its connections, answers nothing. Nothing but notifications is sent
+    // meanwhile; least_conn takes turns, so within two payments one goes to the hung instance first.
+    frozen.signal('SIGSTOP');
+    try {
+      for (let i = 0; i < 3 && !retriedLine(); i++) {
+        const order = await createOrderAt(ports.b);
+        await sim(`/orders/${order.orderNo}/pay`, { user: 'alice' });
+        const [record] = await eventually(async () => {
+          const list = await sim<Notification[]>(`/notifications?outTradeNo=${order.orderNo}`);
+          return list[0]?.status === 'delivered' ? list : undefined;
+        }, 8_000);
+        // Answered within the attempt WeChat made: no resend was needed.
+        expect(record!.attempts).toHaveLength(1);
+        expect(record!.attempts[0]?.acked).toBe(true);
+      }
+      expect(retriedLine(), readFileSync(accessLog, 'utf8')).toBeDefined();
+    } finally {
+      frozen.signal('SIGCONT');
+    }
+    // nginx takes the instance back once its fail_timeout (10 s) is over and a request reaches it.
+    const before = served('/health/live')[0]!;
+    await eventually(async () => {
+      await client.call('/health/live');
+      return served('/health/live')[0]! > before ? true : undefined;
+    }, 15_000);
+  }, 30_000);
 
   it('keeps serving while one instance stops on SIGTERM: its streams move, its requests go to the other', async () => {
     const order = await createOrder();

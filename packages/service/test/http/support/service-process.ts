@@ -50,6 +50,11 @@ export class ServiceProcess {
     throw new Error(`the service never printed "${prefix}"; it printed ${JSON.stringify(this.lines)}`);
   }
 
+  /** Sends `signal` without waiting for anything (SIGSTOP freezes the process, SIGCONT thaws it). */
+  signal(signal: NodeJS.Signals): void {
+    this.#child.kill(signal);
+  }
+
   /** Sends `signal` and answers the exit code once the process has exited (null: killed by it). */
   async kill(signal: NodeJS.Signals): Promise<number | null> {
     this.#child.kill(signal);
