@@ -14,24 +14,49 @@ const FINAL_FOR_CHECKOUT: ReadonlySet<OrderState> = new Set([
 /** A payment code is spent once: its PAYERROR is final too (a checkout's may still be paid). */
 const FINAL_FOR_TILL: ReadonlySet<OrderState> = new Set([...FINAL_FOR_CHECKOUT, 'PAYERROR']);
 
+/** Proxies close a connection idle for 60 s (nginx's `proxy_read_timeout`): well inside that. */
 const HEARTBEAT_MS = 15_000;
+const HEARTBEAT = ': heartbeat\n\n';
+
+export interface OrderEventStreamsOptions {
+  /** How often every open stream gets a comment line (15 s); shorter only in tests. */
+  heartbeatMs?: number;
+}
 
 /**
  * Server-Sent Events for one order at a time. Subscribes before reading the current state, so a
  * payment landing between the two is never missed; heartbeats keep proxies from closing an idle
  * stream; `closeAll` ends every stream on shutdown so the server can stop.
+ *
+ * An instance holds thousands of open checkout pages, so a stream costs as little as it can: one
+ * `OpenStream` and its bus subscription, no timer of its own. One heartbeat timer serves every
+ * stream (started with the first, stopped with the last), and one `close` listener, shared by all,
+ * finds its stream by the response.
  */
 export class OrderEventStreams {
   readonly #events: EventBus;
-  /** Each open stream's `end`; given a reconnect delay, it first tells the browser to come back. */
-  readonly #open = new Set<(reconnectMs?: number) => void>();
+  readonly #heartbeatMs: number;
+  readonly #open = new Map<ServerResponse, OpenStream>();
+  #heartbeat: NodeJS.Timeout | undefined;
+  readonly #onClose: (this: ServerResponse) => void;
+  readonly #removeStream = (res: ServerResponse) => this.#remove(res);
 
-  constructor(events: EventBus) {
+  constructor(events: EventBus, options: OrderEventStreamsOptions = {}) {
     this.#events = events;
+    this.#heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
+    const open = this.#open;
+    this.#onClose = function onClose(this: ServerResponse) {
+      open.get(this)?.end();
+    };
   }
 
   get openCount(): number {
     return this.#open.size;
+  }
+
+  /** Whether the shared heartbeat timer runs (it does exactly while a stream is open). */
+  get heartbeatRunning(): boolean {
+    return this.#heartbeat !== undefined;
   }
 
   /**
@@ -39,45 +64,20 @@ export class OrderEventStreams {
    * current state once subscribed. Never throws: the caller has checked the order exists.
    */
   async stream(orderNo: string, res: ServerResponse, load: () => Promise<Order>): Promise<void> {
-    let ended = false;
-    const pending: OrderEvent[] = [];
-    let ready = false;
-    const end = (reconnectMs?: number) => {
-      if (ended) return;
-      ended = true;
-      unsubscribe();
-      clearInterval(heartbeat);
-      this.#open.delete(end);
-      if (reconnectMs !== undefined && res.headersSent) res.write(reconnectHint(reconnectMs));
-      res.end();
-    };
-    let final = FINAL_FOR_CHECKOUT;
-    const send = (event: OrderEvent) => {
-      if (ended) return;
-      res.write(`event: state\ndata: ${JSON.stringify({ orderNo, state: event.state, at: event.at })}\n\n`);
-      if (final.has(event.state)) end();
-    };
-    const unsubscribe = this.#events.subscribe(orderNo, (event) =>
-      ready ? send(event) : pending.push(event),
-    );
-    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
-    heartbeat.unref();
-    this.#open.add(end);
-    res.on('close', () => end());
-
+    const stream = this.#add(res, FINAL_FOR_CHECKOUT);
+    stream.unsubscribe = this.#events.subscribe(orderNo, (event) => stream.receive(event));
     let order: Order;
     try {
       order = await load();
     } catch {
       if (!res.headersSent) res.statusCode = 500;
-      end();
+      stream.end();
       return;
     }
-    if (order.payType === 'MICROPAY') final = FINAL_FOR_TILL;
+    if (stream.ended) return;
+    if (order.payType === 'MICROPAY') stream.final = FINAL_FOR_TILL;
     openEventStream(res);
-    send({ orderNo, state: order.state, at: new Date() });
-    ready = true;
-    for (const event of pending.splice(0)) send(event);
+    stream.start({ orderNo, state: order.state, at: new Date() });
   }
 
   /**
@@ -85,24 +85,10 @@ export class OrderEventStreams {
    * (the page has just loaded it) and no end — the page closes it, or shutdown does.
    */
   streamAll(res: ServerResponse): void {
-    let ended = false;
-    const end = (reconnectMs?: number) => {
-      if (ended) return;
-      ended = true;
-      unsubscribe();
-      clearInterval(heartbeat);
-      this.#open.delete(end);
-      if (reconnectMs !== undefined && res.headersSent) res.write(reconnectHint(reconnectMs));
-      res.end();
-    };
+    const stream = this.#add(res, undefined);
     openEventStream(res);
-    const unsubscribe = this.#events.subscribeAll((event) => {
-      if (!ended) res.write(`event: state\ndata: ${JSON.stringify(event)}\n\n`);
-    });
-    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
-    heartbeat.unref();
-    this.#open.add(end);
-    res.on('close', () => end());
+    stream.unsubscribe = this.#events.subscribeAll((event) => stream.receive(event));
+    stream.start(undefined);
   }
 
   /**
@@ -112,9 +98,94 @@ export class OrderEventStreams {
    * instance still running, which sends the order's current state first — nothing is missed.
    */
   closeAll(reconnectMs?: number): void {
-    for (const end of [...this.#open]) end(reconnectMs);
+    for (const stream of [...this.#open.values()]) stream.end(reconnectMs);
+  }
+
+  #add(res: ServerResponse, final: ReadonlySet<OrderState> | undefined): OpenStream {
+    const stream = new OpenStream(res, final, this.#removeStream);
+    this.#open.set(res, stream);
+    res.on('close', this.#onClose);
+    if (!this.#heartbeat) {
+      this.#heartbeat = setInterval(() => this.#beat(), this.#heartbeatMs);
+      this.#heartbeat.unref();
+    }
+    return stream;
+  }
+
+  #remove(res: ServerResponse): void {
+    this.#open.delete(res);
+    res.off('close', this.#onClose);
+    if (this.#open.size === 0) {
+      clearInterval(this.#heartbeat);
+      this.#heartbeat = undefined;
+    }
+  }
+
+  /** A stream whose head is not sent yet (its order still loading) is skipped this round. */
+  #beat(): void {
+    for (const res of this.#open.keys()) {
+      if (res.headersSent) res.write(HEARTBEAT);
+    }
   }
 }
+
+/** One open stream: what it still needs to know, and events that came before its first line. */
+class OpenStream {
+  unsubscribe: () => void = noop;
+  final: ReadonlySet<OrderState> | undefined;
+  ended = false;
+  #started = false;
+  #early: OrderEvent[] | undefined;
+  readonly #res: ServerResponse;
+  readonly #removed: (res: ServerResponse) => void;
+
+  constructor(
+    res: ServerResponse,
+    final: ReadonlySet<OrderState> | undefined,
+    removed: (res: ServerResponse) => void,
+  ) {
+    this.#res = res;
+    this.final = final;
+    this.#removed = removed;
+  }
+
+  /** Sends `first` (the order's current state), then whatever arrived while it was being read. */
+  start(first: OrderEvent | undefined): void {
+    if (first) this.#send(first);
+    this.#started = true;
+    const early = this.#early ?? [];
+    this.#early = undefined;
+    for (const event of early) this.#send(event);
+  }
+
+  receive(event: OrderEvent): void {
+    if (this.#started) {
+      this.#send(event);
+      return;
+    }
+    this.#early ??= [];
+    this.#early.push(event);
+  }
+
+  /** Given a reconnect delay, it first tells the browser to come back. */
+  end(reconnectMs?: number): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.unsubscribe();
+    this.#removed(this.#res);
+    if (reconnectMs !== undefined && this.#res.headersSent) this.#res.write(reconnectHint(reconnectMs));
+    this.#res.end();
+  }
+
+  #send(event: OrderEvent): void {
+    if (this.ended) return;
+    const { orderNo, state, at } = event;
+    this.#res.write(`event: state\ndata: ${JSON.stringify({ orderNo, state, at })}\n\n`);
+    if (this.final?.has(state)) this.end();
+  }
+}
+
+function noop(): void {}
 
 /** The last block of a stream ended by shutdown: a retry delay for the browser, and a note for people. */
 function reconnectHint(reconnectMs: number): string {
