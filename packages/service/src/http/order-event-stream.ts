@@ -18,9 +18,14 @@ const FINAL_FOR_TILL: ReadonlySet<OrderState> = new Set([...FINAL_FOR_CHECKOUT, 
 const HEARTBEAT_MS = 15_000;
 const HEARTBEAT = ': heartbeat\n\n';
 
+/** Streams written per turn of the event loop on a heartbeat: thousands at once would stall it. */
+const HEARTBEAT_BATCH = 100;
+
 export interface OrderEventStreamsOptions {
   /** How often every open stream gets a comment line (15 s); shorter only in tests. */
   heartbeatMs?: number;
+  /** Streams written per turn of the event loop on a heartbeat (100); smaller only in tests. */
+  heartbeatBatch?: number;
 }
 
 /**
@@ -30,12 +35,14 @@ export interface OrderEventStreamsOptions {
  *
  * An instance holds thousands of open checkout pages, so a stream costs as little as it can: one
  * `OpenStream` and its bus subscription, no timer of its own. One heartbeat timer serves every
- * stream (started with the first, stopped with the last), and one `close` listener, shared by all,
- * finds its stream by the response.
+ * stream (started with the first, stopped with the last) and writes to them in batches, one batch
+ * per turn of the event loop, so a payment arriving meanwhile waits for one batch, not for all;
+ * one `close` listener, shared by all, finds its stream by the response.
  */
 export class OrderEventStreams {
   readonly #events: EventBus;
   readonly #heartbeatMs: number;
+  readonly #heartbeatBatch: number;
   readonly #open = new Map<ServerResponse, OpenStream>();
   #heartbeat: NodeJS.Timeout | undefined;
   readonly #onClose: (this: ServerResponse) => void;
@@ -44,6 +51,7 @@ export class OrderEventStreams {
   constructor(events: EventBus, options: OrderEventStreamsOptions = {}) {
     this.#events = events;
     this.#heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
+    this.#heartbeatBatch = Math.max(1, options.heartbeatBatch ?? HEARTBEAT_BATCH);
     const open = this.#open;
     this.#onClose = function onClose(this: ServerResponse) {
       open.get(this)?.end();
@@ -121,11 +129,21 @@ export class OrderEventStreams {
     }
   }
 
-  /** A stream whose head is not sent yet (its order still loading) is skipped this round. */
+  /**
+   * Every stream open now, a batch per turn; one that ended meanwhile is skipped, and so is one
+   * whose head is not sent yet (its order still loading).
+   */
   #beat(): void {
-    for (const res of this.#open.keys()) {
-      if (res.headersSent) res.write(HEARTBEAT);
-    }
+    const due = [...this.#open.keys()];
+    const batch = (from: number) => {
+      const to = Math.min(due.length, from + this.#heartbeatBatch);
+      for (let i = from; i < to; i++) {
+        const res = due[i]!;
+        if (res.headersSent && this.#open.has(res)) res.write(HEARTBEAT);
+      }
+      if (to < due.length) setImmediate(batch, to);
+    };
+    batch(0);
   }
 }
 

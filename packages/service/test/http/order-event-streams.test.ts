@@ -67,7 +67,7 @@ describe('OrderEventStreams over real HTTP', () => {
 
   it('gives every open stream the one heartbeat, and runs its timer only while a stream is open', async () => {
     const bus = new InProcessEventBus();
-    const streams = new OrderEventStreams(bus, { heartbeatMs: 30 });
+    const streams = new OrderEventStreams(bus, { heartbeatMs: 30, heartbeatBatch: 1 });
     const url = await serve(streams, async () => orderIn('NOTPAY'));
     expect(streams.heartbeatRunning).toBe(false);
 
@@ -88,6 +88,23 @@ describe('OrderEventStreams over real HTTP', () => {
     await until(() => streams.openCount === 0);
     expect(streams.heartbeatRunning).toBe(false);
     expect(bus.watchedOrders).toBe(0);
+  });
+
+  it('writes the heartbeat a batch per turn and still reaches every open stream', async () => {
+    const bus = new InProcessEventBus();
+    const streams = new OrderEventStreams(bus, { heartbeatMs: 40, heartbeatBatch: 2 });
+    const url = await serve(streams, async () => orderIn('NOTPAY'));
+    const watchers = await Promise.all(['G', 'H', 'I', 'J', 'K'].map((o) => watch(`${url}/${o}`)));
+    await Promise.all(watchers.map((w) => w.until((blocks) => heartbeats(blocks) >= 2)));
+    const [gone, ...left] = watchers;
+    gone!.response.destroy();
+    await until(() => streams.openCount === 4);
+    const counts = left.map((w) => heartbeats(w.blocks));
+    await Promise.all(left.map((w, i) => w.until((blocks) => heartbeats(blocks) >= counts[i]! + 2)));
+    for (const w of left) expect(states(w.blocks)).toEqual(['NOTPAY']);
+    for (const w of left) w.response.destroy();
+    await until(() => streams.openCount === 0);
+    expect(streams.heartbeatRunning).toBe(false);
   });
 
   it('sends the current state first, then what happened while it was read, and ends at PAID', async () => {
