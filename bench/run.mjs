@@ -3,7 +3,8 @@
  * headline ratios, and writes the same numbers to bench/results/latest.json. Nothing here fails:
  * a target that is missed is printed as missed, because timings are not a test.
  *
- * Options (environment): BENCH_SUITE=v3-sign-verify|v2-notify|service|service-postgres|reconciliation|payment-code to run one suite; BENCH_ROUNDS,
+ * Options (environment): BENCH_SUITE=v3-sign-verify|v2-notify|service|service-postgres|reconciliation|payment-code|service-instances|live-checkouts
+ * to run one suite; BENCH_ROUNDS,
  * BENCH_ROUND_MS, BENCH_WARMUP_MS to trade time for stability.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,8 @@ const SUITES = {
   'service-postgres': () => import('./suites/service-postgres.mjs'),
   reconciliation: () => import('./suites/reconciliation.mjs'),
   'payment-code': () => import('./suites/payment-code.mjs'),
+  'service-instances': () => import('./suites/service-instances.mjs'),
+  'live-checkouts': () => import('./suites/live-checkouts.mjs'),
 };
 
 const environment = {

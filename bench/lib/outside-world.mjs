@@ -15,6 +15,8 @@ import { buildV3Notification } from '@wechatpay-kit/sdk/testing';
 import { startSimulator } from '../../packages/simulator/dist/index.js';
 import { benchAmount, benchOffsetMs } from './bench-day.mjs';
 import { runLoad } from './http-load.mjs';
+import { serveTasks } from './ipc-child.mjs';
+import { openOrderStream } from './sse-client.mjs';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'wxkit-bench-sim-'));
 const sim = await startSimulator({ port: 0, host: '127.0.0.1', dataDir });
@@ -80,6 +82,7 @@ const tasks = {
   async sendNotifications({ serviceUrl, concurrency, set }) {
     const built = this.built?.[set] ?? [];
     let next = 0;
+    this.loading = (this.loading ?? 0) + 1;
     return runLoad({
       url: serviceUrl,
       count: built.length,
@@ -89,7 +92,14 @@ const tasks = {
         return { path: '/api/notify/v3', method: 'POST', headers: n.headers, body: n.body };
       },
       check: (status, text) => (status === 200 || status === 204 ? undefined : `HTTP ${status}: ${text}`),
+    }).finally(() => {
+      this.loading--;
     });
+  },
+
+  /** One prebuilt set of callbacks as `{ headers, body }`, for a process that sends them itself. */
+  exportNotifications({ set }) {
+    return this.built[set];
   },
 
   /** The first prebuilt callback, `count` times, to `url` + `path`: the same bytes to a bare route. */
@@ -115,13 +125,7 @@ const tasks = {
     for (const [i, w] of watchers.entries()) {
       if (i > 0) await sleep(gapMs);
       const paidCall = performance.now();
-      const answer = await fetch(`${sim.url}/_sim/orders/${w.orderNo}/pay`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ user: 'alice' }),
-      });
-      await answer.arrayBuffer();
-      if (!answer.ok) throw new Error(`pay ${w.orderNo}: HTTP ${answer.status}`);
+      await payAtSimulator(w.orderNo);
       const payCallMs = performance.now() - paidCall;
       outcomes.push(
         Promise.all([w.sse, w.poll].map(withinSeconds(10))).then(([sseAt, pollAt]) => ({
@@ -133,6 +137,35 @@ const tasks = {
     }
     const results = await Promise.all(outcomes);
     for (const w of watchers) w.close();
+    return results;
+  },
+
+  /**
+   * Each order is watched on every one of `urls` (e.g. instance A, whose address WeChat notifies,
+   * and instance B) by an SSE stream, opened beforehand; the orders are then paid one after the
+   * other at the simulator, `gapMs` apart. Per order: the delay from the pay call to the PAID event
+   * on each stream (NaN if it never came), and whether a notification load of this process ran
+   * from the payment until the last of them.
+   */
+  async watchAcross({ urls, orders, gapMs }) {
+    const streams = await Promise.all(
+      orders.map((o) => Promise.all(urls.map((u) => openOrderStream(`${u}/api/orders/${o.orderNo}/events`)))),
+    );
+    const outcomes = [];
+    for (const [i, perUrl] of streams.entries()) {
+      if (i > 0) await sleep(gapMs);
+      const busy = this.loading > 0;
+      const paidCall = performance.now();
+      await payAtSimulator(orders[i].orderNo);
+      outcomes.push(
+        Promise.all(perUrl.map((s) => withinSeconds(10)(s.paid))).then((at) => ({
+          ms: at.map((t) => t - paidCall),
+          underLoad: busy && this.loading > 0,
+        })),
+      );
+    }
+    const results = await Promise.all(outcomes);
+    for (const perUrl of streams) for (const s of perUrl) s.close();
     return results;
   },
 
@@ -184,66 +217,40 @@ const tasks = {
   },
 };
 
-process.on('message', async (message) => {
-  try {
-    const result = await tasks[message.task].call(tasks, message);
-    process.send({ id: message.id, result });
-    if (message.task === 'stop') process.disconnect();
-  } catch (error) {
-    process.send({ id: message.id, error: String(error?.stack ?? error) });
-  }
-});
-process.send({ type: 'ready', url: sim.url, merchant: sim.merchant });
+serveTasks(tasks, { url: sim.url, merchant: sim.merchant });
 
 /** An SSE stream and a poller on one order; both promises resolve at the moment PAID is seen. */
-function watch(serviceUrl, orderNo, pollMs) {
-  return new Promise((opened, failed) => {
-    let request;
-    let timer;
-    let closed = false;
-    const sse = new Promise((paid, lost) => {
-      request = http.get(`${serviceUrl}/api/orders/${orderNo}/events`, (res) => {
-        if (res.statusCode !== 200) return failed(new Error(`SSE ${orderNo}: HTTP ${res.statusCode}`));
-        res.setEncoding('utf8');
-        let buffer = '';
-        let first = true;
-        res.on('data', (chunk) => {
-          buffer += chunk;
-          let end = buffer.indexOf('\n\n');
-          while (end >= 0) {
-            const event = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            end = buffer.indexOf('\n\n');
-            const data = event.split('\n').find((l) => l.startsWith('data: '));
-            if (!data) continue;
-            const state = JSON.parse(data.slice(6)).state;
-            if (first) {
-              first = false;
-              opened({ orderNo, sse, poll, close });
-            }
-            if (state === 'PAID') paid(performance.now());
-          }
-        });
-        res.on('error', lost);
-      });
-      request.on('error', failed);
-    });
-    // The poller's phase relative to the payment is random, as a real browser's would be.
-    const poll = new Promise((paid) => {
-      const tick = async () => {
-        const answer = await fetch(`${serviceUrl}/api/orders/${orderNo}`);
-        const order = await answer.json();
-        if (order.state === 'PAID') return paid(performance.now());
-        if (!closed) timer = setTimeout(tick, pollMs);
-      };
-      timer = setTimeout(tick, Math.random() * pollMs);
-    });
-    const close = () => {
-      closed = true;
-      clearTimeout(timer);
-      request.destroy();
+async function watch(serviceUrl, orderNo, pollMs) {
+  const stream = await openOrderStream(`${serviceUrl}/api/orders/${orderNo}/events`);
+  let timer;
+  let closed = false;
+  // The poller's phase relative to the payment is random, as a real browser's would be.
+  const poll = new Promise((paid) => {
+    const tick = async () => {
+      const answer = await fetch(`${serviceUrl}/api/orders/${orderNo}`);
+      const order = await answer.json();
+      if (order.state === 'PAID') return paid(performance.now());
+      if (!closed) timer = setTimeout(tick, pollMs);
     };
+    timer = setTimeout(tick, Math.random() * pollMs);
   });
+  const close = () => {
+    closed = true;
+    clearTimeout(timer);
+    stream.close();
+  };
+  return { orderNo, sse: stream.paid, poll, close };
+}
+
+/** The buyer confirms the payment on the phone: the simulator pays the order, then notifies. */
+async function payAtSimulator(orderNo) {
+  const answer = await fetch(`${sim.url}/_sim/orders/${orderNo}/pay`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user: 'alice' }),
+  });
+  await answer.arrayBuffer();
+  if (!answer.ok) throw new Error(`pay ${orderNo}: HTTP ${answer.status}`);
 }
 
 /** A watcher that never sees PAID yields NaN (reported as missing) instead of hanging the bench. */

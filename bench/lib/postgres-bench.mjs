@@ -4,8 +4,8 @@
  * reached, and a throw-away schema dropped afterwards.
  */
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
+import { commandCpuUs } from './process-cpu.mjs';
 
 export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -21,6 +21,12 @@ export async function postgresSkip() {
   } finally {
     await client.end().catch(() => {});
   }
+}
+
+/** What a suite answers when PostgreSQL cannot be reached: its title, the reason, nothing measured. */
+export function skippedSuite(id, title, reason) {
+  console.log(`  ${title.split('.')[0]}: PostgreSQL suite skipped: ${reason}`);
+  return { id, title, notes: [`skipped: ${reason}`], header: ['measure'], rows: [], headlines: [] };
 }
 
 /** A fresh schema name (the service creates it); `drop()` removes it with everything in it. */
@@ -76,29 +82,6 @@ export function walMeter() {
  * service's pool keeps its connections open through a phase.
  */
 export function postgresCpuMeter() {
-  const started = postgresCpuUs();
-  return { stop: () => (started === undefined ? undefined : postgresCpuUs() - started) };
-}
-
-const TICK_US = 10_000; // USER_HZ is 100 on Linux
-
-function postgresCpuUs() {
-  try {
-    let ticks = 0;
-    for (const pid of readdirSync('/proc')) {
-      if (!/^\d+$/.test(pid)) continue;
-      let stat;
-      try {
-        stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      } catch {
-        continue; // gone meanwhile
-      }
-      if (!stat.includes('(postgres)')) continue;
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
-    }
-    return ticks * TICK_US;
-  } catch {
-    return undefined;
-  }
+  const started = commandCpuUs('postgres');
+  return { stop: () => (started === undefined ? undefined : commandCpuUs('postgres') - started) };
 }

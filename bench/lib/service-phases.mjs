@@ -180,7 +180,11 @@ export function loopDelayMeter() {
   return {
     stop() {
       histogram.disable();
-      return { p50Ms: histogram.percentile(50) / 1e6, p99Ms: histogram.percentile(99) / 1e6 };
+      return {
+        p50Ms: histogram.percentile(50) / 1e6,
+        p99Ms: histogram.percentile(99) / 1e6,
+        maxMs: histogram.max / 1e6,
+      };
     },
   };
 }
@@ -197,7 +201,7 @@ export function cpuMeter() {
   };
 }
 
-async function countPaid(service, orders) {
+export async function countPaid(service, orders) {
   const orderNos = orders.map((o) => o.orderNo);
   let paid = 0;
   for (let i = 0; i < orderNos.length; i += 500) {

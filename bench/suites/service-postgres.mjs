@@ -11,7 +11,14 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startOutsideWorld } from '../lib/outside-world-client.mjs';
 import { describeRoundTrips, roundTripMeter } from '../lib/pg-round-trips.mjs';
-import { PG_URL, postgresCpuMeter, postgresSkip, throwAwaySchema, walMeter } from '../lib/postgres-bench.mjs';
+import {
+  PG_URL,
+  postgresCpuMeter,
+  postgresSkip,
+  skippedSuite,
+  throwAwaySchema,
+  walMeter,
+} from '../lib/postgres-bench.mjs';
 import { postgresFloor } from '../lib/postgres-floor.mjs';
 import { clientCallFloor, emptyRouteFloor } from '../lib/service-floors.mjs';
 import {
@@ -32,17 +39,7 @@ const POOL_SIZE = Number(process.env.BENCH_PG_POOL ?? 10);
 
 export async function runSuite() {
   const skip = await postgresSkip();
-  if (skip) {
-    console.log(`  PostgreSQL suite skipped: ${skip}`);
-    return {
-      id: 'service-postgres',
-      title: TITLE,
-      notes: [`skipped: ${skip}`],
-      header: ['measure'],
-      rows: [],
-      headlines: [],
-    };
-  }
+  if (skip) return skippedSuite('service-postgres', TITLE, skip);
   const world = await startOutsideWorld();
   const dataDir = mkdtempSync(join(tmpdir(), 'wxkit-bench-service-pg-'));
   const schema = throwAwaySchema();
