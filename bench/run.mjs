@@ -4,7 +4,7 @@
  * a target that is missed is printed as missed, because timings are not a test.
  *
  * Options (environment): BENCH_SUITE=v3-sign-verify|v2-notify|service|service-postgres|reconciliation|payment-code|service-instances|live-checkouts
- * to run one suite; BENCH_ROUNDS,
+ * to run one suite (several: comma-separated); BENCH_ROUNDS,
  * BENCH_ROUND_MS, BENCH_WARMUP_MS to trade time for stability.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -34,7 +34,7 @@ const environment = {
   options: defaultOptions,
 };
 
-const selected = process.env.BENCH_SUITE ? [process.env.BENCH_SUITE] : Object.keys(SUITES);
+const selected = process.env.BENCH_SUITE ? process.env.BENCH_SUITE.split(',') : Object.keys(SUITES);
 const unknown = selected.filter((id) => !SUITES[id]);
 if (unknown.length > 0) {
   console.error(`unknown BENCH_SUITE ${unknown.join(', ')}; known: ${Object.keys(SUITES).join(', ')}`);

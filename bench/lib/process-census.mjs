@@ -16,6 +16,7 @@ export function processCensus() {
     gc: typeof global.gc === 'function',
     rss: memory.rss,
     heapUsed: memory.heapUsed,
+    heapTotal: memory.heapTotal,
     external: memory.external,
     fds: readdirSync('/proc/self/fd').length,
     resources,
