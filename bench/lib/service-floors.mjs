@@ -58,19 +58,13 @@ export async function clientCallFloor(world, { count, warmup, concurrency, cpuMe
  * meaning (one extra history row and log row each, written after every measurement that reads them).
  */
 export function sqliteFloor({ dataDir, warmOrderNos = [], orderNos, bodyBytes, cpuMeter }) {
-  const db = new SqliteDatabase(join(dataDir, 'service.db'));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
-  db.pragma('foreign_keys = ON');
+  const db = openServiceFile(dataDir);
   try {
     const find = db.prepare('select * from orders where order_no = ?');
     const update = db.prepare(
       'update orders set updated_at = ? where order_no = ? and state in (?, ?) returning *',
     );
-    const history = db.prepare(
-      'insert into order_history (order_no, from_state, to_state, reason, source, at) values (?, ?, ?, ?, ?, ?)',
-    );
+    const history = db.prepare(INSERT_HISTORY);
     const log = db.prepare(
       'insert into notifications_received (api_version, kind, order_no, raw_body, headers, verified, outcome, received_at) values (?, ?, ?, ?, ?, ?, ?, ?)',
     );
@@ -103,11 +97,7 @@ export function sqliteFloor({ dataDir, warmOrderNos = [], orderNos, bodyBytes, c
  * numbers, deleted again afterwards. Returns CPU µs per order, after `warmup` unmeasured ones.
  */
 export function orderSqliteFloor({ dataDir, templateOrderNo, count, warmup, cpuMeter }) {
-  const db = new SqliteDatabase(join(dataDir, 'service.db'));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
-  db.pragma('foreign_keys = ON');
+  const db = openServiceFile(dataDir);
   const prefix = `FLOOR${Date.now()}`;
   try {
     // The template has been paid since; its copies look as it did when it was created.
@@ -127,9 +117,7 @@ export function orderSqliteFloor({ dataDir, templateOrderNo, count, warmup, cpuM
     const insertOrder = db.prepare(
       `insert into orders (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')}) returning *`,
     );
-    const history = db.prepare(
-      'insert into order_history (order_no, from_state, to_state, reason, source, at) values (?, ?, ?, ?, ?, ?)',
-    );
+    const history = db.prepare(INSERT_HISTORY);
     const jobs = db.prepare(
       `insert into jobs (type, key, run_at, attempts, created_at, payload) values (?, ?, ?, 0, ?, ?), (?, ?, ?, 0, ?, ?)
          on conflict (type, key) where done_at is null do nothing`,
@@ -180,4 +168,17 @@ export function orderSqliteFloor({ dataDir, templateOrderNo, count, warmup, cpuM
     db.prepare('delete from orders where order_no like ?').run(like);
     db.close();
   }
+}
+
+const INSERT_HISTORY =
+  'insert into order_history (order_no, from_state, to_state, reason, source, at) values (?, ?, ?, ?, ?, ?)';
+
+/** A second connection to the service's own SQLite file, with the pragmas the service sets. */
+function openServiceFile(dataDir) {
+  const db = new SqliteDatabase(join(dataDir, 'service.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  return db;
 }
